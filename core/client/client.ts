@@ -1,0 +1,133 @@
+// MimiClient: typed requests over any PayloadTransport, with responses matched to requests by id.
+
+import { CodecError } from "../codec/error.ts";
+import { decodeEnvelope, encodeEnvelope } from "../codec/envelope.ts";
+import type { Value } from "../codec/value.ts";
+import { ProtocolError } from "../protocol/errors.ts";
+import { Op } from "../protocol/opcodes.ts";
+import { type PayloadTransport, TransportError } from "./transport.ts";
+
+interface Pending {
+  opcode: number;
+  resolve: (body: Value) => void;
+  reject: (error: Error) => void;
+}
+
+/** A server push: an envelope with id 0 that is not an error (PROTOCOL.md §3). */
+export interface Push {
+  opcode: number;
+  body: Value;
+}
+
+/**
+ * A connection to a Mimi server from the client's side: sends requests,
+ * matches responses by id (PROTOCOL.md §3), rejects with {@link ProtocolError}
+ * when the server answers with an error.
+ */
+export class MimiClient {
+  readonly #transport: PayloadTransport;
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1;
+  #closedError: Error | undefined;
+  #isClosed = false;
+  #resolveClosed!: (error: Error | undefined) => void;
+  /** Settles when the connection ends, with the reason when it was not a clean close. */
+  readonly closed: Promise<Error | undefined>;
+  /** Called for every push from the server. */
+  onPush: ((push: Push) => void) | undefined;
+
+  /**
+   * @param transport An open transport; the client starts reading from it at once.
+   */
+  constructor(transport: PayloadTransport) {
+    this.#transport = transport;
+    this.closed = new Promise((resolve) => this.#resolveClosed = resolve);
+    transport.start({
+      payload: (payload) => this.#receive(payload),
+      closed: (error) => this.#finish(error ?? this.#closedError),
+    });
+  }
+
+  /**
+   * Sends a request and waits for its response.
+   *
+   * @param opcode The operation (see `Op`).
+   * @param body The request body.
+   * @returns The response body; rejects with {@link ProtocolError} or {@link TransportError}.
+   */
+  request(opcode: number, body: Value): Promise<Value> {
+    if (this.#isClosed) {
+      return Promise.reject(this.#closedError ?? new TransportError("The connection is closed"));
+    }
+    const id = this.#nextId;
+    this.#nextId = this.#nextId >= 0xffff_ffff ? 1 : this.#nextId + 1;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { opcode, resolve, reject });
+      this.#transport.send(encodeEnvelope({ opcode, id, body }));
+    });
+  }
+
+  /**
+   * Measures liveness.
+   *
+   * @returns The server clock, in milliseconds since the epoch.
+   */
+  async ping(): Promise<number> {
+    const body = await this.request(Op.ping, {});
+    const time = (body as { time?: unknown }).time;
+    if (typeof time !== "number") throw new TransportError("Server sent a malformed ping response");
+    return time;
+  }
+
+  /**
+   * Sends a value to the server, which sends it back.
+   *
+   * @param value Any value.
+   * @returns The value as the server returned it.
+   */
+  echo(value: Value): Promise<Value> {
+    return this.request(Op.echo, value);
+  }
+
+  /** Closes the connection; pending requests are rejected. */
+  close(): void {
+    this.#transport.close();
+  }
+
+  #receive(payload: Uint8Array): void {
+    let envelope;
+    try {
+      envelope = decodeEnvelope(payload);
+    } catch (error) {
+      if (!(error instanceof CodecError)) throw error;
+      this.#closedError = new TransportError(`Server sent a bad envelope: ${error.message}`, { cause: error });
+      this.#transport.close();
+      return;
+    }
+    const { opcode, id, body } = envelope;
+    if (id === 0) {
+      if (opcode === Op.error) {
+        // A connection-level error: the server closes next, so this is why.
+        this.#closedError = ProtocolError.fromBody(body);
+        return;
+      }
+      this.onPush?.({ opcode, body });
+      return;
+    }
+    const pending = this.#pending.get(id);
+    if (!pending) return; // An answer to nothing we asked: ignore rather than fail the connection.
+    this.#pending.delete(id);
+    if (opcode === Op.error) pending.reject(ProtocolError.fromBody(body));
+    else pending.resolve(body);
+  }
+
+  #finish(error: Error | undefined): void {
+    this.#isClosed = true;
+    this.#closedError = error;
+    for (const pending of this.#pending.values()) {
+      pending.reject(error ?? new TransportError("The connection closed before the server answered"));
+    }
+    this.#pending.clear();
+    this.#resolveClosed(error);
+  }
+}

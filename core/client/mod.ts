@@ -1,0 +1,5 @@
+// Public face of the client SDK.
+
+export * from "./client.ts";
+export * from "./transport.ts";
+export * from "./websocket.ts";

@@ -1,0 +1,91 @@
+// Error codes of PROTOCOL.md §6 and the typed error a client raises when the server answers with one.
+
+import type { Value } from "../codec/value.ts";
+
+/** Machine-readable error codes carried in an `error` envelope (PROTOCOL.md §6). */
+export type ErrorCode =
+  | "bad_frame"
+  | "frame_too_large"
+  | "unknown_opcode"
+  | "bad_request"
+  | "server_busy"
+  | "rate_limited"
+  | "internal";
+
+/** Every error code with whether the server closes the connection after sending it. */
+export const ERROR_CODES: Readonly<Record<ErrorCode, { closes: boolean }>> = {
+  bad_frame: { closes: true },
+  frame_too_large: { closes: true },
+  unknown_opcode: { closes: true },
+  bad_request: { closes: false },
+  server_busy: { closes: true },
+  rate_limited: { closes: true },
+  internal: { closes: false },
+};
+
+/** The body of an `error` envelope. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  retryAfterMs?: number;
+}
+
+/**
+ * Builds the map body of an `error` envelope.
+ *
+ * @param code The error code.
+ * @param message A human-readable sentence, sentence case, no final period.
+ * @param retryAfterMs For `rate_limited`: milliseconds before trying again.
+ * @returns A value ready to be the body of an envelope with opcode `Op.error`.
+ *
+ * @example
+ * ```ts
+ * import { errorBody } from "./errors.ts";
+ * errorBody("bad_request", "Echo needs a body"); // { code: "bad_request", message: "Echo needs a body" }
+ * ```
+ */
+export function errorBody(code: ErrorCode, message: string, retryAfterMs?: number): Value {
+  return retryAfterMs === undefined ? { code, message } : { code, message, retryAfterMs };
+}
+
+/** Raised on the client when the server answers a request with an `error` envelope. */
+export class ProtocolError extends Error {
+  override name = "ProtocolError";
+  /** The server's error code; unknown codes from newer servers are kept as they are. */
+  readonly code: string;
+  /** For `rate_limited`: milliseconds before trying again. */
+  readonly retryAfterMs: number | undefined;
+
+  /**
+   * @param code The error code from the server.
+   * @param message The server's message.
+   * @param retryAfterMs Milliseconds before trying again, when given.
+   */
+  constructor(code: string, message: string, retryAfterMs?: number) {
+    super(message);
+    this.code = code;
+    this.retryAfterMs = retryAfterMs;
+  }
+
+  /**
+   * Reads an `error` envelope body, tolerating a malformed one.
+   *
+   * @param body The body of an envelope with opcode `Op.error`.
+   * @returns The error it describes.
+   *
+   * @example
+   * ```ts
+   * import { ProtocolError } from "./errors.ts";
+   * ProtocolError.fromBody({ code: "internal", message: "Oops" }).code; // "internal"
+   * ```
+   */
+  static fromBody(body: Value): ProtocolError {
+    if (body === null || typeof body !== "object" || Array.isArray(body) || body instanceof Uint8Array) {
+      return new ProtocolError("bad_frame", "Server sent a malformed error");
+    }
+    const code = typeof body.code === "string" ? body.code : "bad_frame";
+    const message = typeof body.message === "string" ? body.message : "Server sent an error without a message";
+    const retry = typeof body.retryAfterMs === "number" ? body.retryAfterMs : undefined;
+    return new ProtocolError(code, message, retry);
+  }
+}

@@ -1,0 +1,104 @@
+// Mimi's single entry point: `serve` (the default) runs the server, `client` the terminal client.
+
+import { ConfigError, findConfigPath, resolveConfig } from "./core/config/mod.ts";
+import type { MimiConfig } from "./core/config/schema.ts";
+import { runClient } from "./cli/main.ts";
+import { createPages, loadBundle } from "./routes/mod.tsx";
+import { createLogger } from "./server/log.ts";
+import { startServer } from "./server/server.ts";
+
+const USAGE = `Usage: mimi [serve] [--config PATH] [--section.key=value …]
+       mimi client <command> [args]   (mimi client help for commands)`;
+
+/**
+ * Reads the configuration: defaults, then the file (`--config PATH`,
+ * `MIMI_CONFIG`, or `./config.json` when present), then `MIMI_*` variables,
+ * then flags.
+ *
+ * @param args Command-line arguments.
+ * @returns The configuration and the arguments that were not config flags.
+ */
+export async function loadConfig(args: string[]): Promise<{ config: MimiConfig; rest: string[] }> {
+  const env = Deno.env.toObject();
+  const found = findConfigPath(args, env);
+  const fileName = found.path ?? "config.json";
+  let fileText: string | undefined;
+  try {
+    fileText = await Deno.readTextFile(fileName);
+  } catch (error) {
+    // Without an explicit path a missing ./config.json means: use the embedded defaults.
+    if (!(error instanceof Deno.errors.NotFound) || found.explicit) {
+      throw new ConfigError("(file)", `Cannot read config file ${fileName}: ${(error as Error).message}`);
+    }
+  }
+  return resolveConfig({ fileText, fileName, env, args: found.args });
+}
+
+async function serve(config: MimiConfig): Promise<void> {
+  const logger = createLogger(config.log.level);
+  const bundle = await loadBundle();
+  if (!bundle) logger.warn("bundle_missing", { message: "The web client is not built: run deno task build" });
+  const server = await startServer(config, { logger, http: createPages(bundle) });
+  const web = `http://${hostForUrl(server.httpAddr.hostname)}:${server.httpAddr.port}/`;
+  const tcp = `${hostForUrl(server.tcpAddr.hostname)}:${server.tcpAddr.port}`;
+  const { dataDir } = server;
+  logger.info("ready", { web, tcp, dataDir });
+  console.error(`Mimi is running.\n  Web client:  ${web}\n  TCP clients: ${tcp}\n  Data:        ${dataDir}`);
+
+  const stop = async () => {
+    logger.info("shutdown", {});
+    await server.close();
+    Deno.exit(0);
+  };
+  Deno.addSignalListener("SIGINT", stop);
+  if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
+}
+
+function hostForUrl(hostname: string): string {
+  return hostname.includes(":") ? `[${hostname}]` : hostname;
+}
+
+async function main(args: string[]): Promise<number> {
+  let loaded;
+  try {
+    loaded = await loadConfig(args);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`mimi: config: ${error.message}`);
+    return 2;
+  }
+  const { config, rest } = loaded;
+  const [command = "serve", ...commandArgs] = rest;
+  switch (command) {
+    case "serve":
+      if (commandArgs.length > 0) {
+        console.error(`mimi: unexpected argument "${commandArgs[0]}"\n${USAGE}`);
+        return 2;
+      }
+      await serve(config);
+      return -1; // keep running until a signal
+    case "client":
+      return await runClient(config, commandArgs);
+    case "help":
+    case "--help":
+      console.log(USAGE);
+      return 0;
+    default:
+      console.error(`mimi: unknown command "${command}"\n${USAGE}`);
+      return 2;
+  }
+}
+
+/**
+ * Drops the `--` that `deno task client -- …` passes through, so config
+ * flags after it still count: `deno task client -- --client.host=h echo hi`.
+ */
+function withoutTaskSeparator(args: string[]): string[] {
+  const at = args.indexOf("--");
+  return at === 0 || (at === 1 && args[0] === "client") ? args.toSpliced(at, 1) : args;
+}
+
+if (import.meta.main) {
+  const code = await main(withoutTaskSeparator(Deno.args));
+  if (code >= 0) Deno.exit(code);
+}

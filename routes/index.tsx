@@ -1,0 +1,36 @@
+// The home page: server-rendered shell with the echo island.
+
+import type { ComponentChildren } from "preact";
+import { Island } from "./_island.tsx";
+
+/** The HTML shell every page shares. */
+export function Layout({ title, children }: { title: string; children: ComponentChildren }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{title}</title>
+        <link rel="icon" href="data:," />
+        <link rel="stylesheet" href="/static/app.css" />
+      </head>
+      <body>
+        {children}
+        <script type="module" src="/static/islands.js"></script>
+      </body>
+    </html>
+  );
+}
+
+/** `/`: the web client's entry page. */
+export function IndexPage({ wsPath }: { wsPath: string }) {
+  return (
+    <Layout title="Mimi">
+      <main>
+        <h1>Mimi 秘密</h1>
+        <p>A secure, self-hosted messenger.</p>
+        <Island name="EchoDemo" props={{ wsPath }} />
+      </main>
+    </Layout>
+  );
+}

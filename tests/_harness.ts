@@ -1,0 +1,91 @@
+// Test harness: a real Mimi server on 127.0.0.1 with free ports, a temp data dir and captured logs.
+
+import { resolveConfig } from "../core/config/resolve.ts";
+import type { MimiConfig } from "../core/config/schema.ts";
+import { createPages, loadBundle } from "../routes/mod.tsx";
+import { createLogger, type LogRecord } from "../server/log.ts";
+import { type MimiServer, startServer } from "../server/server.ts";
+
+/** A server started for one test. */
+export interface TestServer {
+  server: MimiServer;
+  config: MimiConfig;
+  /** Every log record the server wrote, at debug level and up. */
+  logs: LogRecord[];
+  tcpPort: number;
+  httpPort: number;
+  wsUrl: string;
+  /** Resolves with the first log record matching `predicate`, or rejects after `ms`. */
+  waitForLog(predicate: (record: LogRecord) => boolean, ms?: number): Promise<LogRecord>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a server on free loopback ports.
+ *
+ * @param flags Extra config flags, e.g. `["--server.limits.maxConnections=2"]`.
+ */
+export async function startTestServer(flags: string[] = []): Promise<TestServer> {
+  const dataDir = await Deno.makeTempDir({ prefix: "mimi_test_" });
+  const { config } = resolveConfig({
+    args: [
+      "--server.host=127.0.0.1",
+      "--server.tcpPort=0",
+      "--server.httpPort=0",
+      `--server.dataDir=${dataDir}`,
+      ...flags,
+    ],
+  });
+  const logs: LogRecord[] = [];
+  const waiters = new Set<() => void>();
+  const logger = createLogger("debug", (record) => {
+    logs.push(record);
+    for (const wake of waiters) wake();
+  });
+  const server = await startServer(config, { logger, http: createPages(await loadBundle()) });
+  const waitForLog = (predicate: (record: LogRecord) => boolean, ms = 5000) =>
+    new Promise<LogRecord>((resolve, reject) => {
+      const check = () => {
+        const found = logs.find(predicate);
+        if (!found) return;
+        cleanup();
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`No matching log line within ${ms} ms; saw: ${logs.map((l) => l.event).join(", ")}`));
+      }, ms);
+      const cleanup = () => {
+        clearTimeout(timer);
+        waiters.delete(check);
+      };
+      waiters.add(check);
+      check();
+    });
+  return {
+    server,
+    config,
+    logs,
+    tcpPort: server.tcpAddr.port,
+    httpPort: server.httpAddr.port,
+    wsUrl: `ws://127.0.0.1:${server.httpAddr.port}/ws`,
+    waitForLog,
+    async close() {
+      await server.close();
+      await Deno.remove(dataDir, { recursive: true });
+    },
+  };
+}
+
+/** Rejects after `ms` unless `promise` settles first. */
+export async function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => timer = setTimeout(() => reject(new Error(`Timed out: ${what}`)), ms)),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
