@@ -14,7 +14,8 @@ async function* walk(dir: URL): AsyncGenerator<URL> {
 const files: URL[] = [];
 for await (const file of walk(coreDir)) files.push(file);
 
-// 1. No runtime-specific API by name. Comments and strings count too: better a false alarm than a leak.
+// 1. No runtime-specific API by name in code. Comment lines are skipped (JSDoc may say how Deno callers use an API);
+// the type check below catches a Deno global anyway, but not a node:* import, which Deno types whatever the lib.
 const FORBIDDEN: [RegExp, string][] = [
   [/\bDeno\./, "Deno.*"],
   [/["']node:/, "node:* import"],
@@ -26,6 +27,7 @@ const problems: string[] = [];
 for (const file of files) {
   const lines = (await Deno.readTextFile(file)).split("\n");
   lines.forEach((line, i) => {
+    if (/^\s*(\/\/|\/?\*)/.test(line)) return;
     for (const [pattern, what] of FORBIDDEN) {
       if (pattern.test(line)) problems.push(`${file.pathname.slice(root.pathname.length)}:${i + 1}: ${what}`);
     }

@@ -25,7 +25,7 @@ const MIN_PAYLOAD_BUFFER = 4096;
  * encodeFrame(new Uint8Array([1, 2, 3])); // Uint8Array [0, 0, 0, 3, 1, 2, 3]
  * ```
  */
-export function encodeFrame(payload: Uint8Array): Uint8Array {
+export function encodeFrame(payload: Uint8Array): Uint8Array<ArrayBuffer> {
   if (!(payload instanceof Uint8Array)) {
     throw new TypeError("Cannot encode frame: payload is not a Uint8Array");
   }
