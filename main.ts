@@ -38,12 +38,15 @@ async function serve(config: MimiConfig): Promise<void> {
   const logger = createLogger(config.log.level);
   const bundle = await loadBundle();
   if (!bundle) logger.warn("bundle_missing", { message: "The web client is not built: run deno task build" });
-  const server = await startServer(config, { logger, http: createPages(bundle) });
+  const server = await startServer(config, { logger, http: (fingerprint) => createPages(bundle, fingerprint) });
   const web = `http://${hostForUrl(server.httpAddr.hostname)}:${server.httpAddr.port}/`;
   const tcp = `${hostForUrl(server.tcpAddr.hostname)}:${server.tcpAddr.port}`;
   const { dataDir } = server;
-  logger.info("ready", { web, tcp, dataDir });
-  console.error(`Mimi is running.\n  Web client:  ${web}\n  TCP clients: ${tcp}\n  Data:        ${dataDir}`);
+  logger.info("ready", { web, tcp, dataDir, fingerprint: server.fingerprint });
+  console.error(
+    `Mimi is running.\n  Web client:  ${web}\n  TCP clients: ${tcp}\n  Data:        ${dataDir}\n` +
+      `  Fingerprint: ${server.fingerprint}\n  (clients show this on first connection; compare it before you trust it)`,
+  );
 
   const stop = async () => {
     logger.info("shutdown", {});

@@ -1,62 +1,160 @@
-// The terminal client: `mimi client <command>`; for now `echo` and `ping` over TCP.
+// The terminal client: `mimi client <command>`, over the secure channel on TCP.
 
 import type { MimiConfig } from "../core/config/schema.ts";
 import { MimiClient } from "../core/client/client.ts";
+import { secureOptionsFromConfig, secureTransport } from "../core/client/secure.ts";
+import { maxOuterPayload } from "../core/crypto/channel.ts";
+import { HandshakeError } from "../core/crypto/errors.ts";
+import { detectProvider } from "../core/crypto/primitives/detect.ts";
+import { ALGORITHMS, suiteName } from "../core/crypto/suites.ts";
+import { expandHome, KnownServers } from "./known_servers.ts";
 import { connectTcp } from "./tcp.ts";
 
 const USAGE = `Usage: mimi client <command> [args]
 
 Commands:
-  echo <text…>   send text to the server and print what comes back
-  ping           print the round-trip time and the server clock
-  help           show this help
+  echo <text…>         send text to the server and print what comes back
+  ping                 print the round-trip time and the server clock
+  suites               list the cipher suites this client can offer
+  forget <host:port>   drop the pinned key of a server (after it changed on purpose)
+  help                 show this help
 
 The server address comes from config.json ("client" section), MIMI_CLIENT_*
-variables or flags such as --client.host=10.0.0.5 --client.tcpPort=8111.`;
+variables or flags such as --client.host=10.0.0.5 --client.tcpPort=8111.
+Choose the suite of one connection with flags, e.g.
+  --crypto.kex=p256 --crypto.aead=chacha20-poly1305 --crypto.hash=sha384 --crypto.sig=ecdsa-p256`;
+
+/** Output channels, replaceable in tests. */
+export interface ClientIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const STDIO: ClientIo = { out: console.log, err: console.error };
 
 /**
  * Runs one terminal-client command.
  *
  * @param config Resolved configuration (the `client` section names the server).
  * @param args Command and its arguments, e.g. `["echo", "你好"]`.
- * @param out Where results go; defaults to stdout.
+ * @param io Where results (`out`) and notices (`err`) go.
  * @returns The process exit code: 0 on success, 1 on failure, 2 on bad usage.
  */
-export async function runClient(
-  config: MimiConfig,
-  args: string[],
-  out: (line: string) => void = console.log,
-): Promise<number> {
+export async function runClient(config: MimiConfig, args: string[], io: ClientIo = STDIO): Promise<number> {
   const [command, ...rest] = args;
-  if (command === undefined || command === "help" || command === "--help") {
-    out(USAGE);
-    return command === undefined ? 2 : 0;
+  switch (command) {
+    case undefined:
+      io.out(USAGE);
+      return 2;
+    case "help":
+    case "--help":
+      io.out(USAGE);
+      return 0;
+    case "suites":
+      return await listSuites(config, io);
+    case "forget":
+      return await forget(config, rest, io);
+    case "echo":
+    case "ping":
+      return await withClient(config, io, async (client) => {
+        if (command === "echo") {
+          const reply = await client.echo(rest.join(" "));
+          io.out(typeof reply === "string" ? reply : JSON.stringify(reply));
+        } else {
+          const started = performance.now();
+          const time = await client.ping();
+          const ms = (performance.now() - started).toFixed(1);
+          io.out(`pong from ${address(config)} in ${ms} ms, server time ${new Date(time).toISOString()}`);
+        }
+      });
+    default:
+      io.err(`mimi client: unknown command "${command}"\n\n${USAGE}`);
+      return 2;
   }
-  if (command !== "echo" && command !== "ping") {
-    console.error(`mimi client: unknown command "${command}"\n\n${USAGE}`);
-    return 2;
-  }
+}
+
+function address(config: MimiConfig): string {
   const { host, tcpPort } = config.client;
+  return host.includes(":") ? `[${host}]:${tcpPort}` : `${host}:${tcpPort}`;
+}
+
+/** Connects, secures, pins, runs `use`, and closes cleanly. */
+async function withClient(
+  config: MimiConfig,
+  io: ClientIo,
+  use: (client: MimiClient) => Promise<void>,
+): Promise<number> {
+  const server = address(config);
   let client: MimiClient | undefined;
   try {
-    client = new MimiClient(await connectTcp(host, tcpPort, { maxFrameBytes: config.server.limits.maxFrameBytes }));
-    if (command === "echo") {
-      const reply = await client.echo(rest.join(" "));
-      out(typeof reply === "string" ? reply : JSON.stringify(reply));
-    } else {
-      const started = performance.now();
-      const time = await client.ping();
-      out(
-        `pong from ${host}:${tcpPort} in ${(performance.now() - started).toFixed(1)} ms, server time ${
-          new Date(time).toISOString()
-        }`,
-      );
-    }
+    const known = await KnownServers.load(expandHome(config.client.knownServersFile));
+    const provider = await detectProvider();
+    const options = secureOptionsFromConfig(
+      config.crypto,
+      config.server.limits.maxFrameBytes,
+      provider,
+      async (result) => {
+        const pinned = known.get(server);
+        if (pinned === undefined) {
+          await known.pin(server, result.fingerprint);
+          io.err(
+            `mimi client: first connection to ${server}; its key ${result.fingerprint} is now pinned in ${known.path}.\n` +
+              "Compare it with the fingerprint the server printed when it started.",
+          );
+        } else if (pinned !== result.fingerprint) {
+          throw new HandshakeError(
+            "key_changed",
+            `The server at ${server} presented key ${result.fingerprint}, but ${pinned} is pinned in ${known.path}. ` +
+              `Someone may be intercepting the connection. If the server's key was changed on purpose, run: ` +
+              `deno task client -- forget ${server}`,
+          );
+        }
+      },
+    );
+    const caCerts = config.client.caFile ? [await Deno.readTextFile(config.client.caFile)] : undefined;
+    const raw = await connectTcp(config.client.host, config.client.tcpPort, {
+      maxFrameBytes: maxOuterPayload(config.server.limits.maxFrameBytes, config.crypto.padding),
+      tls: config.client.tls ? { caCerts } : undefined,
+    });
+    const { transport, result } = await secureTransport(raw, options);
+    io.err(`mimi client: secure connection to ${server} (${suiteName(result.suite)}, ${provider.name})`);
+    client = new MimiClient(transport);
+    await use(client);
     return 0;
   } catch (error) {
-    console.error(`mimi client: ${(error as Error).message}`);
+    io.err(`mimi client: ${(error as Error).message}`);
     return 1;
   } finally {
-    client?.close();
+    if (client) {
+      client.close();
+      await client.closed;
+    }
   }
+}
+
+async function listSuites(config: MimiConfig, io: ClientIo): Promise<number> {
+  const provider = await detectProvider();
+  io.out(`Primitives: ${provider.name}`);
+  for (const part of ["kex", "aead", "hash", "sig"] as const) {
+    const offered = config.crypto[part] as readonly string[];
+    const rows = ALGORITHMS[part].map((id) => {
+      const at = offered.indexOf(id);
+      return `  ${id.padEnd(20)}${at === -1 ? "not offered" : `offered, preference ${at + 1}`}`;
+    });
+    io.out(`${part}:\n${rows.join("\n")}`);
+  }
+  io.out(`ffdhe group: ${config.crypto.modulus} (generator ${config.crypto.base})`);
+  io.out("Choose for one connection with flags, e.g. --crypto.aead=chacha20-poly1305");
+  return 0;
+}
+
+async function forget(config: MimiConfig, rest: string[], io: ClientIo): Promise<number> {
+  const target = rest[0] ?? address(config);
+  const known = await KnownServers.load(expandHome(config.client.knownServersFile));
+  if (await known.forget(target)) {
+    io.out(`Forgot the key of ${target}; the next connection pins the key it presents.`);
+    return 0;
+  }
+  io.err(`mimi client: no key is pinned for ${target} in ${known.path}`);
+  return 1;
 }

@@ -9,31 +9,38 @@ import { type PayloadTransport, TransportError, type TransportSink } from "../co
  *
  * @param hostname Server host.
  * @param port Server TCP port.
- * @param options `maxFrameBytes`: the largest frame accepted from the server.
+ * @param options `maxFrameBytes`: the largest frame accepted from the server; `tls`: wrap in TLS, trusting `caCerts` too.
  * @returns The open transport; rejects with {@link TransportError} when the server cannot be reached.
  */
 export async function connectTcp(
   hostname: string,
   port: number,
-  options: { maxFrameBytes?: number } = {},
+  options: { maxFrameBytes?: number; tls?: { caCerts?: string[] } } = {},
 ): Promise<PayloadTransport> {
-  let conn: Deno.TcpConn;
+  let conn: Deno.Conn;
   try {
-    conn = await Deno.connect({ hostname, port, transport: "tcp" });
+    if (options.tls) {
+      const tls = await Deno.connectTls({ hostname, port, caCerts: options.tls.caCerts });
+      await tls.handshake();
+      conn = tls;
+    } else {
+      const tcp = await Deno.connect({ hostname, port, transport: "tcp" });
+      tcp.setNoDelay(true);
+      conn = tcp;
+    }
   } catch (error) {
     throw new TransportError(`Cannot connect to ${hostname}:${port}: ${(error as Error).message}`, { cause: error });
   }
-  conn.setNoDelay(true);
   return new TcpTransport(conn, options.maxFrameBytes);
 }
 
 class TcpTransport implements PayloadTransport {
-  readonly #conn: Deno.TcpConn;
+  readonly #conn: Deno.Conn;
   readonly #decoder: FrameDecoder;
   #writing: Promise<void> = Promise.resolve();
   #closed = false;
 
-  constructor(conn: Deno.TcpConn, maxFrameBytes?: number) {
+  constructor(conn: Deno.Conn, maxFrameBytes?: number) {
     this.#conn = conn;
     this.#decoder = new FrameDecoder({ maxFrameBytes });
   }

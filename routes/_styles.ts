@@ -9,4 +9,7 @@ form { display: flex; gap: .5rem; }
 input { flex: 1; padding: .4rem; font: inherit; }
 button { padding: .4rem .9rem; font: inherit; }
 .error { color: #c0392b; margin-left: .75rem; }
+.suite { margin-left: .75rem; font-family: ui-monospace, monospace; font-size: .85em; opacity: .8; }
+.fingerprint code { font-size: .85em; word-break: break-all; }
+.notice { background: #fff3cd; color: #664d03; padding: .5rem .75rem; border-radius: .25rem; }
 `;

@@ -23,13 +23,13 @@ export function Layout({ title, children }: { title: string; children: Component
 }
 
 /** `/`: the web client's entry page. */
-export function IndexPage({ wsPath }: { wsPath: string }) {
+export function IndexPage({ wsPath, fingerprint }: { wsPath: string; fingerprint: string }) {
   return (
     <Layout title="Mimi">
       <main>
         <h1>Mimi 秘密</h1>
         <p>A secure, self-hosted messenger.</p>
-        <Island name="EchoDemo" props={{ wsPath }} />
+        <Island name="EchoDemo" props={{ wsPath, fingerprint }} />
       </main>
     </Layout>
   );

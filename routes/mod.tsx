@@ -20,10 +20,11 @@ const SECURITY_HEADERS = {
  * Creates the handler for pages and assets.
  *
  * @param bundle The island bundle's bytes, or `undefined` when it has not been built.
+ * @param fingerprint The server's fingerprint, handed to the web client to check the handshake against.
  * @returns The handler.
  */
-export function createPages(bundle: Uint8Array | undefined): (request: Request) => Response {
-  const index = "<!DOCTYPE html>" + renderToString(<IndexPage wsPath={WEBSOCKET_PATH} />);
+export function createPages(bundle: Uint8Array | undefined, fingerprint: string): (request: Request) => Response {
+  const index = "<!DOCTYPE html>" + renderToString(<IndexPage wsPath={WEBSOCKET_PATH} fingerprint={fingerprint} />);
   return (request) => {
     const { pathname } = new URL(request.url);
     if (request.method !== "GET" && request.method !== "HEAD") {

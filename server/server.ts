@@ -1,11 +1,16 @@
 // Starts Mimi's listeners (TCP and HTTP/WebSocket) and feeds every connection into one session handler.
 
 import type { MimiConfig } from "../core/config/schema.ts";
-import { encodeEnvelope } from "../core/codec/envelope.ts";
-import { errorBody } from "../core/protocol/errors.ts";
-import { Op } from "../core/protocol/opcodes.ts";
+import { maxOuterPayload } from "../core/crypto/channel.ts";
+import { encodeAlert } from "../core/crypto/handshake_messages.ts";
+import { fingerprint, publicKeys } from "../core/crypto/identity.ts";
+import { detectProvider } from "../core/crypto/primitives/detect.ts";
+import type { CryptoProvider } from "../core/crypto/primitives/types.ts";
+import { cryptoSettings } from "../core/crypto/settings.ts";
 import { AdmissionControl } from "./admission.ts";
 import type { Logger } from "./log.ts";
+import { loadServerKeys } from "./identity.ts";
+import { secureConnection } from "./secure_connection.ts";
 import { echoHandlers } from "./services/echo.ts";
 import { type Handler, runSession } from "./session.ts";
 import type { Connection } from "./transport/connection.ts";
@@ -17,12 +22,16 @@ export type HttpHandler = (request: Request) => Response | Promise<Response>;
 
 /** A running server. */
 export interface MimiServer {
+  /** Whether both listeners speak TLS (`server.tls`). */
+  readonly tls: boolean;
   /** Where native clients connect. */
   readonly tcpAddr: Deno.NetAddr;
   /** Where browsers load the web client; the WebSocket endpoint is `/ws` on it. */
   readonly httpAddr: Deno.NetAddr;
   /** Absolute path of the data directory. */
   readonly dataDir: string;
+  /** The server's fingerprint, which clients pin (PROTOCOL.md §8.5). */
+  readonly fingerprint: string;
   /** Connections currently open, over both transports. */
   readonly openConnections: number;
   /** Closes every connection and both listeners. */
@@ -42,30 +51,44 @@ export const WEBSOCKET_PATH = "/ws";
  */
 export async function startServer(
   config: MimiConfig,
-  options: { logger: Logger; http: HttpHandler },
+  options: { logger: Logger; http: (fingerprint: string) => HttpHandler; provider?: CryptoProvider },
 ): Promise<MimiServer> {
   const { logger } = options;
   await Deno.mkdir(config.server.dataDir, { recursive: true });
   const dataDir = await Deno.realPath(config.server.dataDir);
+  const provider = options.provider ?? await detectProvider();
+  const keys = await loadServerKeys(dataDir, provider, logger);
+  const serverFingerprint = fingerprint(provider, publicKeys(keys));
+  const settings = cryptoSettings(config.crypto);
   const { limits } = config.server;
   const admission = new AdmissionControl(limits);
   const handlers: ReadonlyMap<number, Handler> = echoHandlers();
   const live = new Set<Connection>();
-  const transportLimits = { maxFrameBytes: limits.maxFrameBytes, outboundQueueBytes: limits.outboundQueueBytes };
+  // Transports carry records, which wrap a whole envelope frame plus padding and tag.
+  const transportLimits = {
+    maxFrameBytes: maxOuterPayload(limits.maxFrameBytes, settings.records.padding),
+    outboundQueueBytes: limits.outboundQueueBytes,
+  };
+  const secureContext = {
+    handshake: { provider, accept: settings.preferences, group: settings.group, keys },
+    records: settings.records,
+    handshakeTimeoutMs: settings.handshakeTimeoutMs,
+    maxFrameBytes: limits.maxFrameBytes,
+    logger,
+  };
+  const pages = options.http(serverFingerprint);
 
-  const serveConnection = (connection: Connection): void => {
-    const fields = { conn: connection.id, transport: connection.transport, remote: connection.remoteAddress };
-    const admitted = admission.admit(connection.remoteHost);
+  const serveConnection = (raw: Connection): void => {
+    const fields = { conn: raw.id, transport: raw.transport, remote: raw.remoteAddress };
+    const admitted = admission.admit(raw.remoteHost);
     if (!admitted.ok) {
       logger.warn("connection_refused", { ...fields, code: admitted.code });
-      connection.send(encodeEnvelope({
-        opcode: Op.error,
-        id: 0,
-        body: errorBody(admitted.code, admitted.message, admitted.retryAfterMs),
-      }));
-      void connection.close(admitted.code, 1013);
+      // No keys exist yet, so the refusal is a plaintext alert (PROTOCOL.md §7.5).
+      raw.send(encodeAlert({ code: admitted.code, message: admitted.message, retryAfterMs: admitted.retryAfterMs }));
+      void raw.close(admitted.code, 1013);
       return;
     }
+    const connection = secureConnection(raw, secureContext);
     live.add(connection);
     const started = performance.now();
     logger.info("connect", fields);
@@ -77,8 +100,9 @@ export async function startServer(
     });
   };
 
+  const tls = await readTls(config);
   const tcp = listenTcp(
-    { hostname: config.server.host, port: config.server.tcpPort, ...transportLimits },
+    { hostname: config.server.host, port: config.server.tcpPort, tls, ...transportLimits },
     serveConnection,
     (error) => logger.error("accept_failed", { transport: "tcp", error: String(error) }),
   );
@@ -86,6 +110,7 @@ export async function startServer(
   const http = Deno.serve({
     hostname: config.server.host,
     port: config.server.httpPort,
+    ...tls,
     onListen() {},
     onError(error) {
       logger.error("http_failed", { error: String(error) });
@@ -101,17 +126,20 @@ export async function startServer(
       serveConnection(connection);
       return response;
     }
-    return options.http(request);
+    return pages(request);
   });
 
   const httpAddr = http.addr as Deno.NetAddr;
-  logger.info("listen", { transport: "tcp", address: formatAddress(tcp.addr.hostname, tcp.addr.port) });
-  logger.info("listen", { transport: "http", address: formatAddress(httpAddr.hostname, httpAddr.port) });
+  const tlsField = { tls: tls !== undefined };
+  logger.info("listen", { transport: "tcp", address: formatAddress(tcp.addr.hostname, tcp.addr.port), ...tlsField });
+  logger.info("listen", { transport: "http", address: formatAddress(httpAddr.hostname, httpAddr.port), ...tlsField });
 
   return {
+    tls: tls !== undefined,
     tcpAddr: tcp.addr,
     httpAddr,
     dataDir,
+    fingerprint: serverFingerprint,
     get openConnections() {
       return live.size;
     },
@@ -122,4 +150,13 @@ export async function startServer(
       await http.shutdown();
     },
   };
+}
+
+/** Reads `server.tls` certificate and key, or `undefined` when TLS is off. */
+async function readTls(config: MimiConfig): Promise<{ cert: string; key: string } | undefined> {
+  const { certFile, keyFile } = config.server.tls;
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) throw new Error("server.tls needs both certFile and keyFile");
+  const [cert, key] = await Promise.all([Deno.readTextFile(certFile), Deno.readTextFile(keyFile)]);
+  return { cert, key };
 }

@@ -42,7 +42,8 @@ export async function startTestServer(flags: string[] = []): Promise<TestServer>
     logs.push(record);
     for (const wake of waiters) wake();
   });
-  const server = await startServer(config, { logger, http: createPages(await loadBundle()) });
+  const bundle = await loadBundle();
+  const server = await startServer(config, { logger, http: (fingerprint) => createPages(bundle, fingerprint) });
   const waitForLog = (predicate: (record: LogRecord) => boolean, ms = 5000) =>
     new Promise<LogRecord>((resolve, reject) => {
       const check = () => {

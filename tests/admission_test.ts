@@ -1,11 +1,12 @@
 // Connection caps over real sockets: the connection limit and the per-address rate of new connections.
+// A refusal comes before any key exists, so it is a plaintext alert (PROTOCOL.md §7.5).
 
 import assert from "node:assert/strict";
 import { Op } from "../core/protocol/opcodes.ts";
 import { startTestServer } from "./_harness.ts";
 import { rawTcp, rawWs } from "./_raw_client.ts";
 
-Deno.test("a connection over maxConnections gets server_busy and is closed, on TCP and WebSocket", async () => {
+Deno.test("a connection over maxConnections gets a server_busy alert and is closed, on TCP and WebSocket", async () => {
   const server = await startTestServer(["--server.limits.maxConnections=2"]);
   const a = await rawTcp(server);
   const b = await rawWs(server);
@@ -15,9 +16,8 @@ Deno.test("a connection over maxConnections gets server_busy and is closed, on T
     await a.next();
     await b.next();
     for (const open of [rawTcp, rawWs]) {
-      const extra = await open(server);
-      const error = await extra.next();
-      assert.deepEqual([error.opcode, error.id, (error.body as { code: string }).code], [Op.error, 0, "server_busy"]);
+      const extra = await open(server, { handshake: false });
+      assert.equal((await extra.nextAlert()).code, "server_busy");
       await extra.closedByServer();
     }
     a.close();
@@ -33,7 +33,7 @@ Deno.test("a connection over maxConnections gets server_busy and is closed, on T
   }
 });
 
-Deno.test("new connections over the per-address rate get rate_limited with retryAfterMs", async () => {
+Deno.test("new connections over the per-address rate get a rate_limited alert with retryAfterMs", async () => {
   const server = await startTestServer(["--server.limits.connectionsPerIpPerMinute=3"]);
   const clients = [];
   try {
@@ -43,12 +43,11 @@ Deno.test("new connections over the per-address rate get rate_limited with retry
       await c.request(Op.echo, 1, i);
       assert.equal((await c.next()).body, i);
     }
-    const refused = await rawTcp(server);
+    const refused = await rawTcp(server, { handshake: false });
     clients.push(refused);
-    const error = await refused.next();
-    const body = error.body as { code: string; retryAfterMs: number };
-    assert.equal(body.code, "rate_limited");
-    assert.ok(body.retryAfterMs > 0 && body.retryAfterMs <= 20_000, `retryAfterMs ${body.retryAfterMs}`);
+    const alert = await refused.nextAlert();
+    assert.equal(alert.code, "rate_limited");
+    assert.ok(alert.retryAfterMs! > 0 && alert.retryAfterMs! <= 20_000, `retryAfterMs ${alert.retryAfterMs}`);
     await refused.closedByServer();
   } finally {
     for (const c of clients) c.close();

@@ -8,11 +8,13 @@ import { rawTcp } from "./_raw_client.ts";
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const ROOT = new URL("../", import.meta.url).pathname;
 
+/** Each run pins keys in its own file, never the user's ~/.mimi/known_servers. */
 async function run(args: string[], env: Record<string, string> = {}) {
+  const knownServers = env.MIMI_CLIENT_KNOWN_SERVERS_FILE ?? await Deno.makeTempFile({ prefix: "mimi_known_" });
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", MAIN, ...args],
     cwd: ROOT,
-    env,
+    env: { MIMI_CLIENT_KNOWN_SERVERS_FILE: knownServers, ...env },
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -108,8 +110,11 @@ Deno.test("mimi serve logs JSON lines, prints where it listens, serves, and stop
       if (record.event === "ready") ready = record;
     }
     assert.equal(ready.dataDir, await Deno.realPath(`${dataDir}/d`));
+    assert.match(ready.fingerprint, /^SHA256:[A-Za-z0-9+/]{43}$/);
+    const keyFile = await Deno.stat(`${dataDir}/d/server_identity.json`);
+    assert.equal(keyFile.mode! & 0o777, 0o600, "the signing key is readable by its owner only");
     const tcpPort = Number(ready.tcp.split(":").at(-1));
-    const client = await rawTcp({ tcpPort });
+    const client = await rawTcp({ tcpPort, wsUrl: "" });
     await client.request(Op.echo, 1, "from a test");
     assert.deepEqual(await client.next(), { opcode: Op.echo, id: 1, body: "from a test" });
     client.close();
@@ -127,6 +132,7 @@ Deno.test("mimi serve logs JSON lines, prints where it listens, serves, and stop
     for (const line of [...lines, ...buffered.split("\n").filter(Boolean)]) JSON.parse(line); // every line is JSON
     const stderr = new TextDecoder().decode((await new Response(child.stderr).arrayBuffer()) as ArrayBuffer);
     assert.match(stderr, /Web client: +http:\/\/127\.0\.0\.1:\d+\//);
+    assert.match(stderr, new RegExp(`Fingerprint: +${escape(ready.fingerprint)}`));
   } finally {
     try {
       child.kill("SIGKILL");
@@ -147,3 +153,68 @@ Deno.test("mimi client takes config flags after the -- that deno task passes thr
     await server.close();
   }
 });
+
+Deno.test("mimi client pins the server's key on first use and refuses a changed key, naming both", async () => {
+  const server = await startTestServer();
+  const known = await Deno.makeTempFile({ prefix: "mimi_known_" });
+  try {
+    const env = { MIMI_CLIENT_KNOWN_SERVERS_FILE: known, MIMI_CLIENT_TCP_PORT: String(server.tcpPort) };
+    const first = await run(["client", "echo", "one"], env);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stderr, /first connection/);
+    assert.match(
+      await Deno.readTextFile(known),
+      new RegExp(`127\\.0\\.0\\.1:${server.tcpPort} ${escape(server.server.fingerprint)}`),
+    );
+
+    const again = await run(["client", "echo", "two"], env);
+    assert.equal(again.code, 0, again.stderr);
+    assert.doesNotMatch(again.stderr, /first connection/);
+
+    // Another key at the same address: what a man in the middle, or a reinstalled server, presents.
+    const other = "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    await Deno.writeTextFile(known, `127.0.0.1:${server.tcpPort} ${other}\n`);
+    const refused = await run(["client", "echo", "three"], env);
+    assert.equal(refused.code, 1);
+    assert.equal(refused.stdout, "");
+    assert.match(refused.stderr, new RegExp(escape(server.server.fingerprint)));
+    assert.match(refused.stderr, new RegExp(escape(other)));
+    assert.match(refused.stderr, /forget 127\.0\.0\.1:\d+/);
+    assert.equal(server.logs.some((r) => r.event === "echo" && r.body === "three"), false, "nothing was sent");
+
+    const forgot = await run(["client", "forget", `127.0.0.1:${server.tcpPort}`], env);
+    assert.equal(forgot.code, 0, forgot.stderr);
+    const accepted = await run(["client", "echo", "four"], env);
+    assert.equal(accepted.code, 0, accepted.stderr);
+  } finally {
+    await Deno.remove(known);
+    await server.close();
+  }
+});
+
+Deno.test("mimi client suites lists every algorithm and what the config offers", async () => {
+  const { code, stdout } = await run(["client", "suites", "--crypto.aead=chacha20-poly1305"]);
+  assert.equal(code, 0);
+  for (const id of ["x25519-mlkem768", "ffdhe", "aes-256-gcm", "chacha20-poly1305", "sha384", "ecdsa-p256"]) {
+    assert.match(stdout, new RegExp(id));
+  }
+  assert.match(stdout, /chacha20-poly1305 +offered, preference 1/);
+  assert.match(stdout, /aes-256-gcm +not offered/);
+});
+
+Deno.test("mimi client flags choose the suite of one connection and both sides log it", async () => {
+  const server = await startTestServer();
+  try {
+    const suite = ["--crypto.kex=p256", "--crypto.aead=aes-128-gcm", "--crypto.hash=sha384", "--crypto.sig=ecdsa-p256"];
+    const { code, stderr } = await run(["client", `--client.tcpPort=${server.tcpPort}`, ...suite, "ping"]);
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /p256\/aes-128-gcm\/sha384\/ecdsa-p256/);
+    await server.waitForLog((r) => r.event === "secure" && r.suite === "p256/aes-128-gcm/sha384/ecdsa-p256");
+  } finally {
+    await server.close();
+  }
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}

@@ -1,4 +1,5 @@
-// One behaviour suite run against both transports (TCP, WebSocket): echo, ordering, and bad input.
+// One behaviour suite run against both transports (TCP, WebSocket): echo, ordering, and bad input at every
+// layer — outer frames before the handshake, record contents and envelopes inside the secure channel.
 
 import assert from "node:assert/strict";
 import { encodeEnvelope } from "../core/codec/envelope.ts";
@@ -10,7 +11,7 @@ import { type RawClient, type RawClientFactory, rawTcp, rawWs } from "./_raw_cli
 
 const TRANSPORTS: [string, RawClientFactory][] = [["TCP", rawTcp], ["WebSocket", rawWs]];
 
-/** Bytes of an envelope frame whose body is given as raw value bytes. */
+/** An envelope frame whose body is given as raw value bytes. */
 function frameWithBody(opcode: number, id: number, bodyBytes: Uint8Array): Uint8Array {
   const payload = new Uint8Array(6 + bodyBytes.length);
   const view = new DataView(payload.buffer);
@@ -28,10 +29,11 @@ function hex(text: string): Uint8Array {
 async function withServer(
   open: RawClientFactory,
   fn: (client: RawClient, server: TestServer) => Promise<void>,
+  options: { handshake?: boolean } = {},
 ): Promise<void> {
   const server = await startTestServer();
   const bystander = await rawTcp(server);
-  const client = await open(server);
+  const client = await open(server, options);
   try {
     await fn(client, server);
     // Whatever the client did, another connection is still served.
@@ -44,12 +46,18 @@ async function withServer(
   }
 }
 
-/** Expects an error envelope with `code`, then the server closing the connection. */
+/** Expects an error envelope with `code` inside the channel, then the server closing the connection. */
 async function expectErrorAndClose(client: RawClient, code: string, id = 0): Promise<void> {
   const envelope = await client.next();
   assert.equal(envelope.opcode, Op.error);
   assert.equal(envelope.id, id);
   assert.equal((envelope.body as { code: string }).code, code);
+  await client.closedByServer();
+}
+
+/** Expects a plaintext alert with `code` (before the channel exists), then the close. */
+async function expectAlertAndClose(client: RawClient, code: string): Promise<void> {
+  assert.equal((await client.nextAlert()).code, code);
   await client.closedByServer();
 }
 
@@ -103,9 +111,17 @@ for (const [name, open] of TRANSPORTS) {
       await server.waitForLog((r) => r.event === "disconnect" && r.reason === "unknown_opcode");
     }));
 
-  Deno.test(`${name}: a 4 GiB length prefix is refused before any allocation`, () =>
+  Deno.test(`${name}: a 4 GiB length prefix before the handshake is refused with an alert`, () =>
     withServer(open, async (client, server) => {
-      await client.sendRaw(hex("ffffffff 0001"));
+      await client.sendOuter(hex("ffffffff 0001"));
+      await expectAlertAndClose(client, "frame_too_large");
+      const logged = await server.waitForLog((r) => r.event === "security");
+      assert.equal(logged.kind, "bad_frame");
+    }, { handshake: false }));
+
+  Deno.test(`${name}: a 4 GiB length prefix inside the channel is refused as frame_too_large`, () =>
+    withServer(open, async (client, server) => {
+      await client.sendRecordBody(hex("ffffffff 0001"));
       await expectErrorAndClose(client, "frame_too_large");
       const logged = await server.waitForLog((r) => r.event === "protocol_error");
       assert.equal(logged.code, "frame_too_large");
@@ -114,7 +130,7 @@ for (const [name, open] of TRANSPORTS) {
   Deno.test(`${name}: a frame over the configured limit is refused`, () =>
     withServer(open, async (client, server) => {
       const body = encodeValue("x".repeat(server.config.server.limits.maxFrameBytes));
-      await client.sendRaw(frameWithBody(Op.echo, 1, body));
+      await client.sendRecordBody(frameWithBody(Op.echo, 1, body));
       await expectErrorAndClose(client, "frame_too_large");
     }));
 
@@ -122,80 +138,92 @@ for (const [name, open] of TRANSPORTS) {
     withServer(open, async (client) => {
       const body = new Uint8Array(10_000 * 5 + 1);
       for (let i = 0; i < 10_000; i++) body.set([0x07, 0, 0, 0, 1], i * 5);
-      await client.sendRaw(frameWithBody(Op.echo, 1, body));
+      await client.sendRecordBody(frameWithBody(Op.echo, 1, body));
       await expectErrorAndClose(client, "bad_frame");
     }));
 
   Deno.test(`${name}: invalid UTF-8 in a string is refused as bad_frame`, () =>
     withServer(open, async (client, server) => {
-      await client.sendRaw(frameWithBody(Op.echo, 1, hex("05 00000002 c080")));
+      await client.sendRecordBody(frameWithBody(Op.echo, 1, hex("05 00000002 c080")));
       await expectErrorAndClose(client, "bad_frame");
       const logged = await server.waitForLog((r) => r.event === "protocol_error");
       assert.equal(logged.offset, 11, "offset of the string body within the envelope");
     }));
 
-  Deno.test(`${name}: garbage bytes are refused as bad_frame`, () =>
+  Deno.test(`${name}: garbage inside a record is refused as bad_frame`, () =>
     withServer(open, async (client) => {
-      await client.sendRaw(hex("00000004 deadbeef"));
+      await client.sendRecordBody(hex("00000004 deadbeef"));
       await expectErrorAndClose(client, "bad_frame");
     }));
 
+  Deno.test(`${name}: a record that ends inside a frame is refused as bad_frame`, () =>
+    withServer(open, async (client) => {
+      await client.sendRecordBody(hex("00000010 0002 00000001"));
+      await expectErrorAndClose(client, "bad_frame");
+    }));
+
+  Deno.test(`${name}: garbage instead of a ClientHello is refused with a handshake_failed alert`, () =>
+    withServer(open, async (client, server) => {
+      await client.sendOuter(encodeFrame(hex("deadbeef")));
+      await expectAlertAndClose(client, "handshake_failed");
+      await server.waitForLog((r) => r.event === "security" && r.kind === "unexpected_message");
+    }, { handshake: false }));
+
   Deno.test(`${name}: a value followed by trailing bytes is refused as bad_frame`, () =>
     withServer(open, async (client) => {
-      await client.sendRaw(frameWithBody(Op.echo, 1, hex("00 00")));
+      await client.sendRecordBody(frameWithBody(Op.echo, 1, hex("00 00")));
       await expectErrorAndClose(client, "bad_frame");
     }));
 }
 
 Deno.test("TCP: frames reassemble from one byte at a time and from many frames in one write", () =>
   withServer(rawTcp, async (client) => {
-    const one = encodeFrame(encodeEnvelope({ opcode: Op.echo, id: 1, body: "逐字节" }));
-    for (const byte of one) await client.sendRaw(Uint8Array.of(byte));
+    const one = encodeFrame(
+      await client.sealRecord(encodeFrame(encodeEnvelope({ opcode: Op.echo, id: 1, body: "逐字节" }))),
+    );
+    for (const byte of one) await client.sendOuter(Uint8Array.of(byte));
     assert.deepEqual(await client.next(), { opcode: Op.echo, id: 1, body: "逐字节" });
 
-    const many = [2, 3, 4, 5].map((id) => encodeFrame(encodeEnvelope({ opcode: Op.echo, id, body: id })));
+    const many = [];
+    for (const id of [2, 3, 4, 5]) {
+      many.push(encodeFrame(await client.sealRecord(encodeFrame(encodeEnvelope({ opcode: Op.echo, id, body: id })))));
+    }
     const joined = new Uint8Array(many.reduce((n, f) => n + f.length, 0));
     many.reduce((at, f) => (joined.set(f, at), at + f.length), 0);
-    await client.sendRaw(joined);
+    await client.sendOuter(joined);
     for (const id of [2, 3, 4, 5]) assert.deepEqual(await client.next(), { opcode: Op.echo, id, body: id });
   }));
 
 Deno.test("TCP: a stream that ends inside a frame is logged as truncated", () =>
   withServer(rawTcp, async (client, server) => {
-    await client.sendRaw(hex("00000010 0002 00000001"));
+    await client.sendOuter(hex("00000010 02 0000"));
     client.close();
     const logged = await server.waitForLog((r) => r.event === "protocol_error");
     assert.equal(logged.code, "bad_frame");
     assert.match(String(logged.message), /truncat|end/i);
   }));
 
-Deno.test("WebSocket: a text message is refused with bad_frame and close status 1003", async () => {
-  const server = await startTestServer();
-  const client = await rawWs(server);
-  try {
+Deno.test("WebSocket: a text message is refused with bad_frame and close status 1003", () =>
+  withServer(rawWs, async (client) => {
     client.sendText("hello");
     await expectErrorAndClose(client, "bad_frame");
     assert.equal(client.closeCode(), 1003);
-  } finally {
-    client.close();
-    await server.close();
-  }
-});
+  }));
 
 Deno.test("WebSocket: a message holding two frames is refused as bad_frame", () =>
   withServer(rawWs, async (client) => {
-    const a = encodeFrame(encodeEnvelope({ opcode: Op.echo, id: 1, body: 1 }));
+    const a = encodeFrame(await client.sealRecord(encodeFrame(encodeEnvelope({ opcode: Op.echo, id: 1, body: 1 }))));
     const both = new Uint8Array(a.length * 2);
     both.set(a);
     both.set(a, a.length);
-    await client.sendRaw(both);
+    await client.sendOuter(both);
     await expectErrorAndClose(client, "bad_frame");
   }));
 
 Deno.test("WebSocket: a message holding part of a frame is refused as bad_frame", () =>
   withServer(rawWs, async (client) => {
-    const a = encodeFrame(encodeEnvelope({ opcode: Op.echo, id: 1, body: "partial" }));
-    await client.sendRaw(a.subarray(0, a.length - 2));
+    const a = encodeFrame(await client.sealRecord(encodeFrame(encodeEnvelope({ opcode: Op.echo, id: 1, body: "p" }))));
+    await client.sendOuter(a.subarray(0, a.length - 2));
     await expectErrorAndClose(client, "bad_frame");
   }));
 

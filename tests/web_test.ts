@@ -44,7 +44,39 @@ Deno.test({
       await server.waitForLog((r) => r.event === "echo" && r.body === "你好，浏览器");
       const connect = await server.waitForLog((r) => r.event === "connect");
       assert.equal(connect.transport, "ws");
+      const secure = await server.waitForLog((r) => r.event === "secure");
+      assert.equal(await page.getByTestId("suite").textContent(), secure.suite);
+      assert.equal(await page.getByTestId("fingerprint").textContent(), server.server.fingerprint);
+      assert.equal(await page.getByTestId("insecure-notice").count(), 0);
       assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "web client: over plain HTTP from another host it still connects securely with noble and says so",
+  ignore: !haveChromium && !Deno.env.get("CI"),
+  async fn() {
+    const server = await startTestServer();
+    // A name that is not localhost makes the page a non-secure context: no crypto.subtle, as on a LAN.
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [...CHROMIUM_ARGS, "--host-resolver-rules=MAP mimi.test 127.0.0.1"],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`http://mimi.test:${server.httpPort}/`);
+      assert.equal(await page.evaluate(() => globalThis.isSecureContext), false);
+      assert.equal(await page.evaluate(() => typeof globalThis.crypto.subtle), "undefined");
+      await page.getByTestId("status").filter({ hasText: "connected" }).waitFor({ timeout: 20_000 });
+      await page.getByTestId("insecure-notice").waitFor();
+      await page.getByLabel("Text to echo").fill("局域网");
+      await page.getByRole("button", { name: "Echo" }).click();
+      await page.getByTestId("answers").getByText("局域网").waitFor({ timeout: 10_000 });
+      assert.equal(await page.getByTestId("fingerprint").textContent(), server.server.fingerprint);
     } finally {
       await browser.close();
       await server.close();

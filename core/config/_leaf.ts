@@ -29,7 +29,11 @@ export function expectation(leaf: LeafSpec): string {
     case "integer":
       return `an integer from ${leaf.min} to ${leaf.max}`;
     case "string":
-      return "a non-empty string";
+      return leaf.allowEmpty ? "a string" : "a non-empty string";
+    case "boolean":
+      return "true or false";
+    case "list":
+      return "a non-empty list of distinct values from " + leaf.values.map((v) => JSON.stringify(v)).join(", ");
     case "host":
       return `a hostname or IP address (1 to ${MAX_HOST_LENGTH} characters, no spaces)`;
     case "enum":
@@ -83,7 +87,11 @@ export function checkLeaf(leaf: LeafSpec, value: unknown): string | undefined {
       }
       return value < leaf.min || value > leaf.max ? problem : undefined;
     case "string":
-      return typeof value === "string" && value !== "" ? undefined : problem;
+      return typeof value === "string" && (value !== "" || leaf.allowEmpty) ? undefined : problem;
+    case "boolean":
+      return typeof value === "boolean" ? undefined : problem;
+    case "list":
+      return checkList(leaf.values, value, `expected ${expectation(leaf)}, got `);
     case "host":
       return typeof value === "string" && value !== "" &&
           value.length <= MAX_HOST_LENGTH && !NOT_IN_HOST.test(value)
@@ -92,6 +100,23 @@ export function checkLeaf(leaf: LeafSpec, value: unknown): string | undefined {
     case "enum":
       return typeof value === "string" && leaf.values.includes(value) ? undefined : problem;
   }
+}
+
+/**
+ * Checks a list leaf, naming the item at fault: `showValue` would say only
+ * "an array", which is what a list leaf asks for and, from env or a flag,
+ * not even what the user wrote.
+ */
+function checkList(values: readonly string[], value: unknown, expectedGot: string): string | undefined {
+  if (!Array.isArray(value)) return expectedGot + showValue(value);
+  if (value.length === 0) return expectedGot + "an empty list";
+  const seen = new Set<unknown>();
+  for (const item of value) {
+    if (typeof item !== "string" || !values.includes(item)) return `${expectedGot}${showValue(item)} in the list`;
+    if (seen.has(item)) return `${expectedGot}${showValue(item)} more than once`;
+    seen.add(item);
+  }
+  return undefined;
 }
 
 /**
@@ -110,5 +135,15 @@ export function checkLeaf(leaf: LeafSpec, value: unknown): string | undefined {
  * ```
  */
 export function fromText(leaf: LeafSpec, text: string): unknown {
-  return leaf.type === "integer" && INTEGER_TEXT.test(text) ? Number(text) : text;
+  switch (leaf.type) {
+    case "integer":
+      return INTEGER_TEXT.test(text) ? Number(text) : text;
+    case "boolean":
+      return text === "true" ? true : text === "false" ? false : text;
+    case "list":
+      // Comma-separated, as in MIMI_CRYPTO_AEAD=chacha20-poly1305,aes-256-gcm.
+      return text.split(",").map((item) => item.trim());
+    default:
+      return text;
+  }
 }

@@ -20,8 +20,8 @@ export function describeConfig(): string {
   const rows = CONFIG_LEAVES.map((leaf) =>
     [
       code(leaf.path),
-      code(JSON.stringify(getLeaf(DEFAULT_CONFIG, leaf.path))),
-      expectation(leaf),
+      code(showDefault(getLeaf(DEFAULT_CONFIG, leaf.path))),
+      leaf.type === "list" ? `${expectation(leaf)}; comma-separated in the variable or flag` : expectation(leaf),
       code(envVarName(leaf.path)),
       leaf.description,
     ].map(escapeCell)
@@ -31,6 +31,11 @@ export function describeConfig(): string {
     ["---", "---", "---", "---", "---"],
     ...rows,
   ].map((cells) => `| ${cells.join(" | ")} |\n`).join("");
+}
+
+/** JSON, with a space after each comma of a list as in the rest of the table. */
+function showDefault(value: unknown): string {
+  return Array.isArray(value) ? `[${value.map((item) => JSON.stringify(item)).join(", ")}]` : JSON.stringify(value);
 }
 
 function code(text: string): string {

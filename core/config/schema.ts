@@ -1,6 +1,9 @@
 // The shape of Mimi's configuration, its defaults, and the one table of leaves that validation, env names, flags and docs derive from.
 
 import { deepFreeze } from "./_freeze.ts";
+import { ALGORITHMS } from "../crypto/suites.ts";
+import { groupFromConfig } from "../crypto/settings.ts";
+import type { AeadId, HashId, KexId, SigId } from "../crypto/primitives/types.ts";
 
 /** Log levels from most to least verbose; `silent` turns logging off. */
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
@@ -20,6 +23,14 @@ export interface ServerLimits {
   readonly outboundQueueBytes: number;
 }
 
+/** Optional TLS around both listeners; empty paths leave it off. */
+export interface ServerTls {
+  /** PEM certificate chain file. */
+  readonly certFile: string;
+  /** PEM private key file. */
+  readonly keyFile: string;
+}
+
 /** Where and how the server listens. */
 export interface ServerConfig {
   readonly host: string;
@@ -27,13 +38,20 @@ export interface ServerConfig {
   readonly httpPort: number;
   readonly dataDir: string;
   readonly limits: ServerLimits;
+  readonly tls: ServerTls;
 }
 
-/** Where a client connects to. */
+/** Where a client connects to, and how it recognises the server. */
 export interface ClientConfig {
   readonly host: string;
   readonly tcpPort: number;
   readonly httpPort: number;
+  /** Pinned server fingerprints (trust on first use); `~` is the home directory. */
+  readonly knownServersFile: string;
+  /** Wrap the TCP connection in TLS (the server must have `server.tls`). */
+  readonly tls: boolean;
+  /** PEM file of extra certificate authorities for TLS; empty uses the system's. */
+  readonly caFile: string;
 }
 
 /** Logging settings. */
@@ -41,11 +59,21 @@ export interface LogConfig {
   readonly level: LogLevel;
 }
 
-/**
- * Reserved for cipher-suite settings; no keys yet. Turn this into an interface
- * and add one row to {@linkcode CONFIG_LEAVES} per key when they arrive.
- */
-export type CryptoConfig = Readonly<Record<never, never>>;
+/** The secure channel: suite preferences (most preferred first) and record-layer settings. */
+export interface CryptoConfig {
+  readonly kex: readonly KexId[];
+  readonly aead: readonly AeadId[];
+  readonly hash: readonly HashId[];
+  readonly sig: readonly SigId[];
+  /** Finite-field DH modulus: `ffdhe2048`, `ffdhe3072`, `ffdhe4096` (RFC 7919) or a prime in hexadecimal. */
+  readonly modulus: string;
+  /** Finite-field DH generator. */
+  readonly base: number;
+  readonly handshakeTimeoutMs: number;
+  readonly rekeyAfterRecords: number;
+  readonly rekeyAfterBytes: number;
+  readonly padding: number;
+}
 
 /** The whole configuration shared by server and clients. */
 export interface MimiConfig {
@@ -57,7 +85,8 @@ export interface MimiConfig {
 
 /** Dotted paths to the scalar leaves of `T`, e.g. `"server.limits.maxFrameBytes"`. */
 type LeafPaths<T, Prefix extends string = ""> = {
-  [K in keyof T & string]: T[K] extends object ? LeafPaths<T[K], `${Prefix}${K}.`>
+  [K in keyof T & string]: T[K] extends readonly unknown[] ? `${Prefix}${K}`
+    : T[K] extends object ? LeafPaths<T[K], `${Prefix}${K}.`>
     : `${Prefix}${K}`;
 }[keyof T & string];
 
@@ -77,10 +106,29 @@ export const DEFAULT_CONFIG: MimiConfig = deepFreeze({
       connectionsPerIpPerMinute: 120,
       outboundQueueBytes: 8388608,
     },
+    tls: { certFile: "", keyFile: "" },
   },
-  client: { host: "127.0.0.1", tcpPort: 8111, httpPort: 8080 },
+  client: {
+    host: "127.0.0.1",
+    tcpPort: 8111,
+    httpPort: 8080,
+    knownServersFile: "~/.mimi/known_servers",
+    tls: false,
+    caFile: "",
+  },
   log: { level: "info" },
-  crypto: {},
+  crypto: {
+    kex: [...ALGORITHMS.kex],
+    aead: [...ALGORITHMS.aead],
+    hash: [...ALGORITHMS.hash],
+    sig: [...ALGORITHMS.sig],
+    modulus: "ffdhe3072",
+    base: 2,
+    handshakeTimeoutMs: 10000,
+    rekeyAfterRecords: 1048576,
+    rekeyAfterBytes: 1073741824,
+    padding: 32,
+  },
 });
 
 /** Fields every leaf description has. */
@@ -98,9 +146,22 @@ export interface IntegerLeaf extends LeafBase {
   readonly max: number;
 }
 
-/** A non-empty string. */
+/** A string; non-empty unless `allowEmpty`. */
 export interface StringLeaf extends LeafBase {
   readonly type: "string";
+  /** An empty string is allowed and means "off" or "none". */
+  readonly allowEmpty?: boolean;
+}
+
+/** `true` or `false`. */
+export interface BooleanLeaf extends LeafBase {
+  readonly type: "boolean";
+}
+
+/** A non-empty list of distinct strings out of a fixed set, in preference order. */
+export interface ListLeaf extends LeafBase {
+  readonly type: "list";
+  readonly values: readonly string[];
 }
 
 /** A hostname or IP literal: 1 to 253 characters, no whitespace or control characters. */
@@ -115,7 +176,7 @@ export interface EnumLeaf extends LeafBase {
 }
 
 /** The description of one configuration leaf. */
-export type LeafSpec = IntegerLeaf | StringLeaf | HostLeaf | EnumLeaf;
+export type LeafSpec = IntegerLeaf | StringLeaf | HostLeaf | EnumLeaf | BooleanLeaf | ListLeaf;
 
 /**
  * Every leaf of {@linkcode MimiConfig}, in documentation order. Validation,
@@ -176,6 +237,18 @@ export const CONFIG_LEAVES: readonly LeafSpec[] = deepFreeze([
     description: "Bytes queued for a slow reader before it is dropped; at least `server.limits.maxFrameBytes`",
   },
   {
+    path: "server.tls.certFile",
+    type: "string",
+    allowEmpty: true,
+    description: "PEM certificate chain; with `keyFile`, serves HTTPS/WSS and TLS on TCP. Empty: off",
+  },
+  {
+    path: "server.tls.keyFile",
+    type: "string",
+    allowEmpty: true,
+    description: "PEM private key of `certFile`. Empty: off",
+  },
+  {
     path: "client.host",
     type: "host",
     description: "Server address clients connect to",
@@ -195,10 +268,91 @@ export const CONFIG_LEAVES: readonly LeafSpec[] = deepFreeze([
     description: "Server HTTP port clients connect to",
   },
   {
+    path: "client.knownServersFile",
+    type: "string",
+    description: "Pinned server fingerprints of the terminal client; `~` is the home directory",
+  },
+  {
+    path: "client.tls",
+    type: "boolean",
+    description: "Wrap the terminal client's TCP connection in TLS",
+  },
+  {
+    path: "client.caFile",
+    type: "string",
+    allowEmpty: true,
+    description: "Extra PEM certificate authorities for TLS. Empty: the system's",
+  },
+  {
     path: "log.level",
     type: "enum",
     values: LOG_LEVELS,
     description: "Least severe level that is logged",
+  },
+  {
+    path: "crypto.kex",
+    type: "list",
+    values: ALGORITHMS.kex,
+    description: "Key exchanges, most preferred first",
+  },
+  {
+    path: "crypto.aead",
+    type: "list",
+    values: ALGORITHMS.aead,
+    description: "Record ciphers (AEAD), most preferred first",
+  },
+  {
+    path: "crypto.hash",
+    type: "list",
+    values: ALGORITHMS.hash,
+    description: "Hashes for the transcript and HKDF, most preferred first",
+  },
+  {
+    path: "crypto.sig",
+    type: "list",
+    values: ALGORITHMS.sig,
+    description: "Server signature schemes, most preferred first",
+  },
+  {
+    path: "crypto.modulus",
+    type: "string",
+    description:
+      "Finite-field DH prime: `ffdhe2048`, `ffdhe3072`, `ffdhe4096` (RFC 7919) or hexadecimal, 2048 bits or more",
+  },
+  {
+    path: "crypto.base",
+    type: "integer",
+    min: 2,
+    max: 2147483647,
+    description: "Finite-field DH generator",
+  },
+  {
+    path: "crypto.handshakeTimeoutMs",
+    type: "integer",
+    min: 100,
+    max: 600000,
+    description: "A connection that has not completed the handshake by then is closed",
+  },
+  {
+    path: "crypto.rekeyAfterRecords",
+    type: "integer",
+    min: 1,
+    max: 4294967296,
+    description: "Records sent under one key before a key update",
+  },
+  {
+    path: "crypto.rekeyAfterBytes",
+    type: "integer",
+    min: 1,
+    max: 1099511627776,
+    description: "Plaintext bytes sent under one key before a key update",
+  },
+  {
+    path: "crypto.padding",
+    type: "integer",
+    min: 0,
+    max: 4096,
+    description: "Pad record contents to a multiple of this many bytes to hide exact lengths; 0 is off",
   },
 ]);
 
@@ -212,6 +366,26 @@ export interface CrossCheck {
 
 /** Rules checked after every leaf is valid on its own. */
 export const CROSS_CHECKS: readonly CrossCheck[] = deepFreeze([
+  {
+    path: "server.tls.keyFile",
+    check: ({ server: { tls } }: MimiConfig) =>
+      (tls.certFile === "") !== (tls.keyFile === "")
+        ? "set both server.tls.certFile and server.tls.keyFile, or neither"
+        : undefined,
+  },
+  {
+    path: "crypto.modulus",
+    check: ({ crypto }: MimiConfig) => {
+      try {
+        groupFromConfig(crypto.modulus, crypto.base);
+        return undefined;
+      } catch (error) {
+        // The group's own check says what is wrong (too small, not hexadecimal); that is the message.
+        if (error instanceof RangeError) return error.message;
+        throw error;
+      }
+    },
+  },
   {
     path: "server.limits.outboundQueueBytes",
     check: ({ server: { limits } }: MimiConfig) =>
@@ -269,10 +443,10 @@ export function flagName(path: string): string {
  * getLeaf(DEFAULT_CONFIG, "server.tcpPort"); // 8111
  * ```
  */
-export function getLeaf(config: MimiConfig, path: ConfigPath): string | number {
+export function getLeaf(config: MimiConfig, path: ConfigPath): string | number | boolean | readonly string[] {
   let node: unknown = config;
   for (const segment of path.split(".")) {
     node = (node as Record<string, unknown>)[segment];
   }
-  return node as string | number;
+  return node as string | number | boolean | readonly string[];
 }

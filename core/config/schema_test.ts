@@ -2,19 +2,31 @@
 
 import assert from "node:assert/strict";
 import { checkLeaf } from "./_leaf.ts";
-import { CONFIG_LEAVES, CROSS_CHECKS, DEFAULT_CONFIG, envVarName, flagName, getLeaf, LOG_LEVELS } from "./schema.ts";
+import {
+  CONFIG_LEAVES,
+  type ConfigPath,
+  CROSS_CHECKS,
+  DEFAULT_CONFIG,
+  envVarName,
+  flagName,
+  getLeaf,
+  LOG_LEVELS,
+} from "./schema.ts";
+import { ALGORITHMS } from "../crypto/suites.ts";
 
-/** Dotted paths of every non-object value in `node`. */
-function scalarPaths(node: object, prefix = ""): string[] {
+/** Dotted paths of every value in `node` that is not a nested object; a list is one value. */
+function leafPaths(node: object, prefix = ""): string[] {
   return Object.entries(node).flatMap(([key, value]) =>
-    typeof value === "object" && value !== null ? scalarPaths(value, `${prefix}${key}.`) : [`${prefix}${key}`]
+    typeof value === "object" && value !== null && !Array.isArray(value)
+      ? leafPaths(value, `${prefix}${key}.`)
+      : [`${prefix}${key}`]
   );
 }
 
 Deno.test("CONFIG_LEAVES has exactly one row per value in DEFAULT_CONFIG", () => {
   const rows = CONFIG_LEAVES.map((leaf) => leaf.path);
   assert.equal(new Set(rows).size, rows.length, "duplicate rows");
-  assert.deepEqual([...rows].sort(), scalarPaths(DEFAULT_CONFIG).sort());
+  assert.deepEqual([...rows].sort(), leafPaths(DEFAULT_CONFIG).sort());
 });
 
 Deno.test("DEFAULT_CONFIG passes its own leaf and cross-field checks", () => {
@@ -32,9 +44,12 @@ Deno.test("DEFAULT_CONFIG and the schema tables are deep-frozen", () => {
       DEFAULT_CONFIG,
       DEFAULT_CONFIG.server,
       DEFAULT_CONFIG.server.limits,
+      DEFAULT_CONFIG.server.tls,
       DEFAULT_CONFIG.client,
       DEFAULT_CONFIG.log,
       DEFAULT_CONFIG.crypto,
+      DEFAULT_CONFIG.crypto.kex,
+      DEFAULT_CONFIG.crypto.aead,
       CONFIG_LEAVES,
       CONFIG_LEAVES[0],
       CROSS_CHECKS,
@@ -45,9 +60,50 @@ Deno.test("DEFAULT_CONFIG and the schema tables are deep-frozen", () => {
   }
 });
 
-Deno.test("DEFAULT_CONFIG has an empty crypto section reserved for cipher suites", () => {
-  assert.deepEqual(DEFAULT_CONFIG.crypto, {});
-  assert.ok(CONFIG_LEAVES.every((leaf) => !leaf.path.startsWith("crypto.")));
+Deno.test("DEFAULT_CONFIG offers every implemented algorithm in ALGORITHMS order over ffdhe3072", () => {
+  assert.deepEqual(DEFAULT_CONFIG.crypto, {
+    kex: ["x25519-mlkem768", "x25519", "p256", "ffdhe"],
+    aead: ["aes-256-gcm", "chacha20-poly1305", "aes-128-gcm"],
+    hash: ["sha256", "sha384"],
+    sig: ["ed25519", "ecdsa-p256"],
+    modulus: "ffdhe3072",
+    base: 2,
+    handshakeTimeoutMs: 10000,
+    rekeyAfterRecords: 1048576,
+    rekeyAfterBytes: 1073741824,
+    padding: 32,
+  });
+  for (const part of ["kex", "aead", "hash", "sig"] as const) {
+    assert.deepEqual(DEFAULT_CONFIG.crypto[part], ALGORITHMS[part], part);
+  }
+});
+
+Deno.test("every crypto algorithm category is a list leaf over exactly the implemented algorithms", () => {
+  for (const part of ["kex", "aead", "hash", "sig"] as const) {
+    const leaf = CONFIG_LEAVES.find((row) => row.path === `crypto.${part}`);
+    assert.equal(leaf?.type, "list", part);
+    assert.deepEqual(leaf.type === "list" ? leaf.values : undefined, ALGORITHMS[part]);
+  }
+});
+
+Deno.test("every list and enum leaf offers distinct values and its default is one of them", () => {
+  for (const leaf of CONFIG_LEAVES) {
+    if (leaf.type !== "list" && leaf.type !== "enum") continue;
+    assert.ok(leaf.values.length > 0, leaf.path);
+    assert.equal(new Set(leaf.values).size, leaf.values.length, leaf.path);
+    const value = getLeaf(DEFAULT_CONFIG, leaf.path) as unknown;
+    const defaults = Array.isArray(value) ? value : [value];
+    assert.ok(defaults.every((item) => leaf.values.includes(item)), leaf.path);
+  }
+});
+
+Deno.test("only TLS file paths may be empty strings, and they are off by default", () => {
+  const optional: string[] = CONFIG_LEAVES.filter((leaf) => leaf.type === "string" && leaf.allowEmpty).map((leaf) =>
+    leaf.path
+  );
+  assert.deepEqual(optional, ["server.tls.certFile", "server.tls.keyFile", "client.caFile"]);
+  assert.deepEqual(optional.map((path) => getLeaf(DEFAULT_CONFIG, path as ConfigPath)), ["", "", ""]);
+  assert.equal(DEFAULT_CONFIG.client.tls, false);
 });
 
 Deno.test("every integer range is sensible and contains its default", () => {
@@ -94,7 +150,18 @@ Deno.test("flagName() is -- and the dotted path", () => {
   assert.equal(flagName("server.limits.maxFrameBytes"), "--server.limits.maxFrameBytes");
 });
 
-Deno.test("getLeaf() reads nested values by dotted path", () => {
+Deno.test("getLeaf() reads nested values by dotted path, lists and booleans whole", () => {
   assert.equal(getLeaf(DEFAULT_CONFIG, "server.limits.outboundQueueBytes"), 8388608);
   assert.equal(getLeaf(DEFAULT_CONFIG, "log.level"), "info");
+  assert.equal(getLeaf(DEFAULT_CONFIG, "server.tls.certFile"), "");
+  assert.equal(getLeaf(DEFAULT_CONFIG, "client.tls"), false);
+  assert.equal(getLeaf(DEFAULT_CONFIG, "crypto.aead"), DEFAULT_CONFIG.crypto.aead);
+});
+
+Deno.test("envVarName() and flagName() name the new TLS and crypto leaves", () => {
+  assert.equal(envVarName("server.tls.certFile"), "MIMI_SERVER_TLS_CERT_FILE");
+  assert.equal(envVarName("client.knownServersFile"), "MIMI_CLIENT_KNOWN_SERVERS_FILE");
+  assert.equal(envVarName("crypto.handshakeTimeoutMs"), "MIMI_CRYPTO_HANDSHAKE_TIMEOUT_MS");
+  assert.equal(envVarName("crypto.aead"), "MIMI_CRYPTO_AEAD");
+  assert.equal(flagName("crypto.aead"), "--crypto.aead");
 });

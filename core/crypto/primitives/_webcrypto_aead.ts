@@ -1,0 +1,58 @@
+// AES-GCM keys that send large records to WebCrypto and small ones to noble, whichever is faster.
+
+import { AeadError } from "./errors.ts";
+import type { Aead, AeadId, AeadKey } from "./types.ts";
+import { bufferSource, promised } from "./_util.ts";
+import { aeadSpec, checkAeadArgs, nobleAeadKey, NONCE_LENGTH, TAG_LENGTH } from "./_aead.ts";
+
+/**
+ * Records (plaintext bytes) below this size are sealed and opened by noble synchronously; from this
+ * size up, by WebCrypto. An awaited WebCrypto call has a fixed cost (a promise and a trip to the
+ * platform) that only pays off on longer records, while noble's cost grows with the record.
+ * bench/aead_bench.ts measures the crossover (Deno 2.9.6: noble wins at 64 and 128 B, WebCrypto from
+ * 256 B on); its figures are at the top of that file. Re-run it before changing this value.
+ */
+export const WEBCRYPTO_AEAD_MIN_BYTES = 256;
+
+/** AES-GCM over `subtle` for records of at least `minBytes` and over noble below. */
+export function webCryptoAesGcm(subtle: SubtleCrypto, id: AeadId, minBytes = WEBCRYPTO_AEAD_MIN_BYTES): Aead {
+  const { keyLength } = aeadSpec(id);
+  if (id === "chacha20-poly1305") throw new TypeError("WebCrypto has no ChaCha20-Poly1305");
+  return Object.freeze(
+    {
+      id,
+      keyLength,
+      nonceLength: NONCE_LENGTH,
+      tagLength: TAG_LENGTH,
+      async importKey(key: Uint8Array): Promise<AeadKey> {
+        const sync = nobleAeadKey(id, key); // also checks the key's type and length
+        const cryptoKey = await subtle.importKey("raw", bufferSource(key), "AES-GCM", false, ["encrypt", "decrypt"]);
+        const params = (nonce: Uint8Array, ad: Uint8Array): AesGcmParams => ({
+          name: "AES-GCM",
+          iv: bufferSource(nonce),
+          additionalData: bufferSource(ad),
+          tagLength: TAG_LENGTH * 8,
+        });
+        return {
+          seal(nonce, plaintext, ad) {
+            return promised(() => checkAeadArgs(nonce, plaintext, ad, "plaintext")).then(async () => {
+              if (plaintext.length < minBytes) return sync.sealSync(nonce, plaintext, ad);
+              return new Uint8Array(await subtle.encrypt(params(nonce, ad), cryptoKey, bufferSource(plaintext)));
+            });
+          },
+          open(nonce, ciphertext, ad) {
+            return promised(() => checkAeadArgs(nonce, ciphertext, ad, "ciphertext")).then(async () => {
+              if (ciphertext.length - TAG_LENGTH < minBytes) return sync.openSync(nonce, ciphertext, ad);
+              try {
+                return new Uint8Array(await subtle.decrypt(params(nonce, ad), cryptoKey, bufferSource(ciphertext)));
+              } catch {
+                // OperationError is WebCrypto's only answer for a bad tag; AeadError carries no detail either way.
+                throw new AeadError();
+              }
+            });
+          },
+        };
+      },
+    } as const,
+  );
+}

@@ -1,0 +1,41 @@
+// Picks the best provider the runtime allows: WebCrypto where crypto.subtle exists, noble elsewhere.
+
+import type { CryptoProvider } from "./types.ts";
+import { nobleProvider } from "./noble.ts";
+import { webCryptoProvider } from "./webcrypto.ts";
+
+/**
+ * Tells whether `crypto.subtle` exists. It does not in a page served over plain http from another
+ * machine (not a secure context), which is a supported way to run Mimi on a LAN.
+ *
+ * @returns `true` if `globalThis.crypto.subtle` is present.
+ *
+ * @example
+ * ```ts
+ * import { isSecureCryptoAvailable } from "./mod.ts";
+ *
+ * if (!isSecureCryptoAvailable()) console.warn("No crypto.subtle here: every primitive will run on noble");
+ * ```
+ */
+export function isSecureCryptoAvailable(): boolean {
+  const subtle = globalThis.crypto?.subtle;
+  return subtle !== undefined && subtle !== null && typeof subtle.importKey === "function";
+}
+
+/**
+ * Returns `webCryptoProvider()` when `crypto.subtle` exists, else `nobleProvider`. Call it once at
+ * start-up: the WebCrypto provider probes the platform when it is created.
+ *
+ * @returns The provider to hand to the handshake and record layer.
+ *
+ * @example
+ * ```ts
+ * import { detectProvider } from "./mod.ts";
+ *
+ * const provider = await detectProvider();
+ * console.log(provider.name); // e.g. webcrypto(aesGcm,x25519,ed25519,ecdsaP256Sign,ecdsaP256Verify,ecdhP256)
+ * ```
+ */
+export async function detectProvider(): Promise<CryptoProvider> {
+  return isSecureCryptoAvailable() ? await webCryptoProvider(globalThis.crypto.subtle) : nobleProvider;
+}

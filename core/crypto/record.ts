@@ -1,0 +1,246 @@
+// The record layer: sealing and opening encrypted records with counters, padding and key updates (PROTOCOL.md §9).
+
+import { RecordError } from "./errors.ts";
+import { ContentType } from "./handshake_messages.ts";
+import { nextTrafficSecret, trafficKey } from "./key_schedule.ts";
+import { AeadError } from "./primitives/errors.ts";
+import type { Aead, AeadKey, CryptoProvider, Hash } from "./primitives/types.ts";
+import type { Suite } from "./suites.ts";
+
+/** Inner content types (PROTOCOL.md §9.2). */
+export const InnerType = { data: 0x01, keyUpdate: 0x02, closeNotify: 0x03 } as const;
+
+/** Bytes a record adds around its content: content type, inner type, length, tag. */
+export const RECORD_OVERHEAD = 1 + 1 + 4 + 16;
+
+/** Limits of one direction's keys and the padding applied (PROTOCOL.md §9.3). */
+export interface RecordOptions {
+  /** Pad the inner plaintext to a multiple of this many bytes; 0 or 1 pads nothing. */
+  padding: number;
+  /** Send a key update after this many records under one key. */
+  rekeyAfterRecords: number;
+  /** …or after this many plaintext bytes under one key, whichever comes first. */
+  rekeyAfterBytes: number;
+}
+
+/** One direction's current key: AEAD key, IV, sequence number and usage. */
+class Epoch {
+  seq = 0n;
+  records = 0;
+  bytes = 0;
+  constructor(readonly secret: Uint8Array, readonly key: AeadKey, readonly iv: Uint8Array) {}
+
+  /** RFC 8446 §5.3: the 64-bit sequence number, left-padded to the IV length, XORed with the IV. */
+  nonce(seq: bigint): Uint8Array {
+    const nonce = this.iv.slice();
+    for (let i = 0; i < 8; i++) nonce[nonce.length - 1 - i] ^= Number((seq >> BigInt(8 * i)) & 0xffn);
+    return nonce;
+  }
+
+  /** Whether `payload` opens under this key at `seq`; used only to classify a failure. */
+  async opensAt(payload: Uint8Array, seq: bigint): Promise<boolean> {
+    if (seq < 0n) return false;
+    const ciphertext = payload.subarray(1);
+    try {
+      await this.key.open(this.nonce(seq), ciphertext, associatedData(seq, ciphertext.length));
+      return true;
+    } catch (error) {
+      // Any failure means "not this one"; only an unexpected error is rethrown.
+      if (error instanceof AeadError) return false;
+      throw error;
+    }
+  }
+}
+
+/** Associated data: content type, sequence number and ciphertext length (PROTOCOL.md §9.1). */
+function associatedData(seq: bigint, ciphertextLength: number): Uint8Array {
+  const ad = new Uint8Array(13);
+  const view = new DataView(ad.buffer);
+  ad[0] = ContentType.record;
+  view.setBigUint64(1, seq);
+  view.setUint32(9, ciphertextLength);
+  return ad;
+}
+
+async function openEpoch(aead: Aead, hash: Hash, secret: Uint8Array): Promise<Epoch> {
+  const { key, iv } = trafficKey(hash, secret, aead.keyLength);
+  const epoch = new Epoch(secret, await aead.importKey(key), iv);
+  key.fill(0);
+  return epoch;
+}
+
+/** Seals records in one direction. Calls are serialised internally, so sequence numbers follow call order. */
+export class RecordSealer {
+  #epoch: Epoch;
+  #queue: Promise<unknown> = Promise.resolve();
+  readonly #aead: Aead;
+  readonly #hash: Hash;
+  readonly #options: RecordOptions;
+
+  private constructor(epoch: Epoch, aead: Aead, hash: Hash, options: RecordOptions) {
+    this.#epoch = epoch;
+    this.#aead = aead;
+    this.#hash = hash;
+    this.#options = options;
+  }
+
+  /**
+   * @param provider Supplies the AEAD and hash of `suite`.
+   * @param suite The negotiated suite.
+   * @param secret This direction's traffic secret (epoch 0).
+   * @param options Padding and key-update limits.
+   */
+  static async create(provider: CryptoProvider, suite: Suite, secret: Uint8Array, options: RecordOptions) {
+    const aead = provider.aead(suite.aead);
+    const hash = provider.hash(suite.hash);
+    return new RecordSealer(await openEpoch(aead, hash, secret), aead, hash, options);
+  }
+
+  /**
+   * Seals one record; when this key has reached its limits a key-update
+   * record follows and later records use the next key.
+   *
+   * @param type Inner type.
+   * @param body Record content: for data, one or more whole frames.
+   * @returns One or two frame payloads to send, in order.
+   */
+  seal(type: number, body: Uint8Array): Promise<Uint8Array[]> {
+    const result = this.#queue.then(async () => {
+      const out = [await this.#sealOne(type, body)];
+      const e = this.#epoch;
+      if (
+        type !== InnerType.closeNotify &&
+        (e.records >= this.#options.rekeyAfterRecords || e.bytes >= this.#options.rekeyAfterBytes)
+      ) {
+        out.push(await this.#sealOne(InnerType.keyUpdate, new Uint8Array(0)));
+        this.#epoch = await openEpoch(this.#aead, this.#hash, nextTrafficSecret(this.#hash, e.secret));
+      }
+      return out;
+    });
+    this.#queue = result.catch(() => {}); // the caller gets the error; the queue only keeps order
+    return result;
+  }
+
+  /**
+   * Whether `payload` is one of the last records this sealer produced: a
+   * peer that received our own record back (reflection). Only for
+   * classifying a failure (PROTOCOL.md §9.4).
+   *
+   * @param payload The record that failed to open.
+   * @param window How many recent sequence numbers to try.
+   */
+  async sealedRecently(payload: Uint8Array, window = 16): Promise<boolean> {
+    const epoch = this.#epoch;
+    for (let d = 1n; d <= BigInt(window); d++) {
+      if (await epoch.opensAt(payload, epoch.seq - d)) return true;
+    }
+    return false;
+  }
+
+  async #sealOne(type: number, body: Uint8Array): Promise<Uint8Array> {
+    const epoch = this.#epoch;
+    const unpadded = 5 + body.length;
+    const block = this.#options.padding > 1 ? this.#options.padding : 1;
+    const inner = new Uint8Array(Math.ceil(unpadded / block) * block);
+    inner[0] = type;
+    new DataView(inner.buffer).setUint32(1, body.length);
+    inner.set(body, 5);
+    const seq = epoch.seq++;
+    const sealed = await epoch.key.seal(epoch.nonce(seq), inner, associatedData(seq, inner.length + 16));
+    epoch.records++;
+    epoch.bytes += body.length;
+    const payload = new Uint8Array(1 + sealed.length);
+    payload[0] = ContentType.record;
+    payload.set(sealed, 1);
+    return payload;
+  }
+}
+
+/** Opens records in one direction, in order; any failure is final. */
+export class RecordOpener {
+  #epoch: Epoch;
+  #failed: RecordError | undefined;
+  readonly #aead: Aead;
+  readonly #hash: Hash;
+
+  private constructor(epoch: Epoch, aead: Aead, hash: Hash) {
+    this.#epoch = epoch;
+    this.#aead = aead;
+    this.#hash = hash;
+  }
+
+  /**
+   * @param provider Supplies the AEAD and hash of `suite`.
+   * @param suite The negotiated suite.
+   * @param secret The peer's traffic secret (epoch 0).
+   */
+  static async create(provider: CryptoProvider, suite: Suite, secret: Uint8Array): Promise<RecordOpener> {
+    const aead = provider.aead(suite.aead);
+    const hash = provider.hash(suite.hash);
+    return new RecordOpener(await openEpoch(aead, hash, secret), aead, hash);
+  }
+
+  /**
+   * Opens the next record. A key update is applied here and returned so the caller can log it.
+   *
+   * @param payload A frame payload starting with the record content type.
+   * @param guess On failure, tells what the record most likely was, for the local log only.
+   * @returns Inner type and content; throws {@link RecordError}.
+   */
+  async open(
+    payload: Uint8Array,
+    guess?: (payload: Uint8Array) => Promise<RecordError["kind"]>,
+  ): Promise<{ type: number; body: Uint8Array }> {
+    if (this.#failed) throw this.#failed;
+    if (payload.length < 1 + 16 + 5 || payload[0] !== ContentType.record) {
+      throw this.#fail(new RecordError("malformed", "Expected a record"));
+    }
+    const epoch = this.#epoch;
+    const seq = epoch.seq;
+    const ciphertext = payload.subarray(1);
+    let inner: Uint8Array;
+    try {
+      inner = await epoch.key.open(epoch.nonce(seq), ciphertext, associatedData(seq, ciphertext.length));
+    } catch (error) {
+      if (!(error instanceof AeadError)) throw error;
+      const kind = guess ? await guess(payload) : "tamper";
+      throw this.#fail(new RecordError(kind, `Record ${seq} failed to open (${kind})`, { cause: error }));
+    }
+    epoch.seq++;
+    const type = inner[0];
+    const length = new DataView(inner.buffer, inner.byteOffset).getUint32(1);
+    if (inner.length < 5 || length > inner.length - 5 || inner.subarray(5 + length).some((b) => b !== 0)) {
+      throw this.#fail(new RecordError("malformed", "Record content is malformed"));
+    }
+    if (type !== InnerType.data && type !== InnerType.keyUpdate && type !== InnerType.closeNotify) {
+      throw this.#fail(new RecordError("malformed", `Unknown inner type ${type}`));
+    }
+    if (type === InnerType.keyUpdate) {
+      this.#epoch = await openEpoch(this.#aead, this.#hash, nextTrafficSecret(this.#hash, epoch.secret));
+    }
+    return { type, body: inner.subarray(5, 5 + length) };
+  }
+
+  /**
+   * Would this record open under our key at a nearby sequence number? Only
+   * for classifying a failure: a hit behind means a replay, ahead a drop or
+   * reorder (PROTOCOL.md §9.4).
+   *
+   * @param payload The record that failed.
+   * @param window How many sequence numbers to try each way.
+   * @returns `replay`, `reorder`, or `undefined`.
+   */
+  async classify(payload: Uint8Array, window = 8): Promise<"replay" | "reorder" | undefined> {
+    const epoch = this.#epoch;
+    for (let d = 1n; d <= BigInt(window); d++) {
+      if (await epoch.opensAt(payload, epoch.seq - d)) return "replay";
+      if (await epoch.opensAt(payload, epoch.seq + d)) return "reorder";
+    }
+    return undefined;
+  }
+
+  #fail(error: RecordError): RecordError {
+    this.#failed = error;
+    return error;
+  }
+}
