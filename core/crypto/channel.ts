@@ -126,7 +126,9 @@ export class SecureChannel {
       // A microtask later: everything sent in this synchronous run joins one record.
       queueMicrotask(() => {
         this.#scheduled = false;
-        this.#flushing = this.#flushing.then(() => this.#flush(), (error) => this.#onError(error));
+        // The catch is on this flush, not the previous one: a failure reaches onError at once and
+        // #flushing never rejects (flushed() and close() await it; nothing else would handle it).
+        this.#flushing = this.#flushing.then(() => this.#flush()).catch((error) => this.#onError(error));
       });
     }
   }

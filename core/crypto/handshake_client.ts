@@ -88,7 +88,8 @@ export async function readServerHello(sent: ClientHelloSent, payload: Uint8Array
   }
   const hash = provider.hash(body.suite.hash);
   const publicKey = body.identity[body.suite.sig];
-  if (!publicKey) throw new HandshakeError("malformed", `Server sent no ${body.suite.sig} key`);
+  // PROTOCOL.md §7.3: no key for the chosen scheme is a failed authentication, like a bad signature.
+  if (!publicKey) throw new HandshakeError("bad_signature", `Server sent no ${body.suite.sig} key`);
   const input = signatureInput(hash, sent.payload, signedBody);
   if (!await provider.signature(body.suite.sig).verify(publicKey, input, signature)) {
     throw new HandshakeError(
