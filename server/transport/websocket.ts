@@ -8,6 +8,9 @@ import { formatAddress, type TransportLimits, withTimeout } from "./tcp.ts";
 /** How long `close()` waits for buffered messages to leave, and then for the closing handshake. */
 const CLOSE_GRACE_MS = 1000;
 
+/** After the peer closed, how long the owner has to call close() before the connection settles by itself. */
+const PEER_CLOSE_SETTLE_MS = 5000;
+
 type Inbound = { payload: Uint8Array } | { error: FrameError } | { end: true };
 
 /**
@@ -64,8 +67,12 @@ class WebSocketConnection implements Connection {
       socket.onclose = () => {
         this.#enqueue({ end: true });
         resolve();
-        // A close started by the peer: nobody called close(), so settle here.
-        if (!this.#closing) this.#resolveClosed({ reason: this.#reason });
+        // A close started by the peer ends the inbound stream; the owner then calls close() with the reason it
+        // knows better (a secure layer tells a clean end from a cut-off one). Should no owner ever do so, settle
+        // anyway, so the connection is not counted as open for ever.
+        if (!this.#closing) {
+          setTimeout(() => void this.close(this.#reason), PEER_CLOSE_SETTLE_MS);
+        }
       };
     });
     // An error is always followed by a close event, which does the work.
