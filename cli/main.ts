@@ -7,7 +7,9 @@ import { maxOuterPayload } from "../core/crypto/channel.ts";
 import { HandshakeError } from "../core/crypto/errors.ts";
 import { detectProvider } from "../core/crypto/primitives/detect.ts";
 import { ALGORITHMS, suiteName } from "../core/crypto/suites.ts";
+import { changePassword, login, register } from "../core/client/accounts.ts";
 import { expandHome, KnownServers } from "./known_servers.ts";
+import { readPassword } from "./prompt.ts";
 import { connectTcp } from "./tcp.ts";
 
 const USAGE = `Usage: mimi client <command> [args]
@@ -15,6 +17,10 @@ const USAGE = `Usage: mimi client <command> [args]
 Commands:
   echo <text…>         send text to the server and print what comes back
   ping                 print the round-trip time and the server clock
+  register <user> <nickname…>
+                       create an account (the password is asked for; it never leaves this machine)
+  login <user>         log in and show your profile, friends and friend requests
+  passwd <user>        change your password
   suites               list the cipher suites this client can offer
   forget <host:port>   drop the pinned key of a server (after it changed on purpose)
   help                 show this help
@@ -54,6 +60,10 @@ export async function runClient(config: MimiConfig, args: string[], io: ClientIo
       return await listSuites(config, io);
     case "forget":
       return await forget(config, rest, io);
+    case "register":
+    case "login":
+    case "passwd":
+      return await accountCommand(config, command, rest, io);
     case "echo":
     case "ping":
       return await withClient(config, io, async (client) => {
@@ -118,7 +128,7 @@ async function withClient(
     });
     const { transport, result } = await secureTransport(raw, options);
     io.err(`mimi client: secure connection to ${server} (${suiteName(result.suite)}, ${provider.name})`);
-    client = new MimiClient(transport);
+    client = new MimiClient(transport, { channelBinding: result.secrets.exporter });
     await use(client);
     return 0;
   } catch (error) {
@@ -157,4 +167,42 @@ async function forget(config: MimiConfig, rest: string[], io: ClientIo): Promise
   }
   io.err(`mimi client: no key is pinned for ${target} in ${known.path}`);
   return 1;
+}
+
+async function accountCommand(config: MimiConfig, command: string, rest: string[], io: ClientIo): Promise<number> {
+  const [username, ...nickname] = rest;
+  if (!username || (command === "register" && nickname.length === 0)) {
+    io.err(`mimi client: usage: ${command} <user>${command === "register" ? " <nickname…>" : ""}`);
+    return 2;
+  }
+  const password = await readPassword(command === "passwd" ? "Current password: " : "Password: ");
+  const fresh = command === "passwd" ? await readPassword("New password: ") : undefined;
+  return await withClient(config, io, async (client) => {
+    if (command === "register") {
+      const user = await register(client, username, nickname.join(" "), password);
+      io.out(`Registered ${user.username} (${user.nickname}). Log in with: deno task client -- login ${user.username}`);
+      return;
+    }
+    const bundle = await login(client, username, password);
+    if (command === "passwd") {
+      await changePassword(client, fresh!);
+      io.out("Password changed.");
+      return;
+    }
+    const { user } = bundle;
+    io.out(`Logged in as ${user.nickname} (${user.username}).`);
+    io.out(`Friends: ${bundle.friends.length === 0 ? "none yet" : ""}`);
+    const byPresence = [...bundle.friends].sort((a, b) => Number(b.online) - Number(a.online));
+    for (const friend of byPresence) {
+      const seen = friend.online
+        ? "online"
+        : friend.lastSeenAt
+        ? `last seen ${new Date(friend.lastSeenAt).toLocaleString()}`
+        : "offline";
+      io.out(`  ${friend.nickname} (${friend.username}): ${seen}`);
+    }
+    for (const request of bundle.friendRequests) {
+      io.out(`Friend request from ${request.from?.nickname ?? "?"} (${request.from?.username ?? "?"})`);
+    }
+  });
 }

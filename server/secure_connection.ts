@@ -45,6 +45,7 @@ class SecureConnection implements Connection {
   readonly #raw: Connection;
   readonly #context: SecureContext;
   #channel: SecureChannel | undefined;
+  #exporter: Uint8Array | undefined;
   /** Set when the peer ended the stream: `closed` after a close notice, `cut_off` without one. */
   #peerEnd: string | undefined;
   #closing: Promise<void> | undefined;
@@ -56,6 +57,10 @@ class SecureConnection implements Connection {
     this.transport = raw.transport;
     this.remoteAddress = raw.remoteAddress;
     this.remoteHost = raw.remoteHost;
+  }
+
+  get channelBinding(): Uint8Array | undefined {
+    return this.#exporter;
   }
 
   get closed(): Promise<CloseInfo> {
@@ -129,6 +134,7 @@ class SecureConnection implements Connection {
         return false;
       }
       readClientFinished(handshake, sent, finished.value);
+      this.#exporter = sent.secrets.exporter;
       this.#channel = await SecureChannel.create({
         provider: handshake.provider,
         suite: sent.suite,

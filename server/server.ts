@@ -11,7 +11,13 @@ import { AdmissionControl } from "./admission.ts";
 import type { Logger } from "./log.ts";
 import { loadServerKeys } from "./identity.ts";
 import { secureConnection } from "./secure_connection.ts";
+import { accountsService } from "./services/accounts.ts";
 import { echoHandlers } from "./services/echo.ts";
+import { loadOpaqueSetup } from "./services/opaque_setup.ts";
+import { Sessions } from "./services/sessions.ts";
+import { LoginThrottle } from "./services/throttle.ts";
+import { openSqliteStore } from "./store/sqlite.ts";
+import type { Store } from "./store/types.ts";
 import { type Handler, runSession } from "./session.ts";
 import type { Connection } from "./transport/connection.ts";
 import { formatAddress, listenTcp } from "./transport/tcp.ts";
@@ -62,7 +68,15 @@ export async function startServer(
   const settings = cryptoSettings(config.crypto);
   const { limits } = config.server;
   const admission = new AdmissionControl(limits);
-  const handlers: ReadonlyMap<number, Handler> = echoHandlers();
+  const store: Store = openSqliteStore(`${dataDir}/mimi.db`);
+  const sessions = new Sessions({ store, logger, graceMs: config.server.presenceGraceMs });
+  const accounts = accountsService({
+    store,
+    sessions,
+    throttle: new LoginThrottle(),
+    opaqueSetup: await loadOpaqueSetup(dataDir),
+  });
+  const handlers: ReadonlyMap<number, Handler> = new Map([...echoHandlers(), ...accounts.handlers]);
   const live = new Set<Connection>();
   // Transports carry records, which wrap a whole envelope frame plus padding and tag.
   const transportLimits = {
@@ -94,6 +108,7 @@ export async function startServer(
     logger.info("connect", fields);
     void runSession(connection, { logger, handlers });
     void connection.closed.then(({ reason }) => {
+      accounts.closed(connection);
       live.delete(connection);
       admitted.release();
       logger.info("disconnect", { ...fields, reason, ms: Math.round(performance.now() - started) });
@@ -148,6 +163,8 @@ export async function startServer(
       await Promise.all([...live].map((connection) => connection.close("server_shutdown", 1001)));
       await tcp.done;
       await http.shutdown();
+      sessions.close();
+      store.close();
     },
   };
 }

@@ -21,14 +21,18 @@ export type Handler = (body: Value, context: RequestContext) => Value | Promise<
 export class RequestError extends Error {
   override name = "RequestError";
   readonly code: ErrorCode;
+  /** For `throttled` and `rate_limited`: when the client may try again. */
+  readonly retryAfterMs: number | undefined;
 
   /**
    * @param code Error code sent to the client.
    * @param message Sentence-case explanation sent to the client.
+   * @param retryAfterMs When the client may try again, for `throttled`.
    */
-  constructor(code: ErrorCode, message: string) {
+  constructor(code: ErrorCode, message: string, retryAfterMs?: number) {
     super(message);
     this.code = code;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -100,7 +104,7 @@ async function answer(handler: Handler, opcode: number, id: number, body: Value,
     return encodeEnvelope({ opcode, id, body: await handler(body, context) });
   } catch (error) {
     if (error instanceof RequestError) {
-      return encodeEnvelope({ opcode: Op.error, id, body: errorBody(error.code, error.message) });
+      return encodeEnvelope({ opcode: Op.error, id, body: errorBody(error.code, error.message, error.retryAfterMs) });
     }
     // A bug in a service must not take the connection down: log it, tell the client, go on.
     context.logger.error("handler_failed", { conn: context.connection.id, opcode, error: String(error) });

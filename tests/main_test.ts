@@ -8,16 +8,21 @@ import { rawTcp } from "./_raw_client.ts";
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const ROOT = new URL("../", import.meta.url).pathname;
 
-/** Each run pins keys in its own file, never the user's ~/.mimi/known_servers. */
-async function run(args: string[], env: Record<string, string> = {}) {
+/** Each run pins keys in its own file, never the user's ~/.mimi/known_servers; `input` goes to stdin. */
+async function run(args: string[], env: Record<string, string> = {}, input?: string) {
   const knownServers = env.MIMI_CLIENT_KNOWN_SERVERS_FILE ?? await Deno.makeTempFile({ prefix: "mimi_known_" });
-  const output = await new Deno.Command(Deno.execPath(), {
+  const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", MAIN, ...args],
     cwd: ROOT,
     env: { MIMI_CLIENT_KNOWN_SERVERS_FILE: knownServers, ...env },
+    stdin: "piped",
     stdout: "piped",
     stderr: "piped",
-  }).output();
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  if (input !== undefined) await writer.write(new TextEncoder().encode(input));
+  await writer.close();
+  const output = await child.output();
   const decode = (b: Uint8Array) => new TextDecoder().decode(b);
   return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
 }
@@ -218,3 +223,38 @@ Deno.test("mimi client flags choose the suite of one connection and both sides l
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
+
+Deno.test("mimi client registers, logs in and changes the password, reading passwords from stdin", async () => {
+  const server = await startTestServer();
+  try {
+    const env = { MIMI_CLIENT_TCP_PORT: String(server.tcpPort) };
+    const registered = await run(["client", "register", "Carol", "卡罗尔", "C."], env, "first pw\n");
+    assert.equal(registered.code, 0, registered.stderr);
+    assert.match(registered.stdout, /Registered Carol \(卡罗尔 C\.\)/);
+
+    const loggedIn = await run(["client", "login", "carol"], env, "first pw\n");
+    assert.equal(loggedIn.code, 0, loggedIn.stderr);
+    assert.match(loggedIn.stdout, /Logged in as 卡罗尔 C\. \(Carol\)/);
+
+    const wrong = await run(["client", "login", "carol"], env, "not it\n");
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /Wrong username or password/);
+
+    const changed = await run(["client", "passwd", "carol"], env, "first pw\nsecond pw\n");
+    assert.equal(changed.code, 0, changed.stderr);
+    assert.equal((await run(["client", "login", "carol"], env, "first pw\n")).code, 1);
+    assert.equal((await run(["client", "login", "carol"], env, "second pw\n")).code, 0);
+
+    for (const line of server.logs.map((r) => JSON.stringify(r))) {
+      assert.doesNotMatch(line, /first pw|second pw/, "no password in any log line");
+    }
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("mimi client register without a nickname explains its usage and exits 2", async () => {
+  const { code, stderr } = await run(["client", "register", "dave"]);
+  assert.equal(code, 2);
+  assert.match(stderr, /usage: register <user> <nickname…>/);
+});

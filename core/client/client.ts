@@ -35,12 +35,16 @@ export class MimiClient {
   readonly closed: Promise<Error | undefined>;
   /** Called for every push from the server. */
   onPush: ((push: Push) => void) | undefined;
+  /** The secure channel's exporter, which logins bind to (PROTOCOL.md §10.3). */
+  readonly channelBinding: Uint8Array | undefined;
 
   /**
    * @param transport An open transport; the client starts reading from it at once.
+   * @param options `channelBinding`: the handshake's exporter (`result.secrets.exporter` from `secureTransport`).
    */
-  constructor(transport: PayloadTransport) {
+  constructor(transport: PayloadTransport, options: { channelBinding?: Uint8Array } = {}) {
     this.#transport = transport;
+    this.channelBinding = options.channelBinding;
     this.closed = new Promise((resolve) => this.#resolveClosed = resolve);
     transport.start({
       payload: (payload) => this.#receive(payload),

@@ -3,3 +3,5 @@
 export * from "./client.ts";
 export * from "./transport.ts";
 export * from "./websocket.ts";
+export * from "./accounts.ts";
+export * from "./secure.ts";

@@ -39,6 +39,8 @@ export interface ServerConfig {
   readonly dataDir: string;
   readonly limits: ServerLimits;
   readonly tls: ServerTls;
+  /** A user whose connection dropped without logout shows as offline after this long. */
+  readonly presenceGraceMs: number;
 }
 
 /** Where a client connects to, and how it recognises the server. */
@@ -107,6 +109,7 @@ export const DEFAULT_CONFIG: MimiConfig = deepFreeze({
       outboundQueueBytes: 8388608,
     },
     tls: { certFile: "", keyFile: "" },
+    presenceGraceMs: 20000,
   },
   client: {
     host: "127.0.0.1",
@@ -247,6 +250,13 @@ export const CONFIG_LEAVES: readonly LeafSpec[] = deepFreeze([
     type: "string",
     allowEmpty: true,
     description: "PEM private key of `certFile`. Empty: off",
+  },
+  {
+    path: "server.presenceGraceMs",
+    type: "integer",
+    min: 0,
+    max: 600000,
+    description: "A user whose connection dropped without logout is shown offline after this many milliseconds",
   },
   {
     path: "client.host",

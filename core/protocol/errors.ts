@@ -10,7 +10,15 @@ export type ErrorCode =
   | "bad_request"
   | "server_busy"
   | "rate_limited"
-  | "internal";
+  | "internal"
+  | "username_taken"
+  | "username_invalid"
+  | "nickname_invalid"
+  | "credentials_wrong"
+  | "throttled"
+  | "not_logged_in"
+  | "already_logged_in"
+  | "out_of_order";
 
 /** Every error code with whether the server closes the connection after sending it. */
 export const ERROR_CODES: Readonly<Record<ErrorCode, { closes: boolean }>> = {
@@ -21,6 +29,14 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, { closes: boolean }>> = {
   server_busy: { closes: true },
   rate_limited: { closes: true },
   internal: { closes: false },
+  username_taken: { closes: false },
+  username_invalid: { closes: false },
+  nickname_invalid: { closes: false },
+  credentials_wrong: { closes: false },
+  throttled: { closes: false },
+  not_logged_in: { closes: false },
+  already_logged_in: { closes: false },
+  out_of_order: { closes: false },
 };
 
 /** The body of an `error` envelope. */

@@ -2,3 +2,4 @@
 
 export * from "./opcodes.ts";
 export * from "./errors.ts";
+export * from "./accounts.ts";

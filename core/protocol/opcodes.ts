@@ -8,6 +8,28 @@ export const Op = {
   ping: 0x0001,
   /** The server logs the body and sends it back unchanged. */
   echo: 0x0002,
+  /** Registration, OPAQUE step 1: username, nickname and the client's registration request (PROTOCOL.md §10.2). */
+  registerStart: 0x0010,
+  /** Registration, OPAQUE step 2: the client's registration record. */
+  registerFinish: 0x0011,
+  /** Login, OPAQUE step 1: username and the client's KE1. */
+  loginStart: 0x0012,
+  /** Login, OPAQUE step 2: the client's KE3 and its channel-binding proof; answers with the login bundle. */
+  loginFinish: 0x0013,
+  /** Ends the session: presence goes offline at once. */
+  logout: 0x0014,
+  /** Changes the nickname. */
+  setNickname: 0x0015,
+  /** Stores the chat font preferences. */
+  setFont: 0x0016,
+  /** Password change, OPAQUE re-registration step 1. */
+  passwordStart: 0x0017,
+  /** Password change, OPAQUE re-registration step 2. */
+  passwordFinish: 0x0018,
+  /** Push: this session was replaced by a login elsewhere and is about to close. */
+  kicked: 0x0100,
+  /** Push: a contact came online or went offline. */
+  presence: 0x0101,
 } as const;
 
 /** The name of an opcode, e.g. `"echo"`. */

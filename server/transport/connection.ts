@@ -24,6 +24,11 @@ export interface Connection {
   /** The peer's host alone, the key for per-address limits. */
   readonly remoteHost: string;
   /**
+   * The secure channel's exporter secret once the handshake is done (PROTOCOL.md §7.4): a value unique to this
+   * connection that logins bind to. Undefined on a bare transport connection.
+   */
+  readonly channelBinding?: Uint8Array;
+  /**
    * Frame payloads in arrival order. The iteration ends when the peer closes
    * cleanly and throws a {@link FrameError} on input that is not a valid frame.
    */

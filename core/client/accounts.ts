@@ -1,0 +1,125 @@
+// Client side of accounts: OPAQUE registration and login bound to the secure channel (PROTOCOL.md §10).
+
+import * as opaque from "@serenity-kit/opaque";
+import type { Value } from "../codec/value.ts";
+import { concatBytes, constantTimeEqual, utf8 } from "../crypto/primitives/bytes.ts";
+import { nobleProvider } from "../crypto/primitives/noble.ts";
+import { ProtocolError } from "../protocol/errors.ts";
+import { Op } from "../protocol/opcodes.ts";
+import type { MimiClient } from "./client.ts";
+import { TransportError } from "./transport.ts";
+
+/** Argon2id parameters both registration and login must use (PROTOCOL.md §10). */
+const KEY_STRETCHING = "memory-constrained" as const;
+const CLIENT_PROOF = utf8("mimi/1 login client");
+const SERVER_PROOF = utf8("mimi/1 login server");
+
+/** A user's public profile. */
+export interface Profile {
+  id: number;
+  username: string;
+  nickname: string;
+  font: { family: string | null; size: number | null };
+}
+
+/** What the server sends after a successful login (PROTOCOL.md §10.3). */
+export interface LoginBundle {
+  user: Profile;
+  friends: { id: number; username: string; nickname: string; online: boolean; lastSeenAt: number | null }[];
+  rooms: { id: number; name: string; kind: string }[];
+  friendRequests: {
+    id: number;
+    from: { id: number; username: string; nickname: string } | null;
+    status: string;
+    createdAt: number;
+  }[];
+  conversations: Value[];
+}
+
+/**
+ * Registers an account. The password never leaves this function: the server sees only OPAQUE messages.
+ *
+ * @param client A connected client.
+ * @param username 3 to 32 of `A-Z a-z 0-9 _ . -`.
+ * @param nickname Display name, any script.
+ * @param password The password.
+ * @returns The new profile; rejects with {@link ProtocolError} (`username_taken`, `username_invalid`, …).
+ */
+export async function register(client: MimiClient, username: string, nickname: string, password: string) {
+  await opaque.ready;
+  const { clientRegistrationState, registrationRequest } = opaque.client.startRegistration({ password });
+  const started = await client.request(Op.registerStart, { username, nickname, request: registrationRequest }) as {
+    response: string;
+  };
+  const { registrationRecord } = opaque.client.finishRegistration({
+    clientRegistrationState,
+    registrationResponse: started.response,
+    password,
+    keyStretching: KEY_STRETCHING,
+  });
+  const finished = await client.request(Op.registerFinish, { record: registrationRecord }) as unknown as {
+    user: Profile;
+  };
+  return finished.user;
+}
+
+/**
+ * Logs in, proving the OPAQUE session key over this connection's channel binding and checking the server's proof.
+ *
+ * @param client A connected client whose transport came from `secureTransport` (it needs the channel binding).
+ * @param username The username.
+ * @param password The password.
+ * @returns The login bundle; rejects with {@link ProtocolError} `credentials_wrong` (unknown user and wrong password
+ *   alike), `throttled` (with `retryAfterMs`), or {@link TransportError} when the server's proof is wrong.
+ */
+export async function login(client: MimiClient, username: string, password: string): Promise<LoginBundle> {
+  const binding = client.channelBinding;
+  if (!binding) throw new TypeError("login needs a secure channel (MimiClient's channelBinding)");
+  await opaque.ready;
+  const { clientLoginState, startLoginRequest } = opaque.client.startLogin({ password });
+  const started = await client.request(Op.loginStart, { username, request: startLoginRequest }) as { response: string };
+  const result = opaque.client.finishLogin({
+    clientLoginState,
+    loginResponse: started.response,
+    password,
+    keyStretching: KEY_STRETCHING,
+  });
+  // Unknown user or wrong password: the server's answer does not authenticate. Same error either way.
+  if (!result) throw new ProtocolError("credentials_wrong", "Wrong username or password");
+  const key = base64UrlDecode(result.sessionKey);
+  const hash = nobleProvider.hash("sha256");
+  const answer = await client.request(Op.loginFinish, {
+    finish: result.finishLoginRequest,
+    proof: hash.hmac(key, concatBytes(CLIENT_PROOF, binding)),
+  }) as unknown as LoginBundle & { proof: Uint8Array };
+  if (!(answer.proof instanceof Uint8Array) || !constantTimeEqual(answer.proof, hash.hmac(key, concatBytes(SERVER_PROOF, binding)))) {
+    client.close();
+    throw new TransportError("The server's login proof is wrong: the connection is not the one this login ran on");
+  }
+  const { proof: _proof, ...bundle } = answer;
+  return bundle;
+}
+
+/**
+ * Changes the password of the logged-in account (an OPAQUE re-registration).
+ *
+ * @param client A logged-in client.
+ * @param password The new password.
+ */
+export async function changePassword(client: MimiClient, password: string): Promise<void> {
+  await opaque.ready;
+  const { clientRegistrationState, registrationRequest } = opaque.client.startRegistration({ password });
+  const started = await client.request(Op.passwordStart, { request: registrationRequest }) as { response: string };
+  const { registrationRecord } = opaque.client.finishRegistration({
+    clientRegistrationState,
+    registrationResponse: started.response,
+    password,
+    keyStretching: KEY_STRETCHING,
+  });
+  await client.request(Op.passwordFinish, { record: registrationRecord });
+}
+
+function base64UrlDecode(text: string): Uint8Array {
+  const base64 = text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4);
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}

@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { Op } from "../protocol/opcodes.ts";
+import { readPush } from "./events.ts";
+
+Deno.test("readPush() reads a kicked push", () => {
+  assert.deepEqual(readPush({ opcode: Op.kicked, body: { at: 1_700_000_000_000, address: "10.0.0.2:5000" } }), {
+    type: "kicked",
+    at: 1_700_000_000_000,
+    address: "10.0.0.2:5000",
+  });
+});
+
+Deno.test("readPush() reads presence pushes, online and offline", () => {
+  assert.deepEqual(readPush({ opcode: Op.presence, body: { userId: 3, online: true, lastSeenAt: null } }), {
+    type: "presence",
+    userId: 3,
+    online: true,
+    lastSeenAt: null,
+  });
+  assert.deepEqual(readPush({ opcode: Op.presence, body: { userId: 3, online: false, lastSeenAt: 42 } }), {
+    type: "presence",
+    userId: 3,
+    online: false,
+    lastSeenAt: 42,
+  });
+});
+
+Deno.test("readPush() ignores unknown opcodes", () => {
+  assert.equal(readPush({ opcode: 0x7777, body: { at: 1, address: "x" } }), undefined);
+});
+
+Deno.test("readPush() ignores malformed bodies", () => {
+  const malformed = [
+    { opcode: Op.kicked, body: null },
+    { opcode: Op.kicked, body: [1, 2] },
+    { opcode: Op.kicked, body: new Uint8Array(2) },
+    { opcode: Op.kicked, body: { at: "now", address: "x" } },
+    { opcode: Op.kicked, body: { at: 1 } },
+    { opcode: Op.presence, body: { userId: "3", online: true, lastSeenAt: null } },
+    { opcode: Op.presence, body: { userId: 3, online: 1, lastSeenAt: null } },
+    { opcode: Op.presence, body: { userId: 3, online: false, lastSeenAt: "yesterday" } },
+    { opcode: Op.presence, body: { userId: 3, online: false } },
+  ];
+  for (const push of malformed) assert.equal(readPush(push), undefined, JSON.stringify(push.body));
+});

@@ -1,0 +1,296 @@
+// The accounts service: OPAQUE registration and login bound to the channel, profile, logout (PROTOCOL.md §10).
+
+import * as opaque from "@serenity-kit/opaque";
+import type { Value } from "../../core/codec/value.ts";
+import { concatBytes, constantTimeEqual, utf8 } from "../../core/crypto/primitives/bytes.ts";
+import { nobleProvider } from "../../core/crypto/primitives/noble.ts";
+import { parseNickname, parseUsername } from "../../core/protocol/accounts.ts";
+import { Op } from "../../core/protocol/opcodes.ts";
+import type { Logger } from "../log.ts";
+import { type Handler, RequestError } from "../session.ts";
+import { UsernameTakenError } from "../store/errors.ts";
+import type { Store, UserRecord } from "../store/types.ts";
+import type { Connection } from "../transport/connection.ts";
+import type { Sessions } from "./sessions.ts";
+import type { LoginThrottle } from "./throttle.ts";
+
+/** What the accounts service needs. */
+export interface AccountsDeps {
+  store: Store;
+  sessions: Sessions;
+  throttle: LoginThrottle;
+  /** The OPAQUE server setup (see opaque_setup.ts). */
+  opaqueSetup: string;
+  now?: () => number;
+}
+
+/** Per-connection progress through the two-step OPAQUE exchanges. */
+interface Pending {
+  registration?: { username: string; key: string; nickname: string };
+  login?: { key: string; userId: number | undefined; state: string };
+  password?: boolean;
+}
+
+const CLIENT_PROOF = utf8("mimi/1 login client");
+const SERVER_PROOF = utf8("mimi/1 login server");
+
+/**
+ * Handlers for every accounts opcode, plus what to do when a connection ends.
+ *
+ * @param deps Store, sessions, throttle, OPAQUE setup and clock.
+ * @returns `handlers` keyed by opcode and `closed(connection)`.
+ */
+export function accountsService(deps: AccountsDeps): {
+  handlers: Map<number, Handler>;
+  closed(connection: Connection): void;
+} {
+  const { store, sessions, throttle, opaqueSetup } = deps;
+  const now = deps.now ?? Date.now;
+  const pending = new WeakMap<Connection, Pending>();
+  const stateOf = (connection: Connection) => {
+    let state = pending.get(connection);
+    if (!state) pending.set(connection, state = {});
+    return state;
+  };
+  const requireUser = (connection: Connection): UserRecord => {
+    const userId = sessions.userOf(connection);
+    const user = userId === undefined ? undefined : store.users.findById(userId);
+    if (!user) throw new RequestError("not_logged_in", "Log in first");
+    return user;
+  };
+  const audit = (logger: Logger, action: string, connection: Connection, fields: Record<string, unknown> = {}) =>
+    logger.info("audit", { action, conn: connection.id, remote: connection.remoteAddress, ...fields });
+
+  const handlers = new Map<number, Handler>([
+    [Op.registerStart, (body, { connection }) => {
+      const { username, nickname, request } = fields(body, { username: "any", nickname: "any", request: "string" });
+      const name = parseUsername(username);
+      if ("error" in name) throw new RequestError("username_invalid", name.error);
+      const nick = parseNickname(nickname);
+      if ("error" in nick) throw new RequestError("nickname_invalid", nick.error);
+      if (store.users.findByKey(name.key)) throw new RequestError("username_taken", `${name.username} is taken`);
+      const { registrationResponse } = opaqueCall(() =>
+        opaque.server.createRegistrationResponse({
+          serverSetup: opaqueSetup,
+          userIdentifier: name.key,
+          registrationRequest: request as string,
+        })
+      );
+      stateOf(connection).registration = { username: name.username, key: name.key, nickname: nick.nickname };
+      return { response: registrationResponse };
+    }],
+
+    [Op.registerFinish, (body, { connection, logger }) => {
+      const { record } = fields(body, { record: "string" });
+      const state = stateOf(connection);
+      const registration = state.registration;
+      if (!registration) throw new RequestError("out_of_order", "register_finish needs register_start first");
+      state.registration = undefined;
+      let user: UserRecord;
+      try {
+        user = store.users.create({
+          username: registration.username,
+          usernameKey: registration.key,
+          nickname: registration.nickname,
+          registrationRecord: utf8(record as string),
+          createdAt: now(),
+        });
+      } catch (error) {
+        if (error instanceof UsernameTakenError) {
+          throw new RequestError("username_taken", `${registration.username} is taken`);
+        }
+        throw error;
+      }
+      audit(logger, "register", connection, { user: user.id });
+      return { user: profile(user) };
+    }],
+
+    [Op.loginStart, (body, { connection, logger }) => {
+      const { username, request } = fields(body, { username: "any", request: "string" });
+      const state = stateOf(connection);
+      if (sessions.userOf(connection) !== undefined) throw new RequestError("already_logged_in", "Already logged in");
+      const name = parseUsername(username);
+      if ("error" in name) throw new RequestError("username_invalid", name.error);
+      const address = connection.remoteHost;
+      const wait = throttle.waitMs(name.key, address);
+      if (wait > 0) {
+        audit(logger, "throttle", connection, { account: name.key, retryAfterMs: wait });
+        throw new RequestError("throttled", `Too many attempts: try again in ${Math.ceil(wait / 1000)} s`, wait);
+      }
+      // Counted as a failure until login_finish succeeds on this connection.
+      throttle.fail(name.key, address);
+      const user = store.users.findByKey(name.key);
+      // No record for an unknown name: the library answers from a fake one, so both cases look the same.
+      const { loginResponse, serverLoginState } = opaqueCall(() =>
+        opaque.server.startLogin({
+          serverSetup: opaqueSetup,
+          userIdentifier: name.key,
+          registrationRecord: user ? new TextDecoder().decode(user.registrationRecord) : null,
+          startLoginRequest: request as string,
+        })
+      );
+      state.login = { key: name.key, userId: user?.id, state: serverLoginState };
+      return { response: loginResponse };
+    }],
+
+    [Op.loginFinish, (body, { connection, logger }) => {
+      const { finish, proof } = fields(body, { finish: "string", proof: "bytes" });
+      const state = stateOf(connection);
+      const login = state.login;
+      if (!login) throw new RequestError("out_of_order", "login_finish needs login_start first");
+      state.login = undefined;
+      const binding = connection.channelBinding;
+      if (!binding) throw new RequestError("internal", "This connection has no secure channel");
+      let sessionKey: Uint8Array | undefined;
+      try {
+        sessionKey = base64UrlDecode(
+          opaque.server.finishLogin({ finishLoginRequest: finish as string, serverLoginState: login.state }).sessionKey,
+        );
+      } catch (error) {
+        // A KE3 that does not verify is a wrong password (or a relay): the same answer as a bad proof below.
+        logger.debug("login_finish_rejected", { conn: connection.id, error: String(error) });
+      }
+      const hash = nobleProvider.hash("sha256");
+      const expected = sessionKey && hash.hmac(sessionKey, concatBytes(CLIENT_PROOF, binding));
+      if (!expected || login.userId === undefined || !constantTimeEqual(proof as Uint8Array, expected)) {
+        audit(logger, "login_failed", connection, { account: login.key });
+        throw new RequestError("credentials_wrong", "Wrong username or password");
+      }
+      const user = store.users.findById(login.userId);
+      if (!user) throw new RequestError("credentials_wrong", "Wrong username or password");
+      throttle.succeed(login.key, connection.remoteHost);
+      sessions.attach(user.id, connection);
+      audit(logger, "login", connection, { user: user.id });
+      return { proof: hash.hmac(sessionKey!, concatBytes(SERVER_PROOF, binding)), ...bundle(user) };
+    }],
+
+    [Op.logout, (_body, { connection, logger }) => {
+      const user = requireUser(connection);
+      sessions.logout(connection);
+      audit(logger, "logout", connection, { user: user.id });
+      return {};
+    }],
+
+    [Op.setNickname, (body, { connection }) => {
+      const user = requireUser(connection);
+      const nick = parseNickname(fields(body, { nickname: "any" }).nickname);
+      if ("error" in nick) throw new RequestError("nickname_invalid", nick.error);
+      store.users.setNickname(user.id, nick.nickname);
+      return { user: profile(store.users.findById(user.id)!) };
+    }],
+
+    [Op.setFont, (body, { connection }) => {
+      const user = requireUser(connection);
+      const { family, size } = fields(body, { family: "any", size: "any" });
+      if (family !== null && (typeof family !== "string" || family.trim() === "" || [...family].length > 64)) {
+        throw new RequestError("bad_request", "Font family is 1 to 64 characters, or null");
+      }
+      if (size !== null && (typeof size !== "number" || !Number.isInteger(size) || size < 8 || size > 72)) {
+        throw new RequestError("bad_request", "Font size is an integer from 8 to 72, or null");
+      }
+      store.users.setFont(user.id, family === null ? null : family.trim(), size);
+      return { user: profile(store.users.findById(user.id)!) };
+    }],
+
+    [Op.passwordStart, (body, { connection }) => {
+      const user = requireUser(connection);
+      const { request } = fields(body, { request: "string" });
+      const { registrationResponse } = opaqueCall(() =>
+        opaque.server.createRegistrationResponse({
+          serverSetup: opaqueSetup,
+          userIdentifier: user.username.toLowerCase(),
+          registrationRequest: request as string,
+        })
+      );
+      stateOf(connection).password = true;
+      return { response: registrationResponse };
+    }],
+
+    [Op.passwordFinish, (body, { connection, logger }) => {
+      const user = requireUser(connection);
+      const { record } = fields(body, { record: "string" });
+      const state = stateOf(connection);
+      if (!state.password) throw new RequestError("out_of_order", "password_finish needs password_start first");
+      state.password = false;
+      store.users.setRegistrationRecord(user.id, utf8(record as string));
+      audit(logger, "password_change", connection, { user: user.id });
+      return {};
+    }],
+  ]);
+
+  /** The login bundle (PROTOCOL.md §10.3). */
+  const bundle = (user: UserRecord): Record<string, Value> => ({
+    user: profile(user),
+    friends: store.social.friendsOf(user.id).map((friend) => ({
+      id: friend.id,
+      username: friend.username,
+      nickname: friend.nickname,
+      online: sessions.isOnline(friend.id),
+      lastSeenAt: friend.lastSeenAt,
+    })),
+    rooms: store.social.roomsOf(user.id).map((room) => ({ id: room.id, name: room.name, kind: room.kind })),
+    friendRequests: store.social.openRequestsFor(user.id).map((request) => {
+      const from = store.users.findById(request.fromUser);
+      return {
+        id: request.id,
+        from: from ? { id: from.id, username: from.username, nickname: from.nickname } : null,
+        status: request.status,
+        createdAt: request.createdAt,
+      };
+    }),
+    conversations: [],
+  });
+
+  return {
+    handlers,
+    closed(connection) {
+      sessions.dropped(connection);
+    },
+  };
+}
+
+/** The public profile of a user. */
+export function profile(user: UserRecord): Value {
+  return {
+    id: user.id,
+    username: user.username,
+    nickname: user.nickname,
+    font: { family: user.fontFamily, size: user.fontSize },
+  };
+}
+
+type FieldKind = "string" | "bytes" | "any";
+
+/** Reads required fields of a map body, or throws bad_request naming the first that is missing or mistyped. */
+function fields<K extends string>(body: Value, spec: Record<K, FieldKind>): Record<K, Value> {
+  if (body === null || typeof body !== "object" || Array.isArray(body) || body instanceof Uint8Array) {
+    throw new RequestError("bad_request", "The body must be a map");
+  }
+  const out = {} as Record<K, Value>;
+  for (const [key, kind] of Object.entries(spec) as [K, FieldKind][]) {
+    if (!Object.hasOwn(body, key)) throw new RequestError("bad_request", `Missing field ${key}`);
+    const value = body[key];
+    if (kind === "string" && (typeof value !== "string" || value.length > 8192)) {
+      throw new RequestError("bad_request", `Field ${key} must be a string`);
+    }
+    if (kind === "bytes" && !(value instanceof Uint8Array)) {
+      throw new RequestError("bad_request", `Field ${key} must be bytes`);
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+/** Runs a library call on client-supplied OPAQUE messages; a malformed one is the client's error, not ours. */
+function opaqueCall<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw new RequestError("bad_request", `Malformed OPAQUE message: ${String(error).slice(0, 120)}`);
+  }
+}
+
+function base64UrlDecode(text: string): Uint8Array {
+  const base64 = text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4);
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}

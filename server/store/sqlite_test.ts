@@ -1,0 +1,225 @@
+// Tests of the SQLite store: the shared suite on a file and in memory, plus file-level behaviour.
+
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { SchemaTooNewError, StoreError } from "./errors.ts";
+import { LATEST_VERSION, migrate, MIGRATIONS } from "./migrations/mod.ts";
+import { openDatabase, openSqliteStore } from "./sqlite.ts";
+import { runStoreSuite } from "./store_suite.ts";
+import type { Store } from "./types.ts";
+
+/** A store in a fresh temporary directory, which close() removes. */
+async function openTempFileStore(): Promise<Store> {
+  const dir = await Deno.makeTempDir({ prefix: "mimi_store_" });
+  const store = openSqliteStore(`${dir}/mimi.db`);
+  let removed = false;
+  return {
+    users: store.users,
+    social: store.social,
+    version: store.version,
+    transaction: (fn) => store.transaction(fn),
+    close() {
+      store.close();
+      // Store.close() is repeatable, so this must be too.
+      if (removed) return;
+      removed = true;
+      Deno.removeSync(dir, { recursive: true });
+    },
+  };
+}
+
+async function withTempDir(fn: (dir: string) => void | Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "mimi_store_" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+function schemaOf(db: DatabaseSync): unknown[] {
+  return db.prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY name").all().map((row) => ({ ...row }));
+}
+
+runStoreSuite("sqlite file", openTempFileStore);
+runStoreSuite("sqlite :memory:", () => openSqliteStore(":memory:"));
+
+Deno.test("openSqliteStore() reopening a file keeps users, friendships, rooms and requests", async () => {
+  await withTempDir((dir) => {
+    const path = `${dir}/mimi.db`;
+    const first = openSqliteStore(path);
+    const alice = first.users.create({
+      username: "Alice",
+      usernameKey: "alice",
+      nickname: "爱丽丝",
+      registrationRecord: new Uint8Array([0, 1, 2, 255]),
+      createdAt: 1,
+    });
+    const bob = first.users.create({
+      username: "Bob",
+      usernameKey: "bob",
+      nickname: "Bob",
+      registrationRecord: new Uint8Array([9]),
+      createdAt: 2,
+    });
+    first.users.setFont(alice.id, "serif", 14);
+    first.social.addFriendship(alice.id, bob.id, 3);
+    const room = first.social.createRoom("room", "group", alice.id, 4);
+    first.social.addMember(room.id, bob.id, "member", 5);
+    const request = first.social.createFriendRequest(bob.id, alice.id, 6);
+    first.close();
+
+    const second = openSqliteStore(path);
+    try {
+      assert.deepEqual(second.users.findByKey("alice"), { ...alice, fontFamily: "serif", fontSize: 14 });
+      assert.deepEqual(second.social.friendsOf(alice.id).map((u) => u.id), [bob.id]);
+      assert.deepEqual(second.social.roomsOf(bob.id), [room]);
+      assert.deepEqual(second.social.openRequestsFor(alice.id), [request]);
+      assert.equal(second.version, LATEST_VERSION);
+    } finally {
+      second.close();
+    }
+  });
+});
+
+Deno.test("openSqliteStore() lets two stores on one file see each other's commits", async () => {
+  await withTempDir((dir) => {
+    const writer = openSqliteStore(`${dir}/mimi.db`);
+    const reader = openSqliteStore(`${dir}/mimi.db`);
+    try {
+      writer.users.create({
+        username: "A",
+        usernameKey: "a",
+        nickname: "a",
+        registrationRecord: new Uint8Array([1]),
+        createdAt: 1,
+      });
+      assert.equal(reader.users.findByKey("a")?.username, "A");
+    } finally {
+      writer.close();
+      reader.close();
+    }
+  });
+});
+
+Deno.test("openDatabase() turns on WAL, foreign keys, synchronous=FULL and a busy timeout", async () => {
+  await withTempDir((dir) => {
+    const db = openDatabase(`${dir}/mimi.db`);
+    try {
+      assert.equal(db.prepare("PRAGMA journal_mode").get()?.journal_mode, "wal");
+      assert.equal(db.prepare("PRAGMA foreign_keys").get()?.foreign_keys, 1);
+      assert.equal(db.prepare("PRAGMA synchronous").get()?.synchronous, 2); // 2 = FULL
+      assert.equal(db.prepare("PRAGMA busy_timeout").get()?.timeout, 5000);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+Deno.test("openDatabase() on :memory: enforces foreign keys and reaches the latest version", () => {
+  const db = openDatabase(":memory:");
+  try {
+    assert.equal(db.prepare("PRAGMA foreign_keys").get()?.foreign_keys, 1);
+    assert.equal(db.prepare("PRAGMA user_version").get()?.user_version, LATEST_VERSION);
+  } finally {
+    db.close();
+  }
+});
+
+Deno.test("openSqliteStore() refuses a database with a newer schema version and leaves it untouched", async () => {
+  await withTempDir((dir) => {
+    const path = `${dir}/future.db`;
+    const setup = new DatabaseSync(path);
+    setup.exec("PRAGMA user_version = 99");
+    setup.close();
+
+    assert.throws(() => openSqliteStore(path), (err: unknown) => {
+      assert.ok(err instanceof SchemaTooNewError);
+      assert.ok(err instanceof StoreError);
+      assert.equal(err.name, "SchemaTooNewError");
+      assert.equal(err.found, 99);
+      assert.equal(err.supported, LATEST_VERSION);
+      assert.equal(
+        err.message,
+        `Database schema version 99 is newer than this Mimi understands (${LATEST_VERSION}); use a newer Mimi`,
+      );
+      return true;
+    });
+
+    const check = new DatabaseSync(path);
+    try {
+      assert.equal(check.prepare("PRAGMA user_version").get()?.user_version, 99);
+      assert.equal(check.prepare("PRAGMA journal_mode").get()?.journal_mode, "delete");
+      assert.deepEqual(schemaOf(check), []);
+    } finally {
+      check.close();
+    }
+  });
+});
+
+Deno.test("openSqliteStore() on a path in a missing directory throws StoreError", () => {
+  assert.throws(() => openSqliteStore("/nonexistent-mimi-dir/sub/mimi.db"), StoreError);
+});
+
+Deno.test("migrate() is idempotent", () => {
+  const db = new DatabaseSync(":memory:");
+  try {
+    assert.equal(migrate(db), LATEST_VERSION);
+    const schema = schemaOf(db);
+    assert.equal(migrate(db), LATEST_VERSION);
+    assert.equal(migrate(db), LATEST_VERSION);
+    assert.deepEqual(schemaOf(db), schema);
+  } finally {
+    db.close();
+  }
+});
+
+Deno.test("migrate() steps through versions and never downgrades", () => {
+  const db = new DatabaseSync(":memory:");
+  try {
+    assert.equal(migrate(db, 0), 0);
+    assert.equal(migrate(db, 1), 1);
+    assert.equal(migrate(db), LATEST_VERSION);
+    assert.equal(migrate(db, 1), LATEST_VERSION);
+    assert.equal(db.prepare("PRAGMA user_version").get()?.user_version, LATEST_VERSION);
+  } finally {
+    db.close();
+  }
+});
+
+Deno.test("migrate() rejects an unknown target version with RangeError", () => {
+  const db = new DatabaseSync(":memory:");
+  try {
+    assert.throws(() => migrate(db, LATEST_VERSION + 1), RangeError);
+    assert.throws(() => migrate(db, -1), RangeError);
+    assert.throws(() => migrate(db, 1.5), RangeError);
+    assert.equal(db.prepare("PRAGMA user_version").get()?.user_version, 0);
+  } finally {
+    db.close();
+  }
+});
+
+Deno.test("migrate() throws SchemaTooNewError for user_version 99", () => {
+  const db = new DatabaseSync(":memory:");
+  try {
+    db.exec("PRAGMA user_version = 99");
+    assert.throws(() => migrate(db), SchemaTooNewError);
+  } finally {
+    db.close();
+  }
+});
+
+Deno.test("MIGRATIONS are numbered 1, 2, 3… without gaps and have distinct names", () => {
+  assert.deepEqual(MIGRATIONS.map((m) => m.version), MIGRATIONS.map((_, i) => i + 1));
+  assert.equal(new Set(MIGRATIONS.map((m) => m.name)).size, MIGRATIONS.length);
+  assert.equal(LATEST_VERSION, MIGRATIONS.at(-1)?.version);
+});
+
+Deno.test("store.version reports the latest schema version", () => {
+  const store = openSqliteStore(":memory:");
+  try {
+    assert.equal(store.version, LATEST_VERSION);
+  } finally {
+    store.close();
+  }
+});
