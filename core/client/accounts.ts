@@ -92,7 +92,10 @@ export async function login(client: MimiClient, username: string, password: stri
     finish: result.finishLoginRequest,
     proof: hash.hmac(key, concatBytes(CLIENT_PROOF, binding)),
   }) as unknown as LoginBundle & { proof: Uint8Array };
-  if (!(answer.proof instanceof Uint8Array) || !constantTimeEqual(answer.proof, hash.hmac(key, concatBytes(SERVER_PROOF, binding)))) {
+  if (
+    !(answer.proof instanceof Uint8Array) ||
+    !constantTimeEqual(answer.proof, hash.hmac(key, concatBytes(SERVER_PROOF, binding)))
+  ) {
     client.close();
     throw new TransportError("The server's login proof is wrong: the connection is not the one this login ran on");
   }

@@ -62,7 +62,12 @@ export class Sessions {
     this.#userOf.set(connection, userId);
     if (older && older !== connection) {
       this.#userOf.delete(older);
-      this.#logger.info("audit", { action: "kick", user: userId, old: older.remoteAddress, new: connection.remoteAddress });
+      this.#logger.info("audit", {
+        action: "kick",
+        user: userId,
+        old: older.remoteAddress,
+        new: connection.remoteAddress,
+      });
       older.send(encodeEnvelope({
         opcode: Op.kicked,
         id: 0,
