@@ -2,8 +2,8 @@
 
 import * as opaque from "@serenity-kit/opaque";
 import type { Value } from "../codec/value.ts";
-import { concatBytes, constantTimeEqual, utf8 } from "../crypto/primitives/bytes.ts";
-import { nobleProvider } from "../crypto/primitives/noble.ts";
+import { loginProof } from "../crypto/login_binding.ts";
+import { constantTimeEqual } from "../crypto/primitives/bytes.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import { Op } from "../protocol/opcodes.ts";
 import type { MimiClient } from "./client.ts";
@@ -11,8 +11,6 @@ import { TransportError } from "./transport.ts";
 
 /** Argon2id parameters both registration and login must use (PROTOCOL.md §10). */
 const KEY_STRETCHING = "memory-constrained" as const;
-const CLIENT_PROOF = utf8("mimi/1 login client");
-const SERVER_PROOF = utf8("mimi/1 login server");
 
 /** A user's public profile. */
 export interface Profile {
@@ -86,16 +84,12 @@ export async function login(client: MimiClient, username: string, password: stri
   });
   // Unknown user or wrong password: the server's answer does not authenticate. Same error either way.
   if (!result) throw new ProtocolError("credentials_wrong", "Wrong username or password");
-  const key = base64UrlDecode(result.sessionKey);
-  const hash = nobleProvider.hash("sha256");
   const answer = await client.request(Op.loginFinish, {
     finish: result.finishLoginRequest,
-    proof: hash.hmac(key, concatBytes(CLIENT_PROOF, binding)),
+    proof: loginProof(result.sessionKey, binding, "client"),
   }) as unknown as LoginBundle & { proof: Uint8Array };
-  if (
-    !(answer.proof instanceof Uint8Array) ||
-    !constantTimeEqual(answer.proof, hash.hmac(key, concatBytes(SERVER_PROOF, binding)))
-  ) {
+  const expected = loginProof(result.sessionKey, binding, "server");
+  if (!(answer.proof instanceof Uint8Array) || !constantTimeEqual(answer.proof, expected)) {
     client.close();
     throw new TransportError("The server's login proof is wrong: the connection is not the one this login ran on");
   }
@@ -120,9 +114,4 @@ export async function changePassword(client: MimiClient, password: string): Prom
     keyStretching: KEY_STRETCHING,
   });
   await client.request(Op.passwordFinish, { record: registrationRecord });
-}
-
-function base64UrlDecode(text: string): Uint8Array {
-  const base64 = text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4);
-  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 }

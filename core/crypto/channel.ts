@@ -2,6 +2,7 @@
 
 import { encodeFrame, FrameDecoder } from "../codec/frame.ts";
 import { CodecError } from "../codec/error.ts";
+import { joinBytes } from "./primitives/bytes.ts";
 import type { RecordError } from "./errors.ts";
 import { InnerType, RECORD_OVERHEAD, RecordOpener, type RecordOptions, RecordSealer } from "./record.ts";
 import type { CryptoProvider } from "./primitives/types.ts";
@@ -180,7 +181,7 @@ export class SecureChannel {
         size += this.#pending[count++].length;
       }
       const frames = this.#pending.splice(0, count);
-      const body = frames.length === 1 ? frames[0] : concatFrames(frames, size);
+      const body = frames.length === 1 ? frames[0] : joinBytes(frames);
       for (const record of await this.#sealer.seal(InnerType.data, body)) this.#write(record);
     }
   }
@@ -189,14 +190,4 @@ export class SecureChannel {
     if (await this.#sealer.sealedRecently(payload)) return "reflect";
     return (await this.#opener.classify(payload)) ?? "tamper";
   }
-}
-
-function concatFrames(frames: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const f of frames) {
-    out.set(f, at);
-    at += f.length;
-  }
-  return out;
 }

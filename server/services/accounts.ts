@@ -2,8 +2,8 @@
 
 import * as opaque from "@serenity-kit/opaque";
 import type { Value } from "../../core/codec/value.ts";
-import { concatBytes, constantTimeEqual, utf8 } from "../../core/crypto/primitives/bytes.ts";
-import { nobleProvider } from "../../core/crypto/primitives/noble.ts";
+import { loginProof } from "../../core/crypto/login_binding.ts";
+import { constantTimeEqual, utf8 } from "../../core/crypto/primitives/bytes.ts";
 import { parseNickname, parseUsername } from "../../core/protocol/accounts.ts";
 import { Op } from "../../core/protocol/opcodes.ts";
 import type { Logger } from "../log.ts";
@@ -30,9 +30,6 @@ interface Pending {
   login?: { key: string; userId: number | undefined; state: string };
   password?: boolean;
 }
-
-const CLIENT_PROOF = utf8("mimi/1 login client");
-const SERVER_PROOF = utf8("mimi/1 login server");
 
 /**
  * Handlers for every accounts opcode, plus what to do when a connection ends.
@@ -141,17 +138,15 @@ export function accountsService(deps: AccountsDeps): {
       state.login = undefined;
       const binding = connection.channelBinding;
       if (!binding) throw new RequestError("internal", "This connection has no secure channel");
-      let sessionKey: Uint8Array | undefined;
+      let sessionKey: string | undefined;
       try {
-        sessionKey = base64UrlDecode(
-          opaque.server.finishLogin({ finishLoginRequest: finish as string, serverLoginState: login.state }).sessionKey,
-        );
+        sessionKey = opaque.server.finishLogin({ finishLoginRequest: finish as string, serverLoginState: login.state })
+          .sessionKey;
       } catch (error) {
         // A KE3 that does not verify is a wrong password (or a relay): the same answer as a bad proof below.
         logger.debug("login_finish_rejected", { conn: connection.id, error: String(error) });
       }
-      const hash = nobleProvider.hash("sha256");
-      const expected = sessionKey && hash.hmac(sessionKey, concatBytes(CLIENT_PROOF, binding));
+      const expected = sessionKey && loginProof(sessionKey, binding, "client");
       if (!expected || login.userId === undefined || !constantTimeEqual(proof as Uint8Array, expected)) {
         audit(logger, "login_failed", connection, { account: login.key });
         throw new RequestError("credentials_wrong", "Wrong username or password");
@@ -161,7 +156,7 @@ export function accountsService(deps: AccountsDeps): {
       throttle.succeed(login.key, connection.remoteHost);
       sessions.attach(user.id, connection);
       audit(logger, "login", connection, { user: user.id });
-      return { proof: hash.hmac(sessionKey!, concatBytes(SERVER_PROOF, binding)), ...bundle(user) };
+      return { proof: loginProof(sessionKey!, binding, "server"), ...bundle(user) };
     }],
 
     [Op.logout, (_body, { connection, logger }) => {
@@ -288,9 +283,4 @@ function opaqueCall<T>(call: () => T): T {
   } catch (error) {
     throw new RequestError("bad_request", `Malformed OPAQUE message: ${String(error).slice(0, 120)}`);
   }
-}
-
-function base64UrlDecode(text: string): Uint8Array {
-  const base64 = text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4);
-  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 }

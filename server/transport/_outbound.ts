@@ -1,5 +1,6 @@
 // Bounded outbound queue: coalesces queued frames into one write and trips when a peer stops reading.
 
+import { joinBytes } from "../../core/crypto/primitives/bytes.ts";
 /**
  * Queues outgoing bytes for a stream writer that may stall. Every byte queued
  * and not yet written counts against `limitBytes`; going over calls
@@ -73,7 +74,7 @@ export class OutboundQueue {
         const batch = this.#chunks;
         this.#chunks = [];
         // One write per flush: frames queued together leave in one syscall.
-        const bytes = batch.length === 1 ? batch[0] : concat(batch);
+        const bytes = batch.length === 1 ? batch[0] : joinBytes(batch);
         await this.#write(bytes);
         this.#queued -= bytes.length;
       }
@@ -84,16 +85,4 @@ export class OutboundQueue {
       this.#pumping = undefined;
     }
   }
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const c of chunks) total += c.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }

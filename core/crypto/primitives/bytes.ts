@@ -49,6 +49,23 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
  * ```
  */
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  return joinBytes(parts);
+}
+
+/**
+ * Concatenates a list of byte arrays into a new one. Takes an array rather than arguments, so a long list (a busy
+ * connection's queue) cannot exceed the engine's argument limit.
+ *
+ * @param parts The arrays, in order.
+ * @returns A new array holding all their bytes.
+ *
+ * @example
+ * ```ts
+ * import { joinBytes } from "./bytes.ts";
+ * joinBytes([new Uint8Array([1]), new Uint8Array([2, 3])]); // Uint8Array [1, 2, 3]
+ * ```
+ */
+export function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;
   for (const part of parts) {
     if (!(part instanceof Uint8Array)) throw new TypeError("Cannot concatenate: every part must be a Uint8Array");
