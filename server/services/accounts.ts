@@ -27,7 +27,8 @@ export interface AccountsDeps {
 /** Per-connection progress through the two-step OPAQUE exchanges. */
 interface Pending {
   registration?: { username: string; key: string; nickname: string };
-  login?: { key: string; userId: number | undefined; state: string };
+  /** `logger` is kept so an attempt abandoned by a closing connection can still be audited. */
+  login?: { key: string; userId: number | undefined; state: string; logger: Logger };
   password?: boolean;
 }
 
@@ -57,6 +58,16 @@ export function accountsService(deps: AccountsDeps): {
   };
   const audit = (logger: Logger, action: string, connection: Connection, fields: Record<string, unknown> = {}) =>
     logger.info("audit", { action, conn: connection.id, remote: connection.remoteAddress, ...fields });
+  /**
+   * An honest client whose OPAQUE check fails (wrong password, unknown user) never sends login_finish, so a login
+   * that the connection abandons (by starting another or by closing) is the only sign of it the server gets.
+   */
+  const auditAbandoned = (state: Pending | undefined, connection: Connection) => {
+    const login = state?.login;
+    if (!login) return;
+    state.login = undefined;
+    audit(login.logger, "login_failed", connection, { account: login.key, reason: "unfinished" });
+  };
 
   const handlers = new Map<number, Handler>([
     [Op.registerStart, (body, { connection }) => {
@@ -89,7 +100,7 @@ export function accountsService(deps: AccountsDeps): {
           username: registration.username,
           usernameKey: registration.key,
           nickname: registration.nickname,
-          registrationRecord: utf8(record as string),
+          registrationRecord: utf8(checkedRecord(opaqueSetup, registration.key, record as string)),
           createdAt: now(),
         });
       } catch (error) {
@@ -106,6 +117,7 @@ export function accountsService(deps: AccountsDeps): {
       const { username, request } = fields(body, { username: "any", request: "string" });
       const state = stateOf(connection);
       if (sessions.userOf(connection) !== undefined) throw new RequestError("already_logged_in", "Already logged in");
+      auditAbandoned(state, connection);
       const name = parseUsername(username);
       if ("error" in name) throw new RequestError("username_invalid", name.error);
       const address = connection.remoteHost;
@@ -126,7 +138,7 @@ export function accountsService(deps: AccountsDeps): {
           startLoginRequest: request as string,
         })
       );
-      state.login = { key: name.key, userId: user?.id, state: serverLoginState };
+      state.login = { key: name.key, userId: user?.id, state: serverLoginState, logger };
       return { response: loginResponse };
     }],
 
@@ -155,6 +167,7 @@ export function accountsService(deps: AccountsDeps): {
       if (!user) throw new RequestError("credentials_wrong", "Wrong username or password");
       throttle.succeed(login.key, connection.remoteHost);
       sessions.attach(user.id, connection);
+      state.password = false; // a password change begun under another account must not carry over
       audit(logger, "login", connection, { user: user.id });
       return { proof: loginProof(sessionKey!, binding, "server"), ...bundle(user) };
     }],
@@ -162,6 +175,7 @@ export function accountsService(deps: AccountsDeps): {
     [Op.logout, (_body, { connection, logger }) => {
       const user = requireUser(connection);
       sessions.logout(connection);
+      stateOf(connection).password = false;
       audit(logger, "logout", connection, { user: user.id });
       return {};
     }],
@@ -207,7 +221,8 @@ export function accountsService(deps: AccountsDeps): {
       const state = stateOf(connection);
       if (!state.password) throw new RequestError("out_of_order", "password_finish needs password_start first");
       state.password = false;
-      store.users.setRegistrationRecord(user.id, utf8(record as string));
+      const key = user.username.toLowerCase();
+      store.users.setRegistrationRecord(user.id, utf8(checkedRecord(opaqueSetup, key, record as string)));
       audit(logger, "password_change", connection, { user: user.id });
       return {};
     }],
@@ -239,6 +254,7 @@ export function accountsService(deps: AccountsDeps): {
   return {
     handlers,
     closed(connection) {
+      auditAbandoned(pending.get(connection), connection);
       sessions.dropped(connection);
     },
   };
@@ -283,4 +299,24 @@ function opaqueCall<T>(call: () => T): T {
   } catch (error) {
     throw new RequestError("bad_request", `Malformed OPAQUE message: ${String(error).slice(0, 120)}`);
   }
+}
+
+/**
+ * Refuses a registration record the OPAQUE library cannot use, before it is stored: a bad one would make every
+ * later login of the account fail, in a way that tells it apart from an unknown user.
+ *
+ * @param setup The OPAQUE server setup.
+ * @param userIdentifier The account's username key.
+ * @param record The client's RegistrationRecord (base64url).
+ * @returns The record, unchanged.
+ */
+function checkedRecord(setup: string, userIdentifier: string, record: string): string {
+  try {
+    // Starting a login against a throwaway KE1 makes the library parse the record fully.
+    const { startLoginRequest } = opaque.client.startLogin({ password: "record check" });
+    opaque.server.startLogin({ serverSetup: setup, userIdentifier, registrationRecord: record, startLoginRequest });
+  } catch (error) {
+    throw new RequestError("bad_request", `Malformed registration record: ${String(error).slice(0, 80)}`);
+  }
+  return record;
 }

@@ -1,0 +1,271 @@
+// Helpers for the accounts tests: real clients over TCP or WebSocket (optionally from another loopback address),
+// OPAQUE logins split into their steps, push recorders, and a second connection to the server's SQLite file.
+
+import assert from "node:assert/strict";
+import net from "node:net";
+import * as opaque from "@serenity-kit/opaque";
+import { encodeFrame, FrameDecoder } from "../core/codec/frame.ts";
+import type { Value } from "../core/codec/value.ts";
+import type { LoginBundle } from "../core/client/accounts.ts";
+import { MimiClient, type Push } from "../core/client/client.ts";
+import { secureOptionsFromConfig, secureTransport } from "../core/client/secure.ts";
+import { type PayloadTransport, TransportError, type TransportSink } from "../core/client/transport.ts";
+import { connectWebSocket } from "../core/client/websocket.ts";
+import { DEFAULT_CONFIG } from "../core/config/schema.ts";
+import type { HandshakeResult } from "../core/crypto/handshake_client.ts";
+import { loginProof as coreLoginProof } from "../core/crypto/login_binding.ts";
+import { constantTimeEqual } from "../core/crypto/primitives/bytes.ts";
+import { nobleProvider } from "../core/crypto/primitives/noble.ts";
+import type { SuitePreferences } from "../core/crypto/suites.ts";
+import { ProtocolError } from "../core/protocol/errors.ts";
+import { Op } from "../core/protocol/opcodes.ts";
+import { connectTcp } from "../cli/tcp.ts";
+import { openSqliteStore } from "../server/store/sqlite.ts";
+import type { Store } from "../server/store/types.ts";
+import { deadline, type TestServer } from "./_harness.ts";
+
+/** Which transport a client uses. */
+export type Via = "tcp" | "ws";
+
+/** Must match core/client/accounts.ts: the tests compute what the real client computes. */
+export const KEY_STRETCHING = "memory-constrained" as const;
+
+/** A server not started by the harness (a subprocess): where it listens and whose key it has. */
+export interface Target {
+  tcpPort: number;
+  wsUrl: string;
+  fingerprint: string;
+}
+
+/** A connected client, what its handshake established, and every push it received. */
+export interface Connected {
+  client: MimiClient;
+  result: HandshakeResult;
+  pushes: PushLog;
+}
+
+/**
+ * Connects the real client stack to a test server and pins the server's fingerprint.
+ *
+ * @param to The test server, or a server started otherwise.
+ * @param via `tcp` or `ws`.
+ * @param options `offer`: the suites to offer (default: every one); `from`: a loopback source address for TCP
+ *   (e.g. `127.0.0.2`), so the server sees a second client address.
+ */
+export async function connect(
+  to: TestServer | Target,
+  via: Via,
+  options: { offer?: SuitePreferences; from?: string } = {},
+): Promise<Connected> {
+  const raw = options.from !== undefined
+    ? await connectTcpFrom(options.from, to.tcpPort)
+    : via === "tcp"
+    ? await connectTcp("127.0.0.1", to.tcpPort)
+    : await connectWebSocket(to.wsUrl);
+  const expected = "server" in to ? to.server.fingerprint : to.fingerprint;
+  const base = secureOptionsFromConfig(DEFAULT_CONFIG.crypto, 1 << 20, nobleProvider, (result) => {
+    if (result.fingerprint !== expected) throw new Error(`Unexpected server ${result.fingerprint}`);
+  });
+  const { transport, result } = await secureTransport(raw, options.offer ? { ...base, offer: options.offer } : base);
+  const client = new MimiClient(transport, { channelBinding: result.secrets.exporter });
+  const pushes = new PushLog(client);
+  return { client, result, pushes };
+}
+
+/** Records a client's pushes with their arrival time, and whether and when the connection closed after them. */
+export class PushLog {
+  readonly items: (Push & { at: number })[] = [];
+  /** `performance.now()` when the connection closed, once it has. */
+  closedAt: number | undefined;
+  readonly #waiters = new Set<() => void>();
+
+  constructor(client: MimiClient) {
+    client.onPush = (push) => {
+      this.items.push({ ...push, at: performance.now() });
+      this.#wake();
+    };
+    void client.closed.then(() => {
+      this.closedAt = performance.now();
+      this.#wake();
+    });
+  }
+
+  /** Bodies of the `presence` pushes so far. */
+  presence(): { userId: number; online: boolean; lastSeenAt: number | null }[] {
+    return this.items.filter((p) => p.opcode === Op.presence).map((p) =>
+      p.body as { userId: number; online: boolean; lastSeenAt: number | null }
+    );
+  }
+
+  /**
+   * Resolves with the first push matching `predicate` among those from index `after` on (already received or still
+   * to come); rejects after `ms`.
+   */
+  waitFor(predicate: (push: Push) => boolean, options: { ms?: number; after?: number } = {}): Promise<
+    Push & { at: number }
+  > {
+    const { ms = 5000, after = 0 } = options;
+    return deadline(
+      new Promise((resolve) => {
+        const check = () => {
+          const found = this.items.slice(after).find(predicate);
+          if (!found) return;
+          this.#waiters.delete(check);
+          resolve(found);
+        };
+        this.#waiters.add(check);
+        check();
+      }),
+      ms,
+      "a matching push",
+    );
+  }
+
+  #wake() {
+    for (const waiter of [...this.#waiters]) waiter();
+  }
+}
+
+/**
+ * A TCP client transport whose socket is bound to `localAddress` before it connects: Deno.connect cannot choose a
+ * source address, node:net can. All of 127.0.0.0/8 is the loopback interface on Linux, so `127.0.0.2` reaches a
+ * server listening on 127.0.0.1 and the server sees a different client address.
+ */
+export function connectTcpFrom(localAddress: string, port: number): Promise<PayloadTransport> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: "127.0.0.1", port, localAddress });
+    socket.setNoDelay(true);
+    socket.once(
+      "error",
+      (error) => reject(new TransportError(`Cannot connect from ${localAddress}`, { cause: error })),
+    );
+    socket.once("connect", () => {
+      socket.pause(); // nothing may be delivered before start()
+      resolve(new NodeSocketTransport(socket));
+    });
+  });
+}
+
+class NodeSocketTransport implements PayloadTransport {
+  readonly #socket: net.Socket;
+  readonly #decoder = new FrameDecoder({ maxFrameBytes: 1 << 24 });
+
+  constructor(socket: net.Socket) {
+    this.#socket = socket;
+  }
+
+  start(sink: TransportSink): void {
+    let failure: Error | undefined;
+    this.#socket.on("data", (chunk: Uint8Array) => {
+      try {
+        for (const payload of this.#decoder.push(new Uint8Array(chunk))) sink.payload(payload);
+      } catch (error) {
+        // A bad frame ends the connection, as in cli/tcp.ts; the error is reported through sink.closed.
+        failure = new TransportError("Server sent a bad frame", { cause: error });
+        this.#socket.destroy();
+      }
+    });
+    this.#socket.on("error", (error: Error) => failure ??= new TransportError("Connection lost", { cause: error }));
+    this.#socket.on("close", () => sink.closed(failure));
+    this.#socket.resume();
+  }
+
+  send(payload: Uint8Array): void {
+    if (!this.#socket.destroyed) this.#socket.write(encodeFrame(payload));
+  }
+
+  close(): void {
+    this.#socket.destroy();
+  }
+}
+
+/** The error `promise` rejects with; fails the test if it resolves. */
+export async function rejection(promise: Promise<unknown>, what: string): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  assert.fail(`${what} succeeded`);
+}
+
+/** Asserts that `promise` rejects with a ProtocolError of `code`, and returns it. */
+export async function expectCode(promise: Promise<unknown>, code: string, what: string): Promise<ProtocolError> {
+  const error = await rejection(promise, what);
+  assert.ok(error instanceof ProtocolError, `${what}: expected ProtocolError ${code}, got ${error}`);
+  assert.equal(error.code, code, `${what}: ${error.message}`);
+  return error;
+}
+
+/** The login proofs of PROTOCOL.md §10.3, in the argument order these tests read best. */
+export function loginProof(sessionKey: string, side: "client" | "server", exporter: Uint8Array): Uint8Array {
+  return coreLoginProof(sessionKey, exporter, side);
+}
+
+/** A login whose `login_start` was answered and whose KE3 is computed, ready to finish. */
+export interface StartedLogin {
+  /** The OPAQUE session key (base64url), a secret that must never be logged. */
+  sessionKey: string;
+  finishLoginRequest: string;
+  /** Sends `login_finish` with the proof bound to `exporter` (default: this client's own channel). */
+  finish(exporter?: Uint8Array): Promise<LoginBundle>;
+}
+
+/**
+ * The real client's login (core/client/accounts.ts) in two steps, so a test can act between them or bind the proof
+ * to another connection.
+ *
+ * @returns The started login; rejects with ProtocolError `credentials_wrong` when KE2 does not authenticate.
+ */
+export async function startLogin(client: MimiClient, username: string, password: string): Promise<StartedLogin> {
+  await opaque.ready;
+  const { clientLoginState, startLoginRequest } = opaque.client.startLogin({ password });
+  const started = await client.request(Op.loginStart, { username, request: startLoginRequest }) as { response: string };
+  const result = opaque.client.finishLogin({
+    clientLoginState,
+    loginResponse: started.response,
+    password,
+    keyStretching: KEY_STRETCHING,
+  });
+  if (!result) throw new ProtocolError("credentials_wrong", "Wrong username or password");
+  return {
+    sessionKey: result.sessionKey,
+    finishLoginRequest: result.finishLoginRequest,
+    async finish(exporter = client.channelBinding!) {
+      const answer = await client.request(Op.loginFinish, {
+        finish: result.finishLoginRequest,
+        proof: loginProof(result.sessionKey, "client", exporter),
+      }) as unknown as LoginBundle & { proof: Uint8Array };
+      const expected = loginProof(result.sessionKey, "server", client.channelBinding!);
+      assert.ok(constantTimeEqual(answer.proof, expected), "the server's proof is bound to this connection");
+      const { proof: _proof, ...bundle } = answer;
+      return bundle;
+    },
+  };
+}
+
+/** Sends `login_start` for `username` with a fresh KE1 and returns the raw response body (no Argon2 involved). */
+export async function loginStartOnly(client: MimiClient, username: string): Promise<Value> {
+  await opaque.ready;
+  const { startLoginRequest } = opaque.client.startLogin({ password: "irrelevant" });
+  return await client.request(Op.loginStart, { username, request: startLoginRequest });
+}
+
+/**
+ * Runs `fn` on a second connection to the server's SQLite file. The server keeps the file open; WAL mode lets this
+ * connection write while it does (busy_timeout covers a lock held for a moment). A stand-in for friend requests and
+ * rooms until their opcodes exist.
+ */
+export function withStore<T>(server: TestServer, fn: (store: Store) => T): T {
+  const store = openSqliteStore(`${server.server.dataDir}/mimi.db`);
+  try {
+    return fn(store);
+  } finally {
+    store.close();
+  }
+}
+
+/** Resolves after `ms`. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
