@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Op } from "../protocol/opcodes.ts";
+import type { Push } from "./client.ts";
 import { readPush } from "./events.ts";
 
 Deno.test("readPush() reads a kicked push", () => {
@@ -30,7 +31,7 @@ Deno.test("readPush() ignores unknown opcodes", () => {
 });
 
 Deno.test("readPush() ignores malformed bodies", () => {
-  const malformed = [
+  const malformed: Push[] = [
     { opcode: Op.kicked, body: null },
     { opcode: Op.kicked, body: [1, 2] },
     { opcode: Op.kicked, body: new Uint8Array(2) },
