@@ -8,6 +8,7 @@ import { HandshakeError } from "../core/crypto/errors.ts";
 import { detectProvider } from "../core/crypto/primitives/detect.ts";
 import { ALGORITHMS, suiteName } from "../core/crypto/suites.ts";
 import { changePassword, login, register } from "../core/client/accounts.ts";
+import { sortContacts } from "../core/client/contacts.ts";
 import { expandHome, KnownServers } from "./known_servers.ts";
 import { readPassword } from "./prompt.ts";
 import { connectTcp } from "./tcp.ts";
@@ -192,8 +193,7 @@ async function accountCommand(config: MimiConfig, command: string, rest: string[
     const { user } = bundle;
     io.out(`Logged in as ${user.nickname} (${user.username}).`);
     io.out(`Friends: ${bundle.friends.length === 0 ? "none yet" : ""}`);
-    const byPresence = [...bundle.friends].sort((a, b) => Number(b.online) - Number(a.online));
-    for (const friend of byPresence) {
+    for (const friend of sortContacts(bundle.friends)) {
       const seen = friend.online
         ? "online"
         : friend.lastSeenAt

@@ -1,4 +1,4 @@
-// The home page: server-rendered shell with the echo island.
+// The home page: server-rendered shell with the web client island.
 
 import type { ComponentChildren } from "preact";
 import { Island } from "./_island.tsx";
@@ -27,9 +27,10 @@ export function IndexPage({ wsPath, fingerprint }: { wsPath: string; fingerprint
   return (
     <Layout title="Mimi">
       <main>
-        <h1>Mimi 秘密</h1>
-        <p>A secure, self-hosted messenger.</p>
-        <Island name="EchoDemo" props={{ wsPath, fingerprint }} />
+        <h1>
+          Mimi 秘密 <span class="tagline">a secure, self-hosted messenger</span>
+        </h1>
+        <Island name="MimiApp" props={{ wsPath, fingerprint }} />
       </main>
     </Layout>
   );

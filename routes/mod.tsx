@@ -8,10 +8,11 @@ import { APP_CSS } from "./_styles.ts";
 /** Where `deno task build` writes the island bundle; `deno task compile` embeds it. */
 export const BUNDLE_URL = new URL("../static/islands.js", import.meta.url);
 
-// The page loads only its own script and style and talks only to its own origin.
+// The page loads only its own script and style and talks only to its own origin. 'wasm-unsafe-eval' lets it compile
+// WebAssembly (OPAQUE's, PROTOCOL.md §10) and nothing else: eval and inline scripts stay forbidden.
 const SECURITY_HEADERS = {
   "content-security-policy":
-    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' blob: data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; img-src 'self' blob: data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
 };

@@ -50,3 +50,38 @@ export function parseNickname(input: unknown): { nickname: string } | { error: s
   if (NOT_IN_NICKNAME.test(nickname)) return { error: "A nickname cannot hold control characters or line breaks" };
   return { nickname };
 }
+
+/** Limits of `set_font` (PROTOCOL.md §10.6). */
+export const FONT_LIMITS = { maxFamily: 64, minSize: 8, maxSize: 72 } as const;
+
+/**
+ * Checks chat font preferences as `set_font` carries them: a family of 1 to 64 characters or null, a whole size from
+ * 8 to 72 or null (null: the client's default).
+ *
+ * @param family The family name, or null.
+ * @param size The size in pixels, or null.
+ * @returns `{ font }` with the family trimmed, or `{ error }`.
+ *
+ * @example
+ * ```ts
+ * import { checkFont } from "./accounts.ts";
+ * checkFont(" Noto Sans SC ", 14); // { font: { family: "Noto Sans SC", size: 14 } }
+ * checkFont(null, 100); // { error: "A font size is a whole number from 8 to 72" }
+ * ```
+ */
+export function checkFont(
+  family: unknown,
+  size: unknown,
+): { font: { family: string | null; size: number | null } } | { error: string } {
+  const name = typeof family === "string" ? family.trim() : family;
+  if (name !== null && (typeof name !== "string" || name === "" || [...name].length > FONT_LIMITS.maxFamily)) {
+    return { error: `A font family is 1 to ${FONT_LIMITS.maxFamily} characters, or the default` };
+  }
+  if (
+    size !== null &&
+    (typeof size !== "number" || !Number.isInteger(size) || size < FONT_LIMITS.minSize || size > FONT_LIMITS.maxSize)
+  ) {
+    return { error: `A font size is a whole number from ${FONT_LIMITS.minSize} to ${FONT_LIMITS.maxSize}` };
+  }
+  return { font: { family: name, size } };
+}

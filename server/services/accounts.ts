@@ -4,7 +4,7 @@ import * as opaque from "@serenity-kit/opaque";
 import type { Value } from "../../core/codec/value.ts";
 import { loginProof } from "../../core/crypto/login_binding.ts";
 import { constantTimeEqual, utf8 } from "../../core/crypto/primitives/bytes.ts";
-import { parseNickname, parseUsername } from "../../core/protocol/accounts.ts";
+import { checkFont, parseNickname, parseUsername } from "../../core/protocol/accounts.ts";
 import { Op } from "../../core/protocol/opcodes.ts";
 import type { Logger } from "../log.ts";
 import { type Handler, RequestError } from "../session.ts";
@@ -191,13 +191,9 @@ export function accountsService(deps: AccountsDeps): {
     [Op.setFont, (body, { connection }) => {
       const user = requireUser(connection);
       const { family, size } = fields(body, { family: "any", size: "any" });
-      if (family !== null && (typeof family !== "string" || family.trim() === "" || [...family].length > 64)) {
-        throw new RequestError("bad_request", "Font family is 1 to 64 characters, or null");
-      }
-      if (size !== null && (typeof size !== "number" || !Number.isInteger(size) || size < 8 || size > 72)) {
-        throw new RequestError("bad_request", "Font size is an integer from 8 to 72, or null");
-      }
-      store.users.setFont(user.id, family === null ? null : family.trim(), size);
+      const checked = checkFont(family, size);
+      if ("error" in checked) throw new RequestError("bad_request", checked.error);
+      store.users.setFont(user.id, checked.font.family, checked.font.size);
       return { user: profile(store.users.findById(user.id)!) };
     }],
 

@@ -1,0 +1,139 @@
+// The web client: a secure connection, the account screens, and the contact list with live presence.
+
+import { useEffect, useState } from "preact/hooks";
+import { login, type LoginBundle, type Profile, register } from "../core/client/accounts.ts";
+import type { MimiClient } from "../core/client/client.ts";
+import { applyPresence, type Contact, sortContacts } from "../core/client/contacts.ts";
+import { type KickedEvent, readPush } from "../core/client/events.ts";
+import { logout, setFont, setNickname } from "../core/client/profile.ts";
+import { LoginForm, RegisterForm } from "./_account_forms.tsx";
+import { Home } from "./_home.tsx";
+import { type Connection, useConnection } from "./_use_connection.ts";
+import { errorText } from "./_words.ts";
+
+/** Props of {@link MimiApp}; serialisable, as the page passes them through HTML. */
+export interface MimiAppProps {
+  /** WebSocket endpoint path on the page's origin, e.g. `/ws`. */
+  wsPath: string;
+  /** The server's fingerprint as the page was served; the handshake must present the same key. */
+  fingerprint: string;
+}
+
+interface Session {
+  user: Profile;
+  contacts: readonly Contact[];
+  requests: LoginBundle["friendRequests"];
+}
+
+/** The whole web client: logged out, it offers login and registration; logged in, profile and contacts. */
+export function MimiApp({ wsPath, fingerprint }: MimiAppProps) {
+  const connection = useConnection(wsPath, fingerprint);
+  const client = connection.status === "connected" ? connection.client : undefined;
+  const [session, setSession] = useState<Session | undefined>(undefined);
+  const [screen, setScreen] = useState<"login" | "register">("login");
+  const [kicked, setKicked] = useState<KickedEvent | undefined>(undefined);
+  const [lastUsername, setLastUsername] = useState("");
+
+  useEffect(() => {
+    // A new connection, or none, is logged out.
+    setSession(undefined);
+    if (!client) return;
+    client.onPush = (push) => {
+      const event = readPush(push);
+      if (event?.type === "kicked") {
+        // The server closes this connection next; a fresh one is ready for the next login.
+        setKicked(event);
+        setScreen("login");
+        connection.reconnect();
+      } else if (event?.type === "presence") {
+        setSession((s) => s && { ...s, contacts: applyPresence(s.contacts, event) });
+      }
+    };
+    return () => client.onPush = undefined;
+  }, [client]);
+
+  const connected = (): MimiClient => {
+    if (!client) throw new Error("Not connected to the server yet");
+    return client;
+  };
+  const enter = (bundle: LoginBundle) => {
+    setKicked(undefined);
+    setLastUsername(bundle.user.username);
+    setSession({ user: bundle.user, contacts: sortContacts(bundle.friends), requests: bundle.friendRequests });
+  };
+  const updateUser = (user: Profile) => setSession((s) => s && { ...s, user });
+
+  return (
+    <div class="app">
+      {connection.insecurePage && (
+        <p class="notice" data-testid="insecure-notice">
+          This page came over plain HTTP, so the browser offers no WebCrypto here. Messages are still encrypted to the
+          server (with a built-in JavaScript implementation), but only HTTPS also protects this page itself.
+        </p>
+      )}
+      {kicked && (
+        <p class="banner" role="alert" data-testid="kicked">
+          You were logged out because your account logged in elsewhere ({new Date(kicked.at).toLocaleString()},{" "}
+          {kicked.address})
+        </p>
+      )}
+      {session
+        ? (
+          <Home
+            user={session.user}
+            contacts={session.contacts}
+            requests={session.requests}
+            onLogout={async () => {
+              await logout(connected());
+              setSession(undefined);
+              setScreen("login");
+            }}
+            onNickname={async (nickname) => updateUser(await setNickname(connected(), nickname))}
+            onFont={async (font) => updateUser(await setFont(connected(), font))}
+          />
+        )
+        : screen === "login"
+        ? (
+          <LoginForm
+            connected={!!client}
+            initialUsername={lastUsername}
+            onLogin={async (username, password) => enter(await login(connected(), username, password))}
+            onRegister={() => setScreen("register")}
+          />
+        )
+        : (
+          <RegisterForm
+            connected={!!client}
+            onSubmit={async (username, nickname, password) => {
+              await register(connected(), username, nickname, password);
+              // Registering does not log in (PROTOCOL.md §10.2); nobody wants to type the password twice more.
+              enter(await login(connected(), username, password));
+            }}
+            onLogin={() => setScreen("login")}
+          />
+        )}
+      <ConnectionInfo connection={connection} fingerprint={fingerprint} />
+    </div>
+  );
+}
+
+/** How the page is connected: status, suite, the server's fingerprint, and a way back after a drop. */
+function ConnectionInfo({ connection, fingerprint }: { connection: Connection; fingerprint: string }) {
+  const suite = connection.status === "connecting" ? undefined : connection.suite;
+  const error = connection.status === "closed" ? connection.error : undefined;
+  return (
+    <footer class="security">
+      <p>
+        Connection: <strong data-testid="status">{connection.status}</strong>
+        {suite && <span class="suite" data-testid="suite">{suite}</span>}
+        {connection.status === "closed" && (
+          <button type="button" class="link" onClick={connection.reconnect}>Reconnect</button>
+        )}
+      </p>
+      {error && <p class="form-error" data-testid="connection-error">{errorText(error)}</p>}
+      <p class="fingerprint">
+        Server fingerprint: <code data-testid="fingerprint">{fingerprint}</code>
+      </p>
+    </footer>
+  );
+}

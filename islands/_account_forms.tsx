@@ -1,0 +1,157 @@
+// The logged-out screens: log in, and register with checks as the user types.
+
+import type { ComponentChildren, InputHTMLAttributes } from "preact";
+import { useState } from "preact/hooks";
+import { parseNickname, parseUsername } from "../core/protocol/accounts.ts";
+import { useAction } from "./_use_action.ts";
+
+/** A labelled input with an optional message under it. */
+export function Field(
+  { id, label, value, onInput, message, ...input }: {
+    id: string;
+    label: string;
+    value: string;
+    onInput(value: string): void;
+    message?: string;
+    type?: "text" | "password" | "number";
+    autocomplete?: string;
+    min?: number;
+    max?: number;
+    list?: string;
+    placeholder?: string;
+  },
+) {
+  // Preact types each input type with its own ARIA roles; these attributes suit every type allowed above.
+  const attributes = input as InputHTMLAttributes;
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <input
+        id={id}
+        value={value}
+        onInput={(e) => onInput((e.target as HTMLInputElement).value)}
+        aria-invalid={message ? "true" : undefined}
+        aria-describedby={message ? `${id}-message` : undefined}
+        {...attributes}
+      />
+      {message && <p class="field-message" id={`${id}-message`}>{message}</p>}
+    </div>
+  );
+}
+
+/** A form's failure, announced to screen readers. */
+export function FormError({ children }: { children: ComponentChildren }) {
+  return children ? <p class="form-error" role="alert" data-testid="form-error">{children}</p> : null;
+}
+
+/** Log in: username and password; Enter submits. */
+export function LoginForm({ connected, onLogin, onRegister, initialUsername = "" }: {
+  connected: boolean;
+  onLogin(username: string, password: string): Promise<void>;
+  onRegister(): void;
+  initialUsername?: string;
+}) {
+  const [username, setUsername] = useState(initialUsername);
+  const [password, setPassword] = useState("");
+  const action = useAction();
+  const submit = (event: Event) => {
+    event.preventDefault();
+    void action.run(() => onLogin(username, password));
+  };
+  return (
+    <section class="card auth" aria-labelledby="login-title">
+      <h2 id="login-title">Log in</h2>
+      <form class="stack" onSubmit={submit}>
+        <Field id="login-username" label="Username" value={username} onInput={setUsername} autocomplete="username" />
+        <Field
+          id="login-password"
+          label="Password"
+          type="password"
+          value={password}
+          onInput={setPassword}
+          autocomplete="current-password"
+        />
+        <FormError>{action.error}</FormError>
+        <button type="submit" class="primary" disabled={!connected || action.busy || !username || !password}>
+          {action.busy ? "Logging in…" : "Log in"}
+        </button>
+      </form>
+      <p class="switch">
+        New here? <button type="button" class="link" onClick={onRegister}>Create an account</button>
+      </p>
+    </section>
+  );
+}
+
+/** Register: username, nickname and the password twice, each checked as it is typed. */
+export function RegisterForm({ connected, onSubmit, onLogin }: {
+  connected: boolean;
+  onSubmit(username: string, nickname: string, password: string): Promise<void>;
+  onLogin(): void;
+}) {
+  const [username, setUsername] = useState("");
+  const [nickname, setNickname] = useState("");
+  const [password, setPassword] = useState("");
+  const [repeat, setRepeat] = useState("");
+  const action = useAction();
+  const name = parseUsername(username);
+  const nick = parseNickname(nickname);
+  // Say nothing about an empty field until the user has typed into it.
+  const usernameMessage = username && "error" in name ? name.error : undefined;
+  const nicknameMessage = nickname && "error" in nick ? nick.error : undefined;
+  const repeatMessage = repeat && repeat !== password ? "The passwords do not match" : undefined;
+  const valid = !("error" in name) && !("error" in nick) && password !== "" && repeat === password;
+  const submit = (event: Event) => {
+    event.preventDefault();
+    if (!valid) return action.setError("Fill in every field as described");
+    void action.run(() => onSubmit(username, nickname, password));
+  };
+  return (
+    <section class="card auth" aria-labelledby="register-title">
+      <h2 id="register-title">Create an account</h2>
+      <form class="stack" onSubmit={submit}>
+        <Field
+          id="register-username"
+          label="Username"
+          value={username}
+          onInput={setUsername}
+          message={usernameMessage}
+          autocomplete="username"
+        />
+        <Field
+          id="register-nickname"
+          label="Nickname"
+          value={nickname}
+          onInput={setNickname}
+          message={nicknameMessage}
+          autocomplete="nickname"
+          placeholder="Any script: 小明, Zoë…"
+        />
+        <Field
+          id="register-password"
+          label="Password"
+          type="password"
+          value={password}
+          onInput={setPassword}
+          autocomplete="new-password"
+        />
+        <Field
+          id="register-repeat"
+          label="Repeat password"
+          type="password"
+          value={repeat}
+          onInput={setRepeat}
+          message={repeatMessage}
+          autocomplete="new-password"
+        />
+        <FormError>{action.error}</FormError>
+        <button type="submit" class="primary" disabled={!connected || action.busy || !valid}>
+          {action.busy ? "Creating account…" : "Create account"}
+        </button>
+      </form>
+      <p class="switch">
+        Have an account? <button type="button" class="link" onClick={onLogin}>Log in</button>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,100 @@
+// The page's secure connection: WebSocket, handshake checked against the page's fingerprint, and reconnecting on demand.
+
+import { useCallback, useEffect, useState } from "preact/hooks";
+import { MimiClient } from "../core/client/client.ts";
+import { secureOptionsFromConfig, secureTransport } from "../core/client/secure.ts";
+import { connectWebSocket } from "../core/client/websocket.ts";
+import { DEFAULT_CONFIG } from "../core/config/schema.ts";
+import { HandshakeError } from "../core/crypto/errors.ts";
+import { detectProvider, isSecureCryptoAvailable } from "../core/crypto/primitives/detect.ts";
+import type { CryptoProvider } from "../core/crypto/primitives/types.ts";
+import { suiteName } from "../core/crypto/suites.ts";
+
+/** Where the connection is; `client` exists only while `connected`. */
+export type ConnectionState =
+  | { status: "connecting" }
+  | { status: "connected"; client: MimiClient; suite: string }
+  | { status: "closed"; suite?: string; error?: Error };
+
+/** {@link useConnection}'s answer. */
+export type Connection = ConnectionState & {
+  /** The page is not a secure context: the handshake runs on noble, and only HTTPS would protect the page. */
+  insecurePage: boolean;
+  /** Closes the current connection, if any, and opens a fresh one (a new handshake, logged out). */
+  reconnect(): void;
+};
+
+// The WebCrypto provider probes the platform when created: once per page is enough.
+let provider: Promise<CryptoProvider> | undefined;
+
+/**
+ * Opens a secure connection to the page's own server.
+ *
+ * @param wsPath The WebSocket path on the page's origin, e.g. `/ws`.
+ * @param fingerprint The server's fingerprint as the page was served; the handshake must present the same key.
+ * @returns A client bound to the channel (logins need the binding) and the negotiated suite's name.
+ */
+async function openSecureClient(
+  wsPath: string,
+  fingerprint: string,
+): Promise<{ client: MimiClient; suite: string }> {
+  provider ??= detectProvider();
+  const options = secureOptionsFromConfig(
+    DEFAULT_CONFIG.crypto,
+    DEFAULT_CONFIG.server.limits.maxFrameBytes,
+    await provider,
+    (result) => {
+      if (result.fingerprint !== fingerprint) {
+        throw new HandshakeError(
+          "key_changed",
+          `The server presented ${result.fingerprint}, but this page was served for ${fingerprint}`,
+        );
+      }
+    },
+  );
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  const raw = await connectWebSocket(`${scheme}//${location.host}${wsPath}`);
+  const { transport, result } = await secureTransport(raw, options);
+  return {
+    client: new MimiClient(transport, { channelBinding: result.secrets.exporter }),
+    suite: suiteName(result.suite),
+  };
+}
+
+/**
+ * Keeps one secure connection open for the component's lifetime.
+ *
+ * @param wsPath The WebSocket path on the page's origin.
+ * @param fingerprint The fingerprint the page was served with.
+ * @returns The connection's state, whether the page is insecure, and `reconnect()`.
+ */
+export function useConnection(wsPath: string, fingerprint: string): Connection {
+  const [state, setState] = useState<ConnectionState>({ status: "connecting" });
+  const [insecurePage, setInsecurePage] = useState(false);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => setInsecurePage(!isSecureCryptoAvailable()), []);
+
+  useEffect(() => {
+    // Events of a connection this effect no longer owns (after reconnect or unmount) change nothing.
+    let current = true;
+    let client: MimiClient | undefined;
+    setState({ status: "connecting" });
+    openSecureClient(wsPath, fingerprint).then(
+      (opened) => {
+        if (!current) return opened.client.close();
+        client = opened.client;
+        setState({ status: "connected", ...opened });
+        client.closed.then((error) => current && setState({ status: "closed", suite: opened.suite, error }));
+      },
+      (error: Error) => current && setState({ status: "closed", error }),
+    );
+    return () => {
+      current = false;
+      client?.close();
+    };
+  }, [wsPath, fingerprint, attempt]);
+
+  const reconnect = useCallback(() => setAttempt((n) => n + 1), []);
+  return { ...state, insecurePage, reconnect };
+}

@@ -1,0 +1,64 @@
+// What the web client says: errors in words, and times relative to now.
+
+import { ProtocolError } from "../core/protocol/errors.ts";
+import { TransportError } from "../core/client/transport.ts";
+
+const seconds = (ms: number | undefined) => Math.max(1, Math.ceil((ms ?? 0) / 1000));
+
+/**
+ * Says what went wrong in words a user understands.
+ *
+ * @param error What a request or the connection rejected with.
+ * @returns One sentence without a final period.
+ */
+export function errorText(error: unknown): string {
+  if (error instanceof ProtocolError) {
+    switch (error.code) {
+      case "credentials_wrong":
+        return "Wrong username or password";
+      case "throttled":
+        return `Too many attempts, try again in ${seconds(error.retryAfterMs)} s`;
+      case "username_taken":
+        return "This username is taken, choose another";
+      case "username_invalid":
+      case "nickname_invalid":
+        return error.message; // The server's sentence names the rule (PROTOCOL.md §10.1).
+      case "not_logged_in":
+        return "You are not logged in any more, log in again";
+      case "rate_limited":
+        return `Too many connections from your address, try again in ${seconds(error.retryAfterMs)} s`;
+      case "server_busy":
+        return "The server is busy, try again later";
+      case "internal":
+        return "The server failed, try again later";
+    }
+    return error.message;
+  }
+  if (error instanceof TransportError) return `The connection to the server was lost (${error.message})`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["year", 365 * 24 * 3600_000],
+  ["month", 30 * 24 * 3600_000],
+  ["week", 7 * 24 * 3600_000],
+  ["day", 24 * 3600_000],
+  ["hour", 3600_000],
+  ["minute", 60_000],
+];
+
+/**
+ * Says how long ago a moment was, coarsely: "just now", "5 minutes ago", "yesterday".
+ *
+ * @param at The moment, in milliseconds since the epoch.
+ * @param now The current time.
+ * @returns The phrase.
+ */
+export function timeAgo(at: number, now: number): string {
+  const elapsed = now - at;
+  for (const [unit, size] of UNITS) {
+    if (elapsed >= size) return relative.format(-Math.floor(elapsed / size), unit);
+  }
+  return "just now";
+}

@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { TransportError } from "../core/client/transport.ts";
+import { ProtocolError } from "../core/protocol/errors.ts";
+import { errorText, timeAgo } from "./_words.ts";
+
+Deno.test("errorText() says wrong credentials without telling which one", () => {
+  assert.equal(errorText(new ProtocolError("credentials_wrong", "x")), "Wrong username or password");
+});
+
+Deno.test("errorText() says when to try again after throttling, in whole seconds", () => {
+  assert.equal(errorText(new ProtocolError("throttled", "x", 1500)), "Too many attempts, try again in 2 s");
+  assert.equal(errorText(new ProtocolError("throttled", "x")), "Too many attempts, try again in 1 s");
+});
+
+Deno.test("errorText() keeps the server's sentence for invalid names and unknown codes", () => {
+  assert.equal(
+    errorText(new ProtocolError("nickname_invalid", "A nickname is 1 to 32 characters")),
+    "A nickname is 1 to 32 characters",
+  );
+  assert.equal(errorText(new ProtocolError("from_the_future", "Something new")), "Something new");
+});
+
+Deno.test("errorText() says a lost connection is one", () => {
+  assert.match(errorText(new TransportError("Connection lost (1006)")), /^The connection to the server was lost/);
+});
+
+Deno.test("timeAgo() says just now under a minute, then the largest whole unit", () => {
+  const now = Date.UTC(2026, 0, 10, 12);
+  assert.equal(timeAgo(now - 59_000, now), "just now");
+  assert.equal(timeAgo(now + 5_000, now), "just now", "a clock slightly ahead is not the future");
+  assert.equal(timeAgo(now - 5 * 60_000, now), "5 minutes ago");
+  assert.equal(timeAgo(now - 3 * 3600_000, now), "3 hours ago");
+  assert.equal(timeAgo(now - 30 * 3600_000, now), "yesterday");
+  assert.equal(timeAgo(now - 10 * 24 * 3600_000, now), "last week");
+});
