@@ -3,7 +3,8 @@
 import { p256 } from "@noble/curves/nist.js";
 import { KexError } from "./errors.ts";
 import type { KeyExchange, RandomSource } from "./types.ts";
-import { draw, promised, singleUse, wipe } from "./_util.ts";
+import { draw, wipe } from "./_util.ts";
+import { nobleEcdh } from "./_noble_ecdh.ts";
 
 /** An uncompressed SEC1 point: 0x04 || X || Y (SEC 1 v2 §2.3.3). */
 export const P256_SHARE_LENGTH = 65;
@@ -52,34 +53,9 @@ export function p256SharedSecret(secretKey: Uint8Array, peerShare: Uint8Array): 
 }
 
 /** P-256 ECDH on @noble/curves. */
-export const nobleP256: KeyExchange = Object.freeze(
-  {
-    id: "p256",
-    start(random?: RandomSource) {
-      return promised(() => {
-        const { secretKey, publicKey } = p256KeyPair(random);
-        const finish = singleUse((serverShare) =>
-          promised(() => {
-            try {
-              return p256SharedSecret(secretKey, serverShare);
-            } finally {
-              wipe(secretKey);
-            }
-          })
-        );
-        return { share: publicKey, finish };
-      });
-    },
-    respond(clientShare: Uint8Array, random?: RandomSource) {
-      return promised(() => {
-        checkP256Share(clientShare);
-        const { secretKey, publicKey } = p256KeyPair(random);
-        try {
-          return { share: publicKey, sharedSecret: p256SharedSecret(secretKey, clientShare) };
-        } finally {
-          wipe(secretKey);
-        }
-      });
-    },
-  } as const,
-);
+export const nobleP256: KeyExchange = nobleEcdh({
+  id: "p256",
+  keyPair: p256KeyPair,
+  checkShare: checkP256Share,
+  sharedSecret: p256SharedSecret,
+});

@@ -4,7 +4,8 @@ import { x25519 } from "@noble/curves/ed25519.js";
 import { bytesToNumberLE } from "@noble/curves/utils.js";
 import { KexError } from "./errors.ts";
 import type { KeyExchange, RandomSource } from "./types.ts";
-import { draw, promised, singleUse, wipe } from "./_util.ts";
+import { draw } from "./_util.ts";
+import { nobleEcdh } from "./_noble_ecdh.ts";
 
 /** X25519 shares, secrets and shared secrets are all 32 bytes (RFC 7748 §5). */
 export const X25519_LENGTH = 32;
@@ -71,34 +72,9 @@ export function x25519KeyPair(random?: RandomSource): { secretKey: Uint8Array; p
 }
 
 /** X25519 on @noble/curves. */
-export const nobleX25519: KeyExchange = Object.freeze(
-  {
-    id: "x25519",
-    start(random?: RandomSource) {
-      return promised(() => {
-        const { secretKey, publicKey } = x25519KeyPair(random);
-        const finish = singleUse((serverShare) =>
-          promised(() => {
-            try {
-              return x25519SharedSecret(secretKey, serverShare);
-            } finally {
-              wipe(secretKey);
-            }
-          })
-        );
-        return { share: publicKey, finish };
-      });
-    },
-    respond(clientShare: Uint8Array, random?: RandomSource) {
-      return promised(() => {
-        checkX25519Share(clientShare);
-        const { secretKey, publicKey } = x25519KeyPair(random);
-        try {
-          return { share: publicKey, sharedSecret: x25519SharedSecret(secretKey, clientShare) };
-        } finally {
-          wipe(secretKey);
-        }
-      });
-    },
-  } as const,
-);
+export const nobleX25519: KeyExchange = nobleEcdh({
+  id: "x25519",
+  keyPair: x25519KeyPair,
+  checkShare: checkX25519Share,
+  sharedSecret: x25519SharedSecret,
+});
