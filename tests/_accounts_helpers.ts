@@ -6,7 +6,6 @@ import net from "node:net";
 import * as opaque from "@serenity-kit/opaque";
 import { encodeFrame, FrameDecoder } from "../core/codec/frame.ts";
 import type { Value } from "../core/codec/value.ts";
-import type { LoginBundle } from "../core/client/accounts.ts";
 import { MimiClient, type Push } from "../core/client/client.ts";
 import { secureOptionsFromConfig, secureTransport } from "../core/client/secure.ts";
 import { type PayloadTransport, TransportError, type TransportSink } from "../core/client/transport.ts";
@@ -14,7 +13,6 @@ import { connectWebSocket } from "../core/client/websocket.ts";
 import { DEFAULT_CONFIG } from "../core/config/schema.ts";
 import type { HandshakeResult } from "../core/crypto/handshake_client.ts";
 import { loginProof as coreLoginProof } from "../core/crypto/login_binding.ts";
-import { constantTimeEqual } from "../core/crypto/primitives/bytes.ts";
 import { nobleProvider } from "../core/crypto/primitives/noble.ts";
 import type { SuitePreferences } from "../core/crypto/suites.ts";
 import { ProtocolError } from "../core/protocol/errors.ts";
@@ -202,48 +200,6 @@ export function loginProof(sessionKey: string, side: "client" | "server", export
   return coreLoginProof(sessionKey, exporter, side);
 }
 
-/** A login whose `login_start` was answered and whose KE3 is computed, ready to finish. */
-export interface StartedLogin {
-  /** The OPAQUE session key (base64url), a secret that must never be logged. */
-  sessionKey: string;
-  finishLoginRequest: string;
-  /** Sends `login_finish` with the proof bound to `exporter` (default: this client's own channel). */
-  finish(exporter?: Uint8Array): Promise<LoginBundle>;
-}
-
-/**
- * The real client's login (core/client/accounts.ts) in two steps, so a test can act between them or bind the proof
- * to another connection.
- *
- * @returns The started login; rejects with ProtocolError `credentials_wrong` when KE2 does not authenticate.
- */
-export async function startLogin(client: MimiClient, username: string, password: string): Promise<StartedLogin> {
-  await opaque.ready;
-  const { clientLoginState, startLoginRequest } = opaque.client.startLogin({ password });
-  const started = await client.request(Op.loginStart, { username, request: startLoginRequest }) as { response: string };
-  const result = opaque.client.finishLogin({
-    clientLoginState,
-    loginResponse: started.response,
-    password,
-    keyStretching: KEY_STRETCHING,
-  });
-  if (!result) throw new ProtocolError("credentials_wrong", "Wrong username or password");
-  return {
-    sessionKey: result.sessionKey,
-    finishLoginRequest: result.finishLoginRequest,
-    async finish(exporter = client.channelBinding!) {
-      const answer = await client.request(Op.loginFinish, {
-        finish: result.finishLoginRequest,
-        proof: loginProof(result.sessionKey, "client", exporter),
-      }) as unknown as LoginBundle & { proof: Uint8Array };
-      const expected = loginProof(result.sessionKey, "server", client.channelBinding!);
-      assert.ok(constantTimeEqual(answer.proof, expected), "the server's proof is bound to this connection");
-      const { proof: _proof, ...bundle } = answer;
-      return bundle;
-    },
-  };
-}
-
 /** Sends `login_start` for `username` with a fresh KE1 and returns the raw response body (no Argon2 involved). */
 export async function loginStartOnly(client: MimiClient, username: string): Promise<Value> {
   await opaque.ready;
@@ -269,3 +225,6 @@ export function withStore<T>(server: TestServer, fn: (store: Store) => T): T {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** The real client's login in two steps, so a test can act between them. */
+export { startLogin } from "../core/client/accounts.ts";

@@ -61,16 +61,25 @@ export async function register(client: MimiClient, username: string, nickname: s
   return finished.user;
 }
 
+/** A login whose `login_start` was answered and whose OPAQUE part succeeded; `finish()` completes it. */
+export interface StartedLogin {
+  /** The OPAQUE session key (base64url): the client's own secret; never log or send it. */
+  readonly sessionKey: string;
+  /** Sends `login_finish` bound to this connection and checks the server's proof. */
+  finish(): Promise<LoginBundle>;
+}
+
 /**
- * Logs in, proving the OPAQUE session key over this connection's channel binding and checking the server's proof.
+ * The first half of {@link login}: OPAQUE's `login_start` and, on the client, key stretching and KE3. Separate so
+ * a caller (a UI, a test) can act between the two round trips.
  *
  * @param client A connected client whose transport came from `secureTransport` (it needs the channel binding).
  * @param username The username.
  * @param password The password.
- * @returns The login bundle; rejects with {@link ProtocolError} `credentials_wrong` (unknown user and wrong password
- *   alike), `throttled` (with `retryAfterMs`), or {@link TransportError} when the server's proof is wrong.
+ * @returns The started login; rejects with {@link ProtocolError} `credentials_wrong` (unknown user and wrong password
+ *   alike) or `throttled` (with `retryAfterMs`).
  */
-export async function login(client: MimiClient, username: string, password: string): Promise<LoginBundle> {
+export async function startLogin(client: MimiClient, username: string, password: string): Promise<StartedLogin> {
   const binding = client.channelBinding;
   if (!binding) throw new TypeError("login needs a secure channel (MimiClient's channelBinding)");
   await opaque.ready;
@@ -84,17 +93,35 @@ export async function login(client: MimiClient, username: string, password: stri
   });
   // Unknown user or wrong password: the server's answer does not authenticate. Same error either way.
   if (!result) throw new ProtocolError("credentials_wrong", "Wrong username or password");
-  const answer = await client.request(Op.loginFinish, {
-    finish: result.finishLoginRequest,
-    proof: loginProof(result.sessionKey, binding, "client"),
-  }) as unknown as LoginBundle & { proof: Uint8Array };
-  const expected = loginProof(result.sessionKey, binding, "server");
-  if (!(answer.proof instanceof Uint8Array) || !constantTimeEqual(answer.proof, expected)) {
-    client.close();
-    throw new TransportError("The server's login proof is wrong: the connection is not the one this login ran on");
-  }
-  const { proof: _proof, ...bundle } = answer;
-  return bundle;
+  return {
+    sessionKey: result.sessionKey,
+    async finish() {
+      const answer = await client.request(Op.loginFinish, {
+        finish: result.finishLoginRequest,
+        proof: loginProof(result.sessionKey, binding, "client"),
+      }) as unknown as LoginBundle & { proof: Uint8Array };
+      const expected = loginProof(result.sessionKey, binding, "server");
+      if (!(answer.proof instanceof Uint8Array) || !constantTimeEqual(answer.proof, expected)) {
+        client.close();
+        throw new TransportError("The server's login proof is wrong: the connection is not the one this login ran on");
+      }
+      const { proof: _proof, ...bundle } = answer;
+      return bundle;
+    },
+  };
+}
+
+/**
+ * Logs in, proving the OPAQUE session key over this connection's channel binding and checking the server's proof.
+ *
+ * @param client A connected client whose transport came from `secureTransport` (it needs the channel binding).
+ * @param username The username.
+ * @param password The password.
+ * @returns The login bundle; rejects with {@link ProtocolError} `credentials_wrong` (unknown user and wrong password
+ *   alike), `throttled` (with `retryAfterMs`), or {@link TransportError} when the server's proof is wrong.
+ */
+export async function login(client: MimiClient, username: string, password: string): Promise<LoginBundle> {
+  return await (await startLogin(client, username, password)).finish();
 }
 
 /**
