@@ -15,6 +15,7 @@ import { nobleProvider } from "../core/crypto/primitives/noble.ts";
 import { FFDHE_GROUPS } from "../core/crypto/primitives/ffdhe.ts";
 import { InnerType, RecordOpener, RecordSealer } from "../core/crypto/record.ts";
 import { DEFAULT_PREFERENCES, type SuitePreferences } from "../core/crypto/suites.ts";
+import { writeAll } from "../server/transport/tcp.ts";
 import { deadline } from "./_harness.ts";
 
 /** Where a test server listens. */
@@ -87,20 +88,11 @@ async function tcpWire(port: number, inbox: Inbox<Uint8Array>): Promise<Wire> {
     inbox.end();
   })();
   return {
-    async sendBytes(bytes) {
-      for (let done = 0; done < bytes.length;) done += await conn.write(bytes.subarray(done));
-    },
+    sendBytes: (bytes) => writeAll(conn, bytes),
     stopReading() {
       paused = new Promise(() => {});
     },
-    close() {
-      try {
-        conn.close();
-      } catch (error) {
-        // Already closed by the peer; nothing left to release.
-        if (!(error instanceof Deno.errors.BadResource)) throw error;
-      }
-    },
+    close: () => closeQuietly(conn),
     closeCode: () => undefined,
   };
 }
@@ -299,4 +291,14 @@ export const rawWs: RawClientFactory = (endpoint, options) =>
 export function isConnectionGone(error: unknown): boolean {
   return error instanceof Deno.errors.BadResource || error instanceof Deno.errors.ConnectionReset ||
     error instanceof Deno.errors.Interrupted || error instanceof Deno.errors.BrokenPipe;
+}
+
+/** Closes a socket that the peer may have closed already. */
+export function closeQuietly(conn: Deno.Conn): void {
+  try {
+    conn.close();
+  } catch (error) {
+    // Already closed by the peer; nothing left to release.
+    if (!(error instanceof Deno.errors.BadResource)) throw error;
+  }
 }

@@ -1,6 +1,7 @@
 // A man-in-the-middle TCP relay for tests: sits between a client and the server, parses the frames of both
 // directions and lets a test read, rewrite, drop, duplicate, reorder or inject them; every raw byte is recorded.
 
+import { writeAll } from "../server/transport/tcp.ts";
 import { encodeFrame, FrameDecoder } from "../core/codec/frame.ts";
 import { SecureChannel } from "../core/crypto/channel.ts";
 import {
@@ -128,7 +129,7 @@ export class RelayLink {
       if (this.#closed) return;
       this.#sent[direction].push(bytes);
       try {
-        for (let done = 0; done < bytes.length;) done += await conn.write(bytes.subarray(done));
+        await writeAll(conn, bytes);
       } catch (error) {
         // The receiving side went away mid-write: the link is ending, which the read side notices.
         if (!isConnectionGone(error) && !this.#closed) throw error;

@@ -1,7 +1,16 @@
 // A WebSocket client written over a raw TCP socket (RFC 6455), for the one thing Deno's WebSocket cannot do: stop reading.
 
 import { FrameDecoder } from "../core/codec/frame.ts";
-import { type Inbox, isConnectionGone, type RawClient, rawClient, type RawOptions, type Wire } from "./_raw_client.ts";
+import { writeAll } from "../server/transport/tcp.ts";
+import {
+  closeQuietly,
+  type Inbox,
+  isConnectionGone,
+  type RawClient,
+  rawClient,
+  type RawOptions,
+  type Wire,
+} from "./_raw_client.ts";
 
 /**
  * Opens a raw client whose WebSocket is framed by hand, so `stopReading()` really stops reading the socket.
@@ -87,14 +96,7 @@ async function socketWire(port: number, inbox: Inbox<Uint8Array>): Promise<Wire>
     stopReading() {
       paused = new Promise(() => {});
     },
-    close() {
-      try {
-        conn.close();
-      } catch (error) {
-        // Already closed by the peer.
-        if (!(error instanceof Deno.errors.BadResource)) throw error;
-      }
-    },
+    close: () => closeQuietly(conn),
     closeCode: () => undefined,
   };
 }
@@ -118,8 +120,4 @@ function maskedBinaryFrame(payload: Uint8Array): Uint8Array {
   out.set(header);
   out.set(payload, header.length + 4);
   return out;
-}
-
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  for (let done = 0; done < bytes.length;) done += await conn.write(bytes.subarray(done));
 }
