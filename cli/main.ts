@@ -2,8 +2,7 @@
 
 import type { MimiConfig } from "../core/config/schema.ts";
 import { MimiClient } from "../core/client/client.ts";
-import { secureOptionsFromConfig, secureTransport } from "../core/client/secure.ts";
-import { maxOuterPayload } from "../core/crypto/channel.ts";
+import { clientFrameLimit, secureOptionsFromConfig, secureTransport } from "../core/client/secure.ts";
 import { HandshakeError } from "../core/crypto/errors.ts";
 import { detectProvider } from "../core/crypto/primitives/detect.ts";
 import { ALGORITHMS, suiteName } from "../core/crypto/suites.ts";
@@ -124,7 +123,7 @@ async function withClient(
     );
     const caCerts = config.client.caFile ? [await Deno.readTextFile(config.client.caFile)] : undefined;
     const raw = await connectTcp(config.client.host, config.client.tcpPort, {
-      maxFrameBytes: maxOuterPayload(config.server.limits.maxFrameBytes, config.crypto.padding),
+      maxFrameBytes: clientFrameLimit(options),
       tls: config.client.tls ? { caCerts } : undefined,
     });
     const { transport, result } = await secureTransport(raw, options);

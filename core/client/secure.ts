@@ -215,11 +215,6 @@ class SecuredTransport implements PayloadTransport {
   }
 }
 
-/** The largest outer frame the client must accept for its settings. */
-export function clientFrameLimit(options: { maxFrameBytes: number; records: RecordOptions }): number {
-  return maxOuterPayload(options.maxFrameBytes, options.records.padding);
-}
-
 /**
  * Client options from the shared config's `crypto` section.
  *
@@ -245,4 +240,9 @@ export function secureOptionsFromConfig(
     maxFrameBytes,
     verify,
   };
+}
+
+/** The largest outer frame the client must accept for its settings (PROTOCOL.md §9.2). */
+export function clientFrameLimit(options: { maxFrameBytes: number; records: RecordOptions }): number {
+  return maxOuterPayload(options.maxFrameBytes, options.records.padding);
 }

@@ -13,7 +13,7 @@ import { fingerprint, type IdentityKeys } from "./identity.ts";
 import { type ChannelSecrets, deriveSecrets } from "./key_schedule.ts";
 import { KexError } from "./primitives/errors.ts";
 import type { CryptoProvider, KexGroupParams, KexId, RandomSource } from "./primitives/types.ts";
-import { type Suite, suiteName, type SuitePart, type SuitePreferences } from "./suites.ts";
+import type { Suite, SuitePart, SuitePreferences } from "./suites.ts";
 import { signatureInput, transcriptHash } from "./_transcript.ts";
 
 /** What the client offers and with what. */
@@ -127,6 +127,3 @@ export function writeClientFinished(
     hash.hmac(result.secrets.clientFinished, transcriptHash(hash, sent.payload, serverHello)),
   );
 }
-
-/** Re-exported for log lines on the client side. */
-export { suiteName };

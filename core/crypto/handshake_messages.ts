@@ -3,6 +3,7 @@
 import { CodecError } from "../codec/error.ts";
 import { decodeValue, encodeValue, type Value } from "../codec/value.ts";
 import { HandshakeError } from "./errors.ts";
+import { identityValue } from "./identity.ts";
 import { concatBytes } from "./primitives/bytes.ts";
 import type { SuitePreferences } from "./suites.ts";
 import type { Suite } from "./suites.ts";
@@ -122,11 +123,8 @@ export function parseClientHello(payload: Uint8Array): ClientHello {
  * @returns The bytes the server signs (after hashing with the ClientHello) and embeds.
  */
 export function encodeServerHelloBody(body: ServerHelloBody): Uint8Array {
-  const identity: Record<string, Value> = {};
-  for (const sig of ALGORITHMS.sig) {
-    const key = body.identity[sig];
-    if (key) identity[sig] = key;
-  }
+  // The same map the fingerprint hashes (PROTOCOL.md §8.4), so both come from one function.
+  const identity = identityValue(body.identity);
   return encodeValue({
     version: PROTOCOL_VERSION,
     random: body.random,
