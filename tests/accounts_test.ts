@@ -98,7 +98,8 @@ Deno.test("the suite combinations cover every supported algorithm", () => {
 });
 
 Deno.test("register and login work over TCP and WebSocket with every suite, and the bundle holds the profile", async () => {
-  await withServer([], async ({ open }) => {
+  // ffdhe is off by default (PROTOCOL.md §8.1): turned on here so that every key exchange is covered.
+  await withServer([`--crypto.kex=${ALGORITHMS.kex.join(",")}`], async ({ open }) => {
     const runs = COMBOS.flatMap((offer, i) =>
       (["tcp", "ws"] as const).map(async (via) => {
         const { client, result } = await open(via, { offer });

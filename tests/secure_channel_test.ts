@@ -61,6 +61,8 @@ const TRANSPORTS: [string, RawClientFactory][] = [["TCP", rawTcp], ["WebSocket",
 
 /** Hundreds of connections from 127.0.0.1 per test: lift the per-address rate limit. */
 const NO_RATE_LIMIT = "--server.limits.connectionsPerIpPerMinute=1000000";
+/** ffdhe is off by default (PROTOCOL.md §8.1); the tests that cover every key exchange turn it on. */
+const ALL_KEX = `--crypto.kex=${ALGORITHMS.kex.join(",")}`;
 
 /** The smallest suite, so the handshake messages whose every byte is flipped stay short. */
 const SMALL: SuitePreferences = { kex: ["x25519"], aead: ["aes-256-gcm"], hash: ["sha256"], sig: ["ed25519"] };
@@ -223,7 +225,7 @@ async function until(condition: () => boolean, ms: number, what: string): Promis
 // ---------------------------------------------------------------------------------------------------------------
 
 Deno.test("every suite (4 kex × 3 aead × 2 hash × 2 sig) completes and echoes over TCP and WebSocket with the client stack", () =>
-  withServer([], async (server) => {
+  withServer([ALL_KEX], async (server) => {
     const suites: Suite[] = [];
     for (const kex of ALGORITHMS.kex) {
       for (const aead of ALGORITHMS.aead) {
@@ -615,7 +617,7 @@ function helloWithShare(kex: KexId, share: Uint8Array): Uint8Array {
 }
 
 Deno.test("a hand-built ClientHello with a valid share gets a ServerHello for every key exchange (control)", () =>
-  withServer([], async (server) => {
+  withServer([ALL_KEX], async (server) => {
     for (const kex of ALGORITHMS.kex) {
       const client = await rawTcp(server, { handshake: false });
       await client.sendOuter(encodeFrame(helloWithShare(kex, await validShare(kex))));
@@ -626,7 +628,7 @@ Deno.test("a hand-built ClientHello with a valid share gets a ServerHello for ev
 
 for (const entry of INVALID_SHARES) {
   Deno.test(`the server refuses ${entry.name} with a handshake_failed alert and logs bad_share`, () =>
-    withServer([], async (server) => {
+    withServer([ALL_KEX], async (server) => {
       const client = await rawTcp(server, { handshake: false });
       await client.sendOuter(encodeFrame(helloWithShare(entry.kex, await entry.toServer())));
       assert.equal((await client.nextAlert()).code, "handshake_failed");

@@ -38,6 +38,8 @@ export function expectation(leaf: LeafSpec): string {
       return `a hostname or IP address (1 to ${MAX_HOST_LENGTH} characters, no spaces)`;
     case "enum":
       return "one of " + leaf.values.map((v) => JSON.stringify(v)).join(", ");
+    case "origins":
+      return 'a list, possibly empty, of distinct origins such as "https://chat.example.org" (http or https, host, optional port)';
   }
 }
 
@@ -99,6 +101,34 @@ export function checkLeaf(leaf: LeafSpec, value: unknown): string | undefined {
         : problem;
     case "enum":
       return typeof value === "string" && leaf.values.includes(value) ? undefined : problem;
+    case "origins":
+      return checkOrigins(value, `expected ${expectation(leaf)}, got `);
+  }
+}
+
+/**
+ * Checks a list of web origins: each exactly what a browser sends in `Origin`, so that comparing strings is enough
+ * (lower-case scheme and host, no path, no trailing slash, no default port).
+ */
+function checkOrigins(value: unknown, expectedGot: string): string | undefined {
+  if (!Array.isArray(value)) return expectedGot + showValue(value);
+  const seen = new Set<unknown>();
+  for (const item of value) {
+    if (typeof item !== "string" || !isOrigin(item)) return `${expectedGot}${showValue(item)} in the list`;
+    if (seen.has(item)) return `${expectedGot}${showValue(item)} more than once`;
+    seen.add(item);
+  }
+  return undefined;
+}
+
+function isOrigin(text: string): boolean {
+  if (!/^https?:\/\/[^/?#\s]+$/.test(text)) return false;
+  try {
+    return new URL(text).origin === text;
+  } catch (error) {
+    // Not a URL at all: not an origin either.
+    if (error instanceof TypeError) return false;
+    throw error;
   }
 }
 
@@ -143,6 +173,9 @@ export function fromText(leaf: LeafSpec, text: string): unknown {
     case "list":
       // Comma-separated, as in MIMI_CRYPTO_AEAD=chacha20-poly1305,aes-256-gcm.
       return text.split(",").map((item) => item.trim());
+    case "origins":
+      // Comma-separated too; an empty text is the empty list.
+      return text.trim() === "" ? [] : text.split(",").map((item) => item.trim());
     default:
       return text;
   }

@@ -21,7 +21,9 @@ export function describeConfig(): string {
     [
       code(leaf.path),
       code(showDefault(getLeaf(DEFAULT_CONFIG, leaf.path))),
-      leaf.type === "list" ? `${expectation(leaf)}; comma-separated in the variable or flag` : expectation(leaf),
+      leaf.type === "list" || leaf.type === "origins"
+        ? `${expectation(leaf)}; comma-separated in the variable or flag`
+        : expectation(leaf),
       code(envVarName(leaf.path)),
       leaf.description,
     ].map(escapeCell)

@@ -259,9 +259,11 @@ Deno.test("resolveConfig() names the key of every integer below and above its ra
     for (const value of [leaf.min, leaf.max]) {
       // Keep the queue at least one frame, and the generator off the named group's, so only this leaf varies.
       const extra = leaf.path === "server.limits.maxFrameBytes"
-        ? ["--server.limits.outboundQueueBytes=1073741824"]
+        ? ["--server.limits.outboundQueueBytes=1073741824", "--server.limits.outboundTotalBytes=1073741824"]
         : leaf.path === "server.limits.outboundQueueBytes"
-        ? ["--server.limits.maxFrameBytes=1024"]
+        ? ["--server.limits.maxFrameBytes=1024", "--server.limits.outboundTotalBytes=68719476736"]
+        : leaf.path === "server.limits.outboundTotalBytes"
+        ? ["--server.limits.outboundQueueBytes=65536", "--server.limits.maxFrameBytes=1024"]
         : leaf.path === "crypto.base"
         ? [`--crypto.modulus=${FFDHE2048_HEX}`]
         : [];
@@ -523,10 +525,14 @@ Deno.test("resolveConfig() reads every leaf from its environment variable", () =
       ? [...leaf.values].reverse().join(",")
       : leaf.type === "boolean"
       ? "true"
+      : leaf.type === "origins"
+      ? "https://chat.example.org,http://10.0.0.5:8080"
       : "example.org";
     // The largest generator is only valid for a custom modulus; a TLS file needs its partner.
     const extra: Record<string, string> = leaf.path === "crypto.base"
       ? { MIMI_CRYPTO_MODULUS: FFDHE2048_HEX }
+      : leaf.path === "server.limits.outboundQueueBytes"
+      ? { MIMI_SERVER_LIMITS_OUTBOUND_TOTAL_BYTES: "68719476736" }
       : leaf.path === "server.tls.certFile"
       ? { MIMI_SERVER_TLS_KEY_FILE: "key.pem" }
       : leaf.path === "server.tls.keyFile"
@@ -539,8 +545,22 @@ Deno.test("resolveConfig() reads every leaf from its environment variable", () =
     );
     // String() joins a list with commas, as the variable writes it.
     assert.equal(String(actual), text, leaf.path);
-    if (leaf.type === "list") assert.ok(Array.isArray(actual), leaf.path);
+    if (leaf.type === "list" || leaf.type === "origins") assert.ok(Array.isArray(actual), leaf.path);
     if (leaf.type === "boolean") assert.equal(actual, true, leaf.path);
+  }
+});
+
+Deno.test("resolveConfig() takes server.allowedOrigins as exact origins, empty from an empty variable", () => {
+  const { config } = resolveConfig({ env: { MIMI_SERVER_ALLOWED_ORIGINS: "" } });
+  assert.deepEqual(config.server.allowedOrigins, []);
+  const file = resolveConfig({ fileText: '{"server":{"allowedOrigins":["https://chat.example.org"]}}' });
+  assert.deepEqual(file.config.server.allowedOrigins, ["https://chat.example.org"]);
+  for (const bad of ["https://chat.example.org/", "ftp://example.org", "https://Example.org", "example.org", ""]) {
+    assertConfigError(
+      () => resolveConfig({ fileText: JSON.stringify({ server: { allowedOrigins: [bad] } }) }),
+      "server.allowedOrigins",
+      /^server\.allowedOrigins: expected a list, possibly empty, of distinct origins/,
+    );
   }
 });
 

@@ -21,7 +21,35 @@ export interface ServerLimits {
   readonly connectionsPerIpPerMinute: number;
   /** Bytes queued for a slow reader before the server drops the connection. */
   readonly outboundQueueBytes: number;
+  /** Bytes queued for all readers together; past it, the connections with the most queued are dropped. */
+  readonly outboundTotalBytes: number;
+  /** Simultaneous connections from one IP address (IPv6: one /64). */
+  readonly maxConnectionsPerIp: number;
+  /** Connections that have not completed the handshake, in total. */
+  readonly maxHandshakes: number;
+  /** Connections that have not completed the handshake, from one IP address. */
+  readonly maxHandshakesPerIp: number;
+  /** Handshake work one IP address may cause per minute, in units of one x25519 handshake. */
+  readonly handshakeUnitsPerIpPerMinute: number;
+  /** An HTTP connection whose request headers have not all arrived by then is closed. */
+  readonly headersTimeoutMs: number;
+  /** An HTTP keep-alive connection with no request for this long is closed. */
+  readonly httpIdleTimeoutMs: number;
+  /** A secured connection that has not logged in by then is closed. */
+  readonly loginTimeoutMs: number;
+  /** After this long without a frame from the client the server pings it; after twice as long it closes. */
+  readonly keepAliveMs: number;
+  /** Accounts created from one IP address per hour. */
+  readonly registrationsPerIpPerHour: number;
+  /** Accounts created per hour in total. */
+  readonly registrationsPerHour: number;
 }
+
+/** Who may create an account: anyone, holders of an invite code (`mimi invite`), or nobody. */
+export const REGISTRATION_MODES = ["open", "invite", "closed"] as const;
+
+/** One of {@linkcode REGISTRATION_MODES}. */
+export type RegistrationMode = typeof REGISTRATION_MODES[number];
 
 /** Optional TLS around both listeners; empty paths leave it off. */
 export interface ServerTls {
@@ -41,6 +69,10 @@ export interface ServerConfig {
   readonly tls: ServerTls;
   /** A user whose connection dropped without logout shows as offline after this long. */
   readonly presenceGraceMs: number;
+  /** Who may create an account. */
+  readonly registration: RegistrationMode;
+  /** Origins besides the server's own whose pages may open the WebSocket, e.g. `https://chat.example.org`. */
+  readonly allowedOrigins: readonly string[];
 }
 
 /** Where a client connects to, and how it recognises the server. */
@@ -107,9 +139,22 @@ export const DEFAULT_CONFIG: MimiConfig = deepFreeze({
       maxConnections: 1024,
       connectionsPerIpPerMinute: 120,
       outboundQueueBytes: 8388608,
+      outboundTotalBytes: 268435456,
+      maxConnectionsPerIp: 64,
+      maxHandshakes: 256,
+      maxHandshakesPerIp: 16,
+      handshakeUnitsPerIpPerMinute: 240,
+      headersTimeoutMs: 10000,
+      httpIdleTimeoutMs: 5000,
+      loginTimeoutMs: 60000,
+      keepAliveMs: 30000,
+      registrationsPerIpPerHour: 60,
+      registrationsPerHour: 600,
     },
     tls: { certFile: "", keyFile: "" },
     presenceGraceMs: 20000,
+    registration: "open",
+    allowedOrigins: [],
   },
   client: {
     host: "127.0.0.1",
@@ -121,7 +166,8 @@ export const DEFAULT_CONFIG: MimiConfig = deepFreeze({
   },
   log: { level: "info" },
   crypto: {
-    kex: [...ALGORITHMS.kex],
+    // ffdhe costs the server several times what it costs a client (PROTOCOL.md §8.1): off unless configured.
+    kex: ALGORITHMS.kex.filter((kex) => kex !== "ffdhe"),
     aead: [...ALGORITHMS.aead],
     hash: [...ALGORITHMS.hash],
     sig: [...ALGORITHMS.sig],
@@ -172,6 +218,11 @@ export interface HostLeaf extends LeafBase {
   readonly type: "host";
 }
 
+/** A list, possibly empty, of distinct web origins such as `https://chat.example.org` (scheme, host, optional port). */
+export interface OriginsLeaf extends LeafBase {
+  readonly type: "origins";
+}
+
 /** One string out of a fixed list. */
 export interface EnumLeaf extends LeafBase {
   readonly type: "enum";
@@ -179,7 +230,7 @@ export interface EnumLeaf extends LeafBase {
 }
 
 /** The description of one configuration leaf. */
-export type LeafSpec = IntegerLeaf | StringLeaf | HostLeaf | EnumLeaf | BooleanLeaf | ListLeaf;
+export type LeafSpec = IntegerLeaf | StringLeaf | HostLeaf | EnumLeaf | BooleanLeaf | ListLeaf | OriginsLeaf;
 
 /**
  * Every leaf of {@linkcode MimiConfig}, in documentation order. Validation,
@@ -240,6 +291,86 @@ export const CONFIG_LEAVES: readonly LeafSpec[] = deepFreeze([
     description: "Bytes queued for a slow reader before it is dropped; at least `server.limits.maxFrameBytes`",
   },
   {
+    path: "server.limits.outboundTotalBytes",
+    type: "integer",
+    min: 1048576,
+    max: 68719476736,
+    description:
+      "Bytes queued for all readers together; past it, a connection with more than 64 KiB queued is dropped when more is queued for it",
+  },
+  {
+    path: "server.limits.maxConnectionsPerIp",
+    type: "integer",
+    min: 1,
+    max: 100000,
+    description: "Simultaneous connections from one IP address (IPv6: one /64), over both ports",
+  },
+  {
+    path: "server.limits.maxHandshakes",
+    type: "integer",
+    min: 1,
+    max: 100000,
+    description: "Connections that have not completed the key exchange yet, in total",
+  },
+  {
+    path: "server.limits.maxHandshakesPerIp",
+    type: "integer",
+    min: 1,
+    max: 100000,
+    description: "Connections that have not completed the key exchange yet, from one IP address",
+  },
+  {
+    path: "server.limits.handshakeUnitsPerIpPerMinute",
+    type: "integer",
+    min: 1,
+    max: 1000000,
+    description:
+      "Key-exchange work one IP address may cause per minute, in units of one x25519 handshake (PROTOCOL.md §8.1 lists each cost)",
+  },
+  {
+    path: "server.limits.headersTimeoutMs",
+    type: "integer",
+    min: 100,
+    max: 600000,
+    description: "An HTTP connection whose request headers have not all arrived by then is closed",
+  },
+  {
+    path: "server.limits.httpIdleTimeoutMs",
+    type: "integer",
+    min: 100,
+    max: 600000,
+    description: "An HTTP keep-alive connection with no new request for this long is closed",
+  },
+  {
+    path: "server.limits.loginTimeoutMs",
+    type: "integer",
+    min: 1000,
+    max: 86400000,
+    description: "A connection that completed the key exchange but has not logged in by then is closed",
+  },
+  {
+    path: "server.limits.keepAliveMs",
+    type: "integer",
+    min: 1000,
+    max: 3600000,
+    description:
+      "After this long without a frame from a client the server sends it a ping; after twice as long it closes the connection",
+  },
+  {
+    path: "server.limits.registrationsPerIpPerHour",
+    type: "integer",
+    min: 1,
+    max: 1000000,
+    description: "Accounts created from one IP address (IPv6: one /64) per hour",
+  },
+  {
+    path: "server.limits.registrationsPerHour",
+    type: "integer",
+    min: 1,
+    max: 1000000,
+    description: "Accounts created per hour in total",
+  },
+  {
     path: "server.tls.certFile",
     type: "string",
     allowEmpty: true,
@@ -257,6 +388,18 @@ export const CONFIG_LEAVES: readonly LeafSpec[] = deepFreeze([
     min: 0,
     max: 600000,
     description: "A user whose connection dropped without logout is shown offline after this many milliseconds",
+  },
+  {
+    path: "server.registration",
+    type: "enum",
+    values: REGISTRATION_MODES,
+    description: "Who may create an account: anyone, holders of a code from `mimi invite`, or nobody",
+  },
+  {
+    path: "server.allowedOrigins",
+    type: "origins",
+    description:
+      "Web origins besides the server's own whose pages may open its WebSocket, e.g. `https://chat.example.org`",
   },
   {
     path: "client.host",
@@ -402,6 +545,13 @@ export const CROSS_CHECKS: readonly CrossCheck[] = deepFreeze([
       // A queue smaller than one frame could never hold a maximal frame.
       limits.outboundQueueBytes < limits.maxFrameBytes
         ? `must be at least server.limits.maxFrameBytes (${limits.maxFrameBytes}), got ${limits.outboundQueueBytes}`
+        : undefined,
+  },
+  {
+    path: "server.limits.outboundTotalBytes",
+    check: ({ server: { limits } }: MimiConfig) =>
+      limits.outboundTotalBytes < limits.outboundQueueBytes
+        ? `must be at least server.limits.outboundQueueBytes (${limits.outboundQueueBytes}), got ${limits.outboundTotalBytes}`
         : undefined,
   },
 ]);

@@ -60,9 +60,9 @@ Deno.test("DEFAULT_CONFIG and the schema tables are deep-frozen", () => {
   }
 });
 
-Deno.test("DEFAULT_CONFIG offers every implemented algorithm in ALGORITHMS order over ffdhe3072", () => {
+Deno.test("DEFAULT_CONFIG offers every implemented algorithm in ALGORITHMS order but ffdhe, which is opt-in", () => {
   assert.deepEqual(DEFAULT_CONFIG.crypto, {
-    kex: ["x25519-mlkem768", "x25519", "p256", "ffdhe"],
+    kex: ["x25519-mlkem768", "x25519", "p256"],
     aead: ["aes-256-gcm", "chacha20-poly1305", "aes-128-gcm"],
     hash: ["sha256", "sha384"],
     sig: ["ed25519", "ecdsa-p256"],
@@ -73,9 +73,10 @@ Deno.test("DEFAULT_CONFIG offers every implemented algorithm in ALGORITHMS order
     rekeyAfterBytes: 1073741824,
     padding: 32,
   });
-  for (const part of ["kex", "aead", "hash", "sig"] as const) {
+  for (const part of ["aead", "hash", "sig"] as const) {
     assert.deepEqual(DEFAULT_CONFIG.crypto[part], ALGORITHMS[part], part);
   }
+  assert.deepEqual(DEFAULT_CONFIG.crypto.kex, ALGORITHMS.kex.filter((kex) => kex !== "ffdhe"));
 });
 
 Deno.test("every crypto algorithm category is a list leaf over exactly the implemented algorithms", () => {
