@@ -6,6 +6,7 @@ import { runClient } from "./cli/main.ts";
 import { createPages, loadBundle } from "./routes/mod.tsx";
 import { createLogger } from "./server/log.ts";
 import { startServer } from "./server/server.ts";
+import { StartupError } from "./server/startup_error.ts";
 
 const USAGE = `Usage: mimi [serve] [--config PATH] [--section.key=value …]
        mimi client <command> [args]   (mimi client help for commands)`;
@@ -34,12 +35,31 @@ export async function loadConfig(args: string[]): Promise<{ config: MimiConfig; 
   return resolveConfig({ fileText, fileName, env, args: found.args });
 }
 
-async function serve(config: MimiConfig): Promise<void> {
+/**
+ * Runs the server until a signal stops it.
+ *
+ * @param config The resolved configuration.
+ * @returns 2 when the server cannot start (one line on stderr says why), else -1: the process keeps running.
+ */
+async function serve(config: MimiConfig): Promise<number> {
   const logger = createLogger(config.log.level);
   const bundle = await loadBundle();
   if (!bundle) logger.warn("bundle_missing", { message: "The web client is not built: run deno task build" });
-  const server = await startServer(config, { logger, http: (fingerprint) => createPages(bundle, fingerprint) });
-  const web = `http://${hostForUrl(server.httpAddr.hostname)}:${server.httpAddr.port}/`;
+  let server;
+  try {
+    server = await startServer(config, { logger, http: (fingerprint) => createPages(bundle, fingerprint) });
+  } catch (error) {
+    if (!(error instanceof StartupError)) throw error;
+    console.error(`mimi: ${error.message}`);
+    return 2;
+  }
+  // A bug in one connection's asynchronous work must not end the process and every other connection with it.
+  globalThis.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    const reason = event.reason as Error | undefined;
+    logger.error("unhandled_rejection", { error: String(reason), stack: reason?.stack });
+  });
+  const web = `http${server.tls ? "s" : ""}://${hostForUrl(server.httpAddr.hostname)}:${server.httpAddr.port}/`;
   const tcp = `${hostForUrl(server.tcpAddr.hostname)}:${server.tcpAddr.port}`;
   const { dataDir } = server;
   logger.info("ready", { web, tcp, dataDir, fingerprint: server.fingerprint });
@@ -48,13 +68,27 @@ async function serve(config: MimiConfig): Promise<void> {
       `  Fingerprint: ${server.fingerprint}\n  (clients show this on first connection; compare it before you trust it)`,
   );
 
-  const stop = async () => {
-    logger.info("shutdown", {});
-    await server.close();
-    Deno.exit(0);
+  // Ctrl-C under `deno task start` delivers SIGINT to the whole process group, often twice: the first signal starts
+  // one orderly shutdown, any later one only makes it hurry.
+  let signals = 0;
+  const stop = (signal: string) => {
+    if (++signals > 1) {
+      logger.info("shutdown_hurried", { signal });
+      server.hurry();
+      return;
+    }
+    logger.info("shutdown", { signal });
+    server.close().then(
+      () => Deno.exit(0),
+      (error) => {
+        logger.error("shutdown_failed", { error: String(error), stack: (error as Error).stack });
+        Deno.exit(1);
+      },
+    );
   };
-  Deno.addSignalListener("SIGINT", stop);
-  if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
+  Deno.addSignalListener("SIGINT", () => stop("SIGINT"));
+  if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", () => stop("SIGTERM"));
+  return -1;
 }
 
 function hostForUrl(hostname: string): string {
@@ -78,8 +112,7 @@ async function main(args: string[]): Promise<number> {
         console.error(`mimi: unexpected argument "${commandArgs[0]}"\n${USAGE}`);
         return 2;
       }
-      await serve(config);
-      return -1; // keep running until a signal
+      return await serve(config); // -1: keep running until a signal
     case "client":
       return await runClient(config, commandArgs);
     case "help":

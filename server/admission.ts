@@ -1,91 +1,333 @@
-// Admission control: a cap on open connections and a per-address rate of new ones.
+// Admission control: every socket on either port holds a slot; caps per address and in total, with room made by
+// closing connections that have not logged in (PROTOCOL.md §11).
 
-/** Outcome of asking to open a connection. */
-export type Admission =
-  | { ok: true; release: () => void }
-  | { ok: false; code: "server_busy" | "rate_limited"; message: string; retryAfterMs?: number };
+import { addressKey } from "./address_key.ts";
+
+/**
+ * Where a connection is in its life. Only `user` (logged in) connections are
+ * never closed to make room: the others are cheap for anyone to open, so an
+ * attacker's idle sockets must not keep a real user out.
+ */
+export type Phase = "http" | "handshake" | "open" | "user";
+
+/** Why a connection was not admitted; `code` is the protocol's error code (PROTOCOL.md §6). */
+export interface Refusal {
+  ok: false;
+  code: "server_busy" | "rate_limited" | "too_many_connections";
+  message: string;
+  retryAfterMs?: number;
+}
+
+/** The limits admission enforces (`server.limits.*`). */
+export interface AdmissionLimits {
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  connectionsPerIpPerMinute: number;
+  maxHandshakes: number;
+  maxHandshakesPerIp: number;
+  handshakeUnitsPerIpPerMinute: number;
+}
+
+/**
+ * Called on the owner of a slot that must make room for a newer connection.
+ * The slot is already released when this runs; the owner closes its
+ * connection, telling the peer why.
+ */
+export type Evict = (refusal: Refusal) => void;
+
+/** One admitted socket. */
+export class Slot {
+  /** The per-address key (IPv4 address or IPv6 /64). */
+  readonly key: string;
+  #phase: Phase;
+  #released = false;
+  readonly #control: AdmissionControl;
+  /** What the owner does when this connection must make room; the owner sets it as the connection takes shape. */
+  onEvict: Evict = () => {};
+
+  /** @internal Created by {@link AdmissionControl.admit}. */
+  constructor(control: AdmissionControl, key: string, phase: Phase) {
+    this.#control = control;
+    this.key = key;
+    this.#phase = phase;
+  }
+
+  get phase(): Phase {
+    return this.#phase;
+  }
+
+  get released(): boolean {
+    return this.#released;
+  }
+
+  /**
+   * Moves the slot to `phase`. Entering `handshake` is itself admitted: an
+   * address at its cap of unfinished handshakes is refused, and at the total
+   * cap the oldest unfinished handshake makes room.
+   *
+   * @param phase The new phase.
+   * @returns A refusal when the slot may not enter `handshake`; the slot keeps its old phase then.
+   */
+  setPhase(phase: Phase): Refusal | undefined {
+    if (this.#released || phase === this.#phase) return undefined;
+    if (phase === "handshake") {
+      const refusal = this.#control._makeHandshakeRoom(this.key);
+      if (refusal) return refusal;
+    }
+    this.#control._move(this, this.#phase, phase);
+    this.#phase = phase;
+    return undefined;
+  }
+
+  /** Frees the slot; later calls do nothing. */
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#control._remove(this, this.#phase);
+  }
+}
+
+/** Bucket maps are not pruned below this size. */
+const PRUNE_FLOOR = 4096;
 
 interface Bucket {
   tokens: number;
   at: number;
 }
 
+/** An ordered set per key; insertion order is age order, so the first entry is the oldest. */
+class Groups {
+  readonly all = new Set<Slot>();
+  readonly #byKey = new Map<string, Set<Slot>>();
+
+  add(slot: Slot): void {
+    this.all.add(slot);
+    let group = this.#byKey.get(slot.key);
+    if (!group) this.#byKey.set(slot.key, group = new Set());
+    group.add(slot);
+  }
+
+  delete(slot: Slot): void {
+    this.all.delete(slot);
+    const group = this.#byKey.get(slot.key);
+    if (!group) return;
+    group.delete(slot);
+    if (group.size === 0) this.#byKey.delete(slot.key);
+  }
+
+  count(key: string): number {
+    return this.#byKey.get(key)?.size ?? 0;
+  }
+
+  oldest(key?: string): Slot | undefined {
+    const set = key === undefined ? this.all : this.#byKey.get(key);
+    return set?.values().next().value;
+  }
+}
+
 /**
- * Decides whether a new connection may be served. A token bucket per remote
- * host allows `perMinute` connections a minute with bursts of the same size;
- * `maxConnections` caps the total open at once.
+ * Decides whether a new socket may be served, on either port, and which
+ * connection gives way when the server or an address is full.
+ *
+ * - A token bucket per address allows `connectionsPerIpPerMinute` new
+ *   connections a minute, in bursts of the same size.
+ * - At most `maxConnections` slots in total and `maxConnectionsPerIp` per
+ *   address. When full, the oldest connection that is not logged in (of that
+ *   address, or of all) is closed to make room; only when every one is logged
+ *   in is the newcomer refused.
+ * - At most `maxHandshakes` unfinished handshakes in total (the oldest makes
+ *   room) and `maxHandshakesPerIp` per address (the newcomer is refused).
+ * - Handshake work per address is a token bucket of
+ *   `handshakeUnitsPerIpPerMinute` units, charged by {@link chargeHandshake}.
+ *
+ * Addresses are counted by {@link addressKey}: IPv6 by /64.
  */
 export class AdmissionControl {
-  #open = 0;
-  readonly #buckets = new Map<string, Bucket>();
-  readonly #maxConnections: number;
-  readonly #perMinute: number;
+  readonly #limits: AdmissionLimits;
   readonly #now: () => number;
+  readonly #slots = new Groups();
+  /** Slots that are not logged in, oldest first: the ones that make room. */
+  readonly #yielding = new Groups();
+  readonly #handshaking = new Groups();
+  readonly #rate = new Map<string, Bucket>();
+  readonly #work = new Map<string, Bucket>();
+  #pruneAt = PRUNE_FLOOR;
 
   /**
    * @param limits The configured caps.
    * @param now Clock in milliseconds; tests pass a fake one.
    */
-  constructor(limits: { maxConnections: number; connectionsPerIpPerMinute: number }, now: () => number = Date.now) {
-    this.#maxConnections = limits.maxConnections;
-    this.#perMinute = limits.connectionsPerIpPerMinute;
+  constructor(limits: AdmissionLimits, now: () => number = Date.now) {
+    this.#limits = limits;
     this.#now = now;
   }
 
-  /** Connections admitted and not yet released. */
+  /** Slots held now. */
   get open(): number {
-    return this.#open;
+    return this.#slots.all.size;
+  }
+
+  /** Addresses with a rate bucket; bounded by pruning. */
+  get trackedAddresses(): number {
+    return this.#rate.size;
+  }
+
+  /** Slots in the handshake phase now. */
+  get handshakes(): number {
+    return this.#handshaking.all.size;
   }
 
   /**
-   * Asks to admit a connection from `host`.
+   * Asks to admit a socket from `host`.
    *
    * @param host The remote host (no port).
-   * @returns `ok` with a `release` to call once when the connection ends, or the refusal.
+   * @param phase `http` for the HTTP port, `handshake` for the TCP port (which speaks the protocol from its first byte).
+   * @returns The slot, to be released once when the socket is closed, or the refusal. Set its `onEvict`.
    *
    * @example
    * ```ts
    * import { AdmissionControl } from "./admission.ts";
-   * const admission = new AdmissionControl({ maxConnections: 1, connectionsPerIpPerMinute: 60 });
-   * const first = admission.admit("127.0.0.1"); // { ok: true, release }
-   * admission.admit("127.0.0.1"); // { ok: false, code: "server_busy", … }
-   * if (first.ok) first.release();
+   * const admission = new AdmissionControl({
+   *   maxConnections: 1, maxConnectionsPerIp: 1, connectionsPerIpPerMinute: 60,
+   *   maxHandshakes: 1, maxHandshakesPerIp: 1, handshakeUnitsPerIpPerMinute: 60,
+   * });
+   * const first = admission.admit("192.0.2.1", "handshake");
+   * if (first.ok) first.slot.onEvict = () => console.log("made room");
+   * admission.admit("192.0.2.2", "handshake"); // the first is not logged in: it makes room
    * ```
    */
-  admit(host: string): Admission {
+  admit(host: string, phase: "http" | "handshake"): { ok: true; slot: Slot } | Refusal {
+    const key = addressKey(host);
     const now = this.#now();
-    const perMs = this.#perMinute / 60_000;
-    const bucket = this.#buckets.get(host) ?? { tokens: this.#perMinute, at: now };
-    bucket.tokens = Math.min(this.#perMinute, bucket.tokens + (now - bucket.at) * perMs);
-    bucket.at = now;
-    this.#buckets.set(host, bucket);
+    const bucket = this.#refill(this.#rate, key, this.#limits.connectionsPerIpPerMinute, now);
     if (bucket.tokens < 1) {
-      const retryAfterMs = Math.ceil((1 - bucket.tokens) / perMs);
-      return { ok: false, code: "rate_limited", message: "Too many new connections from this address", retryAfterMs };
+      return {
+        ok: false,
+        code: "rate_limited",
+        message: "Too many new connections from this address",
+        retryAfterMs: this.#waitMs(bucket, 1, this.#limits.connectionsPerIpPerMinute),
+      };
     }
-    if (this.#open >= this.#maxConnections) {
-      return { ok: false, code: "server_busy", message: "The server is at its connection limit" };
+    if (phase === "handshake" && this.#handshaking.count(key) >= this.#limits.maxHandshakesPerIp) {
+      return this.#handshakesPerIpRefusal();
+    }
+    if (this.#slots.count(key) >= this.#limits.maxConnectionsPerIp) {
+      const victim = this.#yielding.oldest(key);
+      if (!victim) {
+        return {
+          ok: false,
+          code: "too_many_connections",
+          message: `This address already has ${this.#limits.maxConnectionsPerIp} connections open`,
+        };
+      }
+      this.#makeRoom(victim, "This address is at its connection limit");
+    }
+    if (this.#slots.all.size >= this.#limits.maxConnections) {
+      const victim = this.#yielding.oldest();
+      if (!victim) return { ok: false, code: "server_busy", message: "The server is at its connection limit" };
+      this.#makeRoom(victim, "The server is at its connection limit");
+    }
+    if (phase === "handshake") {
+      const refusal = this._makeHandshakeRoom(key);
+      if (refusal) return refusal;
     }
     bucket.tokens -= 1;
-    this.#open++;
+    const slot = new Slot(this, key, phase);
+    this.#slots.add(slot);
+    this.#yielding.add(slot);
+    if (phase === "handshake") this.#handshaking.add(slot);
     this.#prune(now);
-    let released = false;
+    return { ok: true, slot };
+  }
+
+  /**
+   * Charges handshake work to the slot's address before the server does it
+   * (PROTOCOL.md §8.1 gives each key exchange's cost in units).
+   *
+   * @param slot The connection's slot.
+   * @param units The cost of the chosen key exchange.
+   * @returns A refusal when the address has spent its budget.
+   */
+  chargeHandshake(slot: Slot, units: number): Refusal | undefined {
+    const rate = this.#limits.handshakeUnitsPerIpPerMinute;
+    const bucket = this.#refill(this.#work, slot.key, rate, this.#now());
+    if (bucket.tokens < units) {
+      return {
+        ok: false,
+        code: "rate_limited",
+        message: "Too many handshakes from this address",
+        retryAfterMs: this.#waitMs(bucket, Math.min(units, rate), rate),
+      };
+    }
+    bucket.tokens -= units;
+    return undefined;
+  }
+
+  /** @internal Frees room for one more unfinished handshake from `key`, or says why not. */
+  _makeHandshakeRoom(key: string): Refusal | undefined {
+    if (this.#handshaking.count(key) >= this.#limits.maxHandshakesPerIp) return this.#handshakesPerIpRefusal();
+    if (this.#handshaking.all.size >= this.#limits.maxHandshakes) {
+      const victim = this.#handshaking.oldest()!;
+      this.#makeRoom(victim, "The server has too many unfinished handshakes");
+    }
+    return undefined;
+  }
+
+  /** @internal Keeps the indexes in step with a phase change. */
+  _move(slot: Slot, from: Phase, to: Phase): void {
+    if (from === "handshake") this.#handshaking.delete(slot);
+    if (to === "handshake") this.#handshaking.add(slot);
+    // A slot that stops being a logged-in one goes to the end of the queue: its age counts from now.
+    if (to === "user") this.#yielding.delete(slot);
+    else if (from === "user") this.#yielding.add(slot);
+  }
+
+  /** @internal Drops a released slot from every index. */
+  _remove(slot: Slot, phase: Phase): void {
+    this.#slots.delete(slot);
+    this.#yielding.delete(slot);
+    if (phase === "handshake") this.#handshaking.delete(slot);
+  }
+
+  #handshakesPerIpRefusal(): Refusal {
     return {
-      ok: true,
-      release: () => {
-        if (released) return;
-        released = true;
-        this.#open--;
-      },
+      ok: false,
+      code: "rate_limited",
+      message: `This address already has ${this.#limits.maxHandshakesPerIp} unfinished handshakes`,
+      retryAfterMs: 1000,
     };
   }
 
-  /** Forgets full buckets now and then, so a scan from many addresses cannot grow the map for ever. */
+  #makeRoom(victim: Slot, message: string): void {
+    victim.release();
+    victim.onEvict({ ok: false, code: "server_busy", message: `${message}: connections that are not logged in yield` });
+  }
+
+  #refill(map: Map<string, Bucket>, key: string, perMinute: number, now: number): Bucket {
+    const bucket = map.get(key) ?? { tokens: perMinute, at: now };
+    bucket.tokens = Math.min(perMinute, bucket.tokens + (now - bucket.at) * perMinute / 60_000);
+    bucket.at = now;
+    map.set(key, bucket);
+    return bucket;
+  }
+
+  #waitMs(bucket: Bucket, needed: number, perMinute: number): number {
+    return Math.max(1, Math.ceil((needed - bucket.tokens) * 60_000 / perMinute));
+  }
+
+  /**
+   * Forgets full buckets (they say nothing a fresh bucket would not), so a scan from many addresses cannot grow the
+   * maps for ever. It runs when a map doubles past its size after the last pruning, which keeps it amortised O(1).
+   */
   #prune(now: number): void {
-    if (this.#buckets.size < 4096) return;
-    const perMs = this.#perMinute / 60_000;
-    for (const [host, bucket] of this.#buckets) {
-      if (bucket.tokens + (now - bucket.at) * perMs >= this.#perMinute) this.#buckets.delete(host);
+    const limits = this.#limits;
+    const maps = [[this.#rate, limits.connectionsPerIpPerMinute], [this.#work, limits.handshakeUnitsPerIpPerMinute]];
+    for (const [map, perMinute] of maps as [Map<string, Bucket>, number][]) {
+      if (map.size < this.#pruneAt) continue;
+      for (const [key, bucket] of map) {
+        if (bucket.tokens + (now - bucket.at) * perMinute / 60_000 >= perMinute) map.delete(key);
+      }
+      this.#pruneAt = Math.max(PRUNE_FLOOR, 2 * map.size);
     }
   }
 }

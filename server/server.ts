@@ -1,30 +1,43 @@
-// Starts Mimi's listeners (TCP and HTTP/WebSocket) and feeds every connection into one session handler.
+// Starts Mimi's listeners (TCP and HTTP/WebSocket), admits every socket, and feeds every connection into one session
+// handler; stops in order.
 
 import type { MimiConfig } from "../core/config/schema.ts";
 import { maxOuterPayload } from "../core/crypto/channel.ts";
+import { encodeEnvelope } from "../core/codec/envelope.ts";
+import { encodeFrame } from "../core/codec/frame.ts";
 import { encodeAlert } from "../core/crypto/handshake_messages.ts";
-import { fingerprint, publicKeys } from "../core/crypto/identity.ts";
+import { fingerprint, publicKeys, type ServerKeys } from "../core/crypto/identity.ts";
 import { detectProvider } from "../core/crypto/primitives/detect.ts";
-import type { CryptoProvider } from "../core/crypto/primitives/types.ts";
+import type { CryptoProvider, KexGroupParams, KexId } from "../core/crypto/primitives/types.ts";
 import { cryptoSettings } from "../core/crypto/settings.ts";
-import { AdmissionControl } from "./admission.ts";
+import { Op } from "../core/protocol/opcodes.ts";
+import { AdmissionControl, type Refusal, type Slot } from "./admission.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import { ConnectionWatch } from "./connection_watch.ts";
+import { prepareDataDir } from "./data_dir.ts";
+import { Deadlines } from "./deadlines.ts";
+import { connectionCap, openFileLimit } from "./fd_limit.ts";
 import type { Logger } from "./log.ts";
 import { loadServerKeys } from "./identity.ts";
-import { secureConnection } from "./secure_connection.ts";
+import { type SecureConnection, secureConnection } from "./secure_connection.ts";
 import { accountsService } from "./services/accounts.ts";
 import { echoHandlers } from "./services/echo.ts";
 import { loadOpaqueSetup } from "./services/opaque_setup.ts";
 import { Sessions } from "./services/sessions.ts";
 import { LoginThrottle } from "./services/throttle.ts";
-import { openSqliteStore } from "./store/sqlite.ts";
-import type { Store } from "./store/types.ts";
 import { type Handler, runSession } from "./session.ts";
+import { osReason, StartupError } from "./startup_error.ts";
+import { openSqliteStore } from "./store/sqlite.ts";
+import { SchemaTooNewError, StoreError } from "./store/errors.ts";
+import type { Store } from "./store/types.ts";
+import { OutboundBudget } from "./transport/_outbound.ts";
+import { type AcceptFailure, acceptLoop } from "./transport/accept.ts";
 import type { Connection } from "./transport/connection.ts";
-import { formatAddress, listenTcp } from "./transport/tcp.ts";
-import { upgradeWebSocket } from "./transport/websocket.ts";
+import { type HttpHandler, httpPort } from "./transport/http.ts";
+import { Socket } from "./transport/socket.ts";
+import { formatAddress, tcpConnection } from "./transport/tcp.ts";
 
-/** Serves everything on the HTTP port that is not the WebSocket endpoint (pages, assets). */
-export type HttpHandler = (request: Request) => Response | Promise<Response>;
+export type { HttpHandler } from "./transport/http.ts";
 
 /** A running server. */
 export interface MimiServer {
@@ -38,142 +51,426 @@ export interface MimiServer {
   readonly dataDir: string;
   /** The server's fingerprint, which clients pin (PROTOCOL.md §8.5). */
   readonly fingerprint: string;
-  /** Connections currently open, over both transports. */
+  /** Secured connections currently open, over both transports. */
   readonly openConnections: number;
-  /** Closes every connection and both listeners. */
+  /** Sockets currently open on both ports, whatever they are doing. */
+  readonly openSockets: number;
+  /** The connection cap in force: `server.limits.maxConnections`, or less if the open-file limit is lower. */
+  readonly maxConnections: number;
+  /**
+   * Stops in order: no new connections, a `server_shutdown` notice to every client, the store flushed and closed.
+   * Safe to call any number of times; every call resolves when the server has stopped.
+   */
   close(): Promise<void>;
+  /** Makes a running {@link close} finish now: queued bytes are dropped instead of waited for. */
+  hurry(): void;
 }
 
 /** Path of the WebSocket endpoint on the HTTP port (PROTOCOL.md §1). */
 export const WEBSOCKET_PATH = "/ws";
 
 /**
+ * The cost of each key exchange to the server, in units of one x25519 handshake, charged to the client's address
+ * before the work is done (PROTOCOL.md §8.1; measured in bench/).
+ *
+ * @param kex The chosen key exchange.
+ * @param group The server's finite-field group (the cost of ffdhe grows with its size).
+ * @returns The units.
+ */
+export function handshakeUnits(kex: KexId, group: KexGroupParams): number {
+  switch (kex) {
+    case "x25519":
+      return 1;
+    case "p256":
+    case "x25519-mlkem768":
+      return 2;
+    case "ffdhe":
+      // Modular exponentiation with a 512-bit exponent: the cost grows with the square of the modulus size.
+      return Math.ceil(8 * (group.p.toString(16).length * 4 / 2048) ** 2);
+  }
+}
+
+/** Options of {@link startServer}. */
+export interface StartOptions {
+  logger: Logger;
+  /** Builds the handler of pages and assets, given the server's fingerprint. */
+  http: (fingerprint: string) => HttpHandler;
+  provider?: CryptoProvider;
+  /** Time and timers for deadlines; tests pass a fake clock. */
+  clock?: Clock;
+}
+
+/**
  * Starts the server: a TCP listener and an HTTP server whose `/ws` upgrades
  * to the same protocol. Both feed the same session handler.
  *
  * @param config The resolved configuration.
- * @param options `logger`; `http`, the handler for pages and assets.
- * @returns The running server, once both listeners are bound.
+ * @param options Logger, pages, and optionally the crypto provider and clock.
+ * @returns The running server, once both listeners are bound; throws {@link StartupError} for a problem the
+ *   person running it can fix (a busy port, an unusable data directory, a locked or damaged database).
  */
-export async function startServer(
-  config: MimiConfig,
-  options: { logger: Logger; http: (fingerprint: string) => HttpHandler; provider?: CryptoProvider },
-): Promise<MimiServer> {
+export async function startServer(config: MimiConfig, options: StartOptions): Promise<MimiServer> {
   const { logger } = options;
-  await Deno.mkdir(config.server.dataDir, { recursive: true });
-  const dataDir = await Deno.realPath(config.server.dataDir);
-  const provider = options.provider ?? await detectProvider();
-  const keys = await loadServerKeys(dataDir, provider, logger);
-  const serverFingerprint = fingerprint(provider, publicKeys(keys));
-  const settings = cryptoSettings(config.crypto);
-  const { limits } = config.server;
-  const admission = new AdmissionControl(limits);
-  const store: Store = openSqliteStore(`${dataDir}/mimi.db`);
-  const sessions = new Sessions({ store, logger, graceMs: config.server.presenceGraceMs });
-  const accounts = accountsService({
-    store,
-    sessions,
-    throttle: new LoginThrottle(),
-    opaqueSetup: await loadOpaqueSetup(dataDir),
-  });
-  const handlers: ReadonlyMap<number, Handler> = new Map([...echoHandlers(), ...accounts.handlers]);
-  const live = new Set<Connection>();
-  // Transports carry records, which wrap a whole envelope frame plus padding and tag.
-  const transportLimits = {
-    maxFrameBytes: maxOuterPayload(limits.maxFrameBytes, settings.records.padding),
-    outboundQueueBytes: limits.outboundQueueBytes,
-  };
-  const secureContext = {
-    handshake: { provider, accept: settings.preferences, group: settings.group, keys },
-    records: settings.records,
-    handshakeTimeoutMs: settings.handshakeTimeoutMs,
-    maxFrameBytes: limits.maxFrameBytes,
-    logger,
-  };
-  const pages = options.http(serverFingerprint);
+  const clock = options.clock ?? systemClock;
+  // Whatever is opened is closed again if a later step fails, so a failed start leaves no lock or listener behind.
+  const undo: (() => void)[] = [];
+  try {
+    return await start(config, options, clock, undo);
+  } catch (error) {
+    for (const step of undo.reverse()) step();
+    throw error;
+  }
 
-  const serveConnection = (raw: Connection): void => {
-    const fields = { conn: raw.id, transport: raw.transport, remote: raw.remoteAddress };
-    const admitted = admission.admit(raw.remoteHost);
-    if (!admitted.ok) {
-      logger.warn("connection_refused", { ...fields, code: admitted.code });
-      // No keys exist yet, so the refusal is a plaintext alert (PROTOCOL.md §7.5).
-      raw.send(encodeAlert({ code: admitted.code, message: admitted.message, retryAfterMs: admitted.retryAfterMs }));
-      void raw.close(admitted.code, 1013);
-      return;
+  async function start(config: MimiConfig, options: StartOptions, clock: Clock, undo: (() => void)[]) {
+    const dir = await prepareDataDir(config.server.dataDir, logger);
+    undo.push(() => dir.release());
+    const dataDir = dir.path;
+    const provider = options.provider ?? await detectProvider();
+    const keys = await fileStep(`${dataDir}/server_identity.json`, () => loadServerKeys(dataDir, provider, logger));
+    const serverFingerprint = fingerprint(provider, publicKeys(keys));
+    const settings = cryptoSettings(config.crypto);
+    const limits = config.server.limits;
+    const store = openStore(dir.databasePath);
+    undo.push(() => store.close());
+    const opaqueSetup = await fileStep(`${dataDir}/opaque_server_setup`, () => loadOpaqueSetup(dataDir));
+    const tls = await readTls(config);
+
+    const maxConnections = connectionCap(limits.maxConnections, openFileLimit());
+    if (maxConnections < limits.maxConnections) {
+      logger.warn("connection_cap", {
+        message: `server.limits.maxConnections is ${limits.maxConnections}, but the open-file limit leaves room for ` +
+          `${maxConnections}; raise the limit (ulimit -n) to serve more`,
+        maxConnections,
+      });
     }
-    const connection = secureConnection(raw, secureContext);
-    live.add(connection);
-    const started = performance.now();
-    logger.info("connect", fields);
-    void runSession(connection, { logger, handlers });
-    void connection.closed.then(({ reason }) => {
-      accounts.closed(connection);
-      live.delete(connection);
-      admitted.release();
-      logger.info("disconnect", { ...fields, reason, ms: Math.round(performance.now() - started) });
+    const admission = new AdmissionControl({ ...limits, maxConnections }, () => clock.now());
+    const deadlines = new Deadlines(clock);
+    const budget = new OutboundBudget(limits.outboundTotalBytes);
+    const watches = new Map<Connection, { slot: Slot; watch: ConnectionWatch }>();
+    const sessions = new Sessions({
+      store,
+      logger,
+      graceMs: config.server.presenceGraceMs,
+      listener: {
+        loggedIn(connection) {
+          const entry = watches.get(connection);
+          entry?.slot.setPhase("user");
+          entry?.watch.loggedIn();
+        },
+        loggedOut(connection) {
+          const entry = watches.get(connection);
+          entry?.slot.setPhase("open");
+          entry?.watch.loggedOut(clock.now());
+        },
+      },
     });
-  };
+    const accounts = accountsService({ store, sessions, throttle: new LoginThrottle(), opaqueSetup });
+    const handlers: ReadonlyMap<number, Handler> = new Map([...echoHandlers(), ...accounts.handlers]);
+    const live = new Set<SecureConnection>();
+    const sockets = new Set<Socket>();
+    const outerFrameBytes = maxOuterPayload(limits.maxFrameBytes, settings.records.padding);
+    const secureContext = {
+      handshake: {
+        provider,
+        accept: settings.preferences,
+        group: settings.group,
+        keys: keys as ServerKeys,
+        maxFrameBytes: limits.maxFrameBytes,
+      },
+      records: settings.records,
+      maxFrameBytes: limits.maxFrameBytes,
+      logger,
+    };
+    const watchLimits = {
+      handshakeTimeoutMs: settings.handshakeTimeoutMs,
+      loginTimeoutMs: limits.loginTimeoutMs,
+      keepAliveMs: limits.keepAliveMs,
+    };
 
-  const tls = await readTls(config);
-  const tcp = listenTcp(
-    { hostname: config.server.host, port: config.server.tcpPort, tls, ...transportLimits },
-    serveConnection,
-    (error) => logger.error("accept_failed", { transport: "tcp", error: String(error) }),
-  );
+    /** Runs the secure channel and a session on a transport connection that holds `slot`. */
+    const serveSecure = (raw: Connection, slot: Slot): void => {
+      const fields = { conn: raw.id, transport: raw.transport, remote: raw.remoteAddress };
+      const watch = new ConnectionWatch(watchLimits, {
+        end: (code, message, reason) => {
+          // A handshake left unfinished may be an attack on the server's resources; the rest is housekeeping.
+          if (reason === "handshake_timeout") {
+            logger.warn("security", { conn: raw.id, remote: raw.remoteAddress, kind: reason, message });
+          } else logger.info("timeout", { ...fields, reason });
+          void connection.endWith(code, message, reason, 1008);
+        },
+        ping: () => connection.send(encodeEnvelope({ opcode: Op.ping, id: 0, body: { time: clock.now() } })),
+      }, clock.now());
+      const connection = secureConnection(raw, secureContext, {
+        beforeKeyExchange(kex) {
+          const refusal = admission.chargeHandshake(slot, handshakeUnits(kex, settings.group));
+          return refusal && { code: refusal.code, message: refusal.message, retryAfterMs: refusal.retryAfterMs };
+        },
+        established() {
+          slot.setPhase("open");
+          watch.established(clock.now());
+        },
+        heard: () => watch.heard(clock.now()),
+      });
+      slot.onEvict = (refusal) => {
+        logger.info("evicted", { ...fields, message: refusal.message });
+        void connection.endWith(refusal.code, refusal.message, "evicted", 1013);
+      };
+      live.add(connection);
+      watches.set(connection, { slot, watch });
+      deadlines.add(watch);
+      const started = performance.now();
+      logger.info("connect", fields);
+      void runSession(connection, { logger, handlers });
+      void connection.closed.then(({ reason }) => {
+        accounts.closed(connection);
+        live.delete(connection);
+        watches.delete(connection);
+        deadlines.delete(watch);
+        slot.release();
+        logger.info("disconnect", { ...fields, reason, ms: Math.round(performance.now() - started) });
+      });
+    };
 
-  const http = Deno.serve({
-    hostname: config.server.host,
-    port: config.server.httpPort,
-    ...tls,
-    onListen() {},
-    onError(error) {
-      logger.error("http_failed", { error: String(error) });
-      return new Response("Internal server error", { status: 500 });
-    },
-  }, (request, info) => {
-    const url = new URL(request.url);
-    if (url.pathname === WEBSOCKET_PATH) {
-      if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-        return new Response("Expected a WebSocket upgrade", { status: 426, headers: { upgrade: "websocket" } });
+    /** Wraps an accepted descriptor; the slot is released the moment the descriptor is closed. */
+    const socketFor = (conn: Deno.Conn, slot?: Slot): Socket => {
+      const socket = new Socket(conn, {
+        outboundQueueBytes: limits.outboundQueueBytes,
+        budget,
+        onClosed: () => {
+          slot?.release();
+          sockets.delete(socket);
+        },
+      });
+      sockets.add(socket);
+      return socket;
+    };
+
+    const refused = (transport: string, host: string, refusal: Refusal) =>
+      logger.warn("connection_refused", { transport, remote: host, code: refusal.code, message: refusal.message });
+    const acceptFailed = (transport: string) => (failure: AcceptFailure) =>
+      logger.error("accept_failed", {
+        transport,
+        error: String(failure.error),
+        failures: failure.failures,
+        backoffMs: failure.backoffMs,
+        message: "Accepting connections failed; open connections are still served, new ones wait",
+      });
+
+    const webHint = () =>
+      `The web client is at http${tls ? "s" : ""}://${
+        formatAddress(config.server.host, (httpListener.addr as Deno.NetAddr).port)
+      }/`;
+    const tcpListener = listen("server.tcpPort", config.server.host, config.server.tcpPort, tls);
+    undo.push(() => tcpListener.close());
+    const httpListener = listen("server.httpPort", config.server.host, config.server.httpPort, tls);
+    undo.push(() => httpListener.close());
+
+    const web = httpPort({
+      limits: { ...limits, maxFrameBytes: outerFrameBytes },
+      wsPath: WEBSOCKET_PATH,
+      allowedOrigins: config.server.allowedOrigins,
+      pages: options.http(serverFingerprint),
+      onWebSocket: serveSecure,
+      deadlines,
+      now: () => clock.now(),
+      logger,
+    });
+
+    const tcpLoop = acceptLoop(tcpListener, (conn) => {
+      setNoDelay(conn);
+      const remote = conn.remoteAddr as Deno.NetAddr;
+      const admitted = admission.admit(remote.hostname, "handshake");
+      if (!admitted.ok) {
+        refused("tcp", remote.hostname, admitted);
+        // No keys exist yet, so the refusal is a plaintext alert (PROTOCOL.md §7.5).
+        const alert = encodeAlert({
+          code: admitted.code,
+          message: admitted.message,
+          retryAfterMs: admitted.retryAfterMs,
+        });
+        void socketFor(conn).refuse(admitted.code, encodeFrame(alert));
+        return;
       }
-      const { response, connection } = upgradeWebSocket(request, info.remoteAddr as Deno.NetAddr, transportLimits);
-      serveConnection(connection);
-      return response;
+      const socket = socketFor(conn, admitted.slot);
+      serveSecure(tcpConnection(socket, { maxFrameBytes: outerFrameBytes, webHint: webHint() }), admitted.slot);
+    }, acceptFailed("tcp"));
+
+    const httpLoop = acceptLoop(httpListener, (conn) => {
+      setNoDelay(conn);
+      const remote = conn.remoteAddr as Deno.NetAddr;
+      const admitted = admission.admit(remote.hostname, "http");
+      if (!admitted.ok) {
+        refused("http", remote.hostname, admitted);
+        void socketFor(conn).refuse(admitted.code, httpRefusal(admitted));
+        return;
+      }
+      const socket = socketFor(conn, admitted.slot);
+      admitted.slot.onEvict = () => void socket.close("evicted", 0);
+      web.serve(socket, admitted.slot);
+    }, acceptFailed("http"));
+
+    const httpAddr = httpListener.addr as Deno.NetAddr;
+    const tlsField = { tls: tls !== undefined };
+    logger.info("listen", {
+      transport: "tcp",
+      address: formatAddress(tcpLoop.addr.hostname, tcpLoop.addr.port),
+      ...tlsField,
+    });
+    logger.info("listen", { transport: "http", address: formatAddress(httpAddr.hostname, httpAddr.port), ...tlsField });
+
+    let closing: Promise<void> | undefined;
+    let hurried = false;
+    const hurry = () => {
+      hurried = true;
+      for (const socket of sockets) void socket.close("server_shutdown", 0);
+    };
+    return {
+      tls: tls !== undefined,
+      tcpAddr: tcpLoop.addr,
+      httpAddr,
+      dataDir,
+      fingerprint: serverFingerprint,
+      maxConnections,
+      get openConnections() {
+        return live.size;
+      },
+      get openSockets() {
+        return sockets.size;
+      },
+      close() {
+        closing ??= (async () => {
+          tcpLoop.close();
+          httpLoop.close();
+          deadlines.stop();
+          // Every client is told, in its channel, why the connection ends; sockets that are only HTTP just close.
+          await Promise.all([
+            ...[...live].map((c) =>
+              c.endWith("server_shutdown", "The server is shutting down", "server_shutdown", 1001)
+            ),
+            ...[...sockets].map((s) => s.close("server_shutdown", hurried ? 0 : undefined)),
+          ]);
+          await Promise.all([tcpLoop.done, httpLoop.done]);
+          sessions.close();
+          store.close();
+          dir.release();
+        })();
+        return closing;
+      },
+      hurry,
+    } satisfies MimiServer;
+  }
+}
+
+/** Binds a listener, or throws a {@link StartupError} naming the port's config key. */
+function listen(
+  key: string,
+  hostname: string,
+  port: number,
+  tls: { cert: string; key: string } | undefined,
+): Deno.Listener<Deno.Conn<Deno.NetAddr>> {
+  try {
+    return tls ? Deno.listenTls({ hostname, port, ...tls }) : Deno.listen({ hostname, port, transport: "tcp" });
+  } catch (error) {
+    const where = formatAddress(hostname, port);
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new StartupError(
+        `Cannot listen on ${where} (${key}): the port is already in use; stop the program using it or choose another port with --${key}=…`,
+        key,
+        { cause: error },
+      );
     }
-    return pages(request);
-  });
+    if (error instanceof Deno.errors.AddrNotAvailable) {
+      throw new StartupError(
+        `Cannot listen on ${where} (server.host): this machine has no such address`,
+        "server.host",
+        { cause: error },
+      );
+    }
+    throw new StartupError(`Cannot listen on ${where} (${key}): ${osReason(error)}`, key, { cause: error });
+  }
+}
 
-  const httpAddr = http.addr as Deno.NetAddr;
-  const tlsField = { tls: tls !== undefined };
-  logger.info("listen", { transport: "tcp", address: formatAddress(tcp.addr.hostname, tcp.addr.port), ...tlsField });
-  logger.info("listen", { transport: "http", address: formatAddress(httpAddr.hostname, httpAddr.port), ...tlsField });
+/** Opens the store, or throws a {@link StartupError} saying what is wrong with the database. */
+function openStore(path: string): Store {
+  try {
+    return openSqliteStore(path);
+  } catch (error) {
+    if (error instanceof SchemaTooNewError) {
+      throw new StartupError(`The database ${path} was written by a newer Mimi: ${error.message}`, "server.dataDir", {
+        cause: error,
+      });
+    }
+    const code = error instanceof StoreError ? (error.sqliteCode ?? 0) & 0xff : 0;
+    // SQLite primary result codes: 5 BUSY, 6 LOCKED, 11 CORRUPT, 26 NOTADB.
+    if (code === 5 || code === 6) {
+      throw new StartupError(
+        `The database ${path} is locked by another program (server.dataDir); close it and start again`,
+        "server.dataDir",
+        { cause: error },
+      );
+    }
+    if (code === 11 || code === 26) {
+      throw new StartupError(
+        `The database ${path} is damaged or is not a Mimi database (server.dataDir); restore it from a backup or move it away`,
+        "server.dataDir",
+        { cause: error },
+      );
+    }
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new StartupError(`Cannot open the database ${path} (server.dataDir): ${detail}`, "server.dataDir", {
+      cause: error,
+    });
+  }
+}
 
-  return {
-    tls: tls !== undefined,
-    tcpAddr: tcp.addr,
-    httpAddr,
-    dataDir,
-    fingerprint: serverFingerprint,
-    get openConnections() {
-      return live.size;
-    },
-    async close() {
-      tcp.close();
-      await Promise.all([...live].map((connection) => connection.close("server_shutdown", 1001)));
-      await tcp.done;
-      await http.shutdown();
-      sessions.close();
-      store.close();
-    },
-  };
+/** Runs a step that reads or creates a file in the data directory, turning its failure into one line naming it. */
+async function fileStep<T>(path: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof StartupError) throw error;
+    const detail = error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotCapable
+      ? osReason(error)
+      : (error as Error).message;
+    throw new StartupError(`Cannot use ${path} (server.dataDir): ${detail}`, "server.dataDir", { cause: error });
+  }
 }
 
 /** Reads `server.tls` certificate and key, or `undefined` when TLS is off. */
 async function readTls(config: MimiConfig): Promise<{ cert: string; key: string } | undefined> {
   const { certFile, keyFile } = config.server.tls;
   if (!certFile && !keyFile) return undefined;
-  if (!certFile || !keyFile) throw new Error("server.tls needs both certFile and keyFile");
-  const [cert, key] = await Promise.all([Deno.readTextFile(certFile), Deno.readTextFile(keyFile)]);
-  return { cert, key };
+  const read = async (path: string, key: string) => {
+    try {
+      return await Deno.readTextFile(path);
+    } catch (error) {
+      throw new StartupError(`Cannot read ${path} (${key}): ${osReason(error)}`, key, { cause: error });
+    }
+  };
+  return {
+    cert: await read(certFile, "server.tls.certFile"),
+    key: await read(keyFile, "server.tls.keyFile"),
+  };
+}
+
+function setNoDelay(conn: Deno.Conn): void {
+  // Without TCP_NODELAY a frame written in two parts stalls ~40 ms per round trip (Nagle + delayed ACK).
+  // Deno's TLS connections do not expose the option.
+  if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
+}
+
+/** The HTTP port's refusal at admission: 503 when the server is full, 429 for per-address limits. */
+function httpRefusal(refusal: Refusal): Uint8Array {
+  const status = refusal.code === "server_busy" ? "503 Service Unavailable" : "429 Too Many Requests";
+  const body = new TextEncoder().encode(`${refusal.code}: ${refusal.message}\n`);
+  const retry = refusal.retryAfterMs !== undefined
+    ? `Retry-After: ${Math.max(1, Math.ceil(refusal.retryAfterMs / 1000))}\r\n`
+    : "";
+  const head = `HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\n` +
+    `Connection: close\r\n${retry}\r\n`;
+  const bytes = new TextEncoder().encode(head);
+  const out = new Uint8Array(bytes.length + body.length);
+  out.set(bytes);
+  out.set(body, bytes.length);
+  return out;
 }

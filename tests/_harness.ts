@@ -5,6 +5,7 @@ import type { MimiConfig } from "../core/config/schema.ts";
 import { createPages, loadBundle } from "../routes/mod.tsx";
 import { createLogger, type LogRecord } from "../server/log.ts";
 import { type MimiServer, startServer } from "../server/server.ts";
+import type { Clock } from "../server/clock.ts";
 
 /** A server started for one test. */
 export interface TestServer {
@@ -24,8 +25,9 @@ export interface TestServer {
  * Starts a server on free loopback ports.
  *
  * @param flags Extra config flags, e.g. `["--server.limits.maxConnections=2"]`.
+ * @param options `clock`: a fake clock that drives the server's deadlines (see server/clock.ts).
  */
-export async function startTestServer(flags: string[] = []): Promise<TestServer> {
+export async function startTestServer(flags: string[] = [], options: { clock?: Clock } = {}): Promise<TestServer> {
   const dataDir = await Deno.makeTempDir({ prefix: "mimi_test_" });
   const { config } = resolveConfig({
     args: [
@@ -43,7 +45,11 @@ export async function startTestServer(flags: string[] = []): Promise<TestServer>
     for (const wake of waiters) wake();
   });
   const bundle = await loadBundle();
-  const server = await startServer(config, { logger, http: (fingerprint) => createPages(bundle, fingerprint) });
+  const server = await startServer(config, {
+    logger,
+    http: (fingerprint) => createPages(bundle, fingerprint),
+    clock: options.clock,
+  });
   const waitForLog = (predicate: (record: LogRecord) => boolean, ms = 5000) =>
     new Promise<LogRecord>((resolve, reject) => {
       const check = () => {

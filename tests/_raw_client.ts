@@ -261,9 +261,9 @@ export async function rawClient(
     async request(opcode, id, body) {
       await wire.sendBytes(frame(await sealRecord(frame(encodeEnvelope({ opcode, id, body })))));
     },
-    next: (ms = 5000) => envelopes.next(ms, "an envelope"),
-    nextOuter: (ms = 5000) => outerCopies.next(ms, "a frame"),
-    nextAlert: (ms = 5000) => alerts.next(ms, "an alert"),
+    next: (ms = 5000) => envelopes.next(ms, "envelope"),
+    nextOuter: (ms = 5000) => outerCopies.next(ms, "frame"),
+    nextAlert: (ms = 5000) => alerts.next(ms, "alert"),
     async closeNotify() {
       for (const record of await needSealer().seal(InnerType.closeNotify, new Uint8Array(0))) {
         await wire.sendBytes(frame(record));

@@ -301,6 +301,7 @@ export function keySubstitution(
     accept: DEFAULT_PREFERENCES,
     group: FFDHE_GROUPS.ffdhe3072,
     keys,
+    maxFrameBytes: 1 << 20,
   };
   const plaintext: Uint8Array[] = [];
   interface State {

@@ -29,7 +29,13 @@ import { deadline, startTestServer, type TestServer } from "./_harness.ts";
 import { rawTcp } from "./_raw_client.ts";
 
 /** Many connections from 127.0.0.1 per test: lift the per-address connection rate limit (not the login throttle). */
-const NO_RATE_LIMIT = "--server.limits.connectionsPerIpPerMinute=1000000";
+/** Every connection of these tests comes from 127.0.0.1: the per-address limits would throttle the tests themselves. */
+const NO_RATE_LIMIT = [
+  "--server.limits.connectionsPerIpPerMinute=1000000",
+  "--server.limits.handshakeUnitsPerIpPerMinute=1000000",
+  "--server.limits.maxConnectionsPerIp=100000",
+  "--server.limits.maxHandshakesPerIp=100000",
+];
 const GRACE_MS = 300;
 const GRACE = `--server.presenceGraceMs=${GRACE_MS}`;
 const SMALL: SuitePreferences = { kex: ["x25519"], aead: ["aes-256-gcm"], hash: ["sha256"], sig: ["ed25519"] };
@@ -43,7 +49,7 @@ interface Context {
 
 /** Runs `fn` with a server and an honest TCP bystander, which must still echo once `fn` is done. */
 async function withServer(flags: string[], fn: (context: Context) => Promise<void>): Promise<void> {
-  const server = await startTestServer([NO_RATE_LIMIT, ...flags]);
+  const server = await startTestServer([...NO_RATE_LIMIT, ...flags]);
   const opened: Connected[] = [];
   const bystander = await rawTcp(server, { offer: SMALL });
   try {

@@ -115,6 +115,12 @@ export class MimiClient {
         this.#closedError = ProtocolError.fromBody(body);
         return;
       }
+      if (opcode === Op.ping) {
+        // The server's keep-alive (PROTOCOL.md §11.3): any request answers it. The reply carries nothing we need, and
+        // a failure means the connection is closing, which `closed` reports: the promise's outcome is dropped.
+        this.request(Op.ping, {}).catch(() => {});
+        return;
+      }
       this.onPush?.({ opcode, body });
       return;
     }

@@ -41,6 +41,10 @@ export interface HandshakeResult {
   identity: IdentityKeys;
   /** Fingerprint of `identity`, to compare with a pin. */
   fingerprint: string;
+  /** The largest envelope the server accepts, as it announced it. */
+  serverMaxFrameBytes: number;
+  /** The server's finite-field group, when it accepts ffdhe. */
+  serverGroup?: { p: bigint; g: bigint };
 }
 
 /**
@@ -106,7 +110,14 @@ export async function readServerHello(sent: ClientHelloSent, payload: Uint8Array
   }
   const secrets = deriveSecrets(hash, sharedSecret, transcriptHash(hash, sent.payload, payload));
   sharedSecret.fill(0);
-  return { suite: body.suite, secrets, identity: body.identity, fingerprint: fingerprint(provider, body.identity) };
+  return {
+    suite: body.suite,
+    secrets,
+    identity: body.identity,
+    fingerprint: fingerprint(provider, body.identity),
+    serverMaxFrameBytes: body.maxFrameBytes,
+    serverGroup: body.group,
+  };
 }
 
 /**

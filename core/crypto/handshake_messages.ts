@@ -42,7 +42,15 @@ export interface ServerHelloBody {
   share: Uint8Array;
   /** The server's long-term public keys, one per signature scheme it has. */
   identity: Partial<Record<SigId, Uint8Array>>;
+  /** The largest envelope the server accepts (`server.limits.maxFrameBytes`), which a client cannot learn otherwise. */
+  maxFrameBytes: number;
+  /** The server's finite-field group, present exactly when it accepts ffdhe: the group a client must offer. */
+  group?: { p: bigint; g: bigint };
 }
+
+/** Bounds on the announced frame limit: the config's range (PROTOCOL.md §7.3). */
+const MIN_ANNOUNCED_FRAME = 1024;
+const MAX_ANNOUNCED_FRAME = 64 * 1024 * 1024;
 
 /** An alert: a plaintext error sent before keys exist, then the sender closes. */
 export interface Alert {
@@ -125,7 +133,7 @@ export function parseClientHello(payload: Uint8Array): ClientHello {
 export function encodeServerHelloBody(body: ServerHelloBody): Uint8Array {
   // The same map the fingerprint hashes (PROTOCOL.md §8.4), so both come from one function.
   const identity = identityValue(body.identity);
-  return encodeValue({
+  const map: Record<string, Value> = {
     version: PROTOCOL_VERSION,
     random: body.random,
     kex: body.suite.kex,
@@ -134,7 +142,10 @@ export function encodeServerHelloBody(body: ServerHelloBody): Uint8Array {
     sig: body.suite.sig,
     share: body.share,
     identity,
-  });
+    maxFrameBytes: body.maxFrameBytes,
+  };
+  if (body.group) map.group = { p: bigintToBytes(body.group.p), g: bigintToBytes(body.group.g) };
+  return encodeValue(map);
 }
 
 /**
@@ -177,6 +188,23 @@ export function parseServerHello(
     }
     identity[name as SigId] = key;
   }
+  const maxFrameBytes = inner.maxFrameBytes;
+  if (
+    typeof maxFrameBytes !== "number" || !Number.isInteger(maxFrameBytes) || maxFrameBytes < MIN_ANNOUNCED_FRAME ||
+    maxFrameBytes > MAX_ANNOUNCED_FRAME
+  ) {
+    throw malformed(
+      `ServerHello maxFrameBytes must be an integer from ${MIN_ANNOUNCED_FRAME} to ${MAX_ANNOUNCED_FRAME}`,
+    );
+  }
+  let group: ServerHelloBody["group"];
+  if (inner.group !== undefined) {
+    if (!isMap(inner.group)) throw malformed("ServerHello group must be a map");
+    group = {
+      p: bytesToBigint(bytesField(inner.group, "p", undefined, MAX_GROUP_BYTES)),
+      g: bytesToBigint(bytesField(inner.group, "g", undefined, MAX_GROUP_BYTES)),
+    };
+  }
   return {
     signedBody,
     signature,
@@ -185,6 +213,8 @@ export function parseServerHello(
       suite,
       share: bytesField(inner, "share", undefined, MAX_SHARE_BYTES),
       identity,
+      maxFrameBytes,
+      group,
     },
   };
 }

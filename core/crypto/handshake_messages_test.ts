@@ -70,6 +70,7 @@ function serverBodyMap(): Record<string, Value> {
     sig: "ed25519",
     share: new Uint8Array(32).fill(2),
     identity: { ed25519: new Uint8Array(32).fill(3) },
+    maxFrameBytes: 1048576,
   };
 }
 
@@ -162,9 +163,20 @@ Deno.test("encodeServerHelloBody() writes identity keys in ALGORITHMS order what
     suite: { kex: "p256", aead: "aes-128-gcm", hash: "sha256", sig: "ecdsa-p256" },
     share: new Uint8Array(65),
     identity: { "ecdsa-p256": new Uint8Array(65).fill(4), ed25519: new Uint8Array(32).fill(7) },
+    maxFrameBytes: 1 << 20,
   };
   const value = decodeValue(encodeServerHelloBody(body)) as Record<string, Value>;
-  assert.deepEqual(Object.keys(value), ["version", "random", "kex", "aead", "hash", "sig", "share", "identity"]);
+  assert.deepEqual(Object.keys(value), [
+    "version",
+    "random",
+    "kex",
+    "aead",
+    "hash",
+    "sig",
+    "share",
+    "identity",
+    "maxFrameBytes",
+  ]);
   assert.deepEqual(Object.keys(value.identity as Record<string, Value>), ["ed25519", "ecdsa-p256"]);
 });
 
@@ -371,7 +383,29 @@ Deno.test("parseServerHello() returns the signed bytes as received, the signatur
     suite: { kex: "x25519", aead: "aes-256-gcm", hash: "sha256", sig: "ed25519" },
     share: new Uint8Array(32).fill(2),
     identity: { ed25519: new Uint8Array(32).fill(3) },
+    maxFrameBytes: 1048576,
+    group: undefined,
   });
+});
+
+Deno.test("parseServerHello() refuses a missing or out-of-range maxFrameBytes", () => {
+  for (const value of [undefined, 1023, 67108865, 1.5, "1048576", 2n ** 40n]) {
+    const body: Record<string, Value> = { ...serverBodyMap() };
+    if (value === undefined) delete body.maxFrameBytes;
+    else body.maxFrameBytes = value;
+    assertRefused(() => parseServerHello(serverHello(body)), "malformed", /maxFrameBytes/);
+  }
+});
+
+Deno.test("parseServerHello() reads an announced group and refuses one that is not a map of bytes", () => {
+  const parsed = parseServerHello(
+    serverHello({ ...serverBodyMap(), group: { p: Uint8Array.of(1, 0), g: Uint8Array.of(2) } }),
+  );
+  assert.deepEqual(parsed.body.group, { p: 256n, g: 2n });
+  const groups: Value[] = [null, "ffdhe3072", { p: Uint8Array.of(1) }, { p: 7, g: Uint8Array.of(2) }];
+  for (const group of groups) {
+    assertRefused(() => parseServerHello(serverHello({ ...serverBodyMap(), group })), "malformed", /group|Field/);
+  }
 });
 
 Deno.test("parseServerHello() reads what encodeServerHello() and encodeServerHelloBody() wrote", () => {
@@ -380,6 +414,8 @@ Deno.test("parseServerHello() reads what encodeServerHello() and encodeServerHel
     suite: { kex: "ffdhe", aead: "chacha20-poly1305", hash: "sha384", sig: "ecdsa-p256" },
     share: new Uint8Array(256).fill(2),
     identity: { ed25519: new Uint8Array(32).fill(3), "ecdsa-p256": new Uint8Array(65).fill(4) },
+    maxFrameBytes: 65536,
+    group: { p: 0xffffffffffffffc5n, g: 2n },
   };
   const signedBody = encodeServerHelloBody(body);
   const payload = encodeServerHello(signedBody, new Uint8Array(64).fill(6));

@@ -23,6 +23,8 @@ export interface ServerHandshakeOptions {
   /** The configured finite-field group; ffdhe is chosen only when the client offers this same group. */
   group: KexGroupParams;
   keys: ServerKeys;
+  /** The server's frame limit, announced in the ServerHello (PROTOCOL.md §7.3). */
+  maxFrameBytes: number;
   /** Fixed randomness, for deterministic test vectors only. */
   random?: RandomSource;
 }
@@ -96,6 +98,9 @@ export async function writeServerHello(
     suite,
     share: response.share,
     identity: publicKeys(options.keys),
+    maxFrameBytes: options.maxFrameBytes,
+    // Announced when the server would accept ffdhe, so a client can learn the group it would have to offer.
+    group: options.accept.kex.includes("ffdhe") ? { p: options.group.p, g: options.group.g } : undefined,
   });
   const hash = provider.hash(suite.hash);
   const signature = await provider.signature(suite.sig).sign(

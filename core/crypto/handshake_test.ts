@@ -48,7 +48,14 @@ function only(suite: Suite): SuitePreferences {
 }
 
 function serverOptions(overrides: Partial<ServerHandshakeOptions> = {}): ServerHandshakeOptions {
-  return { provider: nobleProvider, accept: ALGORITHMS, group: GROUP, keys: KEYS, ...overrides };
+  return {
+    provider: nobleProvider,
+    accept: ALGORITHMS,
+    group: GROUP,
+    keys: KEYS,
+    maxFrameBytes: 1 << 20,
+    ...overrides,
+  };
 }
 
 interface Setup {
@@ -115,7 +122,13 @@ async function signedServerHello(
   share: Uint8Array,
   identity = publicKeys(KEYS),
 ): Promise<Uint8Array> {
-  const signedBody = encodeServerHelloBody({ random: new Uint8Array(32), suite, share, identity });
+  const signedBody = encodeServerHelloBody({
+    random: new Uint8Array(32),
+    suite,
+    share,
+    identity,
+    maxFrameBytes: 1 << 20,
+  });
   const input = signatureInput(nobleProvider.hash(suite.hash), received.payload, signedBody);
   const signature = await nobleProvider.signature(suite.sig).sign(KEYS[suite.sig]!.secretKey, input);
   return encodeServerHello(signedBody, signature);

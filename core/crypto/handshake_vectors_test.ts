@@ -37,6 +37,7 @@ interface TranscriptVector {
 
 interface TranscriptFile {
   group: keyof typeof FFDHE_GROUPS;
+  maxFrameBytes: number;
   records: RecordOptions;
   clientEnvelope: Envelope & { hex: string };
   serverEnvelope: Envelope & { hex: string };
@@ -119,7 +120,14 @@ for (const v of FILE.vectors) {
       random: seededRandom(v.seeds.client),
     });
     assert.equal(hex(sent.payload), v.clientHello, "ClientHello");
-    const server = { provider, accept: ALGORITHMS, group, keys, random: seededRandom(v.seeds.server) };
+    const server = {
+      provider,
+      accept: ALGORITHMS,
+      group,
+      keys,
+      maxFrameBytes: FILE.maxFrameBytes,
+      random: seededRandom(v.seeds.server),
+    };
     const serverSent = await writeServerHello(server, readClientHello(server, sent.payload));
     assert.equal(hex(serverSent.payload), v.serverHello, "ServerHello");
     const result = await readServerHello(sent, serverSent.payload);

@@ -10,6 +10,10 @@ import type { Suite } from "./suites.ts";
 /** Inner content types (PROTOCOL.md §9.2). */
 export const InnerType = { data: 0x01, keyUpdate: 0x02, closeNotify: 0x03 } as const;
 
+function innerName(type: number): string {
+  return type === InnerType.keyUpdate ? "key_update" : type === InnerType.closeNotify ? "close_notify" : "data";
+}
+
 /** Bytes a record adds around its content: content type, inner type, length, tag. */
 export const RECORD_OVERHEAD = 1 + 1 + 4 + 16;
 
@@ -105,6 +109,9 @@ export class RecordSealer {
    * @returns One or two frame payloads to send, in order.
    */
   seal(type: number, body: Uint8Array): Promise<Uint8Array[]> {
+    if (type === InnerType.data && body.length === 0) {
+      return Promise.reject(new RangeError("Cannot seal an empty data record: it must carry at least one frame"));
+    }
     const result = this.#queue.then(async () => {
       const out = [await this.#sealOne(type, body)];
       const e = this.#epoch;
@@ -214,6 +221,14 @@ export class RecordOpener {
     }
     if (type !== InnerType.data && type !== InnerType.keyUpdate && type !== InnerType.closeNotify) {
       throw this.#fail(new RecordError("malformed", `Unknown inner type ${type}`));
+    }
+    // §9.2: key_update and close_notify are empty, and a data record carries at least one frame. Anything else is
+    // a broken or hostile peer, not a message to act on.
+    if (type !== InnerType.data && length !== 0) {
+      throw this.#fail(new RecordError("malformed", `A ${innerName(type)} record must be empty, got ${length} bytes`));
+    }
+    if (type === InnerType.data && length === 0) {
+      throw this.#fail(new RecordError("malformed", "A data record must carry at least one frame"));
     }
     if (type === InnerType.keyUpdate) {
       this.#epoch = await openEpoch(this.#aead, this.#hash, nextTrafficSecret(this.#hash, epoch.secret));

@@ -120,7 +120,7 @@ for (const aead of ["aes-256-gcm", "chacha20-poly1305", "aes-128-gcm"] as const)
         ...NO_REKEY,
         padding: 32,
       });
-      const bodies = [utf8("hello"), new Uint8Array(0), new Uint8Array(40).fill(0xee)];
+      const bodies = [utf8("hello"), Uint8Array.of(0), new Uint8Array(40).fill(0xee)];
       for (let seq = 0; seq < bodies.length; seq++) {
         const sealed = await sealOne(sealer, bodies[seq]);
         const expected = handRecord(aead, hash, secret, seq, handInner(InnerType.data, bodies[seq], 32));
@@ -152,7 +152,7 @@ Deno.test("RecordOpener.open() opens a record built by hand and returns its type
 for (const padding of [0, 1, 32, 4096]) {
   Deno.test(`RecordSealer pads the inner plaintext to a multiple of ${padding || "nothing"} (padding ${padding})`, async () => {
     const { sealer, opener } = await pair({ padding });
-    for (const length of [0, 1, 26, 27, 28, 59, 100, 4091, 4092, 5000]) {
+    for (const length of [1, 2, 26, 27, 28, 59, 100, 4091, 4092, 5000]) {
       const body = Uint8Array.from({ length }, (_, i) => (i * 7) & 0xff);
       const record = await sealOne(sealer, body);
       const innerLength = record.length - 1 - 16;
@@ -194,6 +194,44 @@ Deno.test("RecordOpener.open() rejects an unknown inner type as malformed", asyn
     const error = await assertRecordError(opener.open(record), "malformed");
     assert.match(error.message, new RegExp(`Unknown inner type ${type}`));
   }
+});
+
+Deno.test("RecordOpener.open() rejects a key_update record with content as malformed, and stays on the old key", async () => {
+  const { opener, secret } = await pair();
+  const record = handRecord("aes-256-gcm", "sha256", secret, 0, handInner(InnerType.keyUpdate, utf8("x"), 0));
+  const error = await assertRecordError(opener.open(record), "malformed");
+  assert.match(error.message, /key_update record must be empty/);
+});
+
+Deno.test("RecordOpener.open() rejects a close_notify record with content as malformed", async () => {
+  const { opener, secret } = await pair();
+  const record = handRecord("aes-256-gcm", "sha256", secret, 0, handInner(InnerType.closeNotify, utf8("bye"), 0));
+  const error = await assertRecordError(opener.open(record), "malformed");
+  assert.match(error.message, /close_notify record must be empty/);
+});
+
+Deno.test("RecordSealer.seal() refuses to seal an empty data record, which no receiver accepts", async () => {
+  const { sealer } = await pair();
+  await assert.rejects(sealer.seal(InnerType.data, new Uint8Array(0)), RangeError);
+});
+
+Deno.test("RecordOpener.open() rejects an empty data record as malformed", async () => {
+  const { opener, secret } = await pair();
+  const record = handRecord("aes-256-gcm", "sha256", secret, 0, handInner(InnerType.data, new Uint8Array(0), 32));
+  await assertRecordError(opener.open(record), "malformed");
+});
+
+Deno.test("RecordOpener.open() accepts empty key_update and close_notify records", async () => {
+  const { opener, secret } = await pair();
+  const update = await opener.open(
+    handRecord("aes-256-gcm", "sha256", secret, 0, handInner(InnerType.keyUpdate, new Uint8Array(0), 32)),
+  );
+  assert.deepEqual([update.type, update.body.length], [InnerType.keyUpdate, 0]);
+  const next = handExpand("sha256", secret, "traffic upd", 32);
+  const close = await opener.open(
+    handRecord("aes-256-gcm", "sha256", next, 0, handInner(InnerType.closeNotify, new Uint8Array(0), 0)),
+  );
+  assert.deepEqual([close.type, close.body.length], [InnerType.closeNotify, 0]);
 });
 
 // --- tampering and malformed input -------------------------------------------------------------------
@@ -353,7 +391,7 @@ for (const [limit, options] of SYNC_LIMITS) {
     let bytes = 0;
     let keyUpdates = 0;
     for (let i = 0; i < 100; i++) {
-      const body = new Uint8Array(i % 70).fill(i);
+      const body = new Uint8Array(1 + i % 70).fill(i);
       const sealed = await sealer.seal(InnerType.data, body);
       records++;
       bytes += body.length;

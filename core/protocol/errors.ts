@@ -10,6 +10,10 @@ export type ErrorCode =
   | "bad_request"
   | "server_busy"
   | "rate_limited"
+  | "too_many_connections"
+  | "login_timeout"
+  | "timeout"
+  | "server_shutdown"
   | "internal"
   | "username_taken"
   | "username_invalid"
@@ -28,6 +32,10 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, { closes: boolean }>> = {
   bad_request: { closes: false },
   server_busy: { closes: true },
   rate_limited: { closes: true },
+  too_many_connections: { closes: true },
+  login_timeout: { closes: true },
+  timeout: { closes: true },
+  server_shutdown: { closes: true },
   internal: { closes: false },
   username_taken: { closes: false },
   username_invalid: { closes: false },

@@ -7,6 +7,12 @@ import type { Logger } from "../log.ts";
 import type { Store } from "../store/types.ts";
 import type { Connection } from "../transport/connection.ts";
 
+/** Told when a connection logs in or out. */
+export interface SessionListener {
+  loggedIn(connection: Connection): void;
+  loggedOut(connection: Connection): void;
+}
+
 /**
  * The logged-in connection of every online account, and the presence that
  * follows from it. One login per account: `attach` replaces and kicks an older
@@ -20,15 +26,20 @@ export class Sessions {
   readonly #logger: Logger;
   readonly #graceMs: number;
   readonly #now: () => number;
+  readonly #listener: SessionListener | undefined;
 
   /**
-   * @param options `store`, `logger`, `graceMs` (presence grace period) and `now` (clock).
+   * @param options `store`, `logger`, `graceMs` (presence grace period), `now` (clock) and `listener` (told when a
+   *   connection logs in or out: the server's admission and deadlines treat logged-in connections differently).
    */
-  constructor(options: { store: Store; logger: Logger; graceMs: number; now?: () => number }) {
+  constructor(
+    options: { store: Store; logger: Logger; graceMs: number; now?: () => number; listener?: SessionListener },
+  ) {
     this.#store = options.store;
     this.#logger = options.logger;
     this.#graceMs = options.graceMs;
     this.#now = options.now ?? Date.now;
+    this.#listener = options.listener;
   }
 
   /** The user logged in on `connection`, if any. */
@@ -60,6 +71,7 @@ export class Sessions {
     }
     this.#byUser.set(userId, connection);
     this.#userOf.set(connection, userId);
+    this.#listener?.loggedIn(connection);
     if (older && older !== connection) {
       this.#userOf.delete(older);
       this.#logger.info("audit", {
@@ -81,7 +93,9 @@ export class Sessions {
   /** Explicit logout: offline at once. */
   logout(connection: Connection): void {
     const userId = this.#detach(connection);
-    if (userId !== undefined) this.#offline(userId);
+    if (userId === undefined) return;
+    this.#listener?.loggedOut(connection);
+    this.#offline(userId);
   }
 
   /** The connection ended: offline after the grace period unless the user logs in again meanwhile. */

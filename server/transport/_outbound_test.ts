@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { OutboundQueue } from "./_outbound.ts";
+import { FAIR_SHARE_BYTES, OutboundBudget, OutboundQueue } from "./_outbound.ts";
 
 function stalledWriter() {
   const writes: Uint8Array[] = [];
@@ -47,4 +47,45 @@ Deno.test("OutboundQueue reports a failed write and stops", async () => {
   queue.push(Uint8Array.of(2));
   await queue.drained();
   assert.equal(errors.length, 1);
+});
+
+Deno.test("OutboundQueue over a shared budget drops a queue past its fair share and keeps one below it", () => {
+  const budget = new OutboundBudget(FAIR_SHARE_BYTES * 2);
+  const slow = stalledWriter();
+  const fast = stalledWriter();
+  let slowOverflows = 0;
+  const slowQueue = new OutboundQueue(slow.write, 1 << 30, () => slowOverflows++, () => {}, budget);
+  const fastQueue = new OutboundQueue(
+    fast.write,
+    1 << 30,
+    () => assert.fail("the small queue overflowed"),
+    () => {},
+    budget,
+  );
+  slowQueue.push(new Uint8Array(FAIR_SHARE_BYTES));
+  slowQueue.push(new Uint8Array(FAIR_SHARE_BYTES));
+  assert.equal(budget.queued, 2 * FAIR_SHARE_BYTES);
+  fastQueue.push(new Uint8Array(100)); // over the budget, but this queue holds little: it stays
+  assert.equal(slowOverflows, 0);
+  slowQueue.push(new Uint8Array(1)); // over the budget and over its fair share: it goes
+  assert.equal(slowOverflows, 1);
+  assert.equal(
+    budget.queued,
+    FAIR_SHARE_BYTES + 100,
+    "what the dropped queue held is given back, but for the write in flight",
+  );
+});
+
+Deno.test("OutboundQueue gives its bytes back to the shared budget once written", async () => {
+  const budget = new OutboundBudget(1 << 20);
+  const writer = stalledWriter();
+  const queue = new OutboundQueue(writer.write, 1 << 20, () => assert.fail("overflow"), () => {}, budget);
+  queue.push(new Uint8Array(10));
+  queue.push(new Uint8Array(20));
+  assert.equal(budget.queued, 30);
+  writer.release();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  writer.release();
+  await queue.drained();
+  assert.equal(budget.queued, 0);
 });

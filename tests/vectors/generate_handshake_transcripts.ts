@@ -52,6 +52,8 @@ function seedsFor(name: string): { client: string; server: string; ed25519: stri
 }
 
 const GROUP_NAME = "ffdhe2048";
+/** The frame limit the vectors' server announces in its ServerHello (PROTOCOL.md §7.3). */
+const MAX_FRAME_BYTES = 1_048_576;
 const RECORDS: RecordOptions = { padding: 32, rekeyAfterRecords: 1_048_576, rekeyAfterBytes: 1_073_741_824 };
 const REQUEST: Envelope = { opcode: 0x0002, id: 1, body: { text: "Hello, Mimi" } };
 const RESPONSE: Envelope = { opcode: 0x0002, id: 1, body: { text: "Hello, Mimi" } };
@@ -77,7 +79,14 @@ async function vector(suite: Suite) {
     group,
     random: seededRandom(seeds.client),
   });
-  const server = { provider, accept: ALGORITHMS, group, keys, random: seededRandom(seeds.server) };
+  const server = {
+    provider,
+    accept: ALGORITHMS,
+    group,
+    keys,
+    maxFrameBytes: MAX_FRAME_BYTES,
+    random: seededRandom(seeds.server),
+  };
   const serverSent = await writeServerHello(server, readClientHello(server, sent.payload));
   const result = await readServerHello(sent, serverSent.payload);
   const finished = writeClientFinished(sent, result, serverSent.payload);
@@ -122,6 +131,7 @@ async function generate() {
     random:
       "SHA-256(UTF-8(seed) || u32be counter) blocks, counter from 0, concatenated; each call takes the next bytes",
     group: GROUP_NAME,
+    maxFrameBytes: MAX_FRAME_BYTES,
     records: RECORDS,
     clientEnvelope: { ...REQUEST, hex: hex(encodeEnvelope(REQUEST)) },
     serverEnvelope: { ...RESPONSE, hex: hex(encodeEnvelope(RESPONSE)) },
