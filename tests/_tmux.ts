@@ -22,6 +22,8 @@ const POLL_MS = 50;
 /** One detached tmux session of 80x24 running a shell command. */
 export class TerminalSession {
   readonly #socket: string;
+  /** The socket file, which tmux leaves behind when its server ends. */
+  #socketPath = "";
 
   private constructor(socket: string) {
     this.#socket = socket;
@@ -38,6 +40,7 @@ export class TerminalSession {
     const session = new TerminalSession(`mimi-test-${crypto.randomUUID().slice(0, 8)}`);
     // -u: the pane shows UTF-8 whatever the test's locale; -f /dev/null: no user configuration.
     await session.#tmux(["-u", "-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", "80", "-y", "24", command]);
+    session.#socketPath = (await session.#tmux(["display-message", "-p", "#{socket_path}"])).trim();
     return session;
   }
 
@@ -73,11 +76,18 @@ export class TerminalSession {
     }
   }
 
-  /** Ends the tmux server and with it every process in the terminal. */
+  /** Ends the tmux server and with it every process in the terminal, and removes its socket file. */
   async close(): Promise<void> {
-    // The status is not checked: failing means the server is gone already, and then nothing is left to clean up.
+    // The status is not checked: failing means the server is gone already, and then nothing is left to end.
     await new Deno.Command("tmux", { args: ["-L", this.#socket, "kill-server"], stdout: "null", stderr: "null" })
       .output();
+    if (!this.#socketPath) return;
+    try {
+      await Deno.remove(this.#socketPath);
+    } catch (error) {
+      // A tmux that removes its own socket on exit leaves nothing to remove.
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
   }
 
   async #tmux(args: string[]): Promise<string> {
