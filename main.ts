@@ -7,9 +7,12 @@ import { createPages, loadBundle } from "./routes/mod.tsx";
 import { createLogger } from "./server/log.ts";
 import { startServer } from "./server/server.ts";
 import { StartupError } from "./server/startup_error.ts";
+import { closest } from "./core/config/_suggest.ts";
+import { VERSION } from "./core/version.ts";
 
 const USAGE = `Usage: mimi [serve] [--config PATH] [--section.key=value …]
-       mimi client <command> [args]   (mimi client help for commands)`;
+       mimi client <command> [args]   (mimi client help for commands)
+       mimi -h | --help | --version`;
 
 /**
  * Reads the configuration: defaults, then the file (`--config PATH`,
@@ -108,6 +111,15 @@ async function main(args: string[]): Promise<number> {
   const [command = "serve", ...commandArgs] = rest;
   switch (command) {
     case "serve":
+      // `deno task start -- --help` arrives as `serve --help`.
+      if (commandArgs.length === 1 && ["-h", "--help"].includes(commandArgs[0])) {
+        console.log(USAGE);
+        return 0;
+      }
+      if (commandArgs.length === 1 && commandArgs[0] === "--version") {
+        console.log(`mimi ${VERSION}`);
+        return 0;
+      }
       if (commandArgs.length > 0) {
         console.error(`mimi: unexpected argument "${commandArgs[0]}"\n${USAGE}`);
         return 2;
@@ -117,11 +129,19 @@ async function main(args: string[]): Promise<number> {
       return await runClient(config, commandArgs);
     case "help":
     case "--help":
+    case "-h":
       console.log(USAGE);
       return 0;
-    default:
-      console.error(`mimi: unknown command "${command}"\n${USAGE}`);
+    case "--version":
+      console.log(`mimi ${VERSION}`);
+      return 0;
+    default: {
+      const hint = closest(command, ["serve", "client", "help", "--help", "--version"]);
+      console.error(
+        `mimi: unknown command "${command}"; ${hint ? `did you mean "${hint}"? ` : ""}mimi --help lists them`,
+      );
       return 2;
+    }
   }
 }
 

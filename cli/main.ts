@@ -8,27 +8,12 @@ import { detectProvider } from "../core/crypto/primitives/detect.ts";
 import { ALGORITHMS, suiteName } from "../core/crypto/suites.ts";
 import { changePassword, login, register } from "../core/client/accounts.ts";
 import { sortContacts } from "../core/client/contacts.ts";
+import { parseNickname, parseUsername } from "../core/protocol/accounts.ts";
+import { VERSION } from "../core/version.ts";
 import { expandHome, KnownServers } from "./known_servers.ts";
-import { readPassword } from "./prompt.ts";
+import { PromptError, readNewPassword, readPassword } from "./prompt.ts";
 import { connectTcp } from "./tcp.ts";
-
-const USAGE = `Usage: mimi client <command> [args]
-
-Commands:
-  echo <text…>         send text to the server and print what comes back
-  ping                 print the round-trip time and the server clock
-  register <user> <nickname…>
-                       create an account (the password is asked for; it never leaves this machine)
-  login <user>         log in and show your profile, friends and friend requests
-  passwd <user>        change your password
-  suites               list the cipher suites this client can offer
-  forget <host:port>   drop the pinned key of a server (after it changed on purpose)
-  help                 show this help
-
-The server address comes from config.json ("client" section), MIMI_CLIENT_*
-variables or flags such as --client.host=10.0.0.5 --client.tcpPort=8111.
-Choose the suite of one connection with flags, e.g.
-  --crypto.kex=p256 --crypto.aead=chacha20-poly1305 --crypto.hash=sha384 --crypto.sig=ecdsa-p256`;
+import { clientUsage, type CommandName, commandUsage, unknownCommand } from "./usage.ts";
 
 /** Output channels, replaceable in tests. */
 export interface ClientIo {
@@ -38,49 +23,97 @@ export interface ClientIo {
 
 const STDIO: ClientIo = { out: console.log, err: console.error };
 
+/** Runs one command with its arguments (the command name removed); returns the exit code. */
+type Runner = (config: MimiConfig, rest: string[], io: ClientIo) => Promise<number>;
+
+const RUNNERS: Record<Exclude<CommandName, "help">, Runner> = {
+  echo: (config, rest, io) =>
+    withClient(config, io, async (client) => {
+      const reply = await client.echo(rest.join(" "));
+      io.out(typeof reply === "string" ? reply : JSON.stringify(reply));
+    }),
+  ping: (config, rest, io) =>
+    noArguments("ping", rest, io) ?? withClient(config, io, async (client) => {
+      const started = performance.now();
+      const time = await client.ping();
+      const ms = (performance.now() - started).toFixed(1);
+      io.out(`pong from ${address(config)} in ${ms} ms, server time ${new Date(time).toISOString()}`);
+    }),
+  suites: (config, rest, io) => noArguments("suites", rest, io) ?? listSuites(config, io),
+  forget,
+  register: (config, rest, io) => accountCommand(config, "register", rest, io),
+  login: (config, rest, io) => accountCommand(config, "login", rest, io),
+  passwd: (config, rest, io) => accountCommand(config, "passwd", rest, io),
+};
+
 /**
- * Runs one terminal-client command.
+ * Runs one terminal-client command. Every failure ends as one line on `io.err` and an exit code, never a stack trace.
  *
  * @param config Resolved configuration (the `client` section names the server).
  * @param args Command and its arguments, e.g. `["echo", "你好"]`.
  * @param io Where results (`out`) and notices (`err`) go.
- * @returns The process exit code: 0 on success, 1 on failure, 2 on bad usage.
+ * @returns The process exit code: 0 on success, 1 on failure, 2 on bad usage or no password, 130 after Ctrl-C at a
+ *   password prompt.
  */
 export async function runClient(config: MimiConfig, args: string[], io: ClientIo = STDIO): Promise<number> {
-  const [command, ...rest] = args;
-  switch (command) {
-    case undefined:
-      io.out(USAGE);
-      return 2;
-    case "help":
-    case "--help":
-      io.out(USAGE);
-      return 0;
-    case "suites":
-      return await listSuites(config, io);
-    case "forget":
-      return await forget(config, rest, io);
-    case "register":
-    case "login":
-    case "passwd":
-      return await accountCommand(config, command, rest, io);
-    case "echo":
-    case "ping":
-      return await withClient(config, io, async (client) => {
-        if (command === "echo") {
-          const reply = await client.echo(rest.join(" "));
-          io.out(typeof reply === "string" ? reply : JSON.stringify(reply));
-        } else {
-          const started = performance.now();
-          const time = await client.ping();
-          const ms = (performance.now() - started).toFixed(1);
-          io.out(`pong from ${address(config)} in ${ms} ms, server time ${new Date(time).toISOString()}`);
-        }
-      });
-    default:
-      io.err(`mimi client: unknown command "${command}"\n\n${USAGE}`);
-      return 2;
+  try {
+    return await dispatch(config, args, io);
+  } catch (error) {
+    // The command line is the client's edge: whatever went wrong, the user gets one line, not a stack trace.
+    io.err(`mimi client: ${oneLine(error)}`);
+    return error instanceof PromptError ? error.exitCode : 1;
   }
+}
+
+async function dispatch(config: MimiConfig, args: string[], io: ClientIo): Promise<number> {
+  const [command, ...rest] = args;
+  if (command === undefined) {
+    io.err(clientUsage());
+    return 2;
+  }
+  if (command === "help" || command === "--help" || command === "-h") {
+    const asksHelp = rest.includes("--help") || rest.includes("-h");
+    const topic = rest.find((arg) => !arg.startsWith("-")) ?? (command === "help" && asksHelp ? "help" : undefined);
+    if (topic === undefined) {
+      io.out(clientUsage());
+      return 0;
+    }
+    const usage = commandUsage(topic);
+    if (usage === undefined) {
+      io.err(`mimi client: ${unknownCommand(topic)}`);
+      return 2;
+    }
+    io.out(usage);
+    return 0;
+  }
+  if (command === "--version") {
+    io.out(`mimi ${VERSION}`);
+    return 0;
+  }
+  if (!Object.hasOwn(RUNNERS, command)) {
+    io.err(`mimi client: ${unknownCommand(command)}`);
+    return 2;
+  }
+  // `--help` or `-h` anywhere after a command asks for its usage. The price: `echo` cannot send those words, which no
+  // one needs to, while a user who adds --help to a half-typed command must never be asked for a password.
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.out(commandUsage(command)!);
+    return 0;
+  }
+  return await RUNNERS[command as keyof typeof RUNNERS](config, rest, io);
+}
+
+/** Reports extra arguments to a command that takes none; `undefined` when there are none. */
+function noArguments(command: CommandName, rest: string[], io: ClientIo): Promise<number> | undefined {
+  if (rest.length === 0) return undefined;
+  io.err(`mimi client: ${command} takes no arguments, got "${rest[0]}"; "${command} --help" shows its usage`);
+  return Promise.resolve(2);
+}
+
+/** An error's message on one line, for the terminal. */
+function oneLine(error: unknown): string {
+  const text = error instanceof Error ? error.message || error.name : String(error);
+  return text.replace(/\s*\n\s*/g, " ").trim();
 }
 
 function address(config: MimiConfig): string {
@@ -132,7 +165,8 @@ async function withClient(
     await use(client);
     return 0;
   } catch (error) {
-    io.err(`mimi client: ${(error as Error).message}`);
+    // Reported here rather than in runClient so the connection is closed (below) before the process exits.
+    io.err(`mimi client: ${oneLine(error)}`);
     return 1;
   } finally {
     if (client) {
@@ -159,6 +193,10 @@ async function listSuites(config: MimiConfig, io: ClientIo): Promise<number> {
 }
 
 async function forget(config: MimiConfig, rest: string[], io: ClientIo): Promise<number> {
+  if (rest.length > 1) {
+    io.err(`mimi client: usage: forget [host:port]; "forget --help" shows an example`);
+    return 2;
+  }
   const target = rest[0] ?? address(config);
   const known = await KnownServers.load(expandHome(config.client.knownServersFile));
   if (await known.forget(target)) {
@@ -169,17 +207,48 @@ async function forget(config: MimiConfig, rest: string[], io: ClientIo): Promise
   return 1;
 }
 
-async function accountCommand(config: MimiConfig, command: string, rest: string[], io: ClientIo): Promise<number> {
-  const [username, ...nickname] = rest;
-  if (!username || (command === "register" && nickname.length === 0)) {
-    io.err(`mimi client: usage: ${command} <user>${command === "register" ? " <nickname…>" : ""}`);
+async function accountCommand(
+  config: MimiConfig,
+  command: "register" | "login" | "passwd",
+  rest: string[],
+  io: ClientIo,
+): Promise<number> {
+  const [name, ...nicknameWords] = rest;
+  const expected = command === "register" ? rest.length >= 2 : rest.length === 1;
+  if (!expected) {
+    io.err(
+      `mimi client: usage: ${command} <user>${command === "register" ? " <nickname…>" : ""}; ` +
+        `"${command} --help" shows an example`,
+    );
     return 2;
   }
-  const password = await readPassword(command === "passwd" ? "Current password: " : "Password: ");
-  const fresh = command === "passwd" ? await readPassword("New password: ") : undefined;
+  // Checked before the password is asked for, so a typo in the name does not cost the user a password prompt.
+  const parsed = parseUsername(name);
+  if ("error" in parsed) {
+    io.err(`mimi client: ${parsed.error}, got "${name}"`);
+    return 2;
+  }
+  const username = parsed.username;
+  let nickname = "";
+  if (command === "register") {
+    const checked = parseNickname(nicknameWords.join(" "));
+    if ("error" in checked) {
+      io.err(`mimi client: ${checked.error}`);
+      return 2;
+    }
+    nickname = checked.nickname;
+  }
+  let password: string;
+  let fresh: string | undefined;
+  if (command === "register") {
+    password = await readNewPassword("Password: ", "Repeat the password: ");
+  } else {
+    password = await readPassword(command === "passwd" ? "Current password: " : "Password: ");
+    if (command === "passwd") fresh = await readNewPassword("New password: ", "Repeat the new password: ");
+  }
   return await withClient(config, io, async (client) => {
     if (command === "register") {
-      const user = await register(client, username, nickname.join(" "), password);
+      const user = await register(client, username, nickname, password);
       io.out(`Registered ${user.username} (${user.nickname}). Log in with: deno task client -- login ${user.username}`);
       return;
     }

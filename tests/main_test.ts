@@ -2,6 +2,7 @@
 
 import assert from "node:assert/strict";
 import { Op } from "../core/protocol/opcodes.ts";
+import { VERSION } from "../core/version.ts";
 import { deadline, startTestServer } from "./_harness.ts";
 import { rawTcp } from "./_raw_client.ts";
 
@@ -71,6 +72,24 @@ Deno.test("mimi exits 2 with one line naming the key of an out-of-range config v
     assert.equal(stderr.trimEnd().split("\n").length, 1, stderr);
     assert.match(stderr, new RegExp(key.replaceAll(".", "\\.")));
   }
+});
+
+Deno.test("mimi names the closest command in one line when one is mistyped", async () => {
+  const { code, stdout, stderr } = await run(["serv"]);
+  assert.equal(code, 2);
+  assert.equal(stdout, "");
+  assert.equal(stderr, 'mimi: unknown command "serv"; did you mean "serve"? mimi --help lists them\n');
+});
+
+Deno.test("mimi -h, --help and help print the usage; --version prints the version", async () => {
+  for (const flag of ["-h", "--help", "help"]) {
+    const { code, stdout } = await run([flag]);
+    assert.equal(code, 0);
+    assert.match(stdout, /^Usage: mimi \[serve\]/);
+  }
+  const { code, stdout } = await run(["--version"]);
+  assert.equal(code, 0);
+  assert.equal(stdout, `mimi ${VERSION}\n`);
 });
 
 Deno.test("mimi exits 2 naming an unknown key in the config file", async () => {

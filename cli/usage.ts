@@ -1,0 +1,163 @@
+// The terminal client's commands as help shows them: the overview, one command's usage, and hints for typos.
+
+import { closest } from "../core/config/_suggest.ts";
+
+/** One command of `mimi client`, as help describes it. */
+export interface CommandHelp {
+  /** What the user types, e.g. `register`. */
+  readonly name: string;
+  /** Its arguments, e.g. `<user> <nickname…>`; empty when it takes none. */
+  readonly args: string;
+  /** One line: what it does. */
+  readonly summary: string;
+  /** More lines for `mimi client <command> --help`. */
+  readonly details: string;
+  /** A command line to copy, without the `mimi client` in front. */
+  readonly example: string;
+}
+
+/** Every command, in the order help lists them. */
+export const COMMANDS = [
+  {
+    name: "echo",
+    args: "<text…>",
+    summary: "send text to the server and print what comes back",
+    details: "Checks that the server answers over a secure connection.",
+    example: 'echo "你好"',
+  },
+  {
+    name: "ping",
+    args: "",
+    summary: "print the round-trip time and the server clock",
+    details: "Measures one round trip over the secure connection.",
+    example: "ping",
+  },
+  {
+    name: "register",
+    args: "<user> <nickname…>",
+    summary: "create an account; asks for the password twice",
+    details: "A username is 3 to 32 letters, digits, _ . or -; the nickname is any text of up to 32 characters.\n" +
+      "On a terminal the password is asked twice and never shown; from a pipe it is the first line of input.\n" +
+      "The password never leaves this machine, not even encrypted (OPAQUE, RFC 9807).",
+    example: "register alice 爱丽丝",
+  },
+  {
+    name: "login",
+    args: "<user>",
+    summary: "log in and show your profile, friends and friend requests",
+    details: "On a terminal the password is asked once and never shown; from a pipe it is the first line of input.",
+    example: "login alice",
+  },
+  {
+    name: "passwd",
+    args: "<user>",
+    summary: "change your password",
+    details: "Asks for the current password, then the new one twice (on a terminal).\n" +
+      "From a pipe: the current password on the first line, the new one on the second.",
+    example: "passwd alice",
+  },
+  {
+    name: "suites",
+    args: "",
+    summary: "list the cipher suites this client can offer",
+    details: "Shows every algorithm and whether the configuration offers it; no connection is made.",
+    example: "suites --crypto.aead=chacha20-poly1305",
+  },
+  {
+    name: "forget",
+    args: "[host:port]",
+    summary: "drop the pinned key of a server (after it changed on purpose)",
+    details: "Without an address, forgets the configured server (client.host and client.tcpPort).\n" +
+      "The next connection pins the key the server presents then; compare it with the one the server printed.",
+    example: "forget 127.0.0.1:8111",
+  },
+  {
+    name: "help",
+    args: "[command]",
+    summary: "show this help, or one command's",
+    details: "The same as --help.",
+    example: "help register",
+  },
+] as const satisfies readonly CommandHelp[];
+
+/** The name of a command in {@linkcode COMMANDS}. */
+export type CommandName = (typeof COMMANDS)[number]["name"];
+
+/** Options that are not commands but may stand where one does. */
+const OPTIONS = ["--help", "-h", "--version"] as const;
+
+/**
+ * The overview `mimi client help` prints.
+ *
+ * @returns Several lines, without a final line break.
+ */
+export function clientUsage(): string {
+  const rows = COMMANDS.map(({ name, args, summary }) => {
+    const head = `  ${name}${args ? ` ${args}` : ""}`;
+    return head.length < 23 ? `${head.padEnd(23)}${summary}` : `${head}\n${" ".repeat(23)}${summary}`;
+  });
+  return `Usage: mimi client <command> [args]       (from a checkout: deno task client -- <command> [args])
+
+Commands:
+${rows.join("\n")}
+
+Options:
+  -h, --help           show this help; after a command, that command's usage
+  --version            print the version
+
+The server address comes from config.json ("client" section), MIMI_CLIENT_*
+variables or flags such as --client.host=10.0.0.5 --client.tcpPort=8111.
+Choose the suite of one connection with flags, e.g.
+  --crypto.kex=p256 --crypto.aead=chacha20-poly1305 --crypto.hash=sha384 --crypto.sig=ecdsa-p256`;
+}
+
+/**
+ * The usage of one command, with an example, for `mimi client <command> --help`.
+ *
+ * @param name A command name.
+ * @returns Several lines, or `undefined` if there is no such command.
+ *
+ * @example
+ * ```ts
+ * import { commandUsage } from "./usage.ts";
+ * commandUsage("login")?.split("\n")[0]; // "Usage: mimi client login <user>"
+ * ```
+ */
+export function commandUsage(name: string): string | undefined {
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) return undefined;
+  return `Usage: mimi client ${command.name}${command.args ? ` ${command.args}` : ""}
+${command.summary[0].toUpperCase()}${command.summary.slice(1)}.
+${command.details}
+
+Example:
+  mimi client ${command.example}
+  deno task client -- ${command.example}      (from a checkout)`;
+}
+
+/**
+ * One line for a command that does not exist, naming the closest one when the word looks like a typo of it.
+ *
+ * @param name What the user typed where a command goes.
+ * @returns E.g. `unknown command "regster"; did you mean "register"? "help" lists the commands`.
+ *
+ * @example
+ * ```ts
+ * import { unknownCommand } from "./usage.ts";
+ * unknownCommand("regster"); // 'unknown command "regster"; did you mean "register"? "help" lists the commands'
+ * ```
+ */
+export function unknownCommand(name: string): string {
+  const candidates = [...COMMANDS.map((c) => c.name), ...OPTIONS];
+  // closest() counts two swapped letters as two edits, too many for a short name; that typo is common, so check it too.
+  const hint = closest(name, candidates) ?? candidates.find((candidate) => swapsTwoLetters(name, candidate));
+  return `unknown command "${name}"; ${hint ? `did you mean "${hint}"? ` : ""}"help" lists the commands`;
+}
+
+/** Whether `b` is `a` with two neighbouring letters swapped (`pign` and `ping`). */
+function swapsTwoLetters(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  const at = [...a].findIndex((char, i) => char !== b[i]);
+  return at >= 0 && at + 1 < a.length && a[at] === b[at + 1] && a[at + 1] === b[at] &&
+    a.slice(at + 2) === b.slice(at + 2);
+}
