@@ -169,7 +169,12 @@ async function forget(config: MimiConfig, rest: string[], io: ClientIo): Promise
   return 1;
 }
 
-async function accountCommand(config: MimiConfig, command: string, rest: string[], io: ClientIo): Promise<number> {
+async function accountCommand(config: MimiConfig, command: string, args: string[], io: ClientIo): Promise<number> {
+  const { invite, rest } = command === "register" ? takeInvite(args) : { invite: undefined, rest: args };
+  if (invite === "") {
+    io.err("mimi client: usage: register --invite CODE <user> <nickname…>");
+    return 2;
+  }
   const [username, ...nickname] = rest;
   if (!username || (command === "register" && nickname.length === 0)) {
     io.err(`mimi client: usage: ${command} <user>${command === "register" ? " <nickname…>" : ""}`);
@@ -179,7 +184,7 @@ async function accountCommand(config: MimiConfig, command: string, rest: string[
   const fresh = command === "passwd" ? await readPassword("New password: ") : undefined;
   return await withClient(config, io, async (client) => {
     if (command === "register") {
-      const user = await register(client, username, nickname.join(" "), password);
+      const user = await register(client, username, nickname.join(" "), password, { invite });
       io.out(`Registered ${user.username} (${user.nickname}). Log in with: deno task client -- login ${user.username}`);
       return;
     }
@@ -204,4 +209,13 @@ async function accountCommand(config: MimiConfig, command: string, rest: string[
       io.out(`Friend request from ${request.from?.nickname ?? "?"} (${request.from?.username ?? "?"})`);
     }
   });
+}
+
+/** Takes `--invite CODE` (or `--invite=CODE`) out of `register`'s arguments; `invite` is "" when the code is missing. */
+function takeInvite(args: string[]): { invite: string | undefined; rest: string[] } {
+  const at = args.findIndex((arg) => arg === "--invite" || arg.startsWith("--invite="));
+  if (at === -1) return { invite: undefined, rest: args };
+  const inline = args[at].startsWith("--invite=");
+  const invite = inline ? args[at].slice("--invite=".length) : args[at + 1] ?? "";
+  return { invite, rest: args.toSpliced(at, inline ? 1 : 2) };
 }

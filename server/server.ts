@@ -14,6 +14,7 @@ import { secureConnection } from "./secure_connection.ts";
 import { accountsService } from "./services/accounts.ts";
 import { echoHandlers } from "./services/echo.ts";
 import { loadOpaqueSetup } from "./services/opaque_setup.ts";
+import { RegistrationLimiter } from "./services/registration_limit.ts";
 import { Sessions } from "./services/sessions.ts";
 import { LoginThrottle } from "./services/throttle.ts";
 import { openSqliteStore } from "./store/sqlite.ts";
@@ -74,6 +75,11 @@ export async function startServer(
     store,
     sessions,
     throttle: new LoginThrottle(),
+    registration: config.server.registration,
+    registrationLimiter: new RegistrationLimiter({
+      perAddressPerHour: limits.registrationsPerIpPerHour,
+      perHour: limits.registrationsPerHour,
+    }),
     opaqueSetup: await loadOpaqueSetup(dataDir),
   });
   const handlers: ReadonlyMap<number, Handler> = new Map([...echoHandlers(), ...accounts.handlers]);
