@@ -1,9 +1,10 @@
-// Mimi's single entry point: `serve` (the default) runs the server, `client` the terminal client.
+// Mimi's single entry point: `serve` (the default) runs the server, `client` the terminal client, `invite` makes codes.
 
 import { ConfigError, findConfigPath, resolveConfig } from "./core/config/mod.ts";
 import type { MimiConfig } from "./core/config/schema.ts";
 import { runClient } from "./cli/main.ts";
 import { createPages, loadBundle } from "./routes/mod.tsx";
+import { runInvite } from "./server/invite_command.ts";
 import { createLogger } from "./server/log.ts";
 import { startServer } from "./server/server.ts";
 import { StartupError } from "./server/startup_error.ts";
@@ -12,6 +13,7 @@ import { VERSION } from "./core/version.ts";
 
 const USAGE = `Usage: mimi [serve] [--config PATH] [--section.key=value …]
        mimi client <command> [args]   (mimi client help for commands)
+       mimi invite [--count N] [--days N]   (single-use invite codes, for server.registration "invite")
        mimi -h | --help | --version`;
 
 /**
@@ -127,6 +129,8 @@ async function main(args: string[]): Promise<number> {
       return await serve(config); // -1: keep running until a signal
     case "client":
       return await runClient(config, commandArgs);
+    case "invite":
+      return await runInvite(config, commandArgs);
     case "help":
     case "--help":
     case "-h":
@@ -146,12 +150,12 @@ async function main(args: string[]): Promise<number> {
 }
 
 /**
- * Drops the `--` that `deno task client -- …` passes through, so config
+ * Drops the `--` that `deno task client -- …` (or `invite -- …`) passes through, so config
  * flags after it still count: `deno task client -- --client.host=h echo hi`.
  */
 function withoutTaskSeparator(args: string[]): string[] {
   const at = args.indexOf("--");
-  return at === 0 || (at === 1 && args[0] === "client") ? args.toSpliced(at, 1) : args;
+  return at === 0 || (at === 1 && (args[0] === "client" || args[0] === "invite")) ? args.toSpliced(at, 1) : args;
 }
 
 if (import.meta.main) {

@@ -210,9 +210,14 @@ async function forget(config: MimiConfig, rest: string[], io: ClientIo): Promise
 async function accountCommand(
   config: MimiConfig,
   command: "register" | "login" | "passwd",
-  rest: string[],
+  args: string[],
   io: ClientIo,
 ): Promise<number> {
+  const { invite, rest } = command === "register" ? takeInvite(args) : { invite: undefined, rest: args };
+  if (invite === "") {
+    io.err('mimi client: usage: register --invite CODE <user> <nickname…>; "register --help" shows an example');
+    return 2;
+  }
   const [name, ...nicknameWords] = rest;
   const expected = command === "register" ? rest.length >= 2 : rest.length === 1;
   if (!expected) {
@@ -248,7 +253,7 @@ async function accountCommand(
   }
   return await withClient(config, io, async (client) => {
     if (command === "register") {
-      const user = await register(client, username, nickname, password);
+      const user = await register(client, username, nickname, password, { invite });
       io.out(`Registered ${user.username} (${user.nickname}). Log in with: deno task client -- login ${user.username}`);
       return;
     }
@@ -273,4 +278,13 @@ async function accountCommand(
       io.out(`Friend request from ${request.from?.nickname ?? "?"} (${request.from?.username ?? "?"})`);
     }
   });
+}
+
+/** Takes `--invite CODE` (or `--invite=CODE`) out of `register`'s arguments; `invite` is "" when the code is missing. */
+function takeInvite(args: string[]): { invite: string | undefined; rest: string[] } {
+  const at = args.findIndex((arg) => arg === "--invite" || arg.startsWith("--invite="));
+  if (at === -1) return { invite: undefined, rest: args };
+  const inline = args[at].startsWith("--invite=");
+  const invite = inline ? args[at].slice("--invite=".length) : args[at + 1] ?? "";
+  return { invite, rest: args.toSpliced(at, inline ? 1 : 2) };
 }

@@ -34,11 +34,12 @@ export const COMMANDS = [
   },
   {
     name: "register",
-    args: "<user> <nickname…>",
+    args: "[--invite CODE] <user> <nickname…>",
     summary: "create an account; asks for the password twice",
     details: "A username is 3 to 32 letters, digits, _ . or -; the nickname is any text of up to 32 characters.\n" +
       "On a terminal the password is asked twice and never shown; from a pipe it is the first line of input.\n" +
-      "The password never leaves this machine, not even encrypted (OPAQUE, RFC 9807).",
+      "The password never leaves this machine, not even encrypted (OPAQUE, RFC 9807).\n" +
+      'A server with server.registration "invite" needs a code from its operator (mimi invite): --invite CODE.',
     example: "register alice 爱丽丝",
   },
   {

@@ -33,6 +33,8 @@ export function MimiApp({ wsPath, fingerprint }: MimiAppProps) {
   const [screen, setScreen] = useState<"login" | "register">("login");
   const [kicked, setKicked] = useState<KickedEvent | undefined>(undefined);
   const [lastUsername, setLastUsername] = useState("");
+  /** Shown above the login form: why the user is there (an account was just created). */
+  const [loginNotice, setLoginNotice] = useState<string | undefined>(undefined);
 
   useEffect(() => {
     // A new connection, or none, is logged out.
@@ -58,6 +60,7 @@ export function MimiApp({ wsPath, fingerprint }: MimiAppProps) {
   };
   const enter = (bundle: LoginBundle) => {
     setKicked(undefined);
+    setLoginNotice(undefined);
     setLastUsername(bundle.user.username);
     setSession({ user: bundle.user, contacts: sortContacts(bundle.friends), requests: bundle.friendRequests });
   };
@@ -97,17 +100,32 @@ export function MimiApp({ wsPath, fingerprint }: MimiAppProps) {
           <LoginForm
             connected={!!client}
             initialUsername={lastUsername}
+            notice={loginNotice}
             onLogin={async (username, password) => enter(await login(connected(), username, password))}
-            onRegister={() => setScreen("register")}
+            onRegister={() => {
+              setLoginNotice(undefined);
+              setScreen("register");
+            }}
           />
         )
         : (
           <RegisterForm
             connected={!!client}
-            onSubmit={async (username, nickname, password) => {
-              await register(connected(), username, nickname, password);
+            onSubmit={async (username, nickname, password, invite) => {
+              const user = await register(connected(), username, nickname, password, { invite });
               // Registering does not log in (PROTOCOL.md §10.2); nobody wants to type the password twice more.
-              enter(await login(connected(), username, password));
+              let bundle: LoginBundle;
+              try {
+                bundle = await login(connected(), username, password);
+              } catch (error) {
+                // Not swallowed: said on the login screen. The account exists, so the register form (which would
+                // now only answer "taken") is the wrong place to stay.
+                setLastUsername(user.username);
+                setLoginNotice(`Your account ${user.username} was created, but logging in failed: ${errorText(error)}`);
+                setScreen("login");
+                return;
+              }
+              enter(bundle);
             }}
             onLogin={() => setScreen("login")}
           />

@@ -3,6 +3,7 @@
 import type { ComponentChildren, InputHTMLAttributes } from "preact";
 import { useState } from "preact/hooks";
 import { parseNickname, parseUsername } from "../core/protocol/accounts.ts";
+import { ProtocolError } from "../core/protocol/errors.ts";
 import { useAction } from "./_use_action.ts";
 
 /** A labelled input with an optional message under it. */
@@ -44,12 +45,13 @@ export function FormError({ children }: { children: ComponentChildren }) {
   return children ? <p class="form-error" role="alert" data-testid="form-error">{children}</p> : null;
 }
 
-/** Log in: username and password; Enter submits. */
-export function LoginForm({ connected, onLogin, onRegister, initialUsername = "" }: {
+/** Log in: username and password; Enter submits. `notice` is news from the previous screen (an account created). */
+export function LoginForm({ connected, onLogin, onRegister, initialUsername = "", notice }: {
   connected: boolean;
   onLogin(username: string, password: string): Promise<void>;
   onRegister(): void;
   initialUsername?: string;
+  notice?: string;
 }) {
   const [username, setUsername] = useState(initialUsername);
   const [password, setPassword] = useState("");
@@ -61,6 +63,7 @@ export function LoginForm({ connected, onLogin, onRegister, initialUsername = ""
   return (
     <section class="card auth" aria-labelledby="login-title">
       <h2 id="login-title">Log in</h2>
+      {notice && <p class="notice" role="status" data-testid="login-notice">{notice}</p>}
       <form class="stack" onSubmit={submit}>
         <Field id="login-username" label="Username" value={username} onInput={setUsername} autocomplete="username" />
         <Field
@@ -83,16 +86,21 @@ export function LoginForm({ connected, onLogin, onRegister, initialUsername = ""
   );
 }
 
-/** Register: username, nickname and the password twice, each checked as it is typed. */
+/**
+ * Register: username, nickname and the password twice, each checked as it is typed; and an invite code once the server
+ * has said it needs one (`invite_required`, `invite_invalid`).
+ */
 export function RegisterForm({ connected, onSubmit, onLogin }: {
   connected: boolean;
-  onSubmit(username: string, nickname: string, password: string): Promise<void>;
+  onSubmit(username: string, nickname: string, password: string, invite: string | undefined): Promise<void>;
   onLogin(): void;
 }) {
   const [username, setUsername] = useState("");
   const [nickname, setNickname] = useState("");
   const [password, setPassword] = useState("");
   const [repeat, setRepeat] = useState("");
+  const [invite, setInvite] = useState("");
+  const [askInvite, setAskInvite] = useState(false);
   const action = useAction();
   const name = parseUsername(username);
   const nick = parseNickname(nickname);
@@ -100,11 +108,22 @@ export function RegisterForm({ connected, onSubmit, onLogin }: {
   const usernameMessage = username && "error" in name ? name.error : undefined;
   const nicknameMessage = nickname && "error" in nick ? nick.error : undefined;
   const repeatMessage = repeat && repeat !== password ? "The passwords do not match" : undefined;
-  const valid = !("error" in name) && !("error" in nick) && password !== "" && repeat === password;
+  const valid = !("error" in name) && !("error" in nick) && password !== "" && repeat === password &&
+    (!askInvite || invite.trim() !== "");
   const submit = (event: Event) => {
     event.preventDefault();
     if (!valid) return action.setError("Fill in every field as described");
-    void action.run(() => onSubmit(username, nickname, password));
+    void action.run(async () => {
+      try {
+        await onSubmit(username, nickname, password, askInvite ? invite.trim() : undefined);
+      } catch (error) {
+        // Rethrown for useAction to show; the code only decides whether the form needs the invite field.
+        if (error instanceof ProtocolError && (error.code === "invite_required" || error.code === "invite_invalid")) {
+          setAskInvite(true);
+        }
+        throw error;
+      }
+    });
   };
   return (
     <section class="card auth" aria-labelledby="register-title">
@@ -144,6 +163,16 @@ export function RegisterForm({ connected, onSubmit, onLogin }: {
           message={repeatMessage}
           autocomplete="new-password"
         />
+        {askInvite && (
+          <Field
+            id="register-invite"
+            label="Invite code"
+            value={invite}
+            onInput={setInvite}
+            autocomplete="off"
+            placeholder="From the server's operator"
+          />
+        )}
         <FormError>{action.error}</FormError>
         <button type="submit" class="primary" disabled={!connected || action.busy || !valid}>
           {action.busy ? "Creating account…" : "Create account"}

@@ -3,7 +3,11 @@
 import { ProtocolError } from "../core/protocol/errors.ts";
 import { TransportError } from "../core/client/transport.ts";
 
-const seconds = (ms: number | undefined) => Math.max(1, Math.ceil((ms ?? 0) / 1000));
+/** A wait in words: whole seconds under two minutes, else whole minutes, never less than 1 s. */
+const wait = (ms: number | undefined) => {
+  const seconds = Math.max(1, Math.ceil((ms ?? 0) / 1000));
+  return seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
+};
 
 /**
  * Says what went wrong in words a user understands.
@@ -17,7 +21,7 @@ export function errorText(error: unknown): string {
       case "credentials_wrong":
         return "Wrong username or password";
       case "throttled":
-        return `Too many attempts, try again in ${seconds(error.retryAfterMs)} s`;
+        return `Too many attempts, try again in ${wait(error.retryAfterMs)}`;
       case "username_taken":
         return "This username is taken, choose another";
       case "username_invalid":
@@ -26,7 +30,13 @@ export function errorText(error: unknown): string {
       case "not_logged_in":
         return "You are not logged in any more, log in again";
       case "rate_limited":
-        return `Too many connections from your address, try again in ${seconds(error.retryAfterMs)} s`;
+        return `Too many new accounts for now, try again in ${wait(error.retryAfterMs)}`;
+      case "registration_closed":
+        return "This server does not accept new accounts";
+      case "invite_required":
+        return "This server needs an invite code to register: ask its operator for one";
+      case "invite_invalid":
+        return "This invite code is unknown, used or expired";
       case "server_busy":
         return "The server is busy, try again later";
       case "internal":

@@ -12,6 +12,21 @@ Deno.test("errorText() says when to try again after throttling, in whole seconds
   assert.equal(errorText(new ProtocolError("throttled", "x")), "Too many attempts, try again in 1 s");
 });
 
+Deno.test("errorText() says minutes for waits of two minutes or more", () => {
+  assert.equal(errorText(new ProtocolError("throttled", "x", 119_000)), "Too many attempts, try again in 119 s");
+  assert.equal(errorText(new ProtocolError("throttled", "x", 15 * 60_000)), "Too many attempts, try again in 15 min");
+  assert.equal(
+    errorText(new ProtocolError("rate_limited", "x", 30 * 60_000 + 1)),
+    "Too many new accounts for now, try again in 31 min",
+  );
+});
+
+Deno.test("errorText() says what a closed or invite-only registration needs", () => {
+  assert.equal(errorText(new ProtocolError("registration_closed", "x")), "This server does not accept new accounts");
+  assert.match(errorText(new ProtocolError("invite_required", "x")), /^This server needs an invite code/);
+  assert.equal(errorText(new ProtocolError("invite_invalid", "x")), "This invite code is unknown, used or expired");
+});
+
 Deno.test("errorText() keeps the server's sentence for invalid names and unknown codes", () => {
   assert.equal(
     errorText(new ProtocolError("nickname_invalid", "A nickname is 1 to 32 characters")),

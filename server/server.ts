@@ -25,6 +25,7 @@ import { echoHandlers } from "./services/echo.ts";
 import { loadOpaqueSetup } from "./services/opaque_setup.ts";
 import { Sessions } from "./services/sessions.ts";
 import { LoginThrottle } from "./services/throttle.ts";
+import { RegistrationLimiter } from "./services/registration_limit.ts";
 import { type Handler, runSession } from "./session.ts";
 import { osReason, StartupError } from "./startup_error.ts";
 import { openSqliteStore } from "./store/sqlite.ts";
@@ -164,7 +165,17 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
         },
       },
     });
-    const accounts = accountsService({ store, sessions, throttle: new LoginThrottle(), opaqueSetup });
+    const accounts = accountsService({
+      store,
+      sessions,
+      throttle: new LoginThrottle(),
+      registration: config.server.registration,
+      registrationLimiter: new RegistrationLimiter({
+        perAddressPerHour: limits.registrationsPerIpPerHour,
+        perHour: limits.registrationsPerHour,
+      }),
+      opaqueSetup,
+    });
     const handlers: ReadonlyMap<number, Handler> = new Map([...echoHandlers(), ...accounts.handlers]);
     const live = new Set<SecureConnection>();
     const sockets = new Set<Socket>();

@@ -478,6 +478,28 @@ Deno.test("throttling slows a guesser on one address while the real user on anot
   });
 });
 
+Deno.test("guesses on one account from 10 addresses slow the 11th address, while the address the account logged in from is not slowed", async () => {
+  await withServer([], async ({ server, open }) => {
+    const real = await open("tcp");
+    await register(real.client, "alice", "爱丽丝", PASSWORD);
+    await login(real.client, "alice", PASSWORD);
+    await real.client.request(Op.logout, {});
+    // One guess from each of 10 addresses: no pair and no address reaches its own threshold.
+    for (let i = 1; i <= 10; i++) {
+      const guesser = await open("tcp", { from: `127.0.1.${i}` });
+      await loginStartOnly(guesser.client, "alice");
+    }
+    const eleventh = await open("tcp", { from: "127.0.1.11" });
+    const throttled = await expectCode(loginStartOnly(eleventh.client, "alice"), "throttled", "the 11th address");
+    assert.ok(throttled.retryAfterMs! > 0 && throttled.retryAfterMs! <= 1000, `retryAfterMs ${throttled.retryAfterMs}`);
+    assert.equal(typeof (await loginStartOnly(eleventh.client, "bob") as { response: unknown }).response, "string");
+
+    const bundle = await login(real.client, "alice", PASSWORD);
+    assert.equal(bundle.user.username, "alice", "the real user's address is exempt from the account-wide wait");
+    assert.equal(audits(server, "login").length, 2);
+  });
+});
+
 Deno.test("after 3 failures the 4th login_start waits up to 1 s, is allowed after it, and a success resets the count", async () => {
   await withServer([], async ({ open }) => {
     const { client } = await open("tcp");

@@ -232,7 +232,7 @@ Deno.test("deno task client -- <command> --help prints that command's usage with
     // Also with what would otherwise be the command's arguments: help is asked for, no password.
     const result = await client(home, undefined, ["register", "alice", "Alice", "--help"]);
     assert.equal(result.code, 0);
-    assert.match(result.stdout, /^Usage: mimi client register <user> <nickname…>/);
+    assert.match(result.stdout, /^Usage: mimi client register \[--invite CODE\] <user> <nickname…>/);
   });
 });
 

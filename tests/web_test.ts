@@ -2,6 +2,7 @@
 
 import assert from "node:assert/strict";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { createInvites } from "../server/services/invites.ts";
 import { openSqliteStore } from "../server/store/sqlite.ts";
 import { startTestServer, type TestServer } from "./_harness.ts";
 
@@ -265,6 +266,106 @@ Deno.test({
         assert.equal(await page.getByTestId("me").textContent(), "局域网");
         assert.deepEqual(errors, []);
       });
+    } finally {
+      for (const { context } of tabs) await context.close();
+      await browser.close();
+      await server.close();
+    }
+  },
+});
+
+/** Makes invite codes in the server's database, as `mimi invite` does. */
+function invites(server: TestServer, count: number): string[] {
+  const store = openSqliteStore(`${server.server.dataDir}/mimi.db`);
+  try {
+    return createInvites(store, { count, days: 1, now: Date.now() }).codes;
+  } finally {
+    store.close();
+  }
+}
+
+Deno.test({
+  name: "web client: invite codes, and a login that fails right after registering",
+  ignore: !haveChromium && !Deno.env.get("CI"),
+  async fn(t) {
+    const server = await startTestServer(["--server.registration=invite"]);
+    const url = `http://127.0.0.1:${server.httpPort}/`;
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const tabs: Tab[] = [];
+    try {
+      await t.step("the form asks for an invite code once the server says it needs one", async () => {
+        const tab = await openTab(browser, url);
+        tabs.push(tab);
+        const { page, errors } = tab;
+        const [code] = invites(server, 1);
+        const invite = page.getByLabel("Invite code");
+        await submitRegistration(page, "invited", "受邀者");
+        await page.getByTestId("form-error").filter({ hasText: "This server needs an invite code" }).waitFor();
+        await invite.waitFor();
+        const submit = page.getByRole("button", { name: "Create account", exact: true });
+        assert.equal(await submit.isDisabled(), true, "not without a code");
+        await invite.fill("aaaa-bbbb-cccc-dddd-eeee-ffff-gggg-hhhh");
+        await submit.click();
+        await page.getByTestId("form-error").filter({ hasText: "This invite code is unknown, used or expired" })
+          .waitFor({ timeout: LOGIN_MS });
+        await invite.fill(code);
+        await submit.click();
+        await page.getByTestId("me").filter({ hasText: "受邀者" }).waitFor({ timeout: LOGIN_MS });
+        assert.deepEqual(errors, []);
+      });
+
+      await t.step(
+        "when the login after registering fails, the login screen says the account was created and has the name",
+        async () => {
+          const context = await browser.newContext();
+          const page = await context.newPage();
+          // Uncaught exceptions only: the browser logs the deliberately dropped WebSocket as a console error.
+          const errors: string[] = [];
+          page.on("pageerror", (error) => errors.push(error.message));
+          tabs.push({ context, page, errors });
+          // Relays the page's WebSocket, and drops it at the page's message number `cutAt`: its login_start.
+          let sent = 0;
+          let cutAt = Infinity;
+          await context.routeWebSocket(/\/ws$/, (ws) => {
+            const upstream = ws.connectToServer();
+            ws.onMessage((message) => {
+              if (++sent === cutAt) {
+                void ws.close();
+                void upstream.close();
+                return;
+              }
+              upstream.send(message);
+            });
+            upstream.onMessage((message) => ws.send(message));
+          });
+          await page.goto(url);
+          await page.getByTestId("status").filter({ hasText: "connected" }).waitFor({ timeout: 20_000 });
+          const [code] = invites(server, 1);
+          await page.getByRole("button", { name: "Create an account", exact: true }).click();
+          await page.getByLabel("Username").fill("Cut_Off");
+          await page.getByLabel("Nickname").fill("断线");
+          await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+          await page.getByLabel("Repeat password").fill(PASSWORD);
+          await page.getByRole("button", { name: "Create account", exact: true }).click();
+          await page.getByLabel("Invite code").fill(code);
+          cutAt = sent + 3; // register_start, register_finish, then login_start is dropped
+          await page.getByRole("button", { name: "Create account", exact: true }).click();
+
+          await page.getByRole("heading", { name: "Log in" }).waitFor({ timeout: LOGIN_MS });
+          const notice = await page.getByTestId("login-notice").textContent();
+          assert.match(notice ?? "", /^Your account Cut_Off was created, but logging in failed: /);
+          assert.equal(await page.getByLabel("Username").inputValue(), "Cut_Off");
+          assert.equal(await page.getByRole("heading", { name: "Create an account" }).count(), 0);
+
+          await page.getByRole("button", { name: "Reconnect" }).click();
+          await page.getByTestId("status").filter({ hasText: "connected" }).waitFor({ timeout: 20_000 });
+          await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+          await page.getByLabel("Password", { exact: true }).press("Enter");
+          await page.getByTestId("me").filter({ hasText: "断线" }).waitFor({ timeout: LOGIN_MS });
+          assert.equal(await page.getByTestId("login-notice").count(), 0);
+          assert.deepEqual(errors, []);
+        },
+      );
     } finally {
       for (const { context } of tabs) await context.close();
       await browser.close();

@@ -34,6 +34,12 @@ export interface LoginBundle {
   conversations: Value[];
 }
 
+/** Options of {@link register}. */
+export interface RegisterOptions {
+  /** An invite code from the server's operator (`mimi invite`), for a server whose registration is by invite. */
+  invite?: string;
+}
+
 /**
  * Registers an account. The password never leaves this function: the server sees only OPAQUE messages.
  *
@@ -41,14 +47,22 @@ export interface LoginBundle {
  * @param username 3 to 32 of `A-Z a-z 0-9 _ . -`.
  * @param nickname Display name, any script.
  * @param password The password.
- * @returns The new profile; rejects with {@link ProtocolError} (`username_taken`, `username_invalid`, …).
+ * @param options `invite`: the code, when the server asks for one.
+ * @returns The new profile; rejects with {@link ProtocolError} (`username_taken`, `username_invalid`,
+ *   `invite_required`, `invite_invalid`, `registration_closed`, `rate_limited` or `throttled` with `retryAfterMs`, …).
  */
-export async function register(client: MimiClient, username: string, nickname: string, password: string) {
+export async function register(
+  client: MimiClient,
+  username: string,
+  nickname: string,
+  password: string,
+  options: RegisterOptions = {},
+): Promise<Profile> {
   await opaque.ready;
   const { clientRegistrationState, registrationRequest } = opaque.client.startRegistration({ password });
-  const started = await client.request(Op.registerStart, { username, nickname, request: registrationRequest }) as {
-    response: string;
-  };
+  const body: Record<string, Value> = { username, nickname, request: registrationRequest };
+  if (options.invite !== undefined) body.invite = options.invite;
+  const started = await client.request(Op.registerStart, body) as { response: string };
   const { registrationRecord } = opaque.client.finishRegistration({
     clientRegistrationState,
     registrationResponse: started.response,

@@ -22,16 +22,23 @@ export type ErrorCode =
   | "throttled"
   | "not_logged_in"
   | "already_logged_in"
-  | "out_of_order";
+  | "out_of_order"
+  | "registration_closed"
+  | "invite_required"
+  | "invite_invalid";
 
-/** Every error code with whether the server closes the connection after sending it. */
+/**
+ * Every error code with whether the server closes the connection after sending it as an error envelope. Before the
+ * channel exists a refusal is an alert, which always ends the connection (`server_busy`, `rate_limited` for new
+ * connections); `rate_limited` as the answer to `register_start` leaves it open.
+ */
 export const ERROR_CODES: Readonly<Record<ErrorCode, { closes: boolean }>> = {
   bad_frame: { closes: true },
   frame_too_large: { closes: true },
   unknown_opcode: { closes: true },
   bad_request: { closes: false },
   server_busy: { closes: true },
-  rate_limited: { closes: true },
+  rate_limited: { closes: false },
   too_many_connections: { closes: true },
   login_timeout: { closes: true },
   timeout: { closes: true },
@@ -45,6 +52,9 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, { closes: boolean }>> = {
   not_logged_in: { closes: false },
   already_logged_in: { closes: false },
   out_of_order: { closes: false },
+  registration_closed: { closes: false },
+  invite_required: { closes: false },
+  invite_invalid: { closes: false },
 };
 
 /** The body of an `error` envelope. */
@@ -59,7 +69,7 @@ export interface ErrorBody {
  *
  * @param code The error code.
  * @param message A human-readable sentence, sentence case, no final period.
- * @param retryAfterMs For `rate_limited`: milliseconds before trying again.
+ * @param retryAfterMs For `rate_limited` and `throttled`: milliseconds before trying again.
  * @returns A value ready to be the body of an envelope with opcode `Op.error`.
  *
  * @example
@@ -77,7 +87,7 @@ export class ProtocolError extends Error {
   override name = "ProtocolError";
   /** The server's error code; unknown codes from newer servers are kept as they are. */
   readonly code: string;
-  /** For `rate_limited`: milliseconds before trying again. */
+  /** For `rate_limited` and `throttled`: milliseconds before trying again. */
   readonly retryAfterMs: number | undefined;
 
   /**

@@ -2,6 +2,7 @@
 
 import * as opaque from "@serenity-kit/opaque";
 import type { Value } from "../../core/codec/value.ts";
+import type { RegistrationMode } from "../../core/config/schema.ts";
 import { loginProof } from "../../core/crypto/login_binding.ts";
 import { constantTimeEqual, utf8 } from "../../core/crypto/primitives/bytes.ts";
 import { checkFont, parseNickname, parseUsername } from "../../core/protocol/accounts.ts";
@@ -11,6 +12,8 @@ import { type Handler, RequestError } from "../session.ts";
 import { UsernameTakenError } from "../store/errors.ts";
 import type { Store, UserRecord } from "../store/types.ts";
 import type { Connection } from "../transport/connection.ts";
+import { inviteCodeHash } from "./invites.ts";
+import type { RegistrationLimiter } from "./registration_limit.ts";
 import type { Sessions } from "./sessions.ts";
 import type { LoginThrottle } from "./throttle.ts";
 
@@ -19,6 +22,10 @@ export interface AccountsDeps {
   store: Store;
   sessions: Sessions;
   throttle: LoginThrottle;
+  /** Who may register (`server.registration`). */
+  registration: RegistrationMode;
+  /** Accounts per hour, per address and in total (`server.limits.registrationsPer…`). */
+  registrationLimiter: RegistrationLimiter;
   /** The OPAQUE server setup (see opaque_setup.ts). */
   opaqueSetup: string;
   now?: () => number;
@@ -26,7 +33,10 @@ export interface AccountsDeps {
 
 /** Per-connection progress through the two-step OPAQUE exchanges. */
 interface Pending {
-  registration?: { username: string; key: string; nickname: string };
+  /** `invite`: the hash of the code given, in invite mode; consumed when the account is created. */
+  registration?: { username: string; key: string; nickname: string; invite?: Uint8Array };
+  /** The key of the account this connection registered last, until its next login_start (never throttled). */
+  registered?: string;
   /** `logger` is kept so an attempt abandoned by a closing connection can still be audited. */
   login?: { key: string; userId: number | undefined; state: string; logger: Logger };
   password?: boolean;
@@ -42,7 +52,7 @@ export function accountsService(deps: AccountsDeps): {
   handlers: Map<number, Handler>;
   closed(connection: Connection): void;
 } {
-  const { store, sessions, throttle, opaqueSetup } = deps;
+  const { store, sessions, throttle, registration: mode, registrationLimiter: limiter, opaqueSetup } = deps;
   const now = deps.now ?? Date.now;
   const pending = new WeakMap<Connection, Pending>();
   const stateOf = (connection: Connection) => {
@@ -70,13 +80,40 @@ export function accountsService(deps: AccountsDeps): {
   };
 
   const handlers = new Map<number, Handler>([
-    [Op.registerStart, (body, { connection }) => {
+    // PROTOCOL.md §10.2: the checks run in this order, each before any OPAQUE work.
+    [Op.registerStart, (body, { connection, logger }) => {
       const { username, nickname, request } = fields(body, { username: "any", nickname: "any", request: "string" });
+      const invite = optionalString(body, "invite");
+      if (mode === "closed") throw new RequestError("registration_closed", "This server does not accept new accounts");
+      const address = connection.remoteHost;
+      const limited = limiter.waitMs(address);
+      if (limited > 0) {
+        audit(logger, "register_limited", connection, { retryAfterMs: limited });
+        throw new RequestError("rate_limited", `Too many new accounts: try again in ${waitText(limited)}`, limited);
+      }
+      let inviteHash: Uint8Array | undefined;
+      if (mode === "invite") {
+        if (invite === undefined || invite.trim() === "") {
+          throw new RequestError("invite_required", "This server needs an invite code to register");
+        }
+        inviteHash = inviteCodeHash(invite);
+        if (!inviteHash || !store.invites.findUsable(inviteHash, now())) throw invalidInvite();
+      }
       const name = parseUsername(username);
       if ("error" in name) throw new RequestError("username_invalid", name.error);
       const nick = parseNickname(nickname);
       if ("error" in nick) throw new RequestError("nickname_invalid", nick.error);
-      if (store.users.findByKey(name.key)) throw new RequestError("username_taken", `${name.username} is taken`);
+      // A throttled address is refused whether or not the name is free, or the refusal itself would say it is taken.
+      const wait = throttle.addressWaitMs(address);
+      if (wait > 0) {
+        audit(logger, "throttle", connection, { op: "register_start", retryAfterMs: wait });
+        throw new RequestError("throttled", `Too many attempts: try again in ${waitText(wait)}`, wait);
+      }
+      if (store.users.findByKey(name.key)) {
+        // "Taken" tells whether an account exists: it costs the address what a failed login costs.
+        throttle.failAddress(address);
+        throw new RequestError("username_taken", `${name.username} is taken`);
+      }
       const { registrationResponse } = opaqueCall(() =>
         opaque.server.createRegistrationResponse({
           serverSetup: opaqueSetup,
@@ -84,7 +121,12 @@ export function accountsService(deps: AccountsDeps): {
           registrationRequest: request as string,
         })
       );
-      stateOf(connection).registration = { username: name.username, key: name.key, nickname: nick.nickname };
+      stateOf(connection).registration = {
+        username: name.username,
+        key: name.key,
+        nickname: nick.nickname,
+        invite: inviteHash,
+      };
       return { response: registrationResponse };
     }],
 
@@ -94,14 +136,29 @@ export function accountsService(deps: AccountsDeps): {
       const registration = state.registration;
       if (!registration) throw new RequestError("out_of_order", "register_finish needs register_start first");
       state.registration = undefined;
+      const registrationRecord = utf8(checkedRecord(opaqueSetup, registration.key, record as string));
+      // Checked again: other connections from the address may have used the last token since register_start.
+      const address = connection.remoteHost;
+      const limited = limiter.waitMs(address);
+      if (limited > 0) {
+        audit(logger, "register_limited", connection, { retryAfterMs: limited });
+        throw new RequestError("rate_limited", `Too many new accounts: try again in ${waitText(limited)}`, limited);
+      }
       let user: UserRecord;
       try {
-        user = store.users.create({
-          username: registration.username,
-          usernameKey: registration.key,
-          nickname: registration.nickname,
-          registrationRecord: utf8(checkedRecord(opaqueSetup, registration.key, record as string)),
-          createdAt: now(),
+        // One transaction: an invite is spent if and only if the account is created.
+        user = store.transaction(() => {
+          const created = store.users.create({
+            username: registration.username,
+            usernameKey: registration.key,
+            nickname: registration.nickname,
+            registrationRecord,
+            createdAt: now(),
+          });
+          if (registration.invite && !store.invites.consume(registration.invite, created.id, now())) {
+            throw invalidInvite();
+          }
+          return created;
         });
       } catch (error) {
         if (error instanceof UsernameTakenError) {
@@ -109,7 +166,9 @@ export function accountsService(deps: AccountsDeps): {
         }
         throw error;
       }
-      audit(logger, "register", connection, { user: user.id });
+      limiter.charge(address);
+      state.registered = registration.key;
+      audit(logger, "register", connection, { user: user.id, invite: registration.invite !== undefined });
       return { user: profile(user) };
     }],
 
@@ -121,10 +180,14 @@ export function accountsService(deps: AccountsDeps): {
       const name = parseUsername(username);
       if ("error" in name) throw new RequestError("username_invalid", name.error);
       const address = connection.remoteHost;
-      const wait = throttle.waitMs(name.key, address);
+      // The first login of an account this connection has just created is never throttled: its failures so far were
+      // the new user's own, and refusing it would leave them with an account they are told to wait for.
+      const justRegistered = state.registered === name.key;
+      state.registered = undefined;
+      const wait = justRegistered ? 0 : throttle.waitMs(name.key, address);
       if (wait > 0) {
         audit(logger, "throttle", connection, { account: name.key, retryAfterMs: wait });
-        throw new RequestError("throttled", `Too many attempts: try again in ${Math.ceil(wait / 1000)} s`, wait);
+        throw new RequestError("throttled", `Too many attempts: try again in ${waitText(wait)}`, wait);
       }
       // Counted as a failure until login_finish succeeds on this connection.
       throttle.fail(name.key, address);
@@ -286,6 +349,28 @@ function fields<K extends string>(body: Value, spec: Record<K, FieldKind>): Reco
     out[key] = value;
   }
   return out;
+}
+
+/** Reads an optional string field of a map body (already checked to be a map by {@link fields}). */
+function optionalString(body: Value, key: string): string | undefined {
+  const map = body as Record<string, Value>;
+  const value = Object.hasOwn(map, key) ? map[key] : null;
+  if (value === null) return undefined;
+  if (typeof value !== "string" || value.length > 256) {
+    throw new RequestError("bad_request", `Field ${key} must be a string`);
+  }
+  return value;
+}
+
+/** Unknown, used and expired codes get this one answer, so it tells nothing about which codes exist. */
+function invalidInvite(): RequestError {
+  return new RequestError("invite_invalid", "This invite code is unknown, used or expired");
+}
+
+/** A wait in words for an error message: seconds under two minutes, else minutes. */
+function waitText(ms: number): string {
+  const seconds = Math.ceil(ms / 1000);
+  return seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
 }
 
 /** Runs a library call on client-supplied OPAQUE messages; a malformed one is the client's error, not ours. */

@@ -2,6 +2,8 @@
 
 export type {
   FriendRequestRecord,
+  InviteRecord,
+  InviteRepository,
   NewUser,
   RoomRecord,
   SocialRepository,

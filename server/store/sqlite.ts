@@ -5,6 +5,8 @@ import { FriendRequestExistsError, messageOf, RecordNotFoundError, StoreError, U
 import { assertSchemaSupported, migrate, schemaVersion } from "./migrations/mod.ts";
 import type {
   FriendRequestRecord,
+  InviteRecord,
+  InviteRepository,
   NewUser,
   RoomRecord,
   SocialRepository,
@@ -167,6 +169,19 @@ function prepareStatements(db: DatabaseSync) {
     setFriendRequestStatus: db.prepare(
       "UPDATE friend_requests SET status = :status, updated_at = :at WHERE id = :id",
     ),
+
+    createInvite: db.prepare(
+      `INSERT INTO invites (code_hash, created_at, expires_at) VALUES (:codeHash, :createdAt, :expiresAt)
+       RETURNING *`,
+    ),
+    usableInvite: db.prepare(
+      "SELECT * FROM invites WHERE code_hash = :codeHash AND used_at IS NULL AND expires_at > :now",
+    ),
+    // One statement checks and spends the code, so no other writer can spend it in between.
+    consumeInvite: db.prepare(
+      `UPDATE invites SET used_at = :at, used_by = :userId
+       WHERE code_hash = :codeHash AND used_at IS NULL AND expires_at > :at`,
+    ),
   } satisfies Record<string, StatementSync>;
 }
 
@@ -275,6 +290,16 @@ function toFriendRequest(row: Row): FriendRequestRecord {
     status: oneOf(row, "status", ["pending", "accepted", "rejected", "deferred"]),
     createdAt: integer(row, "created_at"),
     updatedAt: integer(row, "updated_at"),
+  };
+}
+
+function toInvite(row: Row): InviteRecord {
+  return {
+    codeHash: bytes(row, "code_hash"),
+    createdAt: integer(row, "created_at"),
+    expiresAt: integer(row, "expires_at"),
+    usedAt: integerOrNull(row, "used_at"),
+    usedBy: integerOrNull(row, "used_by"),
   };
 }
 
@@ -415,9 +440,41 @@ class SqliteSocialRepository implements SocialRepository {
   }
 }
 
+class SqliteInviteRepository implements InviteRepository {
+  readonly #conn: Connection;
+
+  constructor(conn: Connection) {
+    this.#conn = conn;
+  }
+
+  create(codeHash: Uint8Array, createdAt: number, expiresAt: number): InviteRecord {
+    return guard(
+      this.#conn,
+      "create invite",
+      () => toInvite(returned(this.#conn.statements.createInvite.get({ codeHash, createdAt, expiresAt }))),
+    );
+  }
+
+  findUsable(codeHash: Uint8Array, now: number): InviteRecord | undefined {
+    return guard(this.#conn, "find invite", () => {
+      const row = this.#conn.statements.usableInvite.get({ codeHash, now });
+      return row === undefined ? undefined : toInvite(row);
+    });
+  }
+
+  consume(codeHash: Uint8Array, userId: number, at: number): boolean {
+    return guard(
+      this.#conn,
+      "use invite",
+      () => Number(this.#conn.statements.consumeInvite.run({ codeHash, userId, at }).changes) === 1,
+    );
+  }
+}
+
 class SqliteStore implements Store {
   readonly users: UserRepository;
   readonly social: SocialRepository;
+  readonly invites: InviteRepository;
   readonly version: number;
   readonly #conn: Connection;
   /** Open transactions: 0 outside, 1 in BEGIN, more inside nested savepoints. */
@@ -434,6 +491,7 @@ class SqliteStore implements Store {
     this.#conn = { db, statements, open: true };
     this.users = new SqliteUserRepository(this.#conn);
     this.social = new SqliteSocialRepository(this.#conn);
+    this.invites = new SqliteInviteRepository(this.#conn);
     this.version = schemaVersion(db);
   }
 

@@ -16,6 +16,7 @@ async function openTempFileStore(): Promise<Store> {
   return {
     users: store.users,
     social: store.social,
+    invites: store.invites,
     version: store.version,
     transaction: (fn) => store.transaction(fn),
     close() {

@@ -355,6 +355,63 @@ export function runStoreSuite(name: string, open: () => Store | Promise<Store>):
     assert.equal(store.social.openRequestsFor(bob)[0].status, "pending");
   });
 
+  // invites
+
+  /** A 32-byte hash that differs per `n`, standing in for SHA-256 of a code. */
+  const hash = (n: number) => Uint8Array.from({ length: 32 }, (_, i) => (n * 31 + i) % 256);
+  const DAY = 24 * 3600_000;
+
+  test("invites.create() returns an unused invite that findUsable() finds until it expires", (store) => {
+    const created = store.invites.create(hash(1), T0, T0 + DAY);
+    assert.deepEqual({ ...created }, {
+      codeHash: hash(1),
+      createdAt: T0,
+      expiresAt: T0 + DAY,
+      usedAt: null,
+      usedBy: null,
+    });
+    assert.deepEqual(store.invites.findUsable(hash(1), T0 + DAY - 1), created);
+    assert.equal(store.invites.findUsable(hash(1), T0 + DAY), undefined, "expired at expiresAt");
+    assert.equal(store.invites.findUsable(hash(2), T0), undefined, "unknown");
+  });
+
+  test("invites.create() rejects a duplicate hash, a hash that is not 32 bytes and a past expiry", (store) => {
+    store.invites.create(hash(1), T0, T0 + DAY);
+    assert.throws(() => store.invites.create(hash(1), T0, T0 + DAY), StoreError);
+    assert.throws(() => store.invites.create(new Uint8Array(31), T0, T0 + DAY), StoreError);
+    assert.throws(() => store.invites.create(hash(2), T0, T0), StoreError);
+  });
+
+  test("invites.consume() spends a code once and records who used it", (store) => {
+    const [alice, bob] = createUsers(store, "alice", "bob");
+    store.invites.create(hash(1), T0, T0 + DAY);
+    assert.equal(store.invites.consume(hash(1), alice, T0 + 5), true);
+    assert.equal(store.invites.consume(hash(1), bob, T0 + 6), false, "a used code is spent");
+    assert.equal(store.invites.findUsable(hash(1), T0 + 7), undefined);
+    assert.equal(store.invites.consume(hash(2), bob, T0 + 6), false, "an unknown code");
+  });
+
+  test("invites.consume() refuses an expired code", (store) => {
+    const [alice] = createUsers(store, "alice");
+    store.invites.create(hash(1), T0, T0 + DAY);
+    assert.equal(store.invites.consume(hash(1), alice, T0 + DAY), false);
+    assert.equal(store.invites.consume(hash(1), alice, T0 + DAY - 1), true);
+  });
+
+  test("invites.consume() that fails inside the user's transaction rolls the user back", (store) => {
+    store.invites.create(hash(1), T0, T0 + DAY);
+    const register = (key: string) =>
+      store.transaction(() => {
+        const user = store.users.create(newUser(key));
+        if (!store.invites.consume(hash(1), user.id, T0 + 1)) throw new Error("invite spent");
+        return user;
+      });
+    const alice = register("alice");
+    assert.throws(() => register("bob"), /invite spent/);
+    assert.equal(store.users.findByKey("bob"), undefined, "no account without a code");
+    assert.equal(store.users.findByKey("alice")?.id, alice.id);
+  });
+
   // transactions and lifecycle
 
   test("transaction() commits and returns fn's result", (store) => {

@@ -77,10 +77,38 @@ export interface SocialRepository {
   setFriendRequestStatus(id: number, status: FriendRequestRecord["status"], at: number): void;
 }
 
+/** A single-use invite code as stored: only the SHA-256 of the code, never the code. */
+export interface InviteRecord {
+  /** SHA-256 of the normalised code, 32 bytes. */
+  codeHash: Uint8Array;
+  createdAt: number;
+  /** The code works while `now < expiresAt`. */
+  expiresAt: number;
+  /** When it was used to create an account; null while unused. */
+  usedAt: number | null;
+  /** The account it created; null while unused (or once that account is gone). */
+  usedBy: number | null;
+}
+
+/** Invite codes (PROTOCOL.md §10.2). */
+export interface InviteRepository {
+  /** Stores a new unused invite. Throws StoreError for a hash that is not 32 bytes, exists, or expires by `createdAt`. */
+  create(codeHash: Uint8Array, createdAt: number, expiresAt: number): InviteRecord;
+  /** The invite with this hash if it can still be used at `now` (unused and `now < expiresAt`), else undefined. */
+  findUsable(codeHash: Uint8Array, now: number): InviteRecord | undefined;
+  /**
+   * Marks the invite used by `userId` at `at` if it is still usable then. Returns whether it was: false for an
+   * unknown, used or expired code, so two registrations can never both consume one code. Call it in the transaction
+   * that creates the user, and throw to roll the user back when it returns false.
+   */
+  consume(codeHash: Uint8Array, userId: number, at: number): boolean;
+}
+
 /** An open store. All methods are synchronous; one store serves one process. */
 export interface Store {
   readonly users: UserRepository;
   readonly social: SocialRepository;
+  readonly invites: InviteRepository;
   /**
    * Runs fn in one transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK on throw).
    * Nested calls become savepoints. `fn` must be synchronous.

@@ -42,7 +42,7 @@ Deno.test("002_profile keeps version-1 data intact and adds NULL profile columns
       requests: rows(db, "SELECT * FROM friend_requests"),
     };
 
-    assert.equal(migrate(db), 2);
+    assert.equal(migrate(db, 2), 2);
 
     assert.deepEqual(rows(db, "SELECT * FROM users ORDER BY id"), [
       {
@@ -85,7 +85,7 @@ Deno.test("002_profile columns are writable and font_size must be a positive int
   try {
     migrate(db, 1);
     seedV1(db);
-    migrate(db);
+    migrate(db, 2);
     db.exec("UPDATE users SET last_seen_at = 700, font_family = 'Noto Serif SC', font_size = 18 WHERE id = 1");
     assert.deepEqual(rows(db, "SELECT last_seen_at, font_family, font_size FROM users WHERE id = 1"), [
       { last_seen_at: 700, font_family: "Noto Serif SC", font_size: 18 },
@@ -108,7 +108,7 @@ Deno.test("002_profile: a store opened on a version-1 file upgrades it and reads
 
     const store = openSqliteStore(path);
     try {
-      assert.equal(store.version, 2);
+      assert.ok(store.version >= 2, `version ${store.version}`);
       const alice = store.users.findByKey("alice");
       assert.deepEqual(alice?.registrationRecord, RECORD);
       assert.deepEqual([alice?.lastSeenAt, alice?.fontFamily, alice?.fontSize], [null, null, null]);

@@ -4,6 +4,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { messageOf, MigrationError, SchemaTooNewError, StoreError } from "../errors.ts";
 import { initial } from "./001_initial.ts";
 import { profile } from "./002_profile.ts";
+import { invites } from "./003_invites.ts";
 
 /**
  * One step of the schema. `up` runs inside a transaction opened by
@@ -19,7 +20,7 @@ export interface Migration {
 }
 
 /** Every migration, oldest first; `MIGRATIONS[i].version === i + 1`. */
-export const MIGRATIONS: readonly Migration[] = Object.freeze([initial, profile]);
+export const MIGRATIONS: readonly Migration[] = Object.freeze([initial, profile, invites]);
 
 /** The schema version a fully migrated database has. */
 export const LATEST_VERSION: number = MIGRATIONS.length;
@@ -84,7 +85,7 @@ export function assertSchemaSupported(db: DatabaseSync): number {
  * import { migrate } from "./mod.ts";
  * const db = new DatabaseSync(":memory:");
  * migrate(db, 1); // 1
- * migrate(db); // 2
+ * migrate(db); // 3
  * ```
  */
 export function migrate(db: DatabaseSync, upTo: number = LATEST_VERSION): number {
