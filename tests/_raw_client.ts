@@ -158,6 +158,8 @@ export interface RawClient {
   nextAlert(ms?: number): Promise<Alert>;
   /** Sends close_notify. */
   closeNotify(): Promise<void>;
+  /** Seals and sends one record of any inner type with any content, even what §9.2 forbids. */
+  sendInner(type: number, body: Uint8Array): Promise<void>;
   /** Resolves once the server has closed the connection; rejects after `ms`. */
   closedByServer(ms?: number): Promise<void>;
   /** Stops reading (TCP and the raw-socket WebSocket only): the server's answers pile up. */
@@ -268,6 +270,9 @@ export async function rawClient(
       for (const record of await needSealer().seal(InnerType.closeNotify, new Uint8Array(0))) {
         await wire.sendBytes(frame(record));
       }
+    },
+    async sendInner(type, body) {
+      for (const record of await needSealer().seal(type, body)) await wire.sendBytes(frame(record));
     },
     closedByServer: (ms = 5000) => outer.closed(ms),
     stopReading() {

@@ -47,6 +47,7 @@ import type { LogRecord } from "../server/log.ts";
 import { connectTcp } from "../cli/tcp.ts";
 import { deadline, startTestServer, type TestServer } from "./_harness.ts";
 import { FakeClock } from "../server/clock.ts";
+import { InnerType } from "../core/crypto/record.ts";
 import { type RawClient, type RawClientFactory, rawTcp, rawWs } from "./_raw_client.ts";
 import {
   type Direction,
@@ -534,6 +535,32 @@ for (const [name, open] of TRANSPORTS) {
       await expectSilentClose(client, server, "reflect");
       client.close();
     }));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 5b. Records §9.2 forbids: the server ends the connection, it does not act on them
+// ---------------------------------------------------------------------------------------------------------------
+
+const FORBIDDEN_RECORDS = [
+  ["a key_update record with content", InnerType.keyUpdate, utf8("x")],
+  ["a close_notify record with content", InnerType.closeNotify, utf8("bye")],
+  ["an empty data record", InnerType.data, new Uint8Array(0)],
+] as const;
+
+for (const [name, open] of TRANSPORTS) {
+  for (const [what, type, body] of FORBIDDEN_RECORDS) {
+    Deno.test(`${name}: ${what} closes the connection without a word and is logged as malformed`, () =>
+      withServer([], async (server) => {
+        const client = await open(server, { offer: SMALL });
+        await client.request(Op.echo, 1, "before");
+        assert.deepEqual(await client.next(), { opcode: Op.echo, id: 1, body: "before" });
+        await client.nextOuter();
+        await client.sendInner(type, body);
+        await expectSilentClose(client, server, "malformed");
+        assert.ok(!server.logs.some((r) => r.event === "disconnect" && r.reason === "peer_closed"));
+        client.close();
+      }));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

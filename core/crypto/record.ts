@@ -109,9 +109,6 @@ export class RecordSealer {
    * @returns One or two frame payloads to send, in order.
    */
   seal(type: number, body: Uint8Array): Promise<Uint8Array[]> {
-    if (type === InnerType.data && body.length === 0) {
-      return Promise.reject(new RangeError("Cannot seal an empty data record: it must carry at least one frame"));
-    }
     const result = this.#queue.then(async () => {
       const out = [await this.#sealOne(type, body)];
       const e = this.#epoch;

@@ -93,6 +93,9 @@ export function httpPort(options: HttpPortOptions): HttpPort {
       res.end("Internal server error");
     });
   });
+  // node:http keeps a connection alive after a response only while its server is `listening` (otherwise it destroys
+  // the socket). Ours never listens itself, by design: sockets come from our accept loop. It is serving, so say so.
+  Object.defineProperty(server, "listening", { get: () => true });
   // A malformed request gets node's 400 and the socket is closed; nothing to log beyond the disconnect.
   server.on("clientError", (_error, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
