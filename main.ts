@@ -150,12 +150,13 @@ async function main(args: string[]): Promise<number> {
 }
 
 /**
- * Drops the `--` that `deno task client -- …` (or `invite -- …`) passes through, so config
- * flags after it still count: `deno task client -- --client.host=h echo hi`.
+ * Drops the `--` that `deno task client -- …` (or `start -- …`, `invite -- …`) passes through, so config
+ * flags after it still count: `deno task client -- --client.host=h echo hi`, `deno task start -- --server.tcpPort=9000`.
  */
 function withoutTaskSeparator(args: string[]): string[] {
   const at = args.indexOf("--");
-  return at === 0 || (at === 1 && (args[0] === "client" || args[0] === "invite")) ? args.toSpliced(at, 1) : args;
+  const command = ["client", "invite", "serve"].includes(args[0]);
+  return at === 0 || (at === 1 && command) ? args.toSpliced(at, 1) : args;
 }
 
 if (import.meta.main) {

@@ -61,22 +61,17 @@ export class Slot {
   }
 
   /**
-   * Moves the slot to `phase`. Entering `handshake` is itself admitted: an
-   * address at its cap of unfinished handshakes is refused, and at the total
-   * cap the oldest unfinished handshake makes room.
+   * Moves the slot to `phase`. Entering `handshake` may make another
+   * connection give way: at the address's or the total cap of unfinished
+   * handshakes, the oldest unfinished one is closed.
    *
    * @param phase The new phase.
-   * @returns A refusal when the slot may not enter `handshake`; the slot keeps its old phase then.
    */
-  setPhase(phase: Phase): Refusal | undefined {
-    if (this.#released || phase === this.#phase) return undefined;
-    if (phase === "handshake") {
-      const refusal = this.#control._makeHandshakeRoom(this.key);
-      if (refusal) return refusal;
-    }
+  setPhase(phase: Phase): void {
+    if (this.#released || phase === this.#phase) return;
+    if (phase === "handshake") this.#control._makeHandshakeRoom(this.key);
     this.#control._move(this, this.#phase, phase);
     this.#phase = phase;
-    return undefined;
   }
 
   /** Frees the slot; later calls do nothing. */
@@ -135,15 +130,15 @@ class Groups {
  *   address. When full, the oldest connection that is not logged in (of that
  *   address, or of all) is closed to make room; only when every one is logged
  *   in is the newcomer refused.
- * - At most `maxHandshakes` unfinished handshakes in total (the oldest makes
- *   room) and `maxHandshakesPerIp` per address (the newcomer is refused).
+ * - At most `maxHandshakes` unfinished handshakes in total and
+ *   `maxHandshakesPerIp` per address; at either cap the oldest makes room.
  * - Handshake work per address is a token bucket of
  *   `handshakeUnitsPerIpPerMinute` units, charged by {@link chargeHandshake}.
  *
  * Addresses are counted by {@link addressKey}: IPv6 by /64.
  */
 export class AdmissionControl {
-  readonly #limits: AdmissionLimits;
+  #limits: AdmissionLimits;
   readonly #now: () => number;
   readonly #slots = new Groups();
   /** Slots that are not logged in, oldest first: the ones that make room. */
@@ -160,6 +155,21 @@ export class AdmissionControl {
   constructor(limits: AdmissionLimits, now: () => number = Date.now) {
     this.#limits = limits;
     this.#now = now;
+  }
+
+  /** The total cap in force. */
+  get maxConnections(): number {
+    return this.#limits.maxConnections;
+  }
+
+  /**
+   * Lowers (or raises) the total cap, for instance when the process ran out of file descriptors below it. Slots over
+   * a lowered cap are not closed at once: each new admission makes room until the count is under it again.
+   *
+   * @param maxConnections The new cap, at least 1.
+   */
+  setMaxConnections(maxConnections: number): void {
+    this.#limits = { ...this.#limits, maxConnections: Math.max(1, maxConnections) };
   }
 
   /** Slots held now. */
@@ -208,9 +218,6 @@ export class AdmissionControl {
         retryAfterMs: this.#waitMs(bucket, 1, this.#limits.connectionsPerIpPerMinute),
       };
     }
-    if (phase === "handshake" && this.#handshaking.count(key) >= this.#limits.maxHandshakesPerIp) {
-      return this.#handshakesPerIpRefusal();
-    }
     if (this.#slots.count(key) >= this.#limits.maxConnectionsPerIp) {
       const victim = this.#yielding.oldest(key);
       if (!victim) {
@@ -222,15 +229,13 @@ export class AdmissionControl {
       }
       this.#makeRoom(victim, "This address is at its connection limit");
     }
-    if (this.#slots.all.size >= this.#limits.maxConnections) {
+    // A loop, not one victim: after the cap was lowered, one admission may find several slots over it.
+    while (this.#slots.all.size >= this.#limits.maxConnections) {
       const victim = this.#yielding.oldest();
       if (!victim) return { ok: false, code: "server_busy", message: "The server is at its connection limit" };
       this.#makeRoom(victim, "The server is at its connection limit");
     }
-    if (phase === "handshake") {
-      const refusal = this._makeHandshakeRoom(key);
-      if (refusal) return refusal;
-    }
+    if (phase === "handshake") this._makeHandshakeRoom(key);
     bucket.tokens -= 1;
     const slot = new Slot(this, key, phase);
     this.#slots.add(slot);
@@ -263,14 +268,18 @@ export class AdmissionControl {
     return undefined;
   }
 
-  /** @internal Frees room for one more unfinished handshake from `key`, or says why not. */
-  _makeHandshakeRoom(key: string): Refusal | undefined {
-    if (this.#handshaking.count(key) >= this.#limits.maxHandshakesPerIp) return this.#handshakesPerIpRefusal();
-    if (this.#handshaking.all.size >= this.#limits.maxHandshakes) {
-      const victim = this.#handshaking.oldest()!;
-      this.#makeRoom(victim, "The server has too many unfinished handshakes");
+  /**
+   * @internal Frees room for one more unfinished handshake from `key`: the oldest unfinished handshake of the address
+   * (at its cap), or of all (at the total cap), gives way. An honest handshake takes one round trip, so it is the
+   * newest that an attacker's slow ones make room for, also behind the same NAT.
+   */
+  _makeHandshakeRoom(key: string): void {
+    if (this.#handshaking.count(key) >= this.#limits.maxHandshakesPerIp) {
+      this.#makeRoom(this.#handshaking.oldest(key)!, "This address has too many unfinished handshakes");
     }
-    return undefined;
+    if (this.#handshaking.all.size >= this.#limits.maxHandshakes) {
+      this.#makeRoom(this.#handshaking.oldest()!, "The server has too many unfinished handshakes");
+    }
   }
 
   /** @internal Keeps the indexes in step with a phase change. */
@@ -287,15 +296,6 @@ export class AdmissionControl {
     this.#slots.delete(slot);
     this.#yielding.delete(slot);
     if (phase === "handshake") this.#handshaking.delete(slot);
-  }
-
-  #handshakesPerIpRefusal(): Refusal {
-    return {
-      ok: false,
-      code: "rate_limited",
-      message: `This address already has ${this.#limits.maxHandshakesPerIp} unfinished handshakes`,
-      retryAfterMs: 1000,
-    };
   }
 
   #makeRoom(victim: Slot, message: string): void {

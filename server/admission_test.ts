@@ -111,19 +111,21 @@ Deno.test("AdmissionControl rate-limits new connections from one address and ref
   assert.ok(admission.admit("h", "handshake").ok);
 });
 
-Deno.test("AdmissionControl refuses an address over its unfinished-handshake cap before closing anything", () => {
-  const admission = new AdmissionControl({ ...LIMITS, maxHandshakesPerIp: 2, maxConnectionsPerIp: 3 });
+Deno.test("AdmissionControl makes room among one address's unfinished handshakes at its cap, oldest first", () => {
+  const admission = new AdmissionControl({ ...LIMITS, maxHandshakesPerIp: 2 });
   const evicted = new Map<string, Refusal>();
-  admitted(admission, "10.0.0.1", evicted);
-  admitted(admission, "10.0.0.1", evicted);
-  const refused = admission.admit("10.0.0.1", "handshake");
-  assert.equal(!refused.ok && refused.code, "rate_limited");
-  assert.equal(evicted.size, 0);
-  // A plain HTTP socket of the same address is not a handshake: it is admitted.
+  admitted(admission, "10.0.0.9", evicted, "other");
+  admitted(admission, "10.0.0.1", evicted, "slow-1");
+  admitted(admission, "10.0.0.1", evicted, "slow-2");
+  admitted(admission, "10.0.0.1", evicted, "fresh");
+  assert.deepEqual([...evicted.keys()], ["slow-1"], "the other address's handshake is untouched");
+  assert.match(evicted.get("slow-1")!.message, /This address has too many unfinished handshakes/);
+  // A plain HTTP socket is not a handshake until it upgrades; then it too makes room.
   const http = admitted(admission, "10.0.0.1", evicted, "http", "http");
-  assert.equal(http.setPhase("handshake")?.code, "rate_limited", "upgrading it to a handshake is refused");
-  assert.equal(evicted.size, 0);
-  assert.equal(http.phase, "http");
+  assert.equal(evicted.size, 1);
+  http.setPhase("handshake");
+  assert.deepEqual([...evicted.keys()], ["slow-1", "slow-2"]);
+  assert.equal(admission.handshakes, 3);
 });
 
 Deno.test("AdmissionControl makes room among unfinished handshakes at the total cap, oldest first", () => {
@@ -166,4 +168,15 @@ Deno.test("AdmissionControl keeps its bucket maps bounded under connections from
   }
   assert.equal(admission.open, 0);
   assert.ok(admission.trackedAddresses < 10_000, `${admission.trackedAddresses} addresses tracked`);
+});
+
+Deno.test("AdmissionControl with a lowered cap makes room down to it at the next admission", () => {
+  const admission = new AdmissionControl({ ...LIMITS, maxConnections: 10 });
+  const evicted = new Map<string, Refusal>();
+  for (let i = 0; i < 10; i++) admitted(admission, `10.0.0.${i}`, evicted, `c${i}`);
+  admission.setMaxConnections(6);
+  assert.equal(admission.maxConnections, 6);
+  admitted(admission, "10.0.1.1", evicted, "newcomer");
+  assert.deepEqual([...evicted.keys()], ["c0", "c1", "c2", "c3", "c4"]);
+  assert.equal(admission.open, 6);
 });

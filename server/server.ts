@@ -8,10 +8,11 @@ import { encodeFrame } from "../core/codec/frame.ts";
 import { encodeAlert } from "../core/crypto/handshake_messages.ts";
 import { fingerprint, publicKeys, type ServerKeys } from "../core/crypto/identity.ts";
 import { detectProvider } from "../core/crypto/primitives/detect.ts";
-import type { CryptoProvider, KexGroupParams, KexId } from "../core/crypto/primitives/types.ts";
+import type { CryptoProvider } from "../core/crypto/primitives/types.ts";
 import { cryptoSettings } from "../core/crypto/settings.ts";
 import { Op } from "../core/protocol/opcodes.ts";
 import { AdmissionControl, type Refusal, type Slot } from "./admission.ts";
+import { handshakeUnits } from "./handshake_cost.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { ConnectionWatch } from "./connection_watch.ts";
 import { prepareDataDir } from "./data_dir.ts";
@@ -29,7 +30,7 @@ import { RegistrationLimiter } from "./services/registration_limit.ts";
 import { type Handler, runSession } from "./session.ts";
 import { osReason, StartupError } from "./startup_error.ts";
 import { openSqliteStore } from "./store/sqlite.ts";
-import { SchemaTooNewError, StoreError } from "./store/errors.ts";
+import { openFailureKind, SchemaTooNewError } from "./store/errors.ts";
 import type { Store } from "./store/types.ts";
 import { OutboundBudget } from "./transport/_outbound.ts";
 import { type AcceptFailure, acceptLoop } from "./transport/accept.ts";
@@ -67,29 +68,17 @@ export interface MimiServer {
   hurry(): void;
 }
 
+/** Sockets kept free below the count at which accepting ran out of descriptors (refusals and files need some). */
+const EMFILE_HEADROOM = 16;
+
+/** Connections the kernel may queue for the accept loop; Linux caps it at net.core.somaxconn. */
+const TCP_BACKLOG = 4096;
+
+/** How long queued bytes may take to leave when a second signal hurries the shutdown. */
+const HURRY_GRACE_MS = 100;
+
 /** Path of the WebSocket endpoint on the HTTP port (PROTOCOL.md §1). */
 export const WEBSOCKET_PATH = "/ws";
-
-/**
- * The cost of each key exchange to the server, in units of one x25519 handshake, charged to the client's address
- * before the work is done (PROTOCOL.md §8.1; measured in bench/).
- *
- * @param kex The chosen key exchange.
- * @param group The server's finite-field group (the cost of ffdhe grows with its size).
- * @returns The units.
- */
-export function handshakeUnits(kex: KexId, group: KexGroupParams): number {
-  switch (kex) {
-    case "x25519":
-      return 1;
-    case "p256":
-    case "x25519-mlkem768":
-      return 2;
-    case "ffdhe":
-      // Modular exponentiation with a 512-bit exponent: the cost grows with the square of the modulus size.
-      return Math.ceil(8 * (group.p.toString(16).length * 4 / 2048) ** 2);
-  }
-}
 
 /** Options of {@link startServer}. */
 export interface StartOptions {
@@ -258,7 +247,7 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
 
     const refused = (transport: string, host: string, refusal: Refusal) =>
       logger.warn("connection_refused", { transport, remote: host, code: refusal.code, message: refusal.message });
-    const acceptFailed = (transport: string) => (failure: AcceptFailure) =>
+    const acceptFailed = (transport: string) => (failure: AcceptFailure) => {
       logger.error("accept_failed", {
         transport,
         error: String(failure.error),
@@ -266,6 +255,17 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
         backoffMs: failure.backoffMs,
         message: "Accepting connections failed; open connections are still served, new ones wait",
       });
+      // Out of descriptors below the cap (the open-file limit could not be read, or other files take them): the cap
+      // comes down to what fits, so that from now on the oldest connections that have not logged in make room.
+      if (isOutOfDescriptors(failure.error) && sockets.size - EMFILE_HEADROOM < admission.maxConnections) {
+        admission.setMaxConnections(sockets.size - EMFILE_HEADROOM);
+        logger.warn("connection_cap", {
+          message: `Out of file descriptors with ${sockets.size} sockets open; serving at most ` +
+            `${admission.maxConnections} connections from now on (raise ulimit -n to serve more)`,
+          maxConnections: admission.maxConnections,
+        });
+      }
+    };
 
     const webHint = () =>
       `The web client is at http${tls ? "s" : ""}://${
@@ -333,7 +333,8 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
     let hurried = false;
     const hurry = () => {
       hurried = true;
-      for (const socket of sockets) void socket.close("server_shutdown", 0);
+      // What is already queued (the shutdown notices) still gets a moment to leave; slow peers are not waited for.
+      for (const socket of sockets) void socket.close("server_shutdown", HURRY_GRACE_MS);
     };
     return {
       tls: tls !== undefined,
@@ -341,7 +342,9 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
       httpAddr,
       dataDir,
       fingerprint: serverFingerprint,
-      maxConnections,
+      get maxConnections() {
+        return admission.maxConnections;
+      },
       get openConnections() {
         return live.size;
       },
@@ -353,13 +356,12 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
           tcpLoop.close();
           httpLoop.close();
           deadlines.stop();
-          // Every client is told, in its channel, why the connection ends; sockets that are only HTTP just close.
-          await Promise.all([
-            ...[...live].map((c) =>
-              c.endWith("server_shutdown", "The server is shutting down", "server_shutdown", 1001)
-            ),
-            ...[...sockets].map((s) => s.close("server_shutdown", hurried ? 0 : undefined)),
-          ]);
+          // Every client is told, in its channel, why the connection ends (and the notice leaves before its socket
+          // closes); then the sockets that were only HTTP close.
+          await Promise.all(
+            [...live].map((c) => c.endWith("server_shutdown", "The server is shutting down", "server_shutdown", 1001)),
+          );
+          await Promise.all([...sockets].map((s) => s.close("server_shutdown", hurried ? HURRY_GRACE_MS : undefined)));
           await Promise.all([tcpLoop.done, httpLoop.done]);
           sessions.close();
           store.close();
@@ -380,7 +382,11 @@ function listen(
   tls: { cert: string; key: string } | undefined,
 ): Deno.Listener<Deno.Conn<Deno.NetAddr>> {
   try {
-    return tls ? Deno.listenTls({ hostname, port, ...tls }) : Deno.listen({ hostname, port, transport: "tcp" });
+    // A deep backlog: a burst of reconnecting clients waits in the kernel for the accept loop instead of being dropped.
+    const tcpBacklog = TCP_BACKLOG;
+    return tls
+      ? Deno.listenTls({ hostname, port, tcpBacklog, ...tls })
+      : Deno.listen({ hostname, port, transport: "tcp", tcpBacklog });
   } catch (error) {
     const where = formatAddress(hostname, port);
     if (error instanceof Deno.errors.AddrInUse) {
@@ -411,16 +417,15 @@ function openStore(path: string): Store {
         cause: error,
       });
     }
-    const code = error instanceof StoreError ? (error.sqliteCode ?? 0) & 0xff : 0;
-    // SQLite primary result codes: 5 BUSY, 6 LOCKED, 11 CORRUPT, 26 NOTADB.
-    if (code === 5 || code === 6) {
+    const kind = openFailureKind(error);
+    if (kind === "locked") {
       throw new StartupError(
         `The database ${path} is locked by another program (server.dataDir); close it and start again`,
         "server.dataDir",
         { cause: error },
       );
     }
-    if (code === 11 || code === 26) {
+    if (kind === "damaged") {
       throw new StartupError(
         `The database ${path} is damaged or is not a Mimi database (server.dataDir); restore it from a backup or move it away`,
         "server.dataDir",
@@ -462,6 +467,11 @@ async function readTls(config: MimiConfig): Promise<{ cert: string; key: string 
     cert: await read(certFile, "server.tls.certFile"),
     key: await read(keyFile, "server.tls.keyFile"),
   };
+}
+
+/** Whether an accept failed because the process has no file descriptor left (EMFILE, ENFILE). */
+function isOutOfDescriptors(error: unknown): boolean {
+  return /too many open files|os error 2[34]\b/i.test(String(error));
 }
 
 function setNoDelay(conn: Deno.Conn): void {

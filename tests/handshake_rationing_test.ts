@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { HandshakeError } from "../core/crypto/errors.ts";
 import type { SuitePreferences } from "../core/crypto/suites.ts";
 import { Op } from "../core/protocol/opcodes.ts";
-import { handshakeUnits } from "../server/server.ts";
+import { handshakeUnits } from "../server/handshake_cost.ts";
 import { FFDHE_GROUPS } from "../core/crypto/primitives/ffdhe.ts";
 import { connect } from "./_accounts_helpers.ts";
 import { startTestServer, type TestServer } from "./_harness.ts";
@@ -67,16 +67,18 @@ Deno.test("one address's handshake work is rationed by cost: ffdhe past the budg
   );
 });
 
-Deno.test("an address at its cap of unfinished handshakes is refused with rate_limited; others are not", () =>
+Deno.test("an address at its cap of unfinished handshakes makes room among its own: the oldest gives way", () =>
   withServer(["--server.limits.maxHandshakesPerIp=3"], async (server) => {
     const silent: RawClient[] = [];
     for (let i = 0; i < 3; i++) silent.push(await rawTcp(server, { handshake: false }));
     await server.waitForLog(() => server.server.openSockets >= 4);
-    const refused = await rawTcp(server, { handshake: false });
-    const alert = await refused.nextAlert();
-    assert.equal(alert.code, "rate_limited");
-    assert.match(alert.message, /already has 3 unfinished handshakes/);
-    await refused.closedByServer();
+    const honest = await rawTcp(server); // the same address, behind the same NAT: it gets in
+    await honest.request(Op.echo, 1, "in");
+    assert.equal((await honest.next()).body, "in");
+    const alert = await silent[0].nextAlert();
+    assert.equal(alert.code, "server_busy");
+    assert.match(alert.message, /This address has too many unfinished handshakes/);
+    honest.close();
     for (const client of silent) client.close();
   }));
 

@@ -171,3 +171,29 @@ function sqliteCodeOf(cause: unknown): number | undefined {
   const code = (cause as { errcode: unknown }).errcode;
   return typeof code === "number" ? code : undefined;
 }
+
+/**
+ * Tells the two failures to open a database that the person running the server can act on: another program holds
+ * it (SQLite's BUSY or LOCKED), or the file is damaged or not a database (CORRUPT, NOTADB). Deno's `node:sqlite`
+ * reports neither the result code nor anything but SQLite's own message, so the message (`sqlite3_errstr`'s fixed
+ * text) decides when the code is missing.
+ *
+ * @param error What opening the database threw.
+ * @returns `locked`, `damaged`, or `undefined` for anything else.
+ *
+ * @example
+ * ```ts
+ * import { openFailureKind, StoreError } from "./errors.ts";
+ * openFailureKind(new StoreError("Cannot prepare database x: database is locked")); // "locked"
+ * ```
+ */
+export function openFailureKind(error: unknown): "locked" | "damaged" | undefined {
+  const code = error instanceof StoreError && error.sqliteCode !== undefined ? error.sqliteCode & 0xff : undefined;
+  const text = error instanceof Error ? error.message : String(error);
+  // Primary result codes: 5 BUSY, 6 LOCKED, 11 CORRUPT, 26 NOTADB.
+  if (code === 5 || code === 6 || /database (table )?is locked/.test(text)) return "locked";
+  if (code === 11 || code === 26 || /file is not a database|database disk image is malformed/.test(text)) {
+    return "damaged";
+  }
+  return undefined;
+}

@@ -30,6 +30,8 @@ const SQLITE_CONSTRAINT_UNIQUE = 2067;
  *   mode, also a power loss (NORMAL would only survive the former).
  * - `journal_mode=WAL`: readers do not block the writer. Set after the
  *   schema check so a database from a newer Mimi is refused untouched.
+ * - A write transaction is begun and committed once, so that a database
+ *   another program keeps locked fails here (`SQLITE_BUSY`).
  *
  * Exported for tests that inspect the connection; the services use
  * {@linkcode openSqliteStore}.
@@ -68,6 +70,10 @@ export function openDatabase(path: string): DatabaseSync {
       throw new StoreError(`Cannot switch ${path} to WAL journal mode: it stays in ${String(mode)} mode`);
     }
     migrate(db);
+    // Take the write lock once now: a database another program holds (busy_timeout and all) is reported at start,
+    // not at the first registration. In WAL mode reading it would succeed and hide the problem.
+    db.exec("BEGIN IMMEDIATE");
+    db.exec("COMMIT");
     return db;
   } catch (err) {
     db.close();

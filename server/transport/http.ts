@@ -125,11 +125,7 @@ export function httpPort(options: HttpPortOptions): HttpPort {
       logger.warn("origin_refused", { remote: stream.remoteAddress, origin });
       return reject(stream, 403, `Pages from ${origin} may not connect here (server.allowedOrigins)`);
     }
-    const refusal = slot.setPhase("handshake");
-    if (refusal) {
-      const status = refusal.code === "server_busy" ? 503 : 429;
-      return reject(stream, status, `${refusal.code}: ${refusal.message}`, refusal.retryAfterMs);
-    }
+    slot.setPhase("handshake");
     wss.handleUpgrade(req, stream, head, (ws) => {
       options.onWebSocket(webSocketConnection(ws, stream.socket, limits.maxFrameBytes), slot);
     });
