@@ -252,7 +252,7 @@ function progress(message: string): void {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls until the server holds `predicate`-many sockets; gives up quietly after `ms` (the count is reported). */
+/** Polls until the server holds `predicate`-many sockets; gives up after `ms`, saying so. */
 async function waitForSockets(pid: number, predicate: (n: number) => boolean, ms = 30_000): Promise<number> {
   const until = Date.now() + ms;
   let n = countSockets(pid);
@@ -260,6 +260,7 @@ async function waitForSockets(pid: number, predicate: (n: number) => boolean, ms
     await sleep(200);
     n = countSockets(pid);
   }
+  if (!predicate(n)) progress(`the server still holds ${n} sockets after ${ms} ms; going on`);
   return n;
 }
 
@@ -608,14 +609,15 @@ function mergeResults(path: string, entry: RunEntry): void {
   Deno.writeTextFileSync(path, JSON.stringify(file, null, 2) + "\n");
 }
 
-/** The soft limit on open files, which the server and every generator inherit from this process. */
-function openFileLimit(): number {
-  const line = Deno.readTextFileSync("/proc/self/limits").match(/^Max open files\s+(\d+|unlimited)/m)?.[1];
-  return line === undefined || line === "unlimited" ? Infinity : Number(line);
+/** The soft limit on open files (`ulimit -n`), which the server and every generator inherit from this process. */
+async function openFileLimit(): Promise<number> {
+  // Deno asks for --allow-all to read /proc/self, so ask the shell, which inherits the same limit.
+  const text = await run("sh", ["-c", "ulimit -n"]);
+  return text === "" || text === "unlimited" ? Infinity : Number(text);
 }
 
 async function main(options: Options): Promise<void> {
-  const limit = openFileLimit();
+  const limit = await openFileLimit();
   // A few dozen descriptors go to the runtime itself (listeners, the database, pipes, event fds).
   if (options.only !== "cpu" && options.connections + 64 > limit) {
     throw new RangeError(
@@ -726,6 +728,10 @@ if (import.meta.main) {
   }
   try {
     await main(options);
+  } catch (error) {
+    // Report and fail; the finally below still ends every process this run started.
+    console.error(`hold: ${error instanceof Error ? error.stack : error}`);
+    Deno.exitCode = 1;
   } finally {
     await stopAll();
   }
