@@ -17,7 +17,7 @@ const group = FFDHE_GROUPS.ffdhe3072;
 
 async function handshake(kex: KexId, sig: SigId): Promise<void> {
   const offer = { kex: [kex], aead: ["aes-256-gcm" as const], hash: ["sha256" as const], sig: [sig] };
-  const serverOptions = { provider, accept: offer, group, keys };
+  const serverOptions = { provider, accept: offer, group, keys, maxFrameBytes: 1 << 20 };
   const sent = await writeClientHello({ provider, offer, group });
   const received = readClientHello(serverOptions, sent.payload);
   const serverSent = await writeServerHello(serverOptions, received);
