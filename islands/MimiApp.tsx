@@ -54,10 +54,10 @@ export function MimiApp({ wsPath, fingerprint }: MimiAppProps) {
     return () => client.onPush = undefined;
   }, [client]);
 
-  const connected = (): MimiClient => {
-    if (!client) throw new Error("Not connected to the server yet");
-    return client;
-  };
+  /** The client to use now; an idle connection (closed by the server for not logging in) is opened again first. */
+  const connected = (): Promise<MimiClient> => connection.ready();
+  /** Whether the forms can be sent: connected, or idle and able to connect again when they are. */
+  const usable = connection.status === "connected" || connection.status === "idle";
   const enter = (bundle: LoginBundle) => {
     setKicked(undefined);
     setLoginNotice(undefined);
@@ -87,21 +87,21 @@ export function MimiApp({ wsPath, fingerprint }: MimiAppProps) {
             contacts={session.contacts}
             requests={session.requests}
             onLogout={async () => {
-              await logout(connected());
+              await logout(await connected());
               setSession(undefined);
               setScreen("login");
             }}
-            onNickname={async (nickname) => updateUser(await setNickname(connected(), nickname))}
-            onFont={async (font) => updateUser(await setFont(connected(), font))}
+            onNickname={async (nickname) => updateUser(await setNickname(await connected(), nickname))}
+            onFont={async (font) => updateUser(await setFont(await connected(), font))}
           />
         )
         : screen === "login"
         ? (
           <LoginForm
-            connected={!!client}
+            connected={usable}
             initialUsername={lastUsername}
             notice={loginNotice}
-            onLogin={async (username, password) => enter(await login(connected(), username, password))}
+            onLogin={async (username, password) => enter(await login(await connected(), username, password))}
             onRegister={() => {
               setLoginNotice(undefined);
               setScreen("register");
@@ -110,13 +110,13 @@ export function MimiApp({ wsPath, fingerprint }: MimiAppProps) {
         )
         : (
           <RegisterForm
-            connected={!!client}
+            connected={usable}
             onSubmit={async (username, nickname, password, invite) => {
-              const user = await register(connected(), username, nickname, password, { invite });
+              const user = await register(await connected(), username, nickname, password, { invite });
               // Registering does not log in (PROTOCOL.md §10.2); nobody wants to type the password twice more.
               let bundle: LoginBundle;
               try {
-                bundle = await login(connected(), username, password);
+                bundle = await login(await connected(), username, password);
               } catch (error) {
                 // Not swallowed: said on the login screen. The account exists, so the register form (which would
                 // now only answer "taken") is the wrong place to stay.

@@ -1,19 +1,24 @@
 // The page's secure connection: WebSocket, handshake checked against the page's fingerprint, and reconnecting on demand.
 
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { MimiClient } from "../core/client/client.ts";
 import { secureOptionsFromConfig, secureTransport } from "../core/client/secure.ts";
 import { connectWebSocket } from "../core/client/websocket.ts";
 import { DEFAULT_CONFIG } from "../core/config/schema.ts";
 import { HandshakeError } from "../core/crypto/errors.ts";
+import { ProtocolError } from "../core/protocol/errors.ts";
 import { detectProvider, isSecureCryptoAvailable } from "../core/crypto/primitives/detect.ts";
 import type { CryptoProvider } from "../core/crypto/primitives/types.ts";
 import { suiteName } from "../core/crypto/suites.ts";
 
-/** Where the connection is; `client` exists only while `connected`. */
+/**
+ * Where the connection is; `client` exists only while `connected`. `idle`: the server closed a connection nobody logged
+ * in on (PROTOCOL.md §11.3), which is not a failure: a new one opens when the page needs it.
+ */
 export type ConnectionState =
   | { status: "connecting" }
   | { status: "connected"; client: MimiClient; suite: string }
+  | { status: "idle"; suite?: string }
   | { status: "closed"; suite?: string; error?: Error };
 
 /** {@link useConnection}'s answer. */
@@ -22,7 +27,14 @@ export type Connection = ConnectionState & {
   insecurePage: boolean;
   /** Closes the current connection, if any, and opens a fresh one (a new handshake, logged out). */
   reconnect(): void;
+  /** The connected client, connecting first when the connection is idle or closed; rejects if that fails. */
+  ready(): Promise<MimiClient>;
 };
+
+interface Waiter {
+  resolve(client: MimiClient): void;
+  reject(error: Error): void;
+}
 
 // The WebCrypto provider probes the platform when created: once per page is enough.
 let provider: Promise<CryptoProvider> | undefined;
@@ -72,8 +84,22 @@ export function useConnection(wsPath: string, fingerprint: string): Connection {
   const [state, setState] = useState<ConnectionState>({ status: "connecting" });
   const [insecurePage, setInsecurePage] = useState(false);
   const [attempt, setAttempt] = useState(0);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const waiters = useRef<Waiter[]>([]);
 
   useEffect(() => setInsecurePage(!isSecureCryptoAvailable()), []);
+
+  // Whoever waits for a client hears how the connection they asked for turned out.
+  useEffect(() => {
+    if (state.status === "connecting" || state.status === "idle") return;
+    const waiting = waiters.current;
+    waiters.current = [];
+    for (const waiter of waiting) {
+      if (state.status === "connected") waiter.resolve(state.client);
+      else waiter.reject(state.error ?? new Error("The connection to the server closed"));
+    }
+  }, [state]);
 
   useEffect(() => {
     // Events of a connection this effect no longer owns (after reconnect or unmount) change nothing.
@@ -85,7 +111,13 @@ export function useConnection(wsPath: string, fingerprint: string): Connection {
         if (!current) return opened.client.close();
         client = opened.client;
         setState({ status: "connected", ...opened });
-        client.closed.then((error) => current && setState({ status: "closed", suite: opened.suite, error }));
+        client.closed.then((error) => {
+          if (!current) return;
+          // Closed for not logging in in time: nothing went wrong, and the next action connects again.
+          if (error instanceof ProtocolError && error.code === "login_timeout") {
+            setState({ status: "idle", suite: opened.suite });
+          } else setState({ status: "closed", suite: opened.suite, error });
+        });
       },
       (error: Error) => current && setState({ status: "closed", error }),
     );
@@ -96,5 +128,11 @@ export function useConnection(wsPath: string, fingerprint: string): Connection {
   }, [wsPath, fingerprint, attempt]);
 
   const reconnect = useCallback(() => setAttempt((n) => n + 1), []);
-  return { ...state, insecurePage, reconnect };
+  const ready = useCallback((): Promise<MimiClient> => {
+    const now = stateRef.current;
+    if (now.status === "connected") return Promise.resolve(now.client);
+    if (now.status !== "connecting") reconnect();
+    return new Promise((resolve, reject) => waiters.current.push({ resolve, reject }));
+  }, [reconnect]);
+  return { ...state, insecurePage, reconnect, ready };
 }

@@ -5,6 +5,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 import { createInvites } from "../server/services/invites.ts";
 import { openSqliteStore } from "../server/store/sqlite.ts";
 import { startTestServer, type TestServer } from "./_harness.ts";
+import { FakeClock } from "../server/clock.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const haveChromium = await Deno.stat(CHROMIUM).then(() => true, () => false);
@@ -368,6 +369,29 @@ Deno.test({
       );
     } finally {
       for (const { context } of tabs) await context.close();
+      await browser.close();
+      await server.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "web client: a page left at the login form past the login deadline goes idle and logs in without a reload",
+  ignore: !haveChromium && !Deno.env.get("CI"),
+  async fn() {
+    const clock = new FakeClock();
+    const server = await startTestServer([], { clock });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    try {
+      const { page, errors } = await openTab(browser, `http://127.0.0.1:${server.httpPort}/`);
+      await server.waitForLog((r) => r.event === "secure");
+      clock.tick(server.config.server.limits.loginTimeoutMs + 250);
+      await page.getByTestId("status").filter({ hasText: "idle" }).waitFor({ timeout: 10_000 });
+      assert.equal(await page.getByTestId("connection-error").count(), 0, "going idle is not an error");
+      await register(page, "idler", "Idle Idler"); // the form connects again by itself
+      await page.getByTestId("status").filter({ hasText: "connected" }).waitFor();
+      assert.deepEqual(errors, []);
+    } finally {
       await browser.close();
       await server.close();
     }
