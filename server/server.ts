@@ -287,38 +287,45 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
       logger,
     });
 
-    const tcpLoop = acceptLoop(tcpListener, (conn) => {
-      setNoDelay(conn);
-      const remote = conn.remoteAddr as Deno.NetAddr;
-      const admitted = admission.admit(remote.hostname, "handshake");
-      if (!admitted.ok) {
-        refused("tcp", remote.hostname, admitted);
-        // No keys exist yet, so the refusal is a plaintext alert (PROTOCOL.md §7.5).
-        const alert = encodeAlert({
-          code: admitted.code,
-          message: admitted.message,
-          retryAfterMs: admitted.retryAfterMs,
-        });
-        void socketFor(conn).refuse(admitted.code, encodeFrame(alert));
-        return;
-      }
-      const socket = socketFor(conn, admitted.slot);
-      serveSecure(tcpConnection(socket, { maxFrameBytes: outerFrameBytes, webHint: webHint() }), admitted.slot);
-    }, acceptFailed("tcp"));
+    /**
+     * Accepts on one port: every socket is admitted (or refused in the port's own language) before anything is read,
+     * and the slot it takes is released when its descriptor closes.
+     */
+    const acceptOn = (
+      listener: Deno.Listener<Deno.Conn<Deno.NetAddr>>,
+      port: { transport: "tcp" | "http"; phase: "handshake" | "http"; refusal(refusal: Refusal): Uint8Array },
+      serve: (socket: Socket, slot: Slot) => void,
+    ) =>
+      acceptLoop(listener, (conn) => {
+        setNoDelay(conn);
+        const host = conn.remoteAddr.hostname;
+        const admitted = admission.admit(host, port.phase);
+        if (!admitted.ok) {
+          refused(port.transport, host, admitted);
+          void socketFor(conn).refuse(admitted.code, port.refusal(admitted));
+          return;
+        }
+        serve(socketFor(conn, admitted.slot), admitted.slot);
+      }, acceptFailed(port.transport));
 
-    const httpLoop = acceptLoop(httpListener, (conn) => {
-      setNoDelay(conn);
-      const remote = conn.remoteAddr as Deno.NetAddr;
-      const admitted = admission.admit(remote.hostname, "http");
-      if (!admitted.ok) {
-        refused("http", remote.hostname, admitted);
-        void socketFor(conn).refuse(admitted.code, httpRefusal(admitted));
-        return;
-      }
-      const socket = socketFor(conn, admitted.slot);
-      admitted.slot.onEvict = () => void socket.close("evicted", 0);
-      web.serve(socket, admitted.slot);
-    }, acceptFailed("http"));
+    const tcpLoop = acceptOn(tcpListener, {
+      transport: "tcp",
+      phase: "handshake",
+      // No keys exist yet, so the refusal is a plaintext alert (PROTOCOL.md §7.5).
+      refusal: ({ code, message, retryAfterMs }) => encodeFrame(encodeAlert({ code, message, retryAfterMs })),
+    }, (socket, slot) => {
+      serveSecure(tcpConnection(socket, { maxFrameBytes: outerFrameBytes, webHint: webHint() }), slot);
+    });
+
+    const httpLoop = acceptOn(
+      httpListener,
+      { transport: "http", phase: "http", refusal: httpRefusal },
+      (socket, slot) => {
+        // A plain HTTP socket that must make room is just closed; an upgraded one is told (serveSecure replaces this).
+        slot.onEvict = () => void socket.close("evicted", 0);
+        web.serve(socket, slot);
+      },
+    );
 
     const httpAddr = httpListener.addr as Deno.NetAddr;
     const tlsField = { tls: tls !== undefined };

@@ -50,6 +50,7 @@ Deno.test("a full server makes room by closing its oldest connection that is not
     clients.push(another);
     await echoes(another, 1, "and again");
     await toldAndClosed(older, "server_busy");
+    assert.equal(older.closeCode(), 1013, "WebSocket status for server_busy (§6)");
     await server.waitForLog((r) => r.event === "evicted");
   } finally {
     for (const client of clients) client.close();

@@ -58,6 +58,7 @@ for (const [name, open] of TRANSPORTS) {
       clock.tick(2 * SWEEP_INTERVAL_MS);
       assert.match(await endedWith(client, "login_timeout"), /Not logged in within 60 s; connect again to log in/);
       await server.waitForLog((r) => r.event === "disconnect" && r.reason === "login_timeout");
+      if (name === "WebSocket") assert.equal(client.closeCode(), 1008, "WebSocket status for a timeout (§6)");
       client.close();
     }));
 }

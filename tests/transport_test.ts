@@ -111,6 +111,15 @@ for (const [name, open] of TRANSPORTS) {
       await server.waitForLog((r) => r.event === "disconnect" && r.reason === "unknown_opcode");
     }));
 
+  Deno.test(`${name}: an error or push opcode sent by a client gets unknown_opcode with its id and the connection closes`, async () => {
+    for (const opcode of [Op.error, Op.kicked, Op.presence]) {
+      await withServer(open, async (client) => {
+        await client.request(opcode, 9, {});
+        await expectErrorAndClose(client, "unknown_opcode", 9);
+      });
+    }
+  });
+
   Deno.test(`${name}: a 4 GiB length prefix before the handshake is refused with an alert`, () =>
     withServer(open, async (client, server) => {
       await client.sendOuter(hex("ffffffff 0001"));
