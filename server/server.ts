@@ -74,7 +74,7 @@ const EMFILE_HEADROOM = 16;
 /** Connections the kernel may queue for the accept loop; Linux caps it at net.core.somaxconn. */
 const TCP_BACKLOG = 4096;
 
-/** How long queued bytes may take to leave when a second signal hurries the shutdown. */
+/** How long the shutdown notices have to leave once a second signal hurries the shutdown. */
 const HURRY_GRACE_MS = 100;
 
 /** Path of the WebSocket endpoint on the HTTP port (PROTOCOL.md §1). */
@@ -339,9 +339,13 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
     let closing: Promise<void> | undefined;
     let hurried = false;
     const hurry = () => {
+      if (hurried) return;
       hurried = true;
-      // What is already queued (the shutdown notices) still gets a moment to leave; slow peers are not waited for.
-      for (const socket of sockets) void socket.close("server_shutdown", HURRY_GRACE_MS);
+      // The shutdown notices are being sealed and queued right now (a double Ctrl-C comes within milliseconds of the
+      // first): they get a moment to leave, then every socket still open is cut without waiting for slow peers.
+      setTimeout(() => {
+        for (const socket of sockets) void socket.close("server_shutdown", 0);
+      }, HURRY_GRACE_MS);
     };
     return {
       tls: tls !== undefined,
@@ -368,7 +372,7 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
           await Promise.all(
             [...live].map((c) => c.endWith("server_shutdown", "The server is shutting down", "server_shutdown", 1001)),
           );
-          await Promise.all([...sockets].map((s) => s.close("server_shutdown", hurried ? HURRY_GRACE_MS : undefined)));
+          await Promise.all([...sockets].map((s) => s.close("server_shutdown", hurried ? 0 : undefined)));
           await Promise.all([tcpLoop.done, httpLoop.done]);
           sessions.close();
           store.close();
