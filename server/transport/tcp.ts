@@ -5,12 +5,6 @@ import { encodeFrame, FrameDecoder } from "../../core/codec/frame.ts";
 import { type CloseInfo, type Connection, FrameError, nextConnectionId } from "./connection.ts";
 import type { Socket } from "./socket.ts";
 
-/** Limits a transport enforces on each connection. */
-export interface TransportLimits {
-  maxFrameBytes: number;
-  outboundQueueBytes: number;
-}
-
 /** An HTTP request line: a browser or `curl` pointed at the TCP port. */
 const HTTP_REQUEST = /^(GET|HEAD|POST|PUT|DELETE|OPTIONS|PATCH|CONNECT|TRACE) /;
 

@@ -1,0 +1,30 @@
+// Tests for the one sweep that checks every connection's deadlines.
+
+import assert from "node:assert/strict";
+import { FakeClock } from "./clock.ts";
+import { Deadlines, SWEEP_INTERVAL_MS } from "./deadlines.ts";
+
+Deno.test("Deadlines checks every watched item once per sweep, with the time of the sweep", () => {
+  const clock = new FakeClock(0);
+  const deadlines = new Deadlines(clock);
+  const seen: number[] = [];
+  deadlines.add({ check: (now) => seen.push(now) });
+  deadlines.add({ check: (now) => seen.push(-now) });
+  clock.tick(2 * SWEEP_INTERVAL_MS);
+  assert.deepEqual(seen, [250, -250, 500, -500]);
+  deadlines.stop();
+});
+
+Deno.test("Deadlines lets an item leave during a sweep, and leaves no timer once nothing is watched", () => {
+  const clock = new FakeClock(0);
+  const deadlines = new Deadlines(clock);
+  const item = { check: () => deadlines.delete(item) };
+  deadlines.add(item);
+  clock.tick(SWEEP_INTERVAL_MS);
+  assert.equal(deadlines.size, 0);
+  assert.equal(clock.pending, 0, "an idle server has no pending timer");
+  deadlines.add({ check: () => {} });
+  assert.equal(clock.pending, 1, "watching again arms the sweep");
+  deadlines.stop();
+  assert.equal(clock.pending, 0);
+});
