@@ -13,7 +13,7 @@ import { suiteName } from "../core/crypto/suites.ts";
 
 /**
  * Where the connection is; `client` exists only while `connected`. `idle`: the server closed a connection nobody logged
- * in on (PROTOCOL.md §11.3), which is not a failure: a new one opens when the page needs it.
+ * in on (PROTOCOL.md §11.1, §11.3), which is not a failure: a new one opens when the page needs it.
  */
 export type ConnectionState =
   | { status: "connecting" }
@@ -113,8 +113,9 @@ export function useConnection(wsPath: string, fingerprint: string): Connection {
         setState({ status: "connected", ...opened });
         client.closed.then((error) => {
           if (!current) return;
-          // Closed for not logging in in time: nothing went wrong, and the next action connects again.
-          if (error instanceof ProtocolError && error.code === "login_timeout") {
+          // Closed for not logging in in time, or to make room for another while not logged in (PROTOCOL.md §11):
+          // nothing the user did, and the next action connects again.
+          if (error instanceof ProtocolError && (error.code === "login_timeout" || error.code === "server_busy")) {
             setState({ status: "idle", suite: opened.suite });
           } else setState({ status: "closed", suite: opened.suite, error });
         });

@@ -68,8 +68,14 @@ export interface MimiServer {
   hurry(): void;
 }
 
-/** Sockets kept free below the count at which accepting ran out of descriptors (refusals and files need some). */
-const EMFILE_HEADROOM = 16;
+/**
+ * Refusals that may wait at once for their answer to reach the peer (up to a second each, see Socket.refuse); more are
+ * closed at once, so that a flood of refused connections cannot hold many descriptors.
+ */
+const MAX_LINGERING_REFUSALS = 16;
+
+/** Sockets kept free below the count at which accepting ran out of descriptors: the refusals, and a few files. */
+const EMFILE_HEADROOM = MAX_LINGERING_REFUSALS + 4;
 
 /** Connections the kernel may queue for the accept loop; Linux caps it at net.core.somaxconn. */
 const TCP_BACKLOG = 4096;
@@ -245,8 +251,25 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
       return socket;
     };
 
-    const refused = (transport: string, host: string, refusal: Refusal) =>
-      logger.warn("connection_refused", { transport, remote: host, code: refusal.code, message: refusal.message });
+    let lingering = 0;
+    // A flood of refusals must not become a flood of log lines: one line per code a second, with the count left out.
+    const refusalLog = new Map<string, { at: number; suppressed: number }>();
+    const refused = (transport: string, host: string, refusal: Refusal) => {
+      const now = clock.now();
+      const last = refusalLog.get(refusal.code);
+      if (last && now - last.at < 1000) {
+        last.suppressed++;
+        return;
+      }
+      refusalLog.set(refusal.code, { at: now, suppressed: 0 });
+      logger.warn("connection_refused", {
+        transport,
+        remote: host,
+        code: refusal.code,
+        message: refusal.message,
+        ...(last?.suppressed ? { alsoRefusedBefore: last.suppressed } : {}),
+      });
+    };
     const acceptFailed = (transport: string) => (failure: AcceptFailure) => {
       logger.error("accept_failed", {
         transport,
@@ -302,7 +325,14 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
         const admitted = admission.admit(host, port.phase);
         if (!admitted.ok) {
           refused(port.transport, host, admitted);
-          void socketFor(conn).refuse(admitted.code, port.refusal(admitted));
+          const socket = socketFor(conn);
+          if (lingering >= MAX_LINGERING_REFUSALS) {
+            socket.write(port.refusal(admitted));
+            void socket.close(admitted.code, 0);
+            return;
+          }
+          lingering++;
+          void socket.refuse(admitted.code, port.refusal(admitted)).finally(() => lingering--);
           return;
         }
         serve(socketFor(conn, admitted.slot), admitted.slot);
