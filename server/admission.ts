@@ -4,11 +4,15 @@
 import { addressKey } from "./address_key.ts";
 
 /**
- * Where a connection is in its life. Only `user` (logged in) connections are
- * never closed to make room: the others are cheap for anyone to open, so an
- * attacker's idle sockets must not keep a real user out.
+ * Where a connection is in its life: `http` (a plain HTTP socket), `handshake` (waiting for the ClientHello), `hello`
+ * (ClientHello received, handshake not finished), `open` (secured, not logged in), `user` (logged in). Only `user`
+ * connections are never closed to make room: the others are cheap for anyone to open, so an attacker's idle sockets
+ * must not keep a real user out.
  */
-export type Phase = "http" | "handshake" | "open" | "user";
+export type Phase = "http" | "handshake" | "hello" | "open" | "user";
+
+/** The phases of an unfinished handshake. */
+const HANDSHAKE_PHASES: ReadonlySet<Phase> = new Set(["handshake", "hello"]);
 
 /** Why a connection was not admitted; `code` is the protocol's error code (PROTOCOL.md §6). */
 export interface Refusal {
@@ -61,17 +65,27 @@ export class Slot {
   }
 
   /**
-   * Moves the slot to `phase`. Entering `handshake` may make another
-   * connection give way: at the address's or the total cap of unfinished
-   * handshakes, the oldest unfinished one is closed.
+   * Moves the slot to `phase`; its age, which decides who makes room first,
+   * counts from now. Entering `handshake` may make another connection give
+   * way: at the address's or the total cap of unfinished handshakes, the
+   * oldest unfinished one is closed.
    *
    * @param phase The new phase.
    */
   setPhase(phase: Phase): void {
     if (this.#released || phase === this.#phase) return;
     if (phase === "handshake") this.#control._makeHandshakeRoom(this.key);
-    this.#control._move(this, this.#phase, phase);
+    this.#control._move(this, phase);
     this.#phase = phase;
+  }
+
+  /**
+   * Records a step forward that keeps the phase (a page request on a keep-alive socket): the connection's age, which
+   * decides who makes room first, counts from now.
+   */
+  touch(): void {
+    if (this.#released) return;
+    this.#control._move(this, this.#phase);
   }
 
   /** Frees the slot; later calls do nothing. */
@@ -141,7 +155,11 @@ export class AdmissionControl {
   #limits: AdmissionLimits;
   readonly #now: () => number;
   readonly #slots = new Groups();
-  /** Slots that are not logged in, oldest first: the ones that make room. */
+  /**
+   * Slots that are not logged in, by the time of their last step forward (accepted, ClientHello, handshake done, page
+   * request, logout), oldest first: the ones that make room. A connection that stalls ages; one that progresses, as an
+   * honest one does every round trip, stays young.
+   */
   readonly #yielding = new Groups();
   readonly #handshaking = new Groups();
   readonly #rate = new Map<string, Bucket>();
@@ -240,7 +258,7 @@ export class AdmissionControl {
     const slot = new Slot(this, key, phase);
     this.#slots.add(slot);
     this.#yielding.add(slot);
-    if (phase === "handshake") this.#handshaking.add(slot);
+    if (HANDSHAKE_PHASES.has(phase)) this.#handshaking.add(slot);
     this.#prune(now);
     return { ok: true, slot };
   }
@@ -282,20 +300,19 @@ export class AdmissionControl {
     }
   }
 
-  /** @internal Keeps the indexes in step with a phase change. */
-  _move(slot: Slot, from: Phase, to: Phase): void {
-    if (from === "handshake") this.#handshaking.delete(slot);
-    if (to === "handshake") this.#handshaking.add(slot);
-    // A slot that stops being a logged-in one goes to the end of the queue: its age counts from now.
-    if (to === "user") this.#yielding.delete(slot);
-    else if (from === "user") this.#yielding.add(slot);
+  /** @internal Keeps the indexes in step with a phase change or a step forward: the slot goes to the young end. */
+  _move(slot: Slot, to: Phase): void {
+    this.#handshaking.delete(slot);
+    if (HANDSHAKE_PHASES.has(to)) this.#handshaking.add(slot);
+    this.#yielding.delete(slot);
+    if (to !== "user") this.#yielding.add(slot);
   }
 
   /** @internal Drops a released slot from every index. */
   _remove(slot: Slot, phase: Phase): void {
     this.#slots.delete(slot);
     this.#yielding.delete(slot);
-    if (phase === "handshake") this.#handshaking.delete(slot);
+    if (HANDSHAKE_PHASES.has(phase)) this.#handshaking.delete(slot);
   }
 
   #makeRoom(victim: Slot, message: string): void {

@@ -180,3 +180,19 @@ Deno.test("AdmissionControl with a lowered cap makes room down to it at the next
   assert.deepEqual([...evicted.keys()], ["c0", "c1", "c2", "c3", "c4"]);
   assert.equal(admission.open, 6);
 });
+
+Deno.test("AdmissionControl makes room with the connection whose last step forward is oldest, so stalled ones go first", () => {
+  const admission = new AdmissionControl({ ...LIMITS, maxConnections: 3 });
+  const evicted = new Map<string, Refusal>();
+  const parked = admitted(admission, "10.0.0.1", evicted, "parked");
+  parked.setPhase("hello");
+  parked.setPhase("open"); // an attacker's connection, handshake done, then silent
+  const page = admitted(admission, "10.0.0.2", evicted, "page", "http");
+  const honest = admitted(admission, "10.0.0.3", evicted, "honest");
+  page.touch(); // a request on the keep-alive socket
+  honest.setPhase("hello"); // its ClientHello arrived
+  admitted(admission, "10.0.0.4", evicted, "newcomer-1");
+  assert.deepEqual([...evicted.keys()], ["parked"]);
+  admitted(admission, "10.0.0.5", evicted, "newcomer-2");
+  assert.deepEqual([...evicted.keys()], ["parked", "page"], "the page's request came before the ClientHello");
+});

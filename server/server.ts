@@ -77,6 +77,10 @@ const MAX_LINGERING_REFUSALS = 16;
 /** Sockets kept free below the count at which accepting ran out of descriptors: the refusals, and a few files. */
 const EMFILE_HEADROOM = MAX_LINGERING_REFUSALS + 4;
 
+/** Running out of descriptors lowers the cap at most this often, and never below MIN_CONNECTION_CAP. */
+const EMFILE_STEP_MS = 10_000;
+const MIN_CONNECTION_CAP = 16;
+
 /** Connections the kernel may queue for the accept loop; Linux caps it at net.core.somaxconn. */
 const TCP_BACKLOG = 4096;
 
@@ -208,6 +212,7 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
       }, clock.now());
       const connection = secureConnection(raw, secureContext, {
         beforeKeyExchange(kex) {
+          slot.setPhase("hello"); // a step forward: a client that sent its ClientHello is not a silent one
           const refusal = admission.chargeHandshake(slot, handshakeUnits(kex, settings.group));
           return refusal && { code: refusal.code, message: refusal.message, retryAfterMs: refusal.retryAfterMs };
         },
@@ -252,6 +257,7 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
     };
 
     let lingering = 0;
+    let loweredAt = -Infinity;
     // A flood of refusals must not become a flood of log lines: one line per code a second, with the count left out.
     const refusalLog = new Map<string, { at: number; suppressed: number }>();
     const refused = (transport: string, host: string, refusal: Refusal) => {
@@ -280,8 +286,15 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
       });
       // Out of descriptors below the cap (the open-file limit could not be read, or other files take them): the cap
       // comes down to what fits, so that from now on the oldest connections that have not logged in make room.
-      if (isOutOfDescriptors(failure.error) && sockets.size - EMFILE_HEADROOM < admission.maxConnections) {
-        admission.setMaxConnections(sockets.size - EMFILE_HEADROOM);
+      const now = clock.now();
+      // At most one step down per EMFILE_STEP_MS: right after one, descriptors still being released must not ratchet
+      // the cap down further.
+      if (
+        isOutOfDescriptors(failure.error) && sockets.size - EMFILE_HEADROOM < admission.maxConnections &&
+        now - loweredAt >= EMFILE_STEP_MS
+      ) {
+        loweredAt = now;
+        admission.setMaxConnections(Math.max(MIN_CONNECTION_CAP, sockets.size - EMFILE_HEADROOM));
         logger.warn("connection_cap", {
           message: `Out of file descriptors with ${sockets.size} sockets open; serving at most ` +
             `${admission.maxConnections} connections from now on (raise ulimit -n to serve more)`,

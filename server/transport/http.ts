@@ -78,6 +78,7 @@ export function httpPort(options: HttpPortOptions): HttpPort {
   const server = http.createServer({ requestTimeout: 0, headersTimeout: 0, keepAlive: true }, (req, res) => {
     // Every socket node:http serves came from serve() below, as a SocketDuplex.
     const duplex = req.socket as unknown as SocketDuplex;
+    slots.get(duplex)?.touch(); // a request is a step forward: this socket is not an idle one
     const watch = watches.get(duplex);
     if (watch) {
       watch.state = "response";
