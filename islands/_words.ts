@@ -39,6 +39,12 @@ export function errorText(error: unknown): string {
         return "This invite code is unknown, used or expired";
       case "server_busy":
         return "The server is busy, try again later";
+      case "too_many_connections":
+        return "Too many connections from your network, close some tabs or try again later";
+      case "server_shutdown":
+        return "The server is restarting or shutting down, try again in a moment";
+      case "timeout":
+        return "The connection went quiet and the server closed it";
       case "internal":
         return "The server failed, try again later";
     }

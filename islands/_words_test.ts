@@ -48,3 +48,9 @@ Deno.test("timeAgo() says just now under a minute, then the largest whole unit",
   assert.equal(timeAgo(now - 30 * 3600_000, now), "yesterday");
   assert.equal(timeAgo(now - 10 * 24 * 3600_000, now), "last week");
 });
+
+Deno.test("errorText() says in words why the server ended a connection", () => {
+  assert.match(errorText(new ProtocolError("too_many_connections", "x")), /^Too many connections from your network/);
+  assert.match(errorText(new ProtocolError("server_shutdown", "x")), /shutting down, try again in a moment$/);
+  assert.match(errorText(new ProtocolError("timeout", "x")), /went quiet/);
+});
