@@ -143,7 +143,8 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
         maxConnections,
       });
     }
-    const admission = new AdmissionControl({ ...limits, maxConnections }, () => clock.now());
+    const now = () => clock.now();
+    const admission = new AdmissionControl({ ...limits, maxConnections }, now);
     const deadlines = new Deadlines(clock);
     const budget = new OutboundBudget(limits.outboundTotalBytes);
     const watches = new Map<Connection, { slot: Slot; watch: ConnectionWatch }>();
@@ -151,6 +152,7 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
       store,
       logger,
       graceMs: config.server.presenceGraceMs,
+      clock,
       listener: {
         loggedIn(connection) {
           const entry = watches.get(connection);
@@ -167,13 +169,14 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
     const accounts = accountsService({
       store,
       sessions,
-      throttle: new LoginThrottle(),
+      throttle: new LoginThrottle(undefined, now),
       registration: config.server.registration,
       registrationLimiter: new RegistrationLimiter({
         perAddressPerHour: limits.registrationsPerIpPerHour,
         perHour: limits.registrationsPerHour,
-      }),
+      }, now),
       opaqueSetup,
+      now,
     });
     const handlers: ReadonlyMap<number, Handler> = new Map([...echoHandlers(), ...accounts.handlers]);
     const live = new Set<SecureConnection>();

@@ -221,10 +221,5 @@ export function withStore<T>(server: TestServer, fn: (store: Store) => T): T {
   }
 }
 
-/** Resolves after `ms`. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** The real client's login in two steps, so a test can act between them. */
 export { startLogin } from "../core/client/accounts.ts";

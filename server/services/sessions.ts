@@ -3,6 +3,7 @@
 import { encodeEnvelope } from "../../core/codec/envelope.ts";
 import type { Value } from "../../core/codec/value.ts";
 import { Op } from "../../core/protocol/opcodes.ts";
+import { type Clock, systemClock, type TimerHandle } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import type { Store } from "../store/types.ts";
 import type { Connection } from "../transport/connection.ts";
@@ -21,24 +22,25 @@ export interface SessionListener {
 export class Sessions {
   readonly #byUser = new Map<number, Connection>();
   readonly #userOf = new Map<Connection, number>();
-  readonly #graceTimers = new Map<number, ReturnType<typeof setTimeout>>();
+  readonly #graceTimers = new Map<number, TimerHandle>();
   readonly #store: Store;
   readonly #logger: Logger;
   readonly #graceMs: number;
-  readonly #now: () => number;
+  readonly #clock: Clock;
   readonly #listener: SessionListener | undefined;
 
   /**
-   * @param options `store`, `logger`, `graceMs` (presence grace period), `now` (clock) and `listener` (told when a
-   *   connection logs in or out: the server's admission and deadlines treat logged-in connections differently).
+   * @param options `store`, `logger`, `graceMs` (presence grace period), `clock` (time and timers; tests pass a fake
+   *   one) and `listener` (told when a connection logs in or out: the server's admission and deadlines treat
+   *   logged-in connections differently).
    */
   constructor(
-    options: { store: Store; logger: Logger; graceMs: number; now?: () => number; listener?: SessionListener },
+    options: { store: Store; logger: Logger; graceMs: number; clock?: Clock; listener?: SessionListener },
   ) {
     this.#store = options.store;
     this.#logger = options.logger;
     this.#graceMs = options.graceMs;
-    this.#now = options.now ?? Date.now;
+    this.#clock = options.clock ?? systemClock;
     this.#listener = options.listener;
   }
 
@@ -66,7 +68,7 @@ export class Sessions {
     const wasOnline = this.isOnline(userId);
     const grace = this.#graceTimers.get(userId);
     if (grace !== undefined) {
-      clearTimeout(grace);
+      this.#clock.clearTimeout(grace);
       this.#graceTimers.delete(userId);
     }
     this.#byUser.set(userId, connection);
@@ -83,7 +85,7 @@ export class Sessions {
       older.send(encodeEnvelope({
         opcode: Op.kicked,
         id: 0,
-        body: { at: this.#now(), address: connection.remoteAddress },
+        body: { at: this.#clock.now(), address: connection.remoteAddress },
       }));
       void older.close("kicked");
     }
@@ -105,7 +107,7 @@ export class Sessions {
     if (this.#graceMs === 0) return this.#offline(userId);
     this.#graceTimers.set(
       userId,
-      setTimeout(() => {
+      this.#clock.setTimeout(() => {
         this.#graceTimers.delete(userId);
         if (!this.#byUser.has(userId)) this.#offline(userId);
       }, this.#graceMs),
@@ -115,11 +117,11 @@ export class Sessions {
   /** Cancels timers (server shutdown); users are marked as last seen now. */
   close(): void {
     for (const [userId, timer] of this.#graceTimers) {
-      clearTimeout(timer);
-      this.#store.users.setLastSeen(userId, this.#now());
+      this.#clock.clearTimeout(timer);
+      this.#store.users.setLastSeen(userId, this.#clock.now());
     }
     this.#graceTimers.clear();
-    for (const userId of this.#byUser.keys()) this.#store.users.setLastSeen(userId, this.#now());
+    for (const userId of this.#byUser.keys()) this.#store.users.setLastSeen(userId, this.#clock.now());
   }
 
   /** Sends a push to every logged-in contact of `userId`. */
@@ -138,7 +140,7 @@ export class Sessions {
 
   #offline(userId: number): void {
     if (this.#byUser.has(userId)) return;
-    const at = this.#now();
+    const at = this.#clock.now();
     this.#store.users.setLastSeen(userId, at);
     this.#broadcast(userId, false, at);
   }

@@ -11,6 +11,7 @@ import { openSqliteStore } from "../store/sqlite.ts";
 import type { Store } from "../store/types.ts";
 import type { CloseInfo, Connection } from "../transport/connection.ts";
 import { Sessions } from "./sessions.ts";
+import { FakeClock } from "../clock.ts";
 
 const T0 = 1_700_000_000_000;
 
@@ -60,7 +61,7 @@ class FakeConnection implements Connection {
 interface Fixture {
   store: Store;
   sessions: Sessions;
-  clock: { now: number };
+  clock: FakeClock;
   logs: LogRecord[];
   events: string[];
   /** ann, her friend bob, cat who shares a room with her, and dan who knows nobody. */
@@ -73,14 +74,14 @@ interface Fixture {
 
 function fixture(graceMs: number): Fixture {
   const store = openSqliteStore(":memory:");
-  const clock = { now: T0 };
+  const clock = new FakeClock(T0);
   const logs: LogRecord[] = [];
   const events: string[] = [];
   const sessions = new Sessions({
     store,
     logger: createLogger("debug", (record) => logs.push(record)),
     graceMs,
-    now: () => clock.now,
+    clock,
   });
   const [ann, bob, cat, dan] = ["ann", "bob", "cat", "dan"].map((key) =>
     store.users.create({
@@ -110,7 +111,10 @@ async function withSessions(graceMs: number, fn: (f: Fixture) => void | Promise<
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Moves the fake clock to `at` (milliseconds since the epoch), running the timers that fall due. */
+function advanceTo(f: Fixture, at: number): void {
+  f.clock.tick(at - f.clock.now());
+}
 
 Deno.test("Sessions.attach pushes online presence to logged-in friends and room co-members only", () =>
   withSessions(1000, (f) => {
@@ -133,7 +137,7 @@ Deno.test("Sessions.attach of a second connection kicks the first with time and 
     f.sessions.attach(f.bob, bob);
     const first = f.conn(), second = f.conn();
     f.sessions.attach(f.ann, first);
-    f.clock.now = T0 + 5000;
+    advanceTo(f, T0 + 5000);
     f.sessions.attach(f.ann, second);
     assert.deepEqual(first.sent, [{
       opcode: Op.kicked,
@@ -166,7 +170,7 @@ Deno.test("Sessions.logout pushes offline at once and stores lastSeenAt", () =>
     const bob = f.conn(), ann = f.conn();
     f.sessions.attach(f.bob, bob);
     f.sessions.attach(f.ann, ann);
-    f.clock.now = T0 + 42;
+    advanceTo(f, T0 + 42);
     f.sessions.logout(ann);
     assert.deepEqual(bob.presence().at(-1), { userId: f.ann, online: false, lastSeenAt: T0 + 42 });
     assert.equal(f.store.users.findById(f.ann)!.lastSeenAt, T0 + 42);
@@ -177,39 +181,37 @@ Deno.test("Sessions.logout pushes offline at once and stores lastSeenAt", () =>
     assert.equal(bob.presence().length, 2, "the later end of a logged-out connection changes nothing");
   }));
 
-Deno.test("Sessions.dropped keeps the user online for the grace period, then pushes offline", async () => {
-  await withSessions(80, async (f) => {
+Deno.test("Sessions.dropped keeps the user online for the grace period, then pushes offline", () =>
+  withSessions(800, (f) => {
     const bob = f.conn(), ann = f.conn();
     f.sessions.attach(f.bob, bob);
     f.sessions.attach(f.ann, ann);
     f.sessions.dropped(ann);
     assert.equal(f.sessions.isOnline(f.ann), true, "within the grace period");
-    await sleep(40);
+    advanceTo(f, T0 + 799);
     assert.equal(bob.presence().length, 1, "no offline push before the grace period ends");
-    f.clock.now = T0 + 777;
-    await sleep(120);
-    assert.deepEqual(bob.presence().at(-1), { userId: f.ann, online: false, lastSeenAt: T0 + 777 });
-    assert.equal(f.store.users.findById(f.ann)!.lastSeenAt, T0 + 777);
+    assert.equal(f.sessions.isOnline(f.ann), true);
+    advanceTo(f, T0 + 800);
+    assert.deepEqual(bob.presence().at(-1), { userId: f.ann, online: false, lastSeenAt: T0 + 800 });
+    assert.equal(f.store.users.findById(f.ann)!.lastSeenAt, T0 + 800);
     assert.equal(f.sessions.isOnline(f.ann), false);
-  });
-});
+  }));
 
-Deno.test("Sessions.attach within the grace period cancels the offline push and pushes nothing", async () => {
-  await withSessions(80, async (f) => {
+Deno.test("Sessions.attach within the grace period cancels the offline push and pushes nothing", () =>
+  withSessions(80, (f) => {
     const bob = f.conn();
     f.sessions.attach(f.bob, bob);
     const before = f.conn(), after = f.conn();
     f.sessions.attach(f.ann, before);
     f.sessions.dropped(before);
-    await sleep(20);
+    advanceTo(f, T0 + 79);
     f.sessions.attach(f.ann, after);
-    await sleep(150);
+    advanceTo(f, T0 + 10_000);
     assert.equal(bob.presence().length, 1, "the reconnect shows no change");
     assert.equal(f.sessions.isOnline(f.ann), true);
     assert.equal(f.store.users.findById(f.ann)!.lastSeenAt, null);
     assert.deepEqual(before.sent, [], "the dropped connection is not kicked");
-  });
-});
+  }));
 
 Deno.test("Sessions with graceMs 0 pushes offline as soon as a connection drops", () =>
   withSessions(0, (f) => {
@@ -238,18 +240,19 @@ Deno.test("Sessions.pushToContacts reaches logged-in friends and room co-members
     assert.deepEqual(dan.sent, []);
   }));
 
-Deno.test("Sessions.close cancels grace timers and stores lastSeenAt for everyone still online", async () => {
+Deno.test("Sessions.close cancels grace timers and stores lastSeenAt for everyone still online", () => {
   const f = fixture(50);
   try {
     const bob = f.conn(), ann = f.conn();
     f.sessions.attach(f.bob, bob);
     f.sessions.attach(f.ann, ann);
     f.sessions.dropped(ann);
-    f.clock.now = T0 + 9;
+    advanceTo(f, T0 + 9);
     f.sessions.close();
     assert.equal(f.store.users.findById(f.ann)!.lastSeenAt, T0 + 9, "in the grace period");
     assert.equal(f.store.users.findById(f.bob)!.lastSeenAt, T0 + 9, "logged in");
-    await sleep(100);
+    assert.equal(f.clock.pending, 0, "no timer is left");
+    advanceTo(f, T0 + 10_000);
     assert.equal(bob.presence().length, 1, "the cancelled timer pushes nothing");
   } finally {
     f.store.close();
