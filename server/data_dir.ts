@@ -31,9 +31,14 @@ const POSIX = Deno.build.os !== "windows";
  *
  * @param configured `server.dataDir` as configured.
  * @param logger Where a tightened mode is reported.
- * @returns The locked directory; throws {@link StartupError} naming `server.dataDir` and the path.
+ * @param options `lock: false` for a tool that works beside a running server (`mimi invite`): same modes, no lock.
+ * @returns The directory, locked unless asked not to; throws {@link StartupError} naming `server.dataDir` and the path.
  */
-export async function prepareDataDir(configured: string, logger: Logger): Promise<DataDir> {
+export async function prepareDataDir(
+  configured: string,
+  logger: Logger,
+  options: { lock?: boolean } = {},
+): Promise<DataDir> {
   const fail = (what: string, error?: unknown) =>
     new StartupError(`Cannot use the data directory ${configured} (server.dataDir): ${what}`, "server.dataDir", {
       cause: error,
@@ -49,19 +54,7 @@ export async function prepareDataDir(configured: string, logger: Logger): Promis
     if (error instanceof StartupError) throw error;
     throw fail(osReason(error), error);
   }
-  let lock: Deno.FsFile;
-  try {
-    lock = await Deno.open(`${path}/${LOCK_FILE}`, { read: true, write: true, create: true, mode: 0o600 });
-  } catch (error) {
-    throw fail(`cannot create ${LOCK_FILE} in it: ${osReason(error)}`, error);
-  }
-  if (!await lock.tryLock(true)) {
-    lock.close();
-    throw new StartupError(
-      `Another Mimi server is already using the data directory ${path} (server.dataDir); stop it first, or give this one its own directory`,
-      "server.dataDir",
-    );
-  }
+  const lock = options.lock === false ? undefined : await takeLock(path, fail);
   const databasePath = `${path}/${DATABASE_FILE}`;
   try {
     for (const file of [DATABASE_FILE, ...DATABASE_COMPANIONS.map((suffix) => DATABASE_FILE + suffix)]) {
@@ -72,7 +65,7 @@ export async function prepareDataDir(configured: string, logger: Logger): Promis
     file.close();
     if (POSIX) await Deno.chmod(databasePath, 0o600);
   } catch (error) {
-    lock.close();
+    lock?.close();
     throw new StartupError(
       `Cannot prepare the database ${databasePath} (server.dataDir): ${osReason(error)}`,
       "server.dataDir",
@@ -86,9 +79,27 @@ export async function prepareDataDir(configured: string, logger: Logger): Promis
     release() {
       if (released) return;
       released = true;
-      lock.close(); // closing the file releases its lock
+      lock?.close(); // closing the file releases its lock
     },
   };
+}
+
+/** Takes the exclusive lock that keeps a second server off the directory, or says another one holds it. */
+async function takeLock(path: string, fail: (what: string, error?: unknown) => StartupError): Promise<Deno.FsFile> {
+  let lock: Deno.FsFile;
+  try {
+    lock = await Deno.open(`${path}/${LOCK_FILE}`, { read: true, write: true, create: true, mode: 0o600 });
+  } catch (error) {
+    throw fail(`cannot create ${LOCK_FILE} in it: ${osReason(error)}`, error);
+  }
+  if (!await lock.tryLock(true)) {
+    lock.close();
+    throw new StartupError(
+      `Another Mimi server is already using the data directory ${path} (server.dataDir); stop it first, or give this one its own directory`,
+      "server.dataDir",
+    );
+  }
+  return lock;
 }
 
 /**

@@ -67,3 +67,23 @@ Deno.test("prepareDataDir() names server.dataDir when a file stands where the di
     await Deno.remove(parent, { recursive: true });
   }
 });
+
+Deno.test("prepareDataDir() without the lock (mimi invite) works beside a server that holds it, with the same modes", async () => {
+  const parent = await Deno.makeTempDir();
+  try {
+    const { logger: log } = logger();
+    const server = await prepareDataDir(`${parent}/data`, log);
+    const tool = await prepareDataDir(`${parent}/data`, log, { lock: false });
+    assert.equal(tool.databasePath, server.databasePath);
+    tool.release();
+    server.release();
+    if (POSIX) {
+      const fresh = await prepareDataDir(`${parent}/other`, log, { lock: false });
+      assert.equal(Deno.statSync(fresh.path).mode! & 0o777, 0o700);
+      assert.equal(Deno.statSync(fresh.databasePath).mode! & 0o777, 0o600);
+      assert.deepEqual([...Deno.readDirSync(fresh.path)].map((e) => e.name), ["mimi.db"], "no lock file left behind");
+    }
+  } finally {
+    await Deno.remove(parent, { recursive: true });
+  }
+});

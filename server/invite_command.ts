@@ -2,6 +2,8 @@
 
 import type { MimiConfig } from "../core/config/schema.ts";
 import { createInvites, DEFAULT_INVITE_DAYS, INVITE_LIMITS } from "./services/invites.ts";
+import { prepareDataDir } from "./data_dir.ts";
+import { createLogger } from "./log.ts";
 import { openSqliteStore } from "./store/sqlite.ts";
 
 /** Output channels, replaceable in tests. */
@@ -38,10 +40,17 @@ export async function runInvite(
     io.err(`mimi invite: ${parsed.error}\n${INVITE_USAGE}`);
     return 2;
   }
-  await Deno.mkdir(config.server.dataDir, { recursive: true });
   let made: { codes: string[]; expiresAt: number };
   try {
-    const store = openSqliteStore(`${config.server.dataDir}/mimi.db`);
+    // The server's own preparation, so the directory and database are private whoever creates them first; no lock,
+    // since this runs beside the server.
+    const log = createLogger("warn", (record) => {
+      if (record.event === "permissions_tightened") {
+        io.err(`mimi invite: made ${record.path} private to its owner (mode ${record.from} → ${record.to})`);
+      }
+    });
+    const dir = await prepareDataDir(config.server.dataDir, log, { lock: false });
+    const store = openSqliteStore(dir.databasePath);
     try {
       made = createInvites(store, { ...parsed, now: now() });
     } finally {

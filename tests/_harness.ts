@@ -96,3 +96,17 @@ export async function deadline<T>(promise: Promise<T>, ms: number, what: string)
     clearTimeout(timer);
   }
 }
+
+/**
+ * Waits until `condition` holds, checking every few milliseconds (for what the server does on its own, such as
+ * closing a socket, which no log line announces); rejects after `ms`.
+ */
+export async function until(condition: () => boolean, ms: number, what: string | (() => string)): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > ms) {
+      throw new Error(`Timed out waiting for ${typeof what === "function" ? what() : what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

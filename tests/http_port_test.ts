@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { Op } from "../core/protocol/opcodes.ts";
 import { FakeClock } from "../server/clock.ts";
 import { SWEEP_INTERVAL_MS } from "../server/deadlines.ts";
-import { startTestServer, type TestServer } from "./_harness.ts";
+import { startTestServer, type TestServer, until } from "./_harness.ts";
 import { rawTcp } from "./_raw_client.ts";
 import { writeAll } from "../server/transport/tcp.ts";
 
@@ -23,15 +23,6 @@ async function withClockedServer(flags: string[], fn: (server: TestServer, clock
     await fn(server, clock);
   } finally {
     await server.close();
-  }
-}
-
-/** Waits until `condition` holds, checking every few milliseconds; fails after `ms`. */
-async function until(condition: () => boolean, ms = 5000, what = "the condition"): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > ms) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 

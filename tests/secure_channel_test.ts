@@ -45,7 +45,7 @@ import { signatureInput } from "../core/crypto/_transcript.ts";
 import { Op } from "../core/protocol/opcodes.ts";
 import type { LogRecord } from "../server/log.ts";
 import { connectTcp } from "../cli/tcp.ts";
-import { deadline, startTestServer, type TestServer } from "./_harness.ts";
+import { deadline, startTestServer, type TestServer, until } from "./_harness.ts";
 import { FakeClock } from "../server/clock.ts";
 import { InnerType } from "../core/crypto/record.ts";
 import { type RawClient, type RawClientFactory, rawTcp, rawWs } from "./_raw_client.ts";
@@ -221,15 +221,6 @@ function indexOfBytes(haystack: Uint8Array, needle: Uint8Array): number {
 /** Whether `needle` occurs in `haystack`. */
 function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
   return indexOfBytes(haystack, needle) >= 0;
-}
-
-/** Polls `condition` every 10 ms until it holds; fails after `ms`. */
-async function until(condition: () => boolean, ms: number, what: string): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > ms) assert.fail(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -6,20 +6,12 @@ import { DatabaseSync } from "node:sqlite";
 import { login, register } from "../core/client/accounts.ts";
 import { connect } from "./_accounts_helpers.ts";
 import { runServerToExit, type ServerProcess, spawnServer } from "./_server_process.ts";
+import { until } from "./_harness.ts";
 import { writeAll } from "../server/transport/tcp.ts";
 import { rawTcp } from "./_raw_client.ts";
 
 const PASSWORD = "correct horse battery staple";
 const LINUX = Deno.build.os === "linux";
-
-/** Waits until `condition` holds, checking every 50 ms; fails after `ms` with `what`. */
-async function until(condition: () => boolean, ms: number, what: () => string): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > ms) throw new Error(`Timed out: ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** Opens a plain TCP socket to `port` and holds it; the server's writes are never read after `reads` bytes. */
 async function holdSocket(port: number, send?: string): Promise<Deno.TcpConn | undefined> {

@@ -79,6 +79,15 @@ export function accountsService(deps: AccountsDeps): {
     audit(login.logger, "login_failed", connection, { account: login.key, reason: "unfinished" });
   };
 
+  /** Refuses a registration over the address's or the server's hourly rate (PROTOCOL.md §10.2). */
+  const checkRegistrationRate = (logger: Logger, connection: Connection) => {
+    const limited = limiter.waitMs(connection.remoteHost);
+    if (limited > 0) {
+      audit(logger, "register_limited", connection, { retryAfterMs: limited });
+      throw new RequestError("rate_limited", `Too many new accounts: try again in ${waitText(limited)}`, limited);
+    }
+  };
+
   const handlers = new Map<number, Handler>([
     // PROTOCOL.md §10.2: the checks run in this order, each before any OPAQUE work.
     [Op.registerStart, (body, { connection, logger }) => {
@@ -86,11 +95,7 @@ export function accountsService(deps: AccountsDeps): {
       const invite = optionalString(body, "invite");
       if (mode === "closed") throw new RequestError("registration_closed", "This server does not accept new accounts");
       const address = connection.remoteHost;
-      const limited = limiter.waitMs(address);
-      if (limited > 0) {
-        audit(logger, "register_limited", connection, { retryAfterMs: limited });
-        throw new RequestError("rate_limited", `Too many new accounts: try again in ${waitText(limited)}`, limited);
-      }
+      checkRegistrationRate(logger, connection);
       let inviteHash: Uint8Array | undefined;
       if (mode === "invite") {
         if (invite === undefined || invite.trim() === "") {
@@ -139,11 +144,7 @@ export function accountsService(deps: AccountsDeps): {
       const registrationRecord = utf8(checkedRecord(opaqueSetup, registration.key, record as string));
       // Checked again: other connections from the address may have used the last token since register_start.
       const address = connection.remoteHost;
-      const limited = limiter.waitMs(address);
-      if (limited > 0) {
-        audit(logger, "register_limited", connection, { retryAfterMs: limited });
-        throw new RequestError("rate_limited", `Too many new accounts: try again in ${waitText(limited)}`, limited);
-      }
+      checkRegistrationRate(logger, connection);
       let user: UserRecord;
       try {
         // One transaction: an invite is spent if and only if the account is created.
