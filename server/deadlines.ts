@@ -1,6 +1,6 @@
 // One periodic sweep checks every connection's deadlines, instead of one timer per connection.
 
-import type { Clock, TimerHandle } from "./clock.ts";
+import type { Clock, TimerHandle } from "../core/time/clock.ts";
 
 /** Something with deadlines: `check` looks at the time and acts on whatever has expired. */
 export interface Watched {
@@ -19,7 +19,7 @@ export const SWEEP_INTERVAL_MS = 250;
  * @example
  * ```ts
  * import { Deadlines } from "./deadlines.ts";
- * import { FakeClock } from "./clock.ts";
+ * import { FakeClock } from "../core/time/clock.ts";
  * const clock = new FakeClock(0);
  * const deadlines = new Deadlines(clock);
  * deadlines.add({ check: (now) => console.log("checked at", now) });

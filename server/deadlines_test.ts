@@ -1,7 +1,7 @@
 // Tests for the one sweep that checks every connection's deadlines.
 
 import assert from "node:assert/strict";
-import { FakeClock } from "./clock.ts";
+import { FakeClock } from "../core/time/clock.ts";
 import { Deadlines, SWEEP_INTERVAL_MS } from "./deadlines.ts";
 
 Deno.test("Deadlines checks every watched item once per sweep, with the time of the sweep", () => {

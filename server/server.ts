@@ -13,7 +13,7 @@ import { cryptoSettings } from "../core/crypto/settings.ts";
 import { Op } from "../core/protocol/opcodes.ts";
 import { AdmissionControl, type Refusal, type Slot } from "./admission.ts";
 import { handshakeUnits } from "./handshake_cost.ts";
-import { type Clock, systemClock } from "./clock.ts";
+import { type Clock, systemClock } from "../core/time/clock.ts";
 import { ConnectionWatch } from "./connection_watch.ts";
 import { prepareDataDir } from "./data_dir.ts";
 import { Deadlines } from "./deadlines.ts";

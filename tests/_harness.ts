@@ -5,7 +5,7 @@ import type { MimiConfig } from "../core/config/schema.ts";
 import { createPages, loadBundle } from "../routes/mod.tsx";
 import { createLogger, type LogRecord } from "../server/log.ts";
 import { type MimiServer, startServer } from "../server/server.ts";
-import type { Clock } from "../server/clock.ts";
+import type { Clock } from "../core/time/clock.ts";
 
 /** A server started for one test. */
 export interface TestServer {

@@ -25,7 +25,7 @@ import {
   withStore,
 } from "./_accounts_helpers.ts";
 import { deadline, startTestServer, type TestServer } from "./_harness.ts";
-import { FakeClock } from "../server/clock.ts";
+import { FakeClock } from "../core/time/clock.ts";
 import { rawTcp } from "./_raw_client.ts";
 
 /** Many connections from 127.0.0.1 per test: lift the per-address connection rate limit (not the login throttle). */

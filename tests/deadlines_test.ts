@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { login, register } from "../core/client/accounts.ts";
 import { logout } from "../core/client/profile.ts";
 import { Op } from "../core/protocol/opcodes.ts";
-import { FakeClock } from "../server/clock.ts";
+import { FakeClock } from "../core/time/clock.ts";
 import { SWEEP_INTERVAL_MS } from "../server/deadlines.ts";
 import { connect } from "./_accounts_helpers.ts";
 import { startTestServer, type TestServer } from "./_harness.ts";

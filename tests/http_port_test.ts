@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { Op } from "../core/protocol/opcodes.ts";
-import { FakeClock } from "../server/clock.ts";
+import { FakeClock } from "../core/time/clock.ts";
 import { SWEEP_INTERVAL_MS } from "../server/deadlines.ts";
 import { startTestServer, type TestServer, until } from "./_harness.ts";
 import { rawTcp } from "./_raw_client.ts";

@@ -46,7 +46,7 @@ import { Op } from "../core/protocol/opcodes.ts";
 import type { LogRecord } from "../server/log.ts";
 import { connectTcp } from "../cli/tcp.ts";
 import { deadline, startTestServer, type TestServer, until } from "./_harness.ts";
-import { FakeClock } from "../server/clock.ts";
+import { FakeClock } from "../core/time/clock.ts";
 import { InnerType } from "../core/crypto/record.ts";
 import { type RawClient, type RawClientFactory, rawTcp, rawWs } from "./_raw_client.ts";
 import {

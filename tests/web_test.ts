@@ -5,7 +5,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 import { createInvites } from "../server/services/invites.ts";
 import { openSqliteStore } from "../server/store/sqlite.ts";
 import { startTestServer, type TestServer } from "./_harness.ts";
-import { FakeClock } from "../server/clock.ts";
+import { FakeClock } from "../core/time/clock.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const haveChromium = await Deno.stat(CHROMIUM).then(() => true, () => false);

@@ -3,7 +3,7 @@
 import { encodeEnvelope } from "../../core/codec/envelope.ts";
 import type { Value } from "../../core/codec/value.ts";
 import { Op } from "../../core/protocol/opcodes.ts";
-import { type Clock, systemClock, type TimerHandle } from "../clock.ts";
+import { type Clock, systemClock, type TimerHandle } from "../../core/time/clock.ts";
 import type { Logger } from "../log.ts";
 import type { Store } from "../store/types.ts";
 import type { Connection } from "../transport/connection.ts";

@@ -11,7 +11,7 @@ import { openSqliteStore } from "../store/sqlite.ts";
 import type { Store } from "../store/types.ts";
 import type { CloseInfo, Connection } from "../transport/connection.ts";
 import { Sessions } from "./sessions.ts";
-import { FakeClock } from "../clock.ts";
+import { FakeClock } from "../../core/time/clock.ts";
 
 const T0 = 1_700_000_000_000;
 

@@ -1,4 +1,4 @@
-// The server's notion of time: a small port over the clock and timers, so tests can drive deadlines by hand.
+// Time and timers as one small port (now, set, clear), so deadlines, throttles and back-off can be driven by hand in tests.
 
 /** A timer handle; opaque to its users. */
 export type TimerHandle = unknown;
