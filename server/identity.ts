@@ -2,7 +2,7 @@
 
 import { ALGORITHMS } from "../core/crypto/suites.ts";
 import type { ServerKeys } from "../core/crypto/identity.ts";
-import { fromHex, hex, utf8 } from "../core/crypto/primitives/bytes.ts";
+import { fromHex, hex, utf8 } from "../core/bytes/mod.ts";
 import type { CryptoProvider, SigId } from "../core/crypto/primitives/types.ts";
 import type { Logger } from "./log.ts";
 

@@ -18,7 +18,7 @@ import {
   writeServerHello,
 } from "../core/crypto/handshake_server.ts";
 import { fingerprint, publicKeys, type ServerKeys } from "../core/crypto/identity.ts";
-import { concatBytes } from "../core/crypto/primitives/bytes.ts";
+import { concatBytes } from "../core/bytes/mod.ts";
 import { FFDHE_GROUPS } from "../core/crypto/primitives/ffdhe.ts";
 import { nobleProvider } from "../core/crypto/primitives/noble.ts";
 import type { RecordOptions } from "../core/crypto/record.ts";

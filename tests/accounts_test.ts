@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import * as opaque from "@serenity-kit/opaque";
 import type { Value } from "../core/codec/value.ts";
 import { changePassword, login, type LoginBundle, register } from "../core/client/accounts.ts";
-import { hex } from "../core/crypto/primitives/bytes.ts";
+import { hex } from "../core/bytes/mod.ts";
 import { ALGORITHMS, type SuitePreferences } from "../core/crypto/suites.ts";
 import { Op } from "../core/protocol/opcodes.ts";
 import type { LogRecord } from "../server/log.ts";

@@ -30,7 +30,7 @@ import {
 } from "../core/crypto/handshake_messages.ts";
 import { readClientHello } from "../core/crypto/handshake_server.ts";
 import { fingerprint, publicKeys, type ServerKeys } from "../core/crypto/identity.ts";
-import { fromHex, utf8 } from "../core/crypto/primitives/bytes.ts";
+import { fromHex, utf8 } from "../core/bytes/mod.ts";
 import { FFDHE_GROUPS } from "../core/crypto/primitives/ffdhe.ts";
 import { nobleProvider } from "../core/crypto/primitives/noble.ts";
 import type { KexId } from "../core/crypto/primitives/types.ts";

@@ -3,7 +3,7 @@
 import * as opaque from "@serenity-kit/opaque";
 import type { Value } from "../codec/value.ts";
 import { loginProof } from "../crypto/login_binding.ts";
-import { constantTimeEqual } from "../crypto/primitives/bytes.ts";
+import { constantTimeEqual } from "../bytes/mod.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import { Op } from "../protocol/opcodes.ts";
 import type { MimiClient } from "./client.ts";

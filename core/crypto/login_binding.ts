@@ -1,6 +1,6 @@
 // The login proofs that bind an OPAQUE session key to one secure channel (PROTOCOL.md §10.3).
 
-import { concatBytes, utf8 } from "./primitives/bytes.ts";
+import { concatBytes, fromBase64Url, utf8 } from "../bytes/mod.ts";
 import { nobleProvider } from "./primitives/noble.ts";
 
 const LABELS = { client: utf8("mimi/1 login client"), server: utf8("mimi/1 login server") } as const;
@@ -21,11 +21,5 @@ const LABELS = { client: utf8("mimi/1 login client"), server: utf8("mimi/1 login
  * ```
  */
 export function loginProof(sessionKey: string, exporter: Uint8Array, role: "client" | "server"): Uint8Array {
-  return nobleProvider.hash("sha256").hmac(base64UrlDecode(sessionKey), concatBytes(LABELS[role], exporter));
-}
-
-/** Decodes unpadded base64url (RFC 4648 §5), the encoding of OPAQUE messages and keys. */
-function base64UrlDecode(text: string): Uint8Array {
-  const base64 = text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4);
-  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  return nobleProvider.hash("sha256").hmac(fromBase64Url(sessionKey), concatBytes(LABELS[role], exporter));
 }

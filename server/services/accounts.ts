@@ -4,7 +4,7 @@ import * as opaque from "@serenity-kit/opaque";
 import type { Value } from "../../core/codec/value.ts";
 import type { RegistrationMode } from "../../core/config/schema.ts";
 import { loginProof } from "../../core/crypto/login_binding.ts";
-import { constantTimeEqual, utf8 } from "../../core/crypto/primitives/bytes.ts";
+import { constantTimeEqual, utf8 } from "../../core/bytes/mod.ts";
 import { checkFont, parseNickname, parseUsername } from "../../core/protocol/accounts.ts";
 import { Op } from "../../core/protocol/opcodes.ts";
 import type { Logger } from "../log.ts";

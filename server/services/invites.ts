@@ -1,7 +1,7 @@
 // Invite codes: made at random, shown once, stored only as SHA-256 hashes (PROTOCOL.md §10.2).
 
 import { sha256 } from "@noble/hashes/sha2.js";
-import { utf8 } from "../../core/crypto/primitives/bytes.ts";
+import { utf8 } from "../../core/bytes/mod.ts";
 import type { Store } from "../store/types.ts";
 
 /** Random bytes in a code: 160 bits, written as 32 base32 characters. */

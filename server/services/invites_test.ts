@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { sha256 } from "@noble/hashes/sha2.js";
-import { utf8 } from "../../core/crypto/primitives/bytes.ts";
+import { utf8 } from "../../core/bytes/mod.ts";
 import { openSqliteStore } from "../store/sqlite.ts";
 import { createInvites, inviteCodeHash, newInviteCode } from "./invites.ts";
 

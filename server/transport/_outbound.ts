@@ -1,6 +1,6 @@
 // Bounded outbound queue: coalesces queued frames into one write and trips when a peer stops reading.
 
-import { joinBytes } from "../../core/crypto/primitives/bytes.ts";
+import { joinBytes } from "../../core/bytes/mod.ts";
 
 /** A queue holding at most this much is never dropped for the sake of the shared budget. */
 export const FAIR_SHARE_BYTES = 64 * 1024;

@@ -2,7 +2,7 @@
 
 import { Buffer } from "node:buffer";
 import { Duplex } from "node:stream";
-import { joinBytes } from "../../core/crypto/primitives/bytes.ts";
+import { joinBytes } from "../../core/bytes/mod.ts";
 import type { Socket } from "./socket.ts";
 
 /**

@@ -11,7 +11,7 @@ import { readClientFinished, readClientHello, writeServerHello } from "../../cor
 import type { ServerKeys } from "../../core/crypto/identity.ts";
 import { InnerType, type RecordOptions, RecordSealer } from "../../core/crypto/record.ts";
 import { ALGORITHMS, type Suite, suiteName } from "../../core/crypto/suites.ts";
-import { hex, utf8 } from "../../core/crypto/primitives/bytes.ts";
+import { hex, utf8 } from "../../core/bytes/mod.ts";
 import { FFDHE_GROUPS } from "../../core/crypto/primitives/ffdhe.ts";
 import { nobleProvider } from "../../core/crypto/primitives/noble.ts";
 import type { RandomSource } from "../../core/crypto/primitives/types.ts";
