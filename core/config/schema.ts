@@ -2,8 +2,7 @@
 
 import { deepFreeze } from "./_freeze.ts";
 import { ALGORITHMS } from "../crypto/suites.ts";
-import { groupFromConfig } from "../crypto/settings.ts";
-import type { AeadId, HashId, KexId, SigId } from "../crypto/primitives/types.ts";
+import { type CryptoConfig, groupFromConfig } from "../crypto/settings.ts";
 
 /** Log levels from most to least verbose; `silent` turns logging off. */
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
@@ -93,21 +92,8 @@ export interface LogConfig {
   readonly level: LogLevel;
 }
 
-/** The secure channel: suite preferences (most preferred first) and record-layer settings. */
-export interface CryptoConfig {
-  readonly kex: readonly KexId[];
-  readonly aead: readonly AeadId[];
-  readonly hash: readonly HashId[];
-  readonly sig: readonly SigId[];
-  /** Finite-field DH modulus: `ffdhe2048`, `ffdhe3072`, `ffdhe4096` (RFC 7919) or a prime in hexadecimal. */
-  readonly modulus: string;
-  /** Finite-field DH generator. */
-  readonly base: number;
-  readonly handshakeTimeoutMs: number;
-  readonly rekeyAfterRecords: number;
-  readonly rekeyAfterBytes: number;
-  readonly padding: number;
-}
+// Defined beside the code that reads it, so core/crypto need not import core/config (the layer above it).
+export type { CryptoConfig } from "../crypto/settings.ts";
 
 /** The whole configuration shared by server and clients. */
 export interface MimiConfig {

@@ -1,12 +1,27 @@
 // Turns the `crypto` section of the config into what the handshake and record layer take.
 
-import type { CryptoConfig } from "../config/schema.ts";
 import { bytesToBigint } from "./handshake_messages.ts";
 import { FFDHE_GROUPS, ffdheGroup } from "./primitives/ffdhe.ts";
 import { fromHex } from "./primitives/bytes.ts";
-import type { KexGroupParams } from "./primitives/types.ts";
+import type { AeadId, HashId, KexGroupParams, KexId, SigId } from "./primitives/types.ts";
 import type { RecordOptions } from "./record.ts";
 import type { SuitePreferences } from "./suites.ts";
+
+/** The secure channel: suite preferences (most preferred first) and record-layer settings. */
+export interface CryptoConfig {
+  readonly kex: readonly KexId[];
+  readonly aead: readonly AeadId[];
+  readonly hash: readonly HashId[];
+  readonly sig: readonly SigId[];
+  /** Finite-field DH modulus: `ffdhe2048`, `ffdhe3072`, `ffdhe4096` (RFC 7919) or a prime in hexadecimal. */
+  readonly modulus: string;
+  /** Finite-field DH generator. */
+  readonly base: number;
+  readonly handshakeTimeoutMs: number;
+  readonly rekeyAfterRecords: number;
+  readonly rekeyAfterBytes: number;
+  readonly padding: number;
+}
 
 /** The channel settings of one side. */
 export interface CryptoSettings {

@@ -1,7 +1,7 @@
 // Migration 1: accounts, social graph, rooms, messages, read state and blobs.
 
 import type { DatabaseSync } from "node:sqlite";
-import type { Migration } from "./mod.ts";
+import type { Migration } from "./migration.ts";
 
 /**
  * Creates the initial schema. Every table is STRICT so a wrongly typed value

@@ -1,7 +1,7 @@
 // Migration 2: profile columns on users (last seen time and font preference).
 
 import type { DatabaseSync } from "node:sqlite";
-import type { Migration } from "./mod.ts";
+import type { Migration } from "./migration.ts";
 
 /**
  * Adds nullable `last_seen_at`, `font_family` and `font_size` to `users`.

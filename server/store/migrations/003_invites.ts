@@ -1,7 +1,7 @@
 // Migration 3: single-use invite codes, stored only as SHA-256 hashes.
 
 import type { DatabaseSync } from "node:sqlite";
-import type { Migration } from "./mod.ts";
+import type { Migration } from "./migration.ts";
 
 /**
  * Creates `invites`. A code is never stored, only its SHA-256 (32 bytes), so a copy of the database cannot be used

@@ -1,23 +1,13 @@
 // Schema migrations: the ordered list and the runner that applies them, one transaction each.
 
 import type { DatabaseSync } from "node:sqlite";
+import type { Migration } from "./migration.ts";
 import { messageOf, MigrationError, SchemaTooNewError, StoreError } from "../errors.ts";
 import { initial } from "./001_initial.ts";
 import { profile } from "./002_profile.ts";
 import { invites } from "./003_invites.ts";
 
-/**
- * One step of the schema. `up` runs inside a transaction opened by
- * {@linkcode migrate}, so it must not BEGIN/COMMIT itself, and pragmas that
- * are no-ops inside a transaction (`foreign_keys`, `journal_mode`) cannot be
- * changed by a migration.
- */
-export interface Migration {
-  /** The `user_version` the database has after this step; versions run 1, 2, 3… without gaps. */
-  version: number;
-  name: string;
-  up(db: DatabaseSync): void;
-}
+export type { Migration } from "./migration.ts";
 
 /** Every migration, oldest first; `MIGRATIONS[i].version === i + 1`. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([initial, profile, invites]);
