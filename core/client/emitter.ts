@@ -1,8 +1,5 @@
 // A typed event emitter: any number of subscribers per event, each `on()` handing back its own unsubscribe function.
 
-/** A record of event names to the payload each one carries. */
-export type EventMap = Record<string, unknown>;
-
 /** A subscriber of one event. */
 export type Listener<T> = (payload: T) => void;
 
@@ -35,7 +32,7 @@ function reportOutOfBand(error: unknown): void {
 }
 
 /**
- * A typed event emitter.
+ * A typed event emitter. `Events` maps each event's name to the payload it carries.
  *
  * Subscribers run in the order they subscribed. One added while an event is being delivered does not get that
  * event; one removed while an event is being delivered and before its turn does not get it either (a screen that
@@ -55,7 +52,7 @@ function reportOutOfBand(error: unknown): void {
  * // seen is [7]
  * ```
  */
-export class Emitter<Events extends EventMap> {
+export class Emitter<Events extends object> {
   readonly #subscribers = new Map<keyof Events, Subscription<never>[]>();
   readonly #onError: (error: unknown, event: string) => void;
 
