@@ -93,15 +93,16 @@ function asError(value: unknown): Error {
  *
  * @example
  * ```ts
- * import { Reconnector } from "./reconnect.ts";
+ * import { Reconnector, type SessionEnd } from "./reconnect.ts";
  * import { FakeClock } from "../time/clock.ts";
  *
  * const connection = new Reconnector({
- *   open: () => Promise.resolve({ closed: new Promise(() => {}) }),
+ *   open: () => Promise.resolve({ closed: new Promise<SessionEnd>(() => {}) }),
  *   clock: new FakeClock(0),
  * });
- * connection.on("status", (status) => console.log(status.state)); // "open"
- * connection.close(); // "closed"
+ * connection.on("status", (status) => console.log(status.state));
+ * await new Promise((resolve) => connection.on("open", resolve)); // logs "open"
+ * connection.close(); // logs "closed"
  * ```
  */
 export class Reconnector<S extends Session> {
