@@ -1,0 +1,156 @@
+import assert from "node:assert/strict";
+import type { LoginBundle } from "./accounts.ts";
+import {
+  type ClientAction,
+  clientReducer,
+  type ClientState,
+  connectionReducer,
+  contactsReducer,
+  createClientStore,
+  type Device,
+  initialClientState,
+  sessionReducer,
+} from "./reducers.ts";
+
+const bundle: LoginBundle & { deviceId?: number | null } = {
+  user: { id: 10, username: "me", nickname: "Me", font: { family: null, size: null } },
+  friends: [
+    { id: 1, username: "bob", nickname: "Bob", online: false, lastSeenAt: 1000 },
+    { id: 2, username: "amy", nickname: "amy", online: false, lastSeenAt: null },
+    { id: 3, username: "xm", nickname: "小明", online: true, lastSeenAt: 500 },
+  ],
+  rooms: [{ id: 7, name: "Lobby", kind: "group" }],
+  friendRequests: [{ id: 4, from: { id: 5, username: "eve", nickname: "Eve" }, status: "pending", createdAt: 9 }],
+  conversations: [],
+  deviceId: 42,
+};
+
+const devices: Device[] = [{ id: 42, name: "Laptop", createdAt: 1, lastUsedAt: 2, current: true }];
+
+function run(...actions: ClientAction[]): ClientState {
+  return actions.reduce(clientReducer, initialClientState);
+}
+
+Deno.test("clientReducer() fills the state from the login bundle, contacts sorted online first", () => {
+  const state = run({ type: "loggedIn", bundle });
+  assert.deepEqual(state.session, { state: "signedIn", user: bundle.user, deviceId: 42 });
+  assert.deepEqual(state.contacts.map((c) => c.id), [3, 2, 1]);
+  assert.equal(state.rooms, bundle.rooms);
+  assert.equal(state.friendRequests, bundle.friendRequests);
+});
+
+Deno.test("sessionReducer() records no device when the login did not remember one", () => {
+  const { deviceId: _deviceId, ...withoutDevice } = bundle;
+  const session = sessionReducer(initialClientState.session, { type: "loggedIn", bundle: withoutDevice });
+  assert.deepEqual(session, { state: "signedIn", user: bundle.user, deviceId: null });
+});
+
+Deno.test("clientReducer() moves a contact who comes online to the top", () => {
+  const state = run({ type: "loggedIn", bundle }, { type: "presence", userId: 1, online: true, lastSeenAt: null });
+  assert.deepEqual(state.contacts.map((c) => [c.id, c.online]), [[1, true], [3, true], [2, false]]);
+  assert.equal(state.contacts[0].lastSeenAt, 1000, "going online keeps the last known time");
+});
+
+Deno.test("clientReducer() applies a watch_presence answer to every contact it names", () => {
+  const state = run({ type: "loggedIn", bundle }, {
+    type: "presenceList",
+    presence: [
+      { userId: 3, online: false, lastSeenAt: 2000 },
+      { userId: 2, online: true, lastSeenAt: null },
+      { userId: 99, online: true, lastSeenAt: null },
+    ],
+  });
+  assert.deepEqual(state.contacts.map((c) => [c.id, c.online, c.lastSeenAt]), [
+    [2, true, null],
+    [1, false, 1000],
+    [3, false, 2000],
+  ]);
+});
+
+Deno.test("clientReducer() returns the same state for an action that changes nothing", () => {
+  const loggedIn = run({ type: "loggedIn", bundle });
+  assert.equal(clientReducer(loggedIn, { type: "presence", userId: 99, online: true, lastSeenAt: null }), loggedIn);
+  assert.equal(clientReducer(loggedIn, { type: "presence", userId: 3, online: true, lastSeenAt: null }), loggedIn);
+  assert.equal(clientReducer(loggedIn, { type: "whatever" } as unknown as ClientAction), loggedIn);
+  assert.equal(clientReducer(initialClientState, { type: "loggedOut" }), initialClientState);
+});
+
+Deno.test("clientReducer() keeps parts an action does not touch by identity", () => {
+  const loggedIn = run({ type: "loggedIn", bundle });
+  const next = clientReducer(loggedIn, { type: "presence", userId: 1, online: true, lastSeenAt: null });
+  assert.equal(next.session, loggedIn.session);
+  assert.equal(next.rooms, loggedIn.rooms);
+  assert.equal(next.connection, loggedIn.connection);
+  assert.notEqual(next.contacts, loggedIn.contacts);
+});
+
+Deno.test("connectionReducer() keeps the suite only while open", () => {
+  const open = connectionReducer(initialClientState.connection, {
+    type: "status",
+    status: { state: "open" },
+    suite: "x25519/aes-256-gcm",
+  });
+  assert.deepEqual(open, { status: { state: "open" }, suite: "x25519/aes-256-gcm" });
+  const error = new Error("reset");
+  const retrying = connectionReducer(open, {
+    type: "status",
+    status: { state: "retrying", attempt: 1, retryAt: 5, error },
+  });
+  assert.deepEqual(retrying, { status: { state: "retrying", attempt: 1, retryAt: 5, error }, suite: null });
+});
+
+Deno.test("clientReducer() keeps the user signed in while the connection retries", () => {
+  const state = run(
+    { type: "loggedIn", bundle },
+    { type: "status", status: { state: "retrying", attempt: 1, retryAt: 5 } },
+  );
+  assert.equal(state.session.state, "signedIn");
+  assert.equal(state.contacts.length, 3);
+});
+
+Deno.test("clientReducer() signs out and forgets the account's data on a kick", () => {
+  const kick = { at: 123, address: "10.0.0.9:4000", reason: "elsewhere" as const };
+  const state = run({ type: "loggedIn", bundle }, { type: "devices", list: devices }, { type: "kicked", ...kick });
+  assert.deepEqual(state.session, { state: "signedOut", kicked: kick });
+  assert.deepEqual(state.connection, { status: { state: "kicked", ...kick }, suite: null });
+  assert.deepEqual([state.contacts, state.rooms, state.friendRequests, state.devices], [[], [], [], []]);
+});
+
+Deno.test("clientReducer() forgets the account's data on logout", () => {
+  const state = run({ type: "loggedIn", bundle }, { type: "devices", list: devices }, { type: "loggedOut" });
+  assert.deepEqual(state.session, { state: "signedOut" });
+  assert.deepEqual([state.contacts, state.rooms, state.friendRequests, state.devices], [[], [], [], []]);
+});
+
+Deno.test("clientReducer() stores the device list and drops it at the next login", () => {
+  const listed = run({ type: "loggedIn", bundle }, { type: "devices", list: devices });
+  assert.equal(listed.devices, devices);
+  assert.deepEqual(clientReducer(listed, { type: "loggedIn", bundle }).devices, []);
+});
+
+Deno.test("clientReducer() updates the signed-in profile and ignores a profile while signed out", () => {
+  const user = { ...bundle.user, nickname: "New me" };
+  assert.deepEqual(run({ type: "loggedIn", bundle }, { type: "profile", user }).session, {
+    state: "signedIn",
+    user,
+    deviceId: 42,
+  });
+  assert.equal(run({ type: "profile", user }), initialClientState);
+});
+
+Deno.test("contactsReducer() does not modify the list it is given", () => {
+  const list = Object.freeze(run({ type: "loggedIn", bundle }).contacts.map((c) => Object.freeze(c)));
+  contactsReducer(list, { type: "presence", userId: 2, online: true, lastSeenAt: null });
+  assert.equal(list[1].online, false);
+});
+
+Deno.test("createClientStore() starts signed out and connecting, and follows dispatched actions", () => {
+  const store = createClientStore();
+  assert.equal(store.getSnapshot(), initialClientState);
+  let calls = 0;
+  store.subscribe(() => calls++);
+  store.dispatch({ type: "loggedIn", bundle });
+  assert.equal(store.getSnapshot().session.state, "signedIn");
+  store.dispatch({ type: "presence", userId: 99, online: true, lastSeenAt: null });
+  assert.equal(calls, 1, "an action that changes nothing is not announced");
+});
