@@ -5,6 +5,7 @@ import { messageOf, MigrationError, SchemaTooNewError, StoreError } from "../err
 import { initial } from "./001_initial.ts";
 import { profile } from "./002_profile.ts";
 import { invites } from "./003_invites.ts";
+import { devices } from "./004_devices.ts";
 
 /**
  * One step of the schema. `up` runs inside a transaction opened by
@@ -20,7 +21,7 @@ export interface Migration {
 }
 
 /** Every migration, oldest first; `MIGRATIONS[i].version === i + 1`. */
-export const MIGRATIONS: readonly Migration[] = Object.freeze([initial, profile, invites]);
+export const MIGRATIONS: readonly Migration[] = Object.freeze([initial, profile, invites, devices]);
 
 /** The schema version a fully migrated database has. */
 export const LATEST_VERSION: number = MIGRATIONS.length;
@@ -85,7 +86,7 @@ export function assertSchemaSupported(db: DatabaseSync): number {
  * import { migrate } from "./mod.ts";
  * const db = new DatabaseSync(":memory:");
  * migrate(db, 1); // 1
- * migrate(db); // 3
+ * migrate(db); // 4
  * ```
  */
 export function migrate(db: DatabaseSync, upTo: number = LATEST_VERSION): number {
