@@ -52,9 +52,9 @@ export async function runInvite(
     const dir = await prepareDataDir(config.server.dataDir, log, { lock: false });
     const store = openSqliteStore(dir.databasePath);
     try {
-      made = createInvites(store, { ...parsed, now: now() });
+      made = await createInvites(store, { ...parsed, now: now() });
     } finally {
-      store.close();
+      await store.close();
     }
   } catch (error) {
     // Reported, not swallowed: the exit code says it failed and no code was printed.

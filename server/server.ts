@@ -113,15 +113,20 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
   const { logger } = options;
   const clock = options.clock ?? systemClock;
   // Whatever is opened is closed again if a later step fails, so a failed start leaves no lock or listener behind.
-  const undo: (() => void)[] = [];
+  const undo: (() => void | Promise<void>)[] = [];
   try {
     return await start(config, options, clock, undo);
   } catch (error) {
-    for (const step of undo.reverse()) step();
+    for (const step of undo.reverse()) await step();
     throw error;
   }
 
-  async function start(config: MimiConfig, options: StartOptions, clock: Clock, undo: (() => void)[]) {
+  async function start(
+    config: MimiConfig,
+    options: StartOptions,
+    clock: Clock,
+    undo: (() => void | Promise<void>)[],
+  ) {
     const dir = await prepareDataDir(config.server.dataDir, logger);
     undo.push(() => dir.release());
     const dataDir = dir.path;
@@ -420,8 +425,9 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
           );
           await Promise.all([...sockets].map((s) => s.close("server_shutdown", hurried ? 0 : undefined)));
           await Promise.all([tcpLoop.done, httpLoop.done]);
-          sessions.close();
-          store.close();
+          // Last-seen times are written before the store closes, and the store closes before the lock goes.
+          await sessions.close();
+          await store.close();
           dir.release();
         })();
         return closing;

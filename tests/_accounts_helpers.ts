@@ -212,12 +212,12 @@ export async function loginStartOnly(client: MimiClient, username: string): Prom
  * connection write while it does (busy_timeout covers a lock held for a moment). A stand-in for friend requests and
  * rooms until their opcodes exist.
  */
-export function withStore<T>(server: TestServer, fn: (store: Store) => T): T {
+export async function withStore<T>(server: TestServer, fn: (store: Store) => Promise<T>): Promise<T> {
   const store = openSqliteStore(`${server.server.dataDir}/mimi.db`);
   try {
-    return fn(store);
+    return await fn(store);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

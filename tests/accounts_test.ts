@@ -317,7 +317,7 @@ for (const [first, second] of [["tcp", "ws"], ["ws", "tcp"]] as const) {
       const bob = await register(registrar.client, "bob", "鲍勃", PASSWORD);
       // No friend-request opcode exists yet: the friendship is written through a second connection to the server's
       // SQLite file (WAL lets it write while the server holds the file open). Use friend requests once they exist.
-      withStore(server, (store) => store.social.addFriendship(ann.id, bob.id, Date.now()));
+      await withStore(server, (store) => store.friends.addFriendship(ann.id, bob.id, Date.now()));
       const friend = await open("tcp");
       await login(friend.client, "bob", PASSWORD);
 
@@ -368,12 +368,12 @@ Deno.test("presence reaches friends and room co-members: at once on login and lo
     const [annP, bobP, catP] = users;
     // Stand-in until friend requests and rooms have opcodes: written through a second connection to the SQLite file.
     // bob is ann's friend; cat shares a room with ann but is not her friend; dan knows nobody.
-    withStore(server, (store) => {
+    await withStore(server, async (store) => {
       const now = Date.now();
-      store.social.addFriendship(annP.id, bobP.id, now);
-      const room = store.social.createRoom("读书会", "group", catP.id, now);
-      store.social.addMember(room.id, catP.id, "owner", now);
-      store.social.addMember(room.id, annP.id, "member", now);
+      await store.friends.addFriendship(annP.id, bobP.id, now);
+      const room = await store.rooms.createRoom("读书会", "group", catP.id, now);
+      await store.rooms.addMember(room.id, catP.id, "owner", now);
+      await store.rooms.addMember(room.id, annP.id, "member", now);
     });
     const loggedIn = async (via: Via, username: string) => {
       const connected = await open(via);
@@ -644,7 +644,7 @@ Deno.test("a registration record the OPAQUE library cannot use is refused and no
     const { registrationRequest } = opaque.client.startRegistration({ password: PASSWORD });
     await client.request(Op.registerStart, { username: "rita", nickname: "丽塔", request: registrationRequest });
     await expectCode(client.request(Op.registerFinish, { record: "garbage" }), "bad_request", "a garbage record");
-    assert.equal(withStore(server, (store) => store.users.findByKey("rita")), undefined);
+    assert.equal(await withStore(server, (store) => store.users.findByKey("rita")), undefined);
 
     // The same check guards a password change, which would otherwise lock the account.
     await register(client, "rita", "丽塔", PASSWORD);
@@ -762,11 +762,14 @@ Deno.test("the audit log names every account action and no log line holds a pass
     const wrongPassword = "wrong horse 电池";
     const newPassword = "另一个 password 2";
     const recordOf = () =>
-      withStore(server, (store) => new TextDecoder().decode(store.users.findByKey("alice")!.registrationRecord));
+      withStore(
+        server,
+        async (store) => new TextDecoder().decode((await store.users.findByKey("alice"))!.registrationRecord),
+      );
 
     const c1 = await open("tcp");
     await register(c1.client, "alice", "爱丽丝", PASSWORD);
-    const firstRecord = recordOf();
+    const firstRecord = await recordOf();
     await expectCode(login(c1.client, "alice", wrongPassword), "credentials_wrong", "the wrong password");
     const firstLogin = await startLogin(c1.client, "alice", PASSWORD);
     await firstLogin.finish();
@@ -781,7 +784,7 @@ Deno.test("the audit log names every account action and no log line holds a pass
     await expectCode(loginStartOnly(guesser.client, "alice"), "throttled", "the 4th attempt");
 
     await changePassword(c2.client, newPassword);
-    const secondRecord = recordOf();
+    const secondRecord = await recordOf();
     assert.notEqual(secondRecord, firstRecord);
     await c2.client.request(Op.logout, {});
 

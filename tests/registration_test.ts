@@ -94,8 +94,8 @@ async function cheapRegister(via: Connected, username: string, extra: Record<str
   return await via.client.request(Op.registerFinish, { record: await replayedRecord() });
 }
 
-function userExists(server: TestServer, key: string): boolean {
-  return withStore(server, (store) => store.users.findByKey(key) !== undefined);
+function userExists(server: TestServer, key: string): Promise<boolean> {
+  return withStore(server, async (store) => await store.users.findByKey(key) !== undefined);
 }
 
 Deno.test("registrations over server.limits.registrationsPerIpPerHour are refused at register_start with rate_limited, before any OPAQUE work", async () => {
@@ -113,13 +113,13 @@ Deno.test("registrations over server.limits.registrationsPerIpPerHour are refuse
     assert.ok(refused.retryAfterMs! > 0 && refused.retryAfterMs! <= HOUR / 3, `retryAfterMs ${refused.retryAfterMs}`);
     assert.match(refused.message, /try again in \d+ min/);
     await expectCode(cheapRegister(attacker, "replayed3"), "rate_limited", "a well-formed 4th");
-    assert.equal(userExists(server, "replayed3"), false);
+    assert.equal(await userExists(server, "replayed3"), false);
     assert.equal(await attacker.client.echo("still open"), "still open", "rate_limited leaves the connection open");
     assert.equal(server.logs.filter((r) => r.event === "audit" && r.action === "register_limited").length, 2);
 
     const elsewhere = await open("tcp", { from: "127.0.0.2" });
     await cheapRegister(elsewhere, "elsewhere");
-    assert.equal(userExists(server, "elsewhere"), true, "another address has its own allowance");
+    assert.equal(await userExists(server, "elsewhere"), true, "another address has its own allowance");
   });
 });
 
@@ -142,8 +142,8 @@ Deno.test("register_finish is refused with rate_limited when another connection 
     const record = await replayedRecord();
     await a.client.request(Op.registerFinish, { record });
     await expectCode(b.client.request(Op.registerFinish, { record }), "rate_limited", "the second finish");
-    assert.equal(userExists(server, "first"), true);
-    assert.equal(userExists(server, "second"), false);
+    assert.equal(await userExists(server, "first"), true);
+    assert.equal(await userExists(server, "second"), false);
   });
 });
 
@@ -206,7 +206,7 @@ Deno.test("server.registration=closed refuses register_start with registration_c
       "registration_closed",
       "with an invite",
     );
-    assert.equal(userExists(server, "nobody"), false);
+    assert.equal(await userExists(server, "nobody"), false);
     await expectCode(login(client, "nobody", PASSWORD), "credentials_wrong", "logins still work as before");
   });
 });
@@ -214,10 +214,10 @@ Deno.test("server.registration=closed refuses register_start with registration_c
 Deno.test("server.registration=invite: no code is invite_required; unknown, used, expired and malformed codes get one answer; a valid code makes one account", async () => {
   await withServer(["--server.registration=invite"], async ({ server, open }) => {
     const now = Date.now();
-    const { codes } = withStore(server, (store) => createInvites(store, { count: 2, days: 1, now }));
-    const [expired] = withStore(
+    const { codes } = await withStore(server, (store) => createInvites(store, { count: 2, days: 1, now }));
+    const [expired] = await withStore(
       server,
-      (store) => createInvites(store, { count: 1, days: 1, now: now - 2 * 86_400_000 }).codes,
+      async (store) => (await createInvites(store, { count: 1, days: 1, now: now - 2 * 86_400_000 })).codes,
     );
     const { client } = await open("tcp");
 
@@ -241,7 +241,7 @@ Deno.test("server.registration=invite: no code is invite_required; unknown, used
       );
     }
     assert.deepEqual(new Set(messages).size, 1, "one answer for all four");
-    assert.equal(userExists(server, "ivan"), false);
+    assert.equal(await userExists(server, "ivan"), false);
     await expectCode(
       client.request(Op.registerStart, { username: "ivan", nickname: "伊万", request: "x", invite: 42 }),
       "bad_request",
@@ -261,22 +261,25 @@ Deno.test("server.registration=invite: no code is invite_required; unknown, used
 
 Deno.test("an invite code is spent by only one of two registrations that race for it", async () => {
   await withServer(["--server.registration=invite"], async ({ server, open }) => {
-    const [code] = withStore(server, (store) => createInvites(store, { count: 1, days: 7, now: Date.now() }).codes);
+    const [code] = await withStore(
+      server,
+      async (store) => (await createInvites(store, { count: 1, days: 7, now: Date.now() })).codes,
+    );
     const [a, b] = [await open("tcp"), await open("ws")];
     await registerStart(a, "racer.a", { invite: code });
     await registerStart(b, "racer.b", { invite: code });
     const record = await replayedRecord();
     await a.client.request(Op.registerFinish, { record });
     await expectCode(b.client.request(Op.registerFinish, { record }), "invite_invalid", "the second finish");
-    assert.equal(userExists(server, "racer.a"), true);
-    assert.equal(userExists(server, "racer.b"), false, "no account without a code");
+    assert.equal(await userExists(server, "racer.a"), true);
+    assert.equal(await userExists(server, "racer.b"), false, "no account without a code");
   });
 });
 
 Deno.test("server.registration=open ignores an invite field", async () => {
   await withServer([], async ({ server, open }) => {
     await cheapRegister(await open("tcp"), "opal", { invite: "whatever" });
-    assert.equal(userExists(server, "opal"), true);
+    assert.equal(await userExists(server, "opal"), true);
   });
 });
 
@@ -319,9 +322,9 @@ Deno.test("mimi invite prints codes while the server runs, and mimi client regis
     const expiry = Date.parse(made.stderr.match(/until (\S+);/)![1]);
     assert.ok(Math.abs(expiry - (before + 3 * 86_400_000)) < 60_000, "valid for 3 days");
 
-    const stored = withStore(
+    const stored = await withStore(
       server,
-      (store) => codes.map((code) => store.invites.findUsable(inviteCodeHash(code)!, Date.now())),
+      (store) => Promise.all(codes.map((code) => store.invites.findUsable(inviteCodeHash(code)!, Date.now()))),
     );
     assert.ok(stored.every((invite) => invite !== undefined && invite.usedAt === null), "stored by hash");
 

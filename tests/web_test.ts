@@ -84,15 +84,15 @@ async function logOut(page: Page): Promise<void> {
 }
 
 /** Makes two registered users friends in the server's database. */
-function befriend(server: TestServer, a: string, b: string): void {
+async function befriend(server: TestServer, a: string, b: string): Promise<void> {
   // A stand-in until friend requests exist: write the friendship straight into the server's SQLite file.
   const store = openSqliteStore(`${server.server.dataDir}/mimi.db`);
   try {
-    const [first, second] = [a, b].map((name) => store.users.findByKey(name)?.id);
+    const [first, second] = [(await store.users.findByKey(a))?.id, (await store.users.findByKey(b))?.id];
     assert.ok(first !== undefined && second !== undefined, "both users are registered");
-    store.social.addFriendship(first, second, Date.now());
+    await store.friends.addFriendship(first, second, Date.now());
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -213,7 +213,7 @@ Deno.test({
           await register(b.page, "bob", "鲍勃");
           await logOut(b.page);
           await register(a.page, "alice", "爱丽丝");
-          befriend(server, "alice", "bob");
+          await befriend(server, "alice", "bob");
           await logOut(a.page);
           await logIn(a.page, "alice");
           const bob = a.page.getByTestId("contact-bob");
@@ -276,12 +276,12 @@ Deno.test({
 });
 
 /** Makes invite codes in the server's database, as `mimi invite` does. */
-function invites(server: TestServer, count: number): string[] {
+async function invites(server: TestServer, count: number): Promise<string[]> {
   const store = openSqliteStore(`${server.server.dataDir}/mimi.db`);
   try {
-    return createInvites(store, { count, days: 1, now: Date.now() }).codes;
+    return (await createInvites(store, { count, days: 1, now: Date.now() })).codes;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -298,7 +298,7 @@ Deno.test({
         const tab = await openTab(browser, url);
         tabs.push(tab);
         const { page, errors } = tab;
-        const [code] = invites(server, 1);
+        const [code] = await invites(server, 1);
         const invite = page.getByLabel("Invite code");
         await submitRegistration(page, "invited", "受邀者");
         await page.getByTestId("form-error").filter({ hasText: "This server needs an invite code" }).waitFor();
@@ -341,7 +341,7 @@ Deno.test({
           });
           await page.goto(url);
           await page.getByTestId("status").filter({ hasText: "connected" }).waitFor({ timeout: 20_000 });
-          const [code] = invites(server, 1);
+          const [code] = await invites(server, 1);
           await page.getByRole("button", { name: "Create an account", exact: true }).click();
           await page.getByLabel("Username").fill("Cut_Off");
           await page.getByLabel("Nickname").fill("断线");

@@ -60,9 +60,9 @@ export function accountsService(deps: AccountsDeps): {
     if (!state) pending.set(connection, state = {});
     return state;
   };
-  const requireUser = (connection: Connection): UserRecord => {
+  const requireUser = async (connection: Connection): Promise<UserRecord> => {
     const userId = sessions.userOf(connection);
-    const user = userId === undefined ? undefined : store.users.findById(userId);
+    const user = userId === undefined ? undefined : await store.users.findById(userId);
     if (!user) throw new RequestError("not_logged_in", "Log in first");
     return user;
   };
@@ -90,7 +90,7 @@ export function accountsService(deps: AccountsDeps): {
 
   const handlers = new Map<number, Handler>([
     // PROTOCOL.md §10.2: the checks run in this order, each before any OPAQUE work.
-    [Op.registerStart, (body, { connection, logger }) => {
+    [Op.registerStart, async (body, { connection, logger }) => {
       const { username, nickname, request } = fields(body, { username: "any", nickname: "any", request: "string" });
       const invite = optionalString(body, "invite");
       if (mode === "closed") throw new RequestError("registration_closed", "This server does not accept new accounts");
@@ -102,7 +102,7 @@ export function accountsService(deps: AccountsDeps): {
           throw new RequestError("invite_required", "This server needs an invite code to register");
         }
         inviteHash = inviteCodeHash(invite);
-        if (!inviteHash || !store.invites.findUsable(inviteHash, now())) throw invalidInvite();
+        if (!inviteHash || !await store.invites.findUsable(inviteHash, now())) throw invalidInvite();
       }
       const name = parseUsername(username);
       if ("error" in name) throw new RequestError("username_invalid", name.error);
@@ -114,7 +114,8 @@ export function accountsService(deps: AccountsDeps): {
         audit(logger, "throttle", connection, { op: "register_start", retryAfterMs: wait });
         throw new RequestError("throttled", `Too many attempts: try again in ${waitText(wait)}`, wait);
       }
-      if (store.users.findByKey(name.key)) {
+      // Only a hint: another connection may take the name before register_finish, which the UNIQUE key then refuses.
+      if (await store.users.findByKey(name.key)) {
         // "Taken" tells whether an account exists: it costs the address what a failed login costs.
         throttle.failAddress(address);
         throw new RequestError("username_taken", `${name.username} is taken`);
@@ -135,30 +136,32 @@ export function accountsService(deps: AccountsDeps): {
       return { response: registrationResponse };
     }],
 
-    [Op.registerFinish, (body, { connection, logger }) => {
+    [Op.registerFinish, async (body, { connection, logger }) => {
       const { record } = fields(body, { record: "string" });
       const state = stateOf(connection);
       const registration = state.registration;
       if (!registration) throw new RequestError("out_of_order", "register_finish needs register_start first");
       state.registration = undefined;
       const registrationRecord = utf8(checkedRecord(opaqueSetup, registration.key, record as string));
-      // Checked again: other connections from the address may have used the last token since register_start.
       const address = connection.remoteHost;
-      checkRegistrationRate(logger, connection);
       let user: UserRecord;
       try {
-        // One transaction: an invite is spent if and only if the account is created.
-        user = store.transaction(() => {
-          const created = store.users.create({
+        // One transaction: an invite is spent if and only if the account is created. The rate is checked and charged
+        // inside it: transactions run one at a time, so no other registration can take the last token in between.
+        user = await store.transaction(async (tx) => {
+          // Checked again: other connections from the address may have used the last token since register_start.
+          checkRegistrationRate(logger, connection);
+          const created = await tx.users.create({
             username: registration.username,
             usernameKey: registration.key,
             nickname: registration.nickname,
             registrationRecord,
             createdAt: now(),
           });
-          if (registration.invite && !store.invites.consume(registration.invite, created.id, now())) {
+          if (registration.invite && !await tx.invites.consume(registration.invite, created.id, now())) {
             throw invalidInvite();
           }
+          limiter.charge(address);
           return created;
         });
       } catch (error) {
@@ -167,13 +170,12 @@ export function accountsService(deps: AccountsDeps): {
         }
         throw error;
       }
-      limiter.charge(address);
       state.registered = registration.key;
       audit(logger, "register", connection, { user: user.id, invite: registration.invite !== undefined });
       return { user: profile(user) };
     }],
 
-    [Op.loginStart, (body, { connection, logger }) => {
+    [Op.loginStart, async (body, { connection, logger }) => {
       const { username, request } = fields(body, { username: "any", request: "string" });
       const state = stateOf(connection);
       if (sessions.userOf(connection) !== undefined) throw new RequestError("already_logged_in", "Already logged in");
@@ -192,7 +194,7 @@ export function accountsService(deps: AccountsDeps): {
       }
       // Counted as a failure until login_finish succeeds on this connection.
       throttle.fail(name.key, address);
-      const user = store.users.findByKey(name.key);
+      const user = await store.users.findByKey(name.key);
       // No record for an unknown name: the library answers from a fake one, so both cases look the same.
       const { loginResponse, serverLoginState } = opaqueCall(() =>
         opaque.server.startLogin({
@@ -206,7 +208,7 @@ export function accountsService(deps: AccountsDeps): {
       return { response: loginResponse };
     }],
 
-    [Op.loginFinish, (body, { connection, logger }) => {
+    [Op.loginFinish, async (body, { connection, logger }) => {
       const { finish, proof } = fields(body, { finish: "string", proof: "bytes" });
       const state = stateOf(connection);
       const login = state.login;
@@ -227,47 +229,47 @@ export function accountsService(deps: AccountsDeps): {
         audit(logger, "login_failed", connection, { account: login.key });
         throw new RequestError("credentials_wrong", "Wrong username or password");
       }
-      const user = store.users.findById(login.userId);
+      const user = await store.users.findById(login.userId);
       if (!user) throw new RequestError("credentials_wrong", "Wrong username or password");
       throttle.succeed(login.key, connection.remoteHost);
-      sessions.attach(user.id, connection);
+      await sessions.attach(user.id, connection);
       state.password = false; // a password change begun under another account must not carry over
       audit(logger, "login", connection, { user: user.id });
-      return { proof: loginProof(sessionKey!, binding, "server"), ...bundle(user) };
+      return { proof: loginProof(sessionKey!, binding, "server"), ...await bundle(user) };
     }],
 
-    [Op.logout, (_body, { connection, logger }) => {
-      const user = requireUser(connection);
-      sessions.logout(connection);
+    [Op.logout, async (_body, { connection, logger }) => {
+      const user = await requireUser(connection);
+      await sessions.logout(connection);
       stateOf(connection).password = false;
       audit(logger, "logout", connection, { user: user.id });
       return {};
     }],
 
-    [Op.setNickname, (body, { connection }) => {
-      const user = requireUser(connection);
+    [Op.setNickname, async (body, { connection }) => {
+      const user = await requireUser(connection);
       const nick = parseNickname(fields(body, { nickname: "any" }).nickname);
       if ("error" in nick) throw new RequestError("nickname_invalid", nick.error);
-      store.users.setNickname(user.id, nick.nickname);
-      return { user: profile(store.users.findById(user.id)!) };
+      await store.users.setNickname(user.id, nick.nickname);
+      return { user: profile((await store.users.findById(user.id))!) };
     }],
 
-    [Op.setFont, (body, { connection }) => {
-      const user = requireUser(connection);
+    [Op.setFont, async (body, { connection }) => {
+      const user = await requireUser(connection);
       const { family, size } = fields(body, { family: "any", size: "any" });
       const checked = checkFont(family, size);
       if ("error" in checked) throw new RequestError("bad_request", checked.error);
-      store.users.setFont(user.id, checked.font.family, checked.font.size);
-      return { user: profile(store.users.findById(user.id)!) };
+      await store.users.setFont(user.id, checked.font.family, checked.font.size);
+      return { user: profile((await store.users.findById(user.id))!) };
     }],
 
-    [Op.passwordStart, (body, { connection }) => {
-      const user = requireUser(connection);
+    [Op.passwordStart, async (body, { connection }) => {
+      const user = await requireUser(connection);
       const { request } = fields(body, { request: "string" });
       const { registrationResponse } = opaqueCall(() =>
         opaque.server.createRegistrationResponse({
           serverSetup: opaqueSetup,
-          userIdentifier: user.username.toLowerCase(),
+          userIdentifier: user.usernameKey,
           registrationRequest: request as string,
         })
       );
@@ -275,39 +277,40 @@ export function accountsService(deps: AccountsDeps): {
       return { response: registrationResponse };
     }],
 
-    [Op.passwordFinish, (body, { connection, logger }) => {
-      const user = requireUser(connection);
+    [Op.passwordFinish, async (body, { connection, logger }) => {
+      const user = await requireUser(connection);
       const { record } = fields(body, { record: "string" });
       const state = stateOf(connection);
       if (!state.password) throw new RequestError("out_of_order", "password_finish needs password_start first");
       state.password = false;
-      const key = user.username.toLowerCase();
-      store.users.setRegistrationRecord(user.id, utf8(checkedRecord(opaqueSetup, key, record as string)));
+      // The stored key, not one derived again from the display name: it is what the account registered under.
+      const checked = utf8(checkedRecord(opaqueSetup, user.usernameKey, record as string));
+      await store.users.setRegistrationRecord(user.id, checked);
       audit(logger, "password_change", connection, { user: user.id });
       return {};
     }],
   ]);
 
   /** The login bundle (PROTOCOL.md §10.3). */
-  const bundle = (user: UserRecord): Record<string, Value> => ({
+  const bundle = async (user: UserRecord): Promise<Record<string, Value>> => ({
     user: profile(user),
-    friends: store.social.friendsOf(user.id).map((friend) => ({
+    friends: (await store.friends.friendsOf(user.id)).map((friend) => ({
       id: friend.id,
       username: friend.username,
       nickname: friend.nickname,
       online: sessions.isOnline(friend.id),
       lastSeenAt: friend.lastSeenAt,
     })),
-    rooms: store.social.roomsOf(user.id).map((room) => ({ id: room.id, name: room.name, kind: room.kind })),
-    friendRequests: store.social.openRequestsFor(user.id).map((request) => {
-      const from = store.users.findById(request.fromUser);
+    rooms: (await store.rooms.roomsOf(user.id)).map((room) => ({ id: room.id, name: room.name, kind: room.kind })),
+    friendRequests: await Promise.all((await store.friends.openRequestsFor(user.id)).map(async (request) => {
+      const from = await store.users.findById(request.fromUser);
       return {
         id: request.id,
         from: from ? { id: from.id, username: from.username, nickname: from.nickname } : null,
         status: request.status,
         createdAt: request.createdAt,
       };
-    }),
+    })),
     conversations: [],
   });
 

@@ -78,15 +78,15 @@ export function inviteCodeHash(code: string): Uint8Array | undefined {
  * import { openSqliteStore } from "../store/sqlite.ts";
  * import { createInvites } from "./invites.ts";
  * const store = openSqliteStore(":memory:");
- * const { codes } = createInvites(store, { count: 2, days: 7, now: Date.now() });
+ * const { codes } = await createInvites(store, { count: 2, days: 7, now: Date.now() });
  * codes.length; // 2
- * store.close();
+ * await store.close();
  * ```
  */
-export function createInvites(
+export async function createInvites(
   store: Store,
   options: { count: number; days: number; now: number },
-): { codes: string[]; expiresAt: number } {
+): Promise<{ codes: string[]; expiresAt: number }> {
   const { count, days, now } = options;
   if (!Number.isInteger(count) || count < 1 || count > INVITE_LIMITS.maxCount) {
     throw new RangeError(`Cannot make invites: the count must be a whole number from 1 to ${INVITE_LIMITS.maxCount}`);
@@ -96,8 +96,8 @@ export function createInvites(
   }
   const expiresAt = now + days * 24 * 3600_000;
   const codes = Array.from({ length: count }, newInviteCode);
-  store.transaction(() => {
-    for (const code of codes) store.invites.create(inviteCodeHash(code)!, now, expiresAt);
+  await store.transaction(async (tx) => {
+    for (const code of codes) await tx.invites.create(inviteCodeHash(code)!, now, expiresAt);
   });
   return { codes, expiresAt };
 }

@@ -37,15 +37,15 @@ Deno.test("inviteCodeHash() is undefined for what cannot be a code", () => {
   }
 });
 
-Deno.test("createInvites() stores only the hashes, unused, expiring after the given days", () => {
+Deno.test("createInvites() stores only the hashes, unused, expiring after the given days", async () => {
   const store = openSqliteStore(":memory:");
   try {
     const now = 1_700_000_000_000;
-    const { codes, expiresAt } = createInvites(store, { count: 3, days: 7, now });
+    const { codes, expiresAt } = await createInvites(store, { count: 3, days: 7, now });
     assert.equal(codes.length, 3);
     assert.equal(expiresAt, now + 7 * 86_400_000);
     for (const code of codes) {
-      const stored = store.invites.findUsable(inviteCodeHash(code)!, now);
+      const stored = await store.invites.findUsable(inviteCodeHash(code)!, now);
       assert.deepEqual(stored, {
         codeHash: inviteCodeHash(code),
         createdAt: now,
@@ -53,20 +53,20 @@ Deno.test("createInvites() stores only the hashes, unused, expiring after the gi
         usedAt: null,
         usedBy: null,
       });
-      assert.equal(store.invites.findUsable(inviteCodeHash(code)!, expiresAt), undefined);
+      assert.equal(await store.invites.findUsable(inviteCodeHash(code)!, expiresAt), undefined);
     }
   } finally {
-    store.close();
+    await store.close();
   }
 });
 
-Deno.test("createInvites() refuses a count or days out of range with RangeError", () => {
+Deno.test("createInvites() refuses a count or days out of range with RangeError", async () => {
   const store = openSqliteStore(":memory:");
   try {
     for (const [count, days] of [[0, 7], [1001, 7], [1.5, 7], [1, 0], [1, 366]]) {
-      assert.throws(() => createInvites(store, { count, days, now: 0 }), RangeError, `${count} codes, ${days} days`);
+      await assert.rejects(createInvites(store, { count, days, now: 0 }), RangeError, `${count} codes, ${days} days`);
     }
   } finally {
-    store.close();
+    await store.close();
   }
 });

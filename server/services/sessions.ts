@@ -23,6 +23,8 @@ export class Sessions {
   readonly #byUser = new Map<number, Connection>();
   readonly #userOf = new Map<Connection, number>();
   readonly #graceTimers = new Map<number, TimerHandle>();
+  /** Presence work started where nobody can await it (a dropped connection, a grace timer), until it settles. */
+  readonly #background = new Set<Promise<void>>();
   readonly #store: Store;
   readonly #logger: Logger;
   readonly #graceMs: number;
@@ -61,9 +63,10 @@ export class Sessions {
 
   /**
    * Logs `userId` in on `connection`. An older connection of the same account is told why and closed; presence
-   * goes online only if the account was offline.
+   * goes online only if the account was offline. Who is logged in where changes at once; the returned promise
+   * settles once the presence push has gone out.
    */
-  attach(userId: number, connection: Connection): void {
+  async attach(userId: number, connection: Connection): Promise<void> {
     const older = this.#byUser.get(userId);
     const wasOnline = this.isOnline(userId);
     const grace = this.#graceTimers.get(userId);
@@ -89,45 +92,75 @@ export class Sessions {
       }));
       void older.close("kicked");
     }
-    if (!wasOnline) this.#broadcast(userId, true, null);
+    if (!wasOnline) await this.#broadcast(userId, true, null);
   }
 
-  /** Explicit logout: offline at once. */
-  logout(connection: Connection): void {
+  /** Explicit logout: offline at once (the returned promise settles once last-seen is stored and pushed). */
+  async logout(connection: Connection): Promise<void> {
     const userId = this.#detach(connection);
     if (userId === undefined) return;
     this.#listener?.loggedOut(connection);
-    this.#offline(userId);
+    await this.#offline(userId);
   }
 
   /** The connection ended: offline after the grace period unless the user logs in again meanwhile. */
   dropped(connection: Connection): void {
     const userId = this.#detach(connection);
     if (userId === undefined) return;
-    if (this.#graceMs === 0) return this.#offline(userId);
+    if (this.#graceMs === 0) return this.#inBackground(userId, this.#offline(userId));
     this.#graceTimers.set(
       userId,
       this.#clock.setTimeout(() => {
         this.#graceTimers.delete(userId);
-        if (!this.#byUser.has(userId)) this.#offline(userId);
+        if (!this.#byUser.has(userId)) this.#inBackground(userId, this.#offline(userId));
       }, this.#graceMs),
     );
   }
 
-  /** Cancels timers (server shutdown); users are marked as last seen now. */
-  close(): void {
-    for (const [userId, timer] of this.#graceTimers) {
-      this.#clock.clearTimeout(timer);
-      this.#store.users.setLastSeen(userId, this.#clock.now());
-    }
-    this.#graceTimers.clear();
-    for (const userId of this.#byUser.keys()) this.#store.users.setLastSeen(userId, this.#clock.now());
+  /**
+   * Settles once the presence work that `dropped` and grace timers started so far has finished: what a caller that
+   * drops a connection (or moves a fake clock) awaits before looking at pushes or last-seen times.
+   */
+  async idle(): Promise<void> {
+    while (this.#background.size > 0) await Promise.all(this.#background);
   }
 
-  /** Sends a push to every logged-in contact of `userId`. */
-  pushToContacts(userId: number, opcode: number, body: Value): void {
-    const frame = encodeEnvelope({ opcode, id: 0, body });
-    for (const contact of this.#store.social.contactsOf(userId)) this.#byUser.get(contact)?.send(frame);
+  /** Cancels timers and finishes presence work (server shutdown); users still online are marked as last seen now. */
+  async close(): Promise<void> {
+    const online = [...this.#graceTimers.keys(), ...this.#byUser.keys()];
+    for (const timer of this.#graceTimers.values()) this.#clock.clearTimeout(timer);
+    this.#graceTimers.clear();
+    await this.idle();
+    const at = this.#clock.now();
+    for (const userId of online) await this.#store.users.setLastSeen(userId, at);
+  }
+
+  /**
+   * Sends a push to every logged-in contact of `userId`: friends and room co-members. Who counts as a contact is
+   * this service's rule, so it asks the store for both and joins them here.
+   */
+  async pushToContacts(userId: number, opcode: number, body: Value): Promise<void> {
+    this.#pushTo(await this.#contactsOf(userId), encodeEnvelope({ opcode, id: 0, body }));
+  }
+
+  async #contactsOf(userId: number): Promise<Set<number>> {
+    const [friends, coMembers] = await Promise.all([
+      this.#store.friends.friendIdsOf(userId),
+      this.#store.rooms.coMemberIdsOf(userId),
+    ]);
+    return new Set([...friends, ...coMembers]);
+  }
+
+  #pushTo(userIds: Iterable<number>, frame: Uint8Array): void {
+    for (const contact of userIds) this.#byUser.get(contact)?.send(frame);
+  }
+
+  /** Tracks work nobody awaits, so idle() and close() can, and logs its failure: there is no caller to tell. */
+  #inBackground(userId: number, work: Promise<void>): void {
+    // Logged, not rethrown: a dropped connection or a timer has no caller to tell, and the next change pushes again.
+    const tracked = work.catch((error) => this.#logger.error("presence_failed", { user: userId, error: String(error) }))
+      .finally(() => this.#background.delete(tracked));
+    this.#background.add(tracked);
   }
 
   #detach(connection: Connection): number | undefined {
@@ -138,14 +171,21 @@ export class Sessions {
     return userId;
   }
 
-  #offline(userId: number): void {
+  async #offline(userId: number): Promise<void> {
     if (this.#byUser.has(userId)) return;
     const at = this.#clock.now();
-    this.#store.users.setLastSeen(userId, at);
-    this.#broadcast(userId, false, at);
+    await this.#store.users.setLastSeen(userId, at);
+    await this.#broadcast(userId, false, at);
   }
 
-  #broadcast(userId: number, online: boolean, lastSeenAt: number | null): void {
-    this.pushToContacts(userId, Op.presence, { userId, online, lastSeenAt });
+  /**
+   * Pushes a presence change once the contacts are known, unless it has stopped being true meanwhile (the user came
+   * back, or left again, while the store answered): a push that lost the race would leave contacts with the
+   * wrong state, while the push of the change that won tells them the right one.
+   */
+  async #broadcast(userId: number, online: boolean, lastSeenAt: number | null): Promise<void> {
+    const contacts = await this.#contactsOf(userId);
+    if (this.isOnline(userId) !== online) return;
+    this.#pushTo(contacts, encodeEnvelope({ opcode: Op.presence, id: 0, body: { userId, online, lastSeenAt } }));
   }
 }

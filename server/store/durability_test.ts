@@ -9,14 +9,14 @@ function writerScript(path: string): string {
   return `
     import { openSqliteStore } from ${JSON.stringify(storeUrl)};
     const store = openSqliteStore(${JSON.stringify(path)});
-    const user = store.users.create({
+    const user = await store.users.create({
       username: "Survivor",
       usernameKey: "survivor",
       nickname: "幸存者",
       registrationRecord: new Uint8Array([1, 2, 3, 0, 255]),
       createdAt: 1700000000000,
     });
-    store.transaction(() => store.users.setLastSeen(user.id, 1700000000001));
+    await store.transaction((tx) => tx.users.setLastSeen(user.id, 1700000000001));
     console.log("ack");
     for (;;) {
       // Busy-wait: no close, no checkpoint, no exit handler; only SIGKILL ends this.
@@ -69,12 +69,12 @@ Deno.test("a user acknowledged before SIGKILL is found after reopening the datab
 
     const store = openSqliteStore(path);
     try {
-      const user = store.users.findByKey("survivor");
+      const user = await store.users.findByKey("survivor");
       assert.equal(user?.nickname, "幸存者");
       assert.deepEqual(user?.registrationRecord, new Uint8Array([1, 2, 3, 0, 255]));
       assert.equal(user?.lastSeenAt, 1700000000001);
     } finally {
-      store.close();
+      await store.close();
     }
   } finally {
     await Deno.remove(dir, { recursive: true });

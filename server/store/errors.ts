@@ -76,6 +76,28 @@ export class FriendRequestExistsError extends StoreError {
 }
 
 /**
+ * Another device already has this public key; `deviceId` names it, so the caller can tell the user's own device
+ * (a client that registers its key again) from a key that is someone else's.
+ *
+ * @example
+ * ```ts
+ * import { DeviceKeyTakenError } from "./errors.ts";
+ * const err = new DeviceKeyTakenError(3);
+ * console.log(err.deviceId); // 3
+ * ```
+ */
+export class DeviceKeyTakenError extends StoreError {
+  /** Id of the device that has the key. */
+  readonly deviceId: number;
+
+  constructor(deviceId: number, options: StoreErrorOptions = {}) {
+    super(`Another device (${deviceId}) already has this public key`, options);
+    this.name = "DeviceKeyTakenError";
+    this.deviceId = deviceId;
+  }
+}
+
+/**
  * An update named a row that does not exist.
  *
  * @example

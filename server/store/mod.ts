@@ -1,17 +1,25 @@
-// The Mimi store's public face: repository types, typed errors and the SQLite implementation.
+// The Mimi store's public face: the async repository contract, typed errors and the SQLite implementation.
 
 export type {
+  DeviceRecord,
+  DeviceRepository,
+  FriendRepository,
   FriendRequestRecord,
   InviteRecord,
   InviteRepository,
+  NewDevice,
   NewUser,
+  Repositories,
+  RoomMemberRecord,
   RoomRecord,
-  SocialRepository,
+  RoomRepository,
   Store,
+  Transaction,
   UserRecord,
   UserRepository,
 } from "./types.ts";
 export {
+  DeviceKeyTakenError,
   FriendRequestExistsError,
   MigrationError,
   RecordNotFoundError,

@@ -1,16 +1,32 @@
-// The SQLite store: opens the database safely, migrates it, and implements the repositories with cached statements.
+// The SQLite store: opens the database safely, migrates it, and implements the async repositories over node:sqlite's
+// synchronous statements, with a lock that keeps the one connection to one transaction at a time.
 
+import { AsyncLocalStorage } from "node:async_hooks";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { FriendRequestExistsError, messageOf, RecordNotFoundError, StoreError, UsernameTakenError } from "./errors.ts";
+import {
+  DeviceKeyTakenError,
+  FriendRequestExistsError,
+  messageOf,
+  RecordNotFoundError,
+  StoreError,
+  UsernameTakenError,
+} from "./errors.ts";
+import { AsyncLock } from "./lock.ts";
 import { assertSchemaSupported, migrate, schemaVersion } from "./migrations/mod.ts";
 import type {
+  DeviceRecord,
+  DeviceRepository,
+  FriendRepository,
   FriendRequestRecord,
   InviteRecord,
   InviteRepository,
+  NewDevice,
   NewUser,
+  RoomMemberRecord,
   RoomRecord,
-  SocialRepository,
+  RoomRepository,
   Store,
+  Transaction,
   UserRecord,
   UserRepository,
 } from "./types.ts";
@@ -84,8 +100,14 @@ export function openDatabase(path: string): DatabaseSync {
 }
 
 /**
- * Opens (creating if needed) the Mimi store in a SQLite file and migrates it.
- * The store is synchronous and owns its connection until {@linkcode Store.close}.
+ * Opens (creating if needed) the Mimi store in a SQLite file and migrates it. Opening is synchronous; the store's
+ * methods return promises (the contract in types.ts), and it owns its connection until {@linkcode Store.close}.
+ *
+ * How the async face sits on one synchronous connection: each call runs its statement synchronously, under an
+ * {@linkcode AsyncLock} that a transaction holds from BEGIN to COMMIT. So calls and transactions run one at a time,
+ * in the order they were made, and no call lands inside another's open transaction. The `tx` a transaction's
+ * function gets runs its statements without the lock (the transaction holds it already), which is why using `tx`
+ * inside never waits and using the store itself there is refused (it would wait for itself).
  *
  * @param path File path, or `:memory:` for a throwaway store (tests).
  * @returns The open store.
@@ -96,15 +118,19 @@ export function openDatabase(path: string): DatabaseSync {
  * ```ts
  * import { openSqliteStore } from "./sqlite.ts";
  * const store = openSqliteStore(":memory:");
- * const alice = store.users.create({
- *   username: "Alice",
- *   usernameKey: "alice",
- *   nickname: "爱丽丝",
- *   registrationRecord: new Uint8Array([1, 2, 3]),
- *   createdAt: Date.now(),
+ * const alice = await store.transaction(async (tx) => {
+ *   const user = await tx.users.create({
+ *     username: "Alice",
+ *     usernameKey: "alice",
+ *     nickname: "爱丽丝",
+ *     registrationRecord: new Uint8Array([1, 2, 3]),
+ *     createdAt: Date.now(),
+ *   });
+ *   await tx.users.setLastSeen(user.id, Date.now());
+ *   return user;
  * });
- * store.users.findByKey("alice")?.id === alice.id; // true
- * store.close();
+ * (await store.users.findByKey("alice"))?.id === alice.id; // true
+ * await store.close();
  * ```
  */
 export function openSqliteStore(path: string): Store {
@@ -136,34 +162,19 @@ function prepareStatements(db: DatabaseSync) {
          UNION SELECT user_a FROM friendships WHERE user_b = :userId
        ) ORDER BY id`,
     ),
-    roomsOf: db.prepare(
-      `SELECT rooms.* FROM rooms JOIN room_members ON room_members.room_id = rooms.id
-       WHERE room_members.user_id = :userId ORDER BY rooms.id`,
+    friendIdsOf: db.prepare(
+      `SELECT user_b AS id FROM friendships WHERE user_a = :userId
+       UNION SELECT user_a FROM friendships WHERE user_b = :userId
+       ORDER BY id`,
     ),
     openRequestsFor: db.prepare(
       `SELECT * FROM friend_requests WHERE to_user = :userId AND status IN ('pending', 'deferred')
        ORDER BY created_at, id`,
     ),
-    // UNION (not UNION ALL) removes duplicates: a friend who is also a room co-member appears once.
-    contactsOf: db.prepare(
-      `SELECT user_b AS id FROM friendships WHERE user_a = :userId
-       UNION SELECT user_a FROM friendships WHERE user_b = :userId
-       UNION SELECT other.user_id FROM room_members AS mine
-         JOIN room_members AS other ON other.room_id = mine.room_id
-         WHERE mine.user_id = :userId AND other.user_id <> :userId
-       ORDER BY id`,
-    ),
     // ON CONFLICT DO NOTHING, not INSERT OR IGNORE: OR IGNORE would also swallow CHECK and NOT NULL failures.
     addFriendship: db.prepare(
       `INSERT INTO friendships (user_a, user_b, created_at) VALUES (:a, :b, :at)
        ON CONFLICT (user_a, user_b) DO NOTHING`,
-    ),
-    createRoom: db.prepare(
-      `INSERT INTO rooms (name, kind, created_by, created_at) VALUES (:name, :kind, :createdBy, :at) RETURNING *`,
-    ),
-    addMember: db.prepare(
-      `INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES (:roomId, :userId, :role, :at)
-       ON CONFLICT (room_id, user_id) DO NOTHING`,
     ),
     createFriendRequest: db.prepare(
       `INSERT INTO friend_requests (from_user, to_user, status, created_at, updated_at)
@@ -174,6 +185,26 @@ function prepareStatements(db: DatabaseSync) {
     ),
     setFriendRequestStatus: db.prepare(
       "UPDATE friend_requests SET status = :status, updated_at = :at WHERE id = :id",
+    ),
+
+    roomsOf: db.prepare(
+      `SELECT rooms.* FROM rooms JOIN room_members ON room_members.room_id = rooms.id
+       WHERE room_members.user_id = :userId ORDER BY rooms.id`,
+    ),
+    createRoom: db.prepare(
+      `INSERT INTO rooms (name, kind, created_by, created_at) VALUES (:name, :kind, :createdBy, :at) RETURNING *`,
+    ),
+    addMember: db.prepare(
+      `INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES (:roomId, :userId, :role, :at)
+       ON CONFLICT (room_id, user_id) DO NOTHING`,
+    ),
+    membersOf: db.prepare("SELECT * FROM room_members WHERE room_id = :roomId ORDER BY user_id"),
+    // DISTINCT: a user who shares two rooms appears once.
+    coMemberIdsOf: db.prepare(
+      `SELECT DISTINCT other.user_id AS id FROM room_members AS mine
+       JOIN room_members AS other ON other.room_id = mine.room_id
+       WHERE mine.user_id = :userId AND other.user_id <> :userId
+       ORDER BY id`,
     ),
 
     createInvite: db.prepare(
@@ -188,12 +219,22 @@ function prepareStatements(db: DatabaseSync) {
       `UPDATE invites SET used_at = :at, used_by = :userId
        WHERE code_hash = :codeHash AND used_at IS NULL AND expires_at > :at`,
     ),
+
+    createDevice: db.prepare(
+      `INSERT INTO devices (user_id, name, public_key, created_at, last_used_at)
+       VALUES (:userId, :name, :publicKey, :createdAt, :createdAt) RETURNING *`,
+    ),
+    deviceIdByKey: db.prepare("SELECT id FROM devices WHERE public_key = :publicKey"),
+    deviceById: db.prepare("SELECT * FROM devices WHERE id = :id"),
+    devicesOf: db.prepare("SELECT * FROM devices WHERE user_id = :userId ORDER BY id"),
+    touchDevice: db.prepare("UPDATE devices SET last_used_at = :at WHERE id = :id"),
+    deleteDevice: db.prepare("DELETE FROM devices WHERE id = :id AND user_id = :userId"),
   } satisfies Record<string, StatementSync>;
 }
 
 type Statements = ReturnType<typeof prepareStatements>;
 
-/** Connection state shared by the store and its repositories. */
+/** Connection state shared by the store, its transactions and their repositories. */
 interface Connection {
   readonly db: DatabaseSync;
   readonly statements: Statements;
@@ -201,13 +242,19 @@ interface Connection {
 }
 
 /**
+ * How a repository runs one synchronous store operation: under the store's lock, or directly inside a transaction.
+ * `action` names it for error messages ("create user").
+ */
+type Run = <T>(action: string, fn: (statements: Statements) => T) => Promise<T>;
+
+/**
  * Runs one store operation, turning anything SQLite throws into a
  * StoreError (with the original as `cause`); typed store errors pass through.
  */
-function guard<T>(conn: Connection, action: string, fn: () => T): T {
+function guard<T>(conn: Connection, action: string, fn: (statements: Statements) => T): T {
   if (!conn.open) throw new StoreError(`Cannot ${action}: the store is closed`);
   try {
-    return fn();
+    return fn(conn.statements);
   } catch (err) {
     if (err instanceof StoreError) throw err;
     throw new StoreError(`Cannot ${action}: ${messageOf(err)}`, { cause: err });
@@ -269,6 +316,7 @@ function toUser(row: Row): UserRecord {
   return {
     id: integer(row, "id"),
     username: text(row, "username"),
+    usernameKey: text(row, "username_key"),
     nickname: text(row, "nickname"),
     registrationRecord: bytes(row, "registration_record"),
     createdAt: integer(row, "created_at"),
@@ -285,6 +333,15 @@ function toRoom(row: Row): RoomRecord {
     kind: oneOf(row, "kind", ["group", "lobby"]),
     createdBy: integerOrNull(row, "created_by"),
     createdAt: integer(row, "created_at"),
+  };
+}
+
+function toMember(row: Row): RoomMemberRecord {
+  return {
+    roomId: integer(row, "room_id"),
+    userId: integer(row, "user_id"),
+    role: oneOf(row, "role", ["owner", "admin", "member"]),
+    joinedAt: integer(row, "joined_at"),
   };
 }
 
@@ -309,25 +366,39 @@ function toInvite(row: Row): InviteRecord {
   };
 }
 
+function toDevice(row: Row): DeviceRecord {
+  return {
+    id: integer(row, "id"),
+    userId: integer(row, "user_id"),
+    name: text(row, "name"),
+    publicKey: bytes(row, "public_key"),
+    createdAt: integer(row, "created_at"),
+    lastUsedAt: integer(row, "last_used_at"),
+  };
+}
+
 /** A statement that must return a row (INSERT … RETURNING). */
 function returned(row: Row | undefined): Row {
   if (row === undefined) throw new StoreError("Statement returned no row");
   return row;
 }
 
-class SqliteUserRepository implements UserRepository {
-  readonly #conn: Connection;
+function ids(rows: Row[]): number[] {
+  return rows.map((row) => integer(row, "id"));
+}
 
-  constructor(conn: Connection) {
-    this.#conn = conn;
+class SqliteUserRepository implements UserRepository {
+  readonly #run: Run;
+
+  constructor(run: Run) {
+    this.#run = run;
   }
 
-  create(user: NewUser): UserRecord {
-    return guard(this.#conn, "create user", () => {
+  create(user: NewUser): Promise<UserRecord> {
+    return this.#run("create user", (s) => {
       try {
         const { username, usernameKey, nickname, registrationRecord, createdAt } = user;
-        const params = { username, usernameKey, nickname, registrationRecord, createdAt };
-        return toUser(returned(this.#conn.statements.insertUser.get(params)));
+        return toUser(returned(s.insertUser.get({ username, usernameKey, nickname, registrationRecord, createdAt })));
       } catch (err) {
         if (isUniqueViolation(err, "users.username_key")) {
           throw new UsernameTakenError(user.usernameKey, { cause: err });
@@ -337,154 +408,265 @@ class SqliteUserRepository implements UserRepository {
     });
   }
 
-  findByKey(usernameKey: string): UserRecord | undefined {
-    return guard(this.#conn, "find user", () => {
-      const row = this.#conn.statements.userByKey.get({ usernameKey });
+  findByKey(usernameKey: string): Promise<UserRecord | undefined> {
+    return this.#run("find user", (s) => {
+      const row = s.userByKey.get({ usernameKey });
       return row === undefined ? undefined : toUser(row);
     });
   }
 
-  findById(id: number): UserRecord | undefined {
-    return guard(this.#conn, "find user", () => {
-      const row = this.#conn.statements.userById.get({ id });
+  findById(id: number): Promise<UserRecord | undefined> {
+    return this.#run("find user", (s) => {
+      const row = s.userById.get({ id });
       return row === undefined ? undefined : toUser(row);
     });
   }
 
-  setNickname(id: number, nickname: string): void {
-    guard(this.#conn, "set nickname", () => {
-      expectChanged(this.#conn.statements.setNickname.run({ id, nickname }), "users", id);
-    });
+  setNickname(id: number, nickname: string): Promise<void> {
+    return this.#run("set nickname", (s) => expectChanged(s.setNickname.run({ id, nickname }), "users", id));
   }
 
-  setRegistrationRecord(id: number, record: Uint8Array): void {
-    guard(this.#conn, "set registration record", () => {
-      expectChanged(this.#conn.statements.setRegistrationRecord.run({ id, record }), "users", id);
-    });
+  setRegistrationRecord(id: number, record: Uint8Array): Promise<void> {
+    return this.#run(
+      "set registration record",
+      (s) => expectChanged(s.setRegistrationRecord.run({ id, record }), "users", id),
+    );
   }
 
-  setFont(id: number, family: string | null, size: number | null): void {
-    guard(this.#conn, "set font", () => {
-      expectChanged(this.#conn.statements.setFont.run({ id, family, size }), "users", id);
-    });
+  setFont(id: number, family: string | null, size: number | null): Promise<void> {
+    return this.#run("set font", (s) => expectChanged(s.setFont.run({ id, family, size }), "users", id));
   }
 
-  setLastSeen(id: number, at: number): void {
-    guard(this.#conn, "set last seen", () => {
-      expectChanged(this.#conn.statements.setLastSeen.run({ id, at }), "users", id);
-    });
+  setLastSeen(id: number, at: number): Promise<void> {
+    return this.#run("set last seen", (s) => expectChanged(s.setLastSeen.run({ id, at }), "users", id));
   }
 }
 
-class SqliteSocialRepository implements SocialRepository {
-  readonly #conn: Connection;
+class SqliteFriendRepository implements FriendRepository {
+  readonly #run: Run;
 
-  constructor(conn: Connection) {
-    this.#conn = conn;
+  constructor(run: Run) {
+    this.#run = run;
   }
 
-  friendsOf(userId: number): UserRecord[] {
-    return guard(this.#conn, "list friends", () => this.#conn.statements.friendsOf.all({ userId }).map(toUser));
+  friendsOf(userId: number): Promise<UserRecord[]> {
+    return this.#run("list friends", (s) => s.friendsOf.all({ userId }).map(toUser));
   }
 
-  roomsOf(userId: number): RoomRecord[] {
-    return guard(this.#conn, "list rooms", () => this.#conn.statements.roomsOf.all({ userId }).map(toRoom));
+  friendIdsOf(userId: number): Promise<number[]> {
+    return this.#run("list friends", (s) => ids(s.friendIdsOf.all({ userId })));
   }
 
-  openRequestsFor(userId: number): FriendRequestRecord[] {
-    return guard(
-      this.#conn,
-      "list friend requests",
-      () => this.#conn.statements.openRequestsFor.all({ userId }).map(toFriendRequest),
-    );
+  openRequestsFor(userId: number): Promise<FriendRequestRecord[]> {
+    return this.#run("list friend requests", (s) => s.openRequestsFor.all({ userId }).map(toFriendRequest));
   }
 
-  contactsOf(userId: number): number[] {
-    return guard(
-      this.#conn,
-      "list contacts",
-      () => this.#conn.statements.contactsOf.all({ userId }).map((row) => integer(row, "id")),
-    );
-  }
-
-  addFriendship(a: number, b: number, at: number): void {
-    guard(this.#conn, "add friendship", () => {
-      this.#conn.statements.addFriendship.run({ a: Math.min(a, b), b: Math.max(a, b), at });
+  addFriendship(a: number, b: number, at: number): Promise<void> {
+    return this.#run("add friendship", (s) => {
+      s.addFriendship.run({ a: Math.min(a, b), b: Math.max(a, b), at });
     });
   }
 
-  createRoom(name: string, kind: "group" | "lobby", createdBy: number | null, at: number): RoomRecord {
-    return guard(
-      this.#conn,
-      "create room",
-      () => toRoom(returned(this.#conn.statements.createRoom.get({ name, kind, createdBy, at }))),
-    );
-  }
-
-  addMember(roomId: number, userId: number, role: "owner" | "admin" | "member", at: number): void {
-    guard(this.#conn, "add room member", () => {
-      this.#conn.statements.addMember.run({ roomId, userId, role, at });
-    });
-  }
-
-  createFriendRequest(fromUser: number, toUser: number, at: number): FriendRequestRecord {
-    return guard(this.#conn, "create friend request", () => {
+  createFriendRequest(fromUser: number, toUser: number, at: number): Promise<FriendRequestRecord> {
+    return this.#run("create friend request", (s) => {
       try {
-        return toFriendRequest(returned(this.#conn.statements.createFriendRequest.get({ fromUser, toUser, at })));
+        return toFriendRequest(returned(s.createFriendRequest.get({ fromUser, toUser, at })));
       } catch (err) {
         if (!isUniqueViolation(err, "friend_requests.from_user, friend_requests.to_user")) throw err;
-        const existing = this.#conn.statements.friendRequestIdByPair.get({ fromUser, toUser });
+        const existing = s.friendRequestIdByPair.get({ fromUser, toUser });
         throw new FriendRequestExistsError(fromUser, toUser, integer(returned(existing), "id"), { cause: err });
       }
     });
   }
 
-  setFriendRequestStatus(id: number, status: FriendRequestRecord["status"], at: number): void {
-    guard(this.#conn, "set friend request status", () => {
-      expectChanged(this.#conn.statements.setFriendRequestStatus.run({ id, status, at }), "friend_requests", id);
+  setFriendRequestStatus(id: number, status: FriendRequestRecord["status"], at: number): Promise<void> {
+    return this.#run(
+      "set friend request status",
+      (s) => expectChanged(s.setFriendRequestStatus.run({ id, status, at }), "friend_requests", id),
+    );
+  }
+}
+
+class SqliteRoomRepository implements RoomRepository {
+  readonly #run: Run;
+
+  constructor(run: Run) {
+    this.#run = run;
+  }
+
+  roomsOf(userId: number): Promise<RoomRecord[]> {
+    return this.#run("list rooms", (s) => s.roomsOf.all({ userId }).map(toRoom));
+  }
+
+  createRoom(name: string, kind: "group" | "lobby", createdBy: number | null, at: number): Promise<RoomRecord> {
+    return this.#run("create room", (s) => toRoom(returned(s.createRoom.get({ name, kind, createdBy, at }))));
+  }
+
+  addMember(roomId: number, userId: number, role: RoomMemberRecord["role"], at: number): Promise<void> {
+    return this.#run("add room member", (s) => {
+      s.addMember.run({ roomId, userId, role, at });
     });
+  }
+
+  membersOf(roomId: number): Promise<RoomMemberRecord[]> {
+    return this.#run("list room members", (s) => s.membersOf.all({ roomId }).map(toMember));
+  }
+
+  coMemberIdsOf(userId: number): Promise<number[]> {
+    return this.#run("list room co-members", (s) => ids(s.coMemberIdsOf.all({ userId })));
   }
 }
 
 class SqliteInviteRepository implements InviteRepository {
-  readonly #conn: Connection;
+  readonly #run: Run;
 
-  constructor(conn: Connection) {
-    this.#conn = conn;
+  constructor(run: Run) {
+    this.#run = run;
   }
 
-  create(codeHash: Uint8Array, createdAt: number, expiresAt: number): InviteRecord {
-    return guard(
-      this.#conn,
+  create(codeHash: Uint8Array, createdAt: number, expiresAt: number): Promise<InviteRecord> {
+    return this.#run(
       "create invite",
-      () => toInvite(returned(this.#conn.statements.createInvite.get({ codeHash, createdAt, expiresAt }))),
+      (s) => toInvite(returned(s.createInvite.get({ codeHash, createdAt, expiresAt }))),
     );
   }
 
-  findUsable(codeHash: Uint8Array, now: number): InviteRecord | undefined {
-    return guard(this.#conn, "find invite", () => {
-      const row = this.#conn.statements.usableInvite.get({ codeHash, now });
+  findUsable(codeHash: Uint8Array, now: number): Promise<InviteRecord | undefined> {
+    return this.#run("find invite", (s) => {
+      const row = s.usableInvite.get({ codeHash, now });
       return row === undefined ? undefined : toInvite(row);
     });
   }
 
-  consume(codeHash: Uint8Array, userId: number, at: number): boolean {
-    return guard(
-      this.#conn,
-      "use invite",
-      () => Number(this.#conn.statements.consumeInvite.run({ codeHash, userId, at }).changes) === 1,
-    );
+  consume(codeHash: Uint8Array, userId: number, at: number): Promise<boolean> {
+    return this.#run("use invite", (s) => Number(s.consumeInvite.run({ codeHash, userId, at }).changes) === 1);
   }
 }
 
-class SqliteStore implements Store {
+class SqliteDeviceRepository implements DeviceRepository {
+  readonly #run: Run;
+
+  constructor(run: Run) {
+    this.#run = run;
+  }
+
+  create(device: NewDevice): Promise<DeviceRecord> {
+    return this.#run("create device", (s) => {
+      const { userId, name, publicKey, createdAt } = device;
+      try {
+        return toDevice(returned(s.createDevice.get({ userId, name, publicKey, createdAt })));
+      } catch (err) {
+        if (!isUniqueViolation(err, "devices.public_key")) throw err;
+        const existing = s.deviceIdByKey.get({ publicKey });
+        throw new DeviceKeyTakenError(integer(returned(existing), "id"), { cause: err });
+      }
+    });
+  }
+
+  findById(id: number): Promise<DeviceRecord | undefined> {
+    return this.#run("find device", (s) => {
+      const row = s.deviceById.get({ id });
+      return row === undefined ? undefined : toDevice(row);
+    });
+  }
+
+  listFor(userId: number): Promise<DeviceRecord[]> {
+    return this.#run("list devices", (s) => s.devicesOf.all({ userId }).map(toDevice));
+  }
+
+  touch(id: number, at: number): Promise<void> {
+    return this.#run("touch device", (s) => expectChanged(s.touchDevice.run({ id, at }), "devices", id));
+  }
+
+  delete(id: number, userId: number): Promise<boolean> {
+    return this.#run("delete device", (s) => Number(s.deleteDevice.run({ id, userId }).changes) === 1);
+  }
+}
+
+/** The five repositories over one way of running statements. */
+class SqliteRepositories {
   readonly users: UserRepository;
-  readonly social: SocialRepository;
+  readonly friends: FriendRepository;
+  readonly rooms: RoomRepository;
   readonly invites: InviteRepository;
+  readonly devices: DeviceRepository;
+
+  constructor(run: Run) {
+    this.users = new SqliteUserRepository(run);
+    this.friends = new SqliteFriendRepository(run);
+    this.rooms = new SqliteRoomRepository(run);
+    this.invites = new SqliteInviteRepository(run);
+    this.devices = new SqliteDeviceRepository(run);
+  }
+}
+
+/**
+ * One open transaction or savepoint. Its repositories run statements directly: the store's lock is already held by
+ * the outermost transaction, so taking it again would wait forever.
+ */
+class SqliteTransaction extends SqliteRepositories implements Transaction {
+  /** `open` while its function runs; `nested` while a savepoint inside it is open; `ended` afterwards. */
+  state: "open" | "nested" | "ended" = "open";
+  /** The transaction this one is a savepoint of; undefined for the outermost. */
+  readonly parent: SqliteTransaction | undefined;
+  /** The savepoint's name; undefined for the outermost transaction (BEGIN … COMMIT). */
+  readonly savepoint: string | undefined;
+  readonly #store: SqliteStore;
+
+  constructor(store: SqliteStore, conn: Connection, parent: SqliteTransaction | undefined) {
+    // Runs at once, not a turn later; the promise executor turns a throw into a rejection.
+    super((action, fn) =>
+      new Promise((resolve) => {
+        this.assertUsable(action);
+        resolve(guard(conn, action, fn));
+      })
+    );
+    this.#store = store;
+    this.parent = parent;
+    let depth = 1;
+    for (let up = parent; up; up = up.parent) depth++;
+    this.savepoint = parent ? `mimi_${depth}` : undefined;
+  }
+
+  /**
+   * Whether this transaction is still part of an open one: every enclosing transaction is still waiting for it. A
+   * savepoint its parent stopped awaiting is cut off once the parent ends, so it never writes outside the lock.
+   */
+  get live(): boolean {
+    for (let up = this.parent; up; up = up.parent) if (up.state !== "nested") return false;
+    return true;
+  }
+
+  /** Throws StoreError unless statements may run in this transaction now. */
+  assertUsable(action: string): void {
+    if (this.state === "open" && this.live) return;
+    throw new StoreError(
+      this.state === "nested"
+        ? `Cannot ${action}: a nested transaction is open; use its tx`
+        : `Cannot ${action}: its transaction has ended`,
+    );
+  }
+
+  async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    this.assertUsable("begin a nested transaction");
+    this.state = "nested";
+    try {
+      return await this.#store.runTransaction(fn, this);
+    } finally {
+      // Only back from `nested`: if this transaction ended meanwhile, it stays ended.
+      if (this.state === "nested") this.state = "open";
+    }
+  }
+}
+
+class SqliteStore extends SqliteRepositories implements Store {
   readonly version: number;
   readonly #conn: Connection;
-  /** Open transactions: 0 outside, 1 in BEGIN, more inside nested savepoints. */
-  #depth = 0;
+  /** Held by each call on the store and by a transaction from BEGIN to COMMIT or ROLLBACK. */
+  readonly #lock: AsyncLock;
+  /** The transaction whose function is running in the current async context, to refuse the store's own calls there. */
+  readonly #current: AsyncLocalStorage<SqliteTransaction>;
+  #closing: Promise<void> | undefined;
 
   constructor(db: DatabaseSync) {
     let statements: Statements;
@@ -494,33 +676,49 @@ class SqliteStore implements Store {
       db.close();
       throw new StoreError(`Cannot prepare statements: ${messageOf(err)}`, { cause: err });
     }
-    this.#conn = { db, statements, open: true };
-    this.users = new SqliteUserRepository(this.#conn);
-    this.social = new SqliteSocialRepository(this.#conn);
-    this.invites = new SqliteInviteRepository(this.#conn);
+    const conn: Connection = { db, statements, open: true };
+    const lock = new AsyncLock();
+    const current = new AsyncLocalStorage<SqliteTransaction>();
+    super(async (action, fn) => {
+      refuseInsideTransaction(current, action);
+      return await lock.run(() => guard(conn, action, fn));
+    });
+    this.#conn = conn;
+    this.#lock = lock;
+    this.#current = current;
     this.version = schemaVersion(db);
   }
 
-  transaction<T>(fn: () => T): T {
-    if (fn.constructor.name === "AsyncFunction") {
-      throw new TypeError("Cannot run an async function in a store transaction: it would commit before it finishes");
-    }
+  async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    refuseInsideTransaction(this.#current, "begin transaction");
+    return await this.#lock.run(() => this.runTransaction(fn, undefined));
+  }
+
+  /**
+   * BEGIN (or SAVEPOINT inside `parent`), `fn`, then COMMIT (RELEASE), or ROLLBACK (ROLLBACK TO) when `fn` rejects.
+   * The caller holds the lock: {@linkcode transaction} for the outermost, the enclosing transaction for the others.
+   */
+  async runTransaction<T>(fn: (tx: Transaction) => Promise<T>, parent: SqliteTransaction | undefined): Promise<T> {
     const db = this.#conn.db;
-    const savepoint = this.#depth === 0 ? undefined : `mimi_${this.#depth}`;
+    const tx = new SqliteTransaction(this, this.#conn, parent);
+    const savepoint = tx.savepoint;
     guard(this.#conn, "begin transaction", () => db.exec(savepoint ? `SAVEPOINT ${savepoint}` : "BEGIN IMMEDIATE"));
-    this.#depth++;
     let result: T;
     try {
-      result = fn();
-      if (result instanceof Promise) {
-        throw new TypeError("Cannot run an async function in a store transaction: it returned a promise");
+      result = await this.#current.run(tx, () => fn(tx));
+      if (tx.state === "nested") {
+        // Committing now would commit the nested transaction's writes before it has decided on them.
+        throw new StoreError("Cannot commit transaction: a nested transaction it began has not finished");
       }
     } catch (err) {
-      this.#depth--;
-      this.#rollback(savepoint);
+      tx.state = "ended";
+      if (tx.live) this.#rollback(savepoint);
       throw err;
     }
-    this.#depth--;
+    tx.state = "ended";
+    // An enclosing transaction that ended without waiting for this one has already committed or rolled back, and
+    // the lock may be someone else's by now: touching the database here would act on their transaction.
+    if (!tx.live) throw new StoreError("Cannot commit transaction: the enclosing transaction has already ended");
     try {
       db.exec(savepoint ? `RELEASE ${savepoint}` : "COMMIT");
     } catch (err) {
@@ -540,9 +738,26 @@ class SqliteStore implements Store {
     });
   }
 
-  close(): void {
-    if (!this.#conn.open) return;
-    this.#conn.open = false;
-    this.#conn.db.close();
+  async close(): Promise<void> {
+    refuseInsideTransaction(this.#current, "close the store");
+    // Queued behind every call and transaction begun before it, so none is cut off half-way.
+    this.#closing ??= this.#lock.run(() => {
+      if (!this.#conn.open) return;
+      this.#conn.open = false;
+      this.#conn.db.close();
+    });
+    await this.#closing;
+  }
+}
+
+/**
+ * Throws TypeError when called from the function of a transaction that is still open: the lock that call would
+ * wait for is held by that very transaction, so it would never run. Work the function started without awaiting it,
+ * and that outlives the transaction, is not refused once the transaction has ended.
+ */
+function refuseInsideTransaction(current: AsyncLocalStorage<SqliteTransaction>, action: string): void {
+  const tx = current.getStore();
+  if (tx !== undefined && tx.state !== "ended") {
+    throw new TypeError(`Cannot ${action} on the store inside its own transaction: use the transaction's tx`);
   }
 }

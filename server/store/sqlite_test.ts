@@ -15,16 +15,18 @@ async function openTempFileStore(): Promise<Store> {
   let removed = false;
   return {
     users: store.users,
-    social: store.social,
+    friends: store.friends,
+    rooms: store.rooms,
     invites: store.invites,
+    devices: store.devices,
     version: store.version,
     transaction: (fn) => store.transaction(fn),
-    close() {
-      store.close();
+    async close() {
+      await store.close();
       // Store.close() is repeatable, so this must be too.
       if (removed) return;
       removed = true;
-      Deno.removeSync(dir, { recursive: true });
+      await Deno.remove(dir, { recursive: true });
     },
   };
 }
@@ -42,65 +44,123 @@ function schemaOf(db: DatabaseSync): unknown[] {
   return db.prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY name").all().map((row) => ({ ...row }));
 }
 
-runStoreSuite("sqlite file", openTempFileStore);
-runStoreSuite("sqlite :memory:", () => openSqliteStore(":memory:"));
+runStoreSuite({ name: "sqlite file", open: openTempFileStore });
+runStoreSuite({ name: "sqlite :memory:", open: () => Promise.resolve(openSqliteStore(":memory:")) });
 
-Deno.test("openSqliteStore() reopening a file keeps users, friendships, rooms and requests", async () => {
-  await withTempDir((dir) => {
+Deno.test("openSqliteStore() reopening a file keeps users, friendships, rooms, requests and devices", async () => {
+  await withTempDir(async (dir) => {
     const path = `${dir}/mimi.db`;
     const first = openSqliteStore(path);
-    const alice = first.users.create({
+    const alice = await first.users.create({
       username: "Alice",
       usernameKey: "alice",
       nickname: "爱丽丝",
       registrationRecord: new Uint8Array([0, 1, 2, 255]),
       createdAt: 1,
     });
-    const bob = first.users.create({
+    const bob = await first.users.create({
       username: "Bob",
       usernameKey: "bob",
       nickname: "Bob",
       registrationRecord: new Uint8Array([9]),
       createdAt: 2,
     });
-    first.users.setFont(alice.id, "serif", 14);
-    first.social.addFriendship(alice.id, bob.id, 3);
-    const room = first.social.createRoom("room", "group", alice.id, 4);
-    first.social.addMember(room.id, bob.id, "member", 5);
-    const request = first.social.createFriendRequest(bob.id, alice.id, 6);
-    first.close();
+    await first.users.setFont(alice.id, "serif", 14);
+    await first.friends.addFriendship(alice.id, bob.id, 3);
+    const room = await first.rooms.createRoom("room", "group", alice.id, 4);
+    await first.rooms.addMember(room.id, bob.id, "member", 5);
+    const request = await first.friends.createFriendRequest(bob.id, alice.id, 6);
+    const device = await first.devices.create({
+      userId: bob.id,
+      name: "laptop",
+      publicKey: new Uint8Array(65),
+      createdAt: 7,
+    });
+    await first.close();
 
     const second = openSqliteStore(path);
     try {
-      assert.deepEqual(second.users.findByKey("alice"), { ...alice, fontFamily: "serif", fontSize: 14 });
-      assert.deepEqual(second.social.friendsOf(alice.id).map((u) => u.id), [bob.id]);
-      assert.deepEqual(second.social.roomsOf(bob.id), [room]);
-      assert.deepEqual(second.social.openRequestsFor(alice.id), [request]);
+      assert.deepEqual(await second.users.findByKey("alice"), { ...alice, fontFamily: "serif", fontSize: 14 });
+      assert.deepEqual((await second.friends.friendsOf(alice.id)).map((u) => u.id), [bob.id]);
+      assert.deepEqual(await second.rooms.roomsOf(bob.id), [room]);
+      assert.deepEqual(await second.friends.openRequestsFor(alice.id), [request]);
+      assert.deepEqual(await second.devices.listFor(bob.id), [device]);
       assert.equal(second.version, LATEST_VERSION);
     } finally {
-      second.close();
+      await second.close();
     }
   });
 });
 
 Deno.test("openSqliteStore() lets two stores on one file see each other's commits", async () => {
-  await withTempDir((dir) => {
+  await withTempDir(async (dir) => {
     const writer = openSqliteStore(`${dir}/mimi.db`);
     const reader = openSqliteStore(`${dir}/mimi.db`);
     try {
-      writer.users.create({
+      await writer.users.create({
         username: "A",
         usernameKey: "a",
         nickname: "a",
         registrationRecord: new Uint8Array([1]),
         createdAt: 1,
       });
-      assert.equal(reader.users.findByKey("a")?.username, "A");
+      assert.equal((await reader.users.findByKey("a"))?.username, "A");
     } finally {
-      writer.close();
-      reader.close();
+      await writer.close();
+      await reader.close();
     }
   });
+});
+
+Deno.test("Store.close() waits for an open transaction, whose writes are found after reopening", async () => {
+  await withTempDir(async (dir) => {
+    const path = `${dir}/mimi.db`;
+    const store = openSqliteStore(path);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => release = resolve);
+    const transaction = store.transaction(async (tx) => {
+      await held;
+      await tx.users.create({
+        username: "Late",
+        usernameKey: "late",
+        nickname: "迟到",
+        registrationRecord: new Uint8Array([1]),
+        createdAt: 1,
+      });
+    });
+    const closed = store.close();
+    release();
+    await transaction;
+    await closed;
+
+    const again = openSqliteStore(path);
+    try {
+      assert.equal((await again.users.findByKey("late"))?.nickname, "迟到");
+    } finally {
+      await again.close();
+    }
+  });
+});
+
+Deno.test("Store: a call from work a transaction left running is served once the transaction has ended", async () => {
+  const store = openSqliteStore(":memory:");
+  try {
+    let background: Promise<unknown> | undefined;
+    await store.transaction(async (tx) => {
+      await tx.users.create({
+        username: "A",
+        usernameKey: "a",
+        nickname: "a",
+        registrationRecord: new Uint8Array([1]),
+        createdAt: 1,
+      });
+      // Started inside, run after: by then the transaction is over, so the call is not refused.
+      background = new Promise((resolve) => setTimeout(resolve, 0)).then(() => store.users.findByKey("a"));
+    });
+    assert.equal(((await background) as { username: string } | undefined)?.username, "A");
+  } finally {
+    await store.close();
+  }
 });
 
 Deno.test("openDatabase() turns on WAL, foreign keys, synchronous=FULL and a busy timeout", async () => {
@@ -216,11 +276,11 @@ Deno.test("MIGRATIONS are numbered 1, 2, 3… without gaps and have distinct nam
   assert.equal(LATEST_VERSION, MIGRATIONS.at(-1)?.version);
 });
 
-Deno.test("store.version reports the latest schema version", () => {
+Deno.test("store.version reports the latest schema version", async () => {
   const store = openSqliteStore(":memory:");
   try {
     assert.equal(store.version, LATEST_VERSION);
   } finally {
-    store.close();
+    await store.close();
   }
 });

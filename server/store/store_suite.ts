@@ -1,10 +1,34 @@
-// The behaviour every Store implementation must show; each implementation's test file runs this suite.
+// The behaviour every Store implementation must show (the contract in types.ts); each implementation's test file runs
+// this suite.
 
 import assert from "node:assert/strict";
-import { FriendRequestExistsError, RecordNotFoundError, StoreError, UsernameTakenError } from "./errors.ts";
-import type { FriendRequestRecord, NewUser, Store, UserRecord } from "./types.ts";
+import {
+  DeviceKeyTakenError,
+  FriendRequestExistsError,
+  RecordNotFoundError,
+  StoreError,
+  UsernameTakenError,
+} from "./errors.ts";
+import type { FriendRequestRecord, NewDevice, NewUser, Store, Transaction, UserRecord } from "./types.ts";
 
 const T0 = 1_700_000_000_000;
+
+/** Tests an implementation leaves out, and why (e.g. a feature its backing database lacks). */
+export interface StoreSuiteSkip {
+  reason: string;
+  /** Titles of the tests, as written in this file (without the suite's name prefix). */
+  tests: string[];
+}
+
+/** What {@linkcode runStoreSuite} needs. */
+export interface StoreSuiteOptions {
+  /** Prefix of every test name, naming the implementation (e.g. "sqlite :memory:"). */
+  name: string;
+  /** Makes a fresh, empty store; every test opens its own and closes it afterwards. */
+  open: () => Promise<Store>;
+  /** Tests to register as ignored; naming a test that does not exist is an error, so a rename cannot hide one. */
+  skip?: StoreSuiteSkip[];
+}
 
 /** A NewUser whose display name, key and nickname derive from `key`. */
 function newUser(key: string, overrides: Partial<NewUser> = {}): NewUser {
@@ -19,50 +43,84 @@ function newUser(key: string, overrides: Partial<NewUser> = {}): NewUser {
 }
 
 /** Creates users with the given keys, in order, and returns their ids. */
-function createUsers(store: Store, ...keys: string[]): number[] {
-  return keys.map((key) => store.users.create(newUser(key)).id);
+async function createUsers(store: Store, ...keys: string[]): Promise<number[]> {
+  const created: number[] = [];
+  for (const key of keys) created.push((await store.users.create(newUser(key))).id);
+  return created;
 }
 
 function ids(records: readonly { id: number }[]): number[] {
   return records.map((record) => record.id);
 }
 
+/** A 65-byte public key that differs per `n` (the store treats it as opaque bytes). */
+function key(n: number): Uint8Array {
+  return Uint8Array.from({ length: 65 }, (_, i) => i === 0 ? 4 : (n * 17 + i) % 256);
+}
+
+function newDevice(userId: number, n: number, overrides: Partial<NewDevice> = {}): NewDevice {
+  return { userId, name: `device ${n}`, publicKey: key(n), createdAt: T0 + n, ...overrides };
+}
+
+/** A promise with its resolver, to hold a transaction open until the test lets go. */
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => open = resolve);
+  return { promise, open };
+}
+
+/** Lets every pending promise reaction and timer run once, so a call that is not waiting would have finished. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 /**
- * Registers `Deno.test`s for every repository method against stores made by
- * `open`. Each test opens its own store and closes it afterwards, so `open`
- * must return a fresh, empty store every time.
+ * Registers `Deno.test`s for every repository method and for transactions against stores made by `open`.
  *
- * @param name Prefix of every test name, naming the implementation (e.g. "sqlite :memory:").
- * @param open Makes a fresh empty store.
+ * @param options `name` (test name prefix), `open` (a fresh empty store per test) and `skip` (tests left out, with
+ *   the reason).
+ * @throws {Error} `skip` names a test this suite does not have.
  *
  * @example In an implementation's `*_test.ts` (top level: Deno.test cannot nest, so this is not run as a doc test)
  * ```ts ignore
  * import { runStoreSuite } from "./store_suite.ts";
  * import { openSqliteStore } from "./sqlite.ts";
- * runStoreSuite("sqlite :memory:", () => openSqliteStore(":memory:"));
+ * runStoreSuite({ name: "sqlite :memory:", open: () => Promise.resolve(openSqliteStore(":memory:")) });
  * ```
  */
-export function runStoreSuite(name: string, open: () => Store | Promise<Store>): void {
-  function test(title: string, fn: (store: Store) => void | Promise<void>): void {
-    Deno.test(`${name}: ${title}`, async () => {
-      const store = await open();
-      try {
-        await fn(store);
-      } finally {
-        store.close();
-      }
+export function runStoreSuite(options: StoreSuiteOptions): void {
+  const { name, open } = options;
+  const skipped = new Map<string, string>();
+  for (const { reason, tests } of options.skip ?? []) for (const title of tests) skipped.set(title, reason);
+  const titles = new Set<string>();
+
+  function test(title: string, fn: (store: Store) => Promise<void>): void {
+    titles.add(title);
+    const reason = skipped.get(title);
+    Deno.test({
+      name: reason === undefined ? `${name}: ${title}` : `${name}: ${title} (skipped: ${reason})`,
+      ignore: reason !== undefined,
+      async fn() {
+        const store = await open();
+        try {
+          await fn(store);
+        } finally {
+          await store.close();
+        }
+      },
     });
   }
 
   // users
 
-  test("users.create() returns the stored user with a fresh id and empty profile", (store) => {
+  test("users.create() returns the stored user with a fresh id, its key and an empty profile", async (store) => {
     const input = newUser("alice");
-    const alice = store.users.create(input);
+    const alice = await store.users.create(input);
     assert.ok(Number.isInteger(alice.id) && alice.id > 0);
     assert.deepEqual({ ...alice }, {
       id: alice.id,
       username: "ALICE",
+      usernameKey: "alice",
       nickname: "alice nick",
       registrationRecord: input.registrationRecord,
       createdAt: T0,
@@ -70,148 +128,240 @@ export function runStoreSuite(name: string, open: () => Store | Promise<Store>):
       fontFamily: null,
       fontSize: null,
     });
-    assert.notEqual(store.users.create(newUser("bob")).id, alice.id);
+    assert.notEqual((await store.users.create(newUser("bob"))).id, alice.id);
   });
 
-  test("users.create() rejects a duplicate usernameKey with UsernameTakenError", (store) => {
-    const first = store.users.create(newUser("alice"));
-    assert.throws(
-      () => store.users.create(newUser("alice", { username: "Alice", nickname: "impostor" })),
-      (err: unknown) => {
-        assert.ok(err instanceof UsernameTakenError);
-        assert.ok(err instanceof StoreError);
-        assert.equal(err.name, "UsernameTakenError");
-        assert.equal(err.usernameKey, "alice");
-        assert.ok(err.cause !== undefined);
-        return true;
-      },
-    );
-    assert.deepEqual(store.users.findByKey("alice"), first);
+  test("users.findByKey() and findById() return the usernameKey as given at creation", async (store) => {
+    const created = await store.users.create(newUser("straße", { username: "STRASSE" }));
+    assert.equal((await store.users.findByKey("straße"))?.usernameKey, "straße");
+    assert.equal((await store.users.findById(created.id))?.usernameKey, "straße");
+    assert.equal((await store.users.findById(created.id))?.username, "STRASSE");
   });
 
-  test("users.create() allows the same display username under different keys", (store) => {
-    store.users.create(newUser("alice", { username: "Alice" }));
-    const other = store.users.create(newUser("alice2", { username: "Alice" }));
+  test("users.create() rejects a duplicate usernameKey with UsernameTakenError", async (store) => {
+    const first = await store.users.create(newUser("alice"));
+    await assert.rejects(store.users.create(newUser("alice", { username: "Alice", nickname: "impostor" })), (err) => {
+      assert.ok(err instanceof UsernameTakenError);
+      assert.ok(err instanceof StoreError);
+      assert.equal(err.name, "UsernameTakenError");
+      assert.equal(err.usernameKey, "alice");
+      return true;
+    });
+    assert.deepEqual(await store.users.findByKey("alice"), first);
+  });
+
+  test("users.create() lets only one of two racing creations of a key succeed", async (store) => {
+    const results = await Promise.allSettled([
+      store.users.create(newUser("alice", { nickname: "first" })),
+      store.users.create(newUser("alice", { nickname: "second" })),
+    ]);
+    assert.deepEqual(results.map((r) => r.status).toSorted(), ["fulfilled", "rejected"]);
+    const lost = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    assert.ok(lost.reason instanceof UsernameTakenError);
+  });
+
+  test("users.create() allows the same display username under different keys", async (store) => {
+    await store.users.create(newUser("alice", { username: "Alice" }));
+    const other = await store.users.create(newUser("alice2", { username: "Alice" }));
     assert.equal(other.username, "Alice");
   });
 
-  test("users.create() round-trips a Chinese nickname and username", (store) => {
-    const created = store.users.create(newUser("xiaoming", { username: "小明", nickname: "小明 🐉 你好，世界" }));
-    const found = store.users.findById(created.id);
+  test("users.create() round-trips a Chinese nickname and username", async (store) => {
+    const created = await store.users.create(newUser("xiaoming", { username: "小明", nickname: "小明 🐉 你好，世界" }));
+    const found = await store.users.findById(created.id);
     assert.equal(found?.username, "小明");
     assert.equal(found?.nickname, "小明 🐉 你好，世界");
   });
 
-  test("users.create() stores registration record bytes exactly, including zeros and a view's offset", (store) => {
+  test("users.create() stores registration record bytes exactly, including zeros and a view's offset", async (store) => {
     const all = Uint8Array.from({ length: 256 }, (_, i) => (i * 7 + 3) % 256);
     const backing = new Uint8Array(300).fill(0xee);
     backing.set(all, 20);
     const view = backing.subarray(20, 276);
-    const created = store.users.create(newUser("alice", { registrationRecord: view }));
-    const found = store.users.findByKey("alice");
+    const created = await store.users.create(newUser("alice", { registrationRecord: view }));
+    const found = await store.users.findByKey("alice");
     assert.ok(found?.registrationRecord instanceof Uint8Array);
     assert.deepEqual(found.registrationRecord, all);
     assert.deepEqual(created.registrationRecord, all);
   });
 
-  test("users.findByKey() matches the normalised key exactly and returns undefined for an unknown key", (store) => {
-    const alice = store.users.create(newUser("alice"));
-    assert.equal(store.users.findByKey("alice")?.id, alice.id);
-    assert.equal(store.users.findByKey("ALICE"), undefined);
-    assert.equal(store.users.findByKey("nobody"), undefined);
+  test("users.findByKey() matches the key exactly and returns undefined for an unknown key", async (store) => {
+    const alice = await store.users.create(newUser("alice"));
+    assert.equal((await store.users.findByKey("alice"))?.id, alice.id);
+    assert.equal(await store.users.findByKey("ALICE"), undefined);
+    assert.equal(await store.users.findByKey("nobody"), undefined);
   });
 
-  test("users.findById() returns the user, or undefined for an unknown id", (store) => {
-    const alice = store.users.create(newUser("alice"));
-    assert.deepEqual(store.users.findById(alice.id), alice);
-    assert.equal(store.users.findById(alice.id + 1000), undefined);
+  test("users.findById() returns the user, or undefined for an unknown id", async (store) => {
+    const alice = await store.users.create(newUser("alice"));
+    assert.deepEqual(await store.users.findById(alice.id), alice);
+    assert.equal(await store.users.findById(alice.id + 1000), undefined);
   });
 
-  test("users.setNickname() replaces the nickname", (store) => {
-    const [alice] = createUsers(store, "alice");
-    store.users.setNickname(alice, "爱丽丝");
-    assert.equal(store.users.findById(alice)?.nickname, "爱丽丝");
+  test("users.setNickname() replaces the nickname", async (store) => {
+    const [alice] = await createUsers(store, "alice");
+    await store.users.setNickname(alice, "爱丽丝");
+    assert.equal((await store.users.findById(alice))?.nickname, "爱丽丝");
   });
 
-  test("users.setRegistrationRecord() replaces the record bytes", (store) => {
-    const [alice] = createUsers(store, "alice");
-    store.users.setRegistrationRecord(alice, new Uint8Array([0, 0, 255, 1]));
-    assert.deepEqual(store.users.findById(alice)?.registrationRecord, new Uint8Array([0, 0, 255, 1]));
+  test("users.setRegistrationRecord() replaces the record bytes", async (store) => {
+    const [alice] = await createUsers(store, "alice");
+    await store.users.setRegistrationRecord(alice, new Uint8Array([0, 0, 255, 1]));
+    assert.deepEqual((await store.users.findById(alice))?.registrationRecord, new Uint8Array([0, 0, 255, 1]));
   });
 
-  test("users.setFont() sets and clears the font preference", (store) => {
-    const [alice] = createUsers(store, "alice");
-    store.users.setFont(alice, "Noto Sans SC", 16);
-    assert.deepEqual([store.users.findById(alice)?.fontFamily, store.users.findById(alice)?.fontSize], [
-      "Noto Sans SC",
-      16,
-    ]);
-    store.users.setFont(alice, null, null);
-    assert.deepEqual([store.users.findById(alice)?.fontFamily, store.users.findById(alice)?.fontSize], [null, null]);
+  test("users.setFont() sets and clears the font preference", async (store) => {
+    const [alice] = await createUsers(store, "alice");
+    await store.users.setFont(alice, "Noto Sans SC", 16);
+    const set = await store.users.findById(alice);
+    assert.deepEqual([set?.fontFamily, set?.fontSize], ["Noto Sans SC", 16]);
+    await store.users.setFont(alice, null, null);
+    const cleared = await store.users.findById(alice);
+    assert.deepEqual([cleared?.fontFamily, cleared?.fontSize], [null, null]);
   });
 
-  test("users.setFont() rejects a fractional or non-positive size with StoreError", (store) => {
-    const [alice] = createUsers(store, "alice");
-    assert.throws(() => store.users.setFont(alice, "serif", 12.5), StoreError);
-    assert.throws(() => store.users.setFont(alice, "serif", 0), StoreError);
-    assert.equal(store.users.findById(alice)?.fontSize, null);
+  test("users.setFont() rejects a fractional or non-positive size with StoreError", async (store) => {
+    const [alice] = await createUsers(store, "alice");
+    await assert.rejects(store.users.setFont(alice, "serif", 12.5), StoreError);
+    await assert.rejects(store.users.setFont(alice, "serif", 0), StoreError);
+    assert.equal((await store.users.findById(alice))?.fontSize, null);
   });
 
-  test("users.setLastSeen() records the time", (store) => {
-    const [alice] = createUsers(store, "alice");
-    store.users.setLastSeen(alice, T0 + 5);
-    assert.equal(store.users.findById(alice)?.lastSeenAt, T0 + 5);
+  test("users.setLastSeen() records the time", async (store) => {
+    const [alice] = await createUsers(store, "alice");
+    await store.users.setLastSeen(alice, T0 + 5);
+    assert.equal((await store.users.findById(alice))?.lastSeenAt, T0 + 5);
   });
 
-  test("users update methods throw RecordNotFoundError for an unknown id", (store) => {
+  test("users update methods throw RecordNotFoundError for an unknown id", async (store) => {
     const missing = 4242;
     const isNotFound = (err: unknown) =>
       err instanceof RecordNotFoundError && err.table === "users" && err.id === missing;
-    assert.throws(() => store.users.setNickname(missing, "x"), isNotFound);
-    assert.throws(() => store.users.setRegistrationRecord(missing, new Uint8Array([1])), isNotFound);
-    assert.throws(() => store.users.setFont(missing, null, null), isNotFound);
-    assert.throws(() => store.users.setLastSeen(missing, T0), isNotFound);
+    await assert.rejects(store.users.setNickname(missing, "x"), isNotFound);
+    await assert.rejects(store.users.setRegistrationRecord(missing, new Uint8Array([1])), isNotFound);
+    await assert.rejects(store.users.setFont(missing, null, null), isNotFound);
+    await assert.rejects(store.users.setLastSeen(missing, T0), isNotFound);
   });
 
   // friendships
 
-  test("social.addFriendship() is symmetric and idempotent", (store) => {
-    const [alice, bob] = createUsers(store, "alice", "bob");
-    store.social.addFriendship(bob, alice, T0);
-    store.social.addFriendship(alice, bob, T0 + 1);
-    store.social.addFriendship(bob, alice, T0 + 2);
-    assert.deepEqual(ids(store.social.friendsOf(alice)), [bob]);
-    assert.deepEqual(ids(store.social.friendsOf(bob)), [alice]);
+  test("friends.addFriendship() is symmetric and idempotent", async (store) => {
+    const [alice, bob] = await createUsers(store, "alice", "bob");
+    await store.friends.addFriendship(bob, alice, T0);
+    await store.friends.addFriendship(alice, bob, T0 + 1);
+    await store.friends.addFriendship(bob, alice, T0 + 2);
+    assert.deepEqual(ids(await store.friends.friendsOf(alice)), [bob]);
+    assert.deepEqual(ids(await store.friends.friendsOf(bob)), [alice]);
   });
 
-  test("social.friendsOf() returns full user records ordered by id, from both sides", (store) => {
-    const [alice, bob, carol, dave] = createUsers(store, "alice", "bob", "carol", "dave");
-    store.social.addFriendship(dave, bob, T0); // bob is user_a of this row
-    store.social.addFriendship(alice, bob, T0); // bob is user_b of this row
-    store.social.addFriendship(carol, bob, T0);
-    const friends: UserRecord[] = store.social.friendsOf(bob);
+  test("friends.friendsOf() returns full user records ordered by id, from both sides", async (store) => {
+    const [alice, bob, carol, dave] = await createUsers(store, "alice", "bob", "carol", "dave");
+    await store.friends.addFriendship(dave, bob, T0);
+    await store.friends.addFriendship(alice, bob, T0);
+    await store.friends.addFriendship(carol, bob, T0);
+    const friends: UserRecord[] = await store.friends.friendsOf(bob);
     assert.deepEqual(ids(friends), [alice, carol, dave]);
-    assert.deepEqual(friends[0], store.users.findById(alice));
-    assert.deepEqual(store.social.friendsOf(alice + 1000), []);
+    assert.deepEqual(friends[0], await store.users.findById(alice));
+    assert.deepEqual(await store.friends.friendsOf(alice + 1000), []);
   });
 
-  test("social.addFriendship() with oneself throws StoreError", (store) => {
-    const [alice] = createUsers(store, "alice");
-    assert.throws(() => store.social.addFriendship(alice, alice, T0), StoreError);
-    assert.deepEqual(store.social.friendsOf(alice), []);
+  test("friends.friendIdsOf() lists the ids of friendsOf() in ascending order", async (store) => {
+    const [alice, bob, carol, dave] = await createUsers(store, "alice", "bob", "carol", "dave");
+    await store.friends.addFriendship(dave, bob, T0);
+    await store.friends.addFriendship(alice, bob, T0);
+    await store.friends.addFriendship(bob, carol, T0);
+    await store.friends.addFriendship(alice, dave, T0);
+    assert.deepEqual(await store.friends.friendIdsOf(bob), [alice, carol, dave]);
+    assert.deepEqual(await store.friends.friendIdsOf(alice), [bob, dave]);
+    assert.deepEqual(await store.friends.friendIdsOf(dave + 1000), []);
   });
 
-  test("social.addFriendship() with a missing user throws StoreError", (store) => {
-    const [alice] = createUsers(store, "alice");
-    assert.throws(() => store.social.addFriendship(alice, alice + 1000, T0), StoreError);
+  test("friends.addFriendship() with oneself throws StoreError", async (store) => {
+    const [alice] = await createUsers(store, "alice");
+    await assert.rejects(store.friends.addFriendship(alice, alice, T0), StoreError);
+    assert.deepEqual(await store.friends.friendsOf(alice), []);
+  });
+
+  test("friends.addFriendship() with a missing user throws StoreError", async (store) => {
+    const [alice] = await createUsers(store, "alice");
+    await assert.rejects(store.friends.addFriendship(alice, alice + 1000, T0), StoreError);
+  });
+
+  // friend requests
+
+  test("friends.createFriendRequest() returns a pending request", async (store) => {
+    const [alice, bob] = await createUsers(store, "alice", "bob");
+    const request = await store.friends.createFriendRequest(alice, bob, T0);
+    assert.deepEqual({ ...request }, {
+      id: request.id,
+      fromUser: alice,
+      toUser: bob,
+      status: "pending",
+      createdAt: T0,
+      updatedAt: T0,
+    });
+  });
+
+  test("friends.createFriendRequest() for an existing pair throws FriendRequestExistsError naming it", async (store) => {
+    const [alice, bob] = await createUsers(store, "alice", "bob");
+    const first = await store.friends.createFriendRequest(alice, bob, T0);
+    await store.friends.setFriendRequestStatus(first.id, "rejected", T0 + 1);
+    await assert.rejects(store.friends.createFriendRequest(alice, bob, T0 + 2), (err) => {
+      assert.ok(err instanceof FriendRequestExistsError);
+      assert.ok(err instanceof StoreError);
+      assert.deepEqual([err.fromUser, err.toUser, err.requestId], [alice, bob, first.id]);
+      return true;
+    });
+    // The opposite direction is a different pair.
+    assert.equal((await store.friends.createFriendRequest(bob, alice, T0 + 3)).fromUser, bob);
+  });
+
+  test("friends.createFriendRequest() to oneself or a missing user throws StoreError", async (store) => {
+    const [alice] = await createUsers(store, "alice");
+    await assert.rejects(store.friends.createFriendRequest(alice, alice, T0), StoreError);
+    await assert.rejects(store.friends.createFriendRequest(alice, alice + 1000, T0), StoreError);
+  });
+
+  test("friends.openRequestsFor() includes pending and deferred, excludes accepted and rejected, oldest first", async (store) => {
+    const [alice, bob, carol, dave, erin] = await createUsers(store, "alice", "bob", "carol", "dave", "erin");
+    const fromErin = await store.friends.createFriendRequest(erin, alice, T0 + 40);
+    const fromBob = await store.friends.createFriendRequest(bob, alice, T0 + 10);
+    const fromCarol = await store.friends.createFriendRequest(carol, alice, T0 + 20);
+    const fromDave = await store.friends.createFriendRequest(dave, alice, T0 + 30);
+    await store.friends.createFriendRequest(alice, bob, T0); // sent by alice: not for her
+    await store.friends.setFriendRequestStatus(fromBob.id, "deferred", T0 + 50);
+    await store.friends.setFriendRequestStatus(fromCarol.id, "accepted", T0 + 50);
+    await store.friends.setFriendRequestStatus(fromDave.id, "rejected", T0 + 50);
+    const open: FriendRequestRecord[] = await store.friends.openRequestsFor(alice);
+    assert.deepEqual(ids(open), [fromBob.id, fromErin.id]);
+    assert.deepEqual([open[0].status, open[1].status], ["deferred", "pending"]);
+    assert.deepEqual(await store.friends.openRequestsFor(carol), []);
+  });
+
+  test("friends.setFriendRequestStatus() updates status and updatedAt only", async (store) => {
+    const [alice, bob] = await createUsers(store, "alice", "bob");
+    const request = await store.friends.createFriendRequest(alice, bob, T0);
+    await store.friends.setFriendRequestStatus(request.id, "deferred", T0 + 9);
+    assert.deepEqual(await store.friends.openRequestsFor(bob), [{ ...request, status: "deferred", updatedAt: T0 + 9 }]);
+  });
+
+  test("friends.setFriendRequestStatus() throws RecordNotFoundError for an unknown id and StoreError for an unknown status", async (store) => {
+    const [alice, bob] = await createUsers(store, "alice", "bob");
+    const request = await store.friends.createFriendRequest(alice, bob, T0);
+    await assert.rejects(
+      store.friends.setFriendRequestStatus(request.id + 1000, "accepted", T0),
+      (err) => err instanceof RecordNotFoundError && err.table === "friend_requests",
+    );
+    await assert.rejects(store.friends.setFriendRequestStatus(request.id, "maybe" as "pending", T0), StoreError);
+    assert.equal((await store.friends.openRequestsFor(bob))[0].status, "pending");
   });
 
   // rooms
 
-  test("social.createRoom() returns the stored room; the lobby may have no creator", (store) => {
-    const [alice] = createUsers(store, "alice");
-    const lobby = store.social.createRoom("大厅", "lobby", null, T0);
-    const group = store.social.createRoom("Book club", "group", alice, T0 + 1);
+  test("rooms.createRoom() returns the stored room; the lobby may have no creator", async (store) => {
+    const [alice] = await createUsers(store, "alice");
+    const lobby = await store.rooms.createRoom("大厅", "lobby", null, T0);
+    const group = await store.rooms.createRoom("Book club", "group", alice, T0 + 1);
     assert.deepEqual({ ...lobby }, { id: lobby.id, name: "大厅", kind: "lobby", createdBy: null, createdAt: T0 });
     assert.deepEqual({ ...group }, {
       id: group.id,
@@ -223,136 +373,88 @@ export function runStoreSuite(name: string, open: () => Store | Promise<Store>):
     assert.notEqual(lobby.id, group.id);
   });
 
-  test("social.createRoom() with a missing creator or unknown kind throws StoreError", (store) => {
-    assert.throws(() => store.social.createRoom("ghost", "group", 4242, T0), StoreError);
-    assert.throws(() => store.social.createRoom("odd", "channel" as "group", null, T0), StoreError);
+  test("rooms.createRoom() with a missing creator or unknown kind throws StoreError", async (store) => {
+    await assert.rejects(store.rooms.createRoom("ghost", "group", 4242, T0), StoreError);
+    await assert.rejects(store.rooms.createRoom("odd", "channel" as "group", null, T0), StoreError);
   });
 
-  test("social.roomsOf() lists only the user's rooms, ordered by id", (store) => {
-    const [alice, bob] = createUsers(store, "alice", "bob");
-    const r1 = store.social.createRoom("one", "group", alice, T0);
-    const r2 = store.social.createRoom("two", "group", bob, T0);
-    const r3 = store.social.createRoom("three", "lobby", null, T0);
-    store.social.addMember(r3.id, alice, "member", T0);
-    store.social.addMember(r1.id, alice, "owner", T0);
-    store.social.addMember(r2.id, bob, "owner", T0);
-    assert.deepEqual(store.social.roomsOf(alice), [r1, r3]);
-    assert.deepEqual(store.social.roomsOf(bob), [r2]);
-    assert.deepEqual(store.social.roomsOf(alice + bob + 1000), []);
+  test("rooms.roomsOf() lists only the user's rooms, ordered by id", async (store) => {
+    const [alice, bob] = await createUsers(store, "alice", "bob");
+    const r1 = await store.rooms.createRoom("one", "group", alice, T0);
+    const r2 = await store.rooms.createRoom("two", "group", bob, T0);
+    const r3 = await store.rooms.createRoom("three", "lobby", null, T0);
+    await store.rooms.addMember(r3.id, alice, "member", T0);
+    await store.rooms.addMember(r1.id, alice, "owner", T0);
+    await store.rooms.addMember(r2.id, bob, "owner", T0);
+    assert.deepEqual(await store.rooms.roomsOf(alice), [r1, r3]);
+    assert.deepEqual(await store.rooms.roomsOf(bob), [r2]);
+    assert.deepEqual(await store.rooms.roomsOf(alice + bob + 1000), []);
   });
 
-  test("social.addMember() is idempotent", (store) => {
-    const [alice] = createUsers(store, "alice");
-    const room = store.social.createRoom("one", "group", alice, T0);
-    store.social.addMember(room.id, alice, "owner", T0);
-    store.social.addMember(room.id, alice, "member", T0 + 1);
-    assert.deepEqual(ids(store.social.roomsOf(alice)), [room.id]);
+  test("rooms.addMember() is idempotent: an existing membership keeps its role and join time", async (store) => {
+    const [alice] = await createUsers(store, "alice");
+    const room = await store.rooms.createRoom("one", "group", alice, T0);
+    await store.rooms.addMember(room.id, alice, "owner", T0);
+    await store.rooms.addMember(room.id, alice, "member", T0 + 1);
+    assert.deepEqual(ids(await store.rooms.roomsOf(alice)), [room.id]);
+    assert.deepEqual(await store.rooms.membersOf(room.id), [{
+      roomId: room.id,
+      userId: alice,
+      role: "owner",
+      joinedAt: T0,
+    }]);
   });
 
-  test("social.addMember() for a missing user or room throws StoreError", (store) => {
-    const [alice] = createUsers(store, "alice");
-    const room = store.social.createRoom("one", "group", alice, T0);
-    assert.throws(() => store.social.addMember(room.id, alice + 1000, "member", T0), StoreError);
-    assert.throws(() => store.social.addMember(room.id + 1000, alice, "member", T0), StoreError);
-    assert.deepEqual(store.social.roomsOf(alice), []);
+  test("rooms.addMember() for a missing user or room throws StoreError", async (store) => {
+    const [alice] = await createUsers(store, "alice");
+    const room = await store.rooms.createRoom("one", "group", alice, T0);
+    await assert.rejects(store.rooms.addMember(room.id, alice + 1000, "member", T0), StoreError);
+    await assert.rejects(store.rooms.addMember(room.id + 1000, alice, "member", T0), StoreError);
+    assert.deepEqual(await store.rooms.roomsOf(alice), []);
   });
 
-  test("social.addMember() with an unknown role throws StoreError", (store) => {
-    const [alice] = createUsers(store, "alice");
-    const room = store.social.createRoom("one", "group", alice, T0);
-    assert.throws(() => store.social.addMember(room.id, alice, "king" as "member", T0), StoreError);
+  test("rooms.addMember() with an unknown role throws StoreError", async (store) => {
+    const [alice] = await createUsers(store, "alice");
+    const room = await store.rooms.createRoom("one", "group", alice, T0);
+    await assert.rejects(store.rooms.addMember(room.id, alice, "king" as "member", T0), StoreError);
   });
 
-  // contacts
-
-  test("social.contactsOf() unions friends and room co-members without duplicates or self", (store) => {
-    const [alice, bob, carol, dave, erin, frank] = createUsers(store, "alice", "bob", "carol", "dave", "erin", "frank");
-    store.social.addFriendship(alice, bob, T0); // friend only
-    store.social.addFriendship(carol, alice, T0); // friend and co-member
-    const r1 = store.social.createRoom("one", "group", alice, T0);
-    const r2 = store.social.createRoom("two", "group", alice, T0);
-    for (const user of [alice, carol, dave]) store.social.addMember(r1.id, user, "member", T0);
-    for (const user of [alice, dave, erin]) store.social.addMember(r2.id, user, "member", T0); // dave shares two rooms
-    store.social.addFriendship(bob, frank, T0); // friend of a friend: not a contact
-    assert.deepEqual(store.social.contactsOf(alice).toSorted((x, y) => x - y), [bob, carol, dave, erin]);
-    assert.deepEqual(store.social.contactsOf(frank), [bob]);
-    assert.deepEqual(store.social.contactsOf(erin).toSorted((x, y) => x - y), [alice, dave]);
+  test("rooms.membersOf() lists the room's members with role and join time, ordered by user id", async (store) => {
+    const [alice, bob, carol] = await createUsers(store, "alice", "bob", "carol");
+    const room = await store.rooms.createRoom("one", "group", carol, T0);
+    const other = await store.rooms.createRoom("two", "group", alice, T0);
+    await store.rooms.addMember(room.id, carol, "owner", T0);
+    await store.rooms.addMember(room.id, alice, "member", T0 + 2);
+    await store.rooms.addMember(room.id, bob, "admin", T0 + 1);
+    await store.rooms.addMember(other.id, bob, "owner", T0);
+    assert.deepEqual(await store.rooms.membersOf(room.id), [
+      { roomId: room.id, userId: alice, role: "member", joinedAt: T0 + 2 },
+      { roomId: room.id, userId: bob, role: "admin", joinedAt: T0 + 1 },
+      { roomId: room.id, userId: carol, role: "owner", joinedAt: T0 },
+    ]);
+    assert.deepEqual(await store.rooms.membersOf(other.id + room.id + 1000), []);
   });
 
-  test("social.contactsOf() is empty for a user with no friends or rooms", (store) => {
-    const [alice] = createUsers(store, "alice");
-    const room = store.social.createRoom("solo", "group", alice, T0);
-    store.social.addMember(room.id, alice, "owner", T0);
-    assert.deepEqual(store.social.contactsOf(alice), []);
+  test("rooms.coMemberIdsOf() lists everyone sharing a room once, without self, ascending", async (store) => {
+    const [alice, bob, carol, dave, erin] = await createUsers(store, "alice", "bob", "carol", "dave", "erin");
+    const r1 = await store.rooms.createRoom("one", "group", alice, T0);
+    const r2 = await store.rooms.createRoom("two", "group", alice, T0);
+    const r3 = await store.rooms.createRoom("three", "group", erin, T0);
+    for (const user of [alice, carol, dave]) await store.rooms.addMember(r1.id, user, "member", T0);
+    for (const user of [dave, alice, bob]) await store.rooms.addMember(r2.id, user, "member", T0); // dave: two rooms
+    for (const user of [bob, erin]) await store.rooms.addMember(r3.id, user, "member", T0); // erin: not alice's
+    await store.friends.addFriendship(alice, erin, T0); // friendship does not make a co-member
+    assert.deepEqual(await store.rooms.coMemberIdsOf(alice), [bob, carol, dave]);
+    assert.deepEqual(await store.rooms.coMemberIdsOf(erin), [bob]);
+    assert.deepEqual(await store.rooms.coMemberIdsOf(bob), [alice, dave, erin]);
   });
 
-  // friend requests
-
-  test("social.createFriendRequest() returns a pending request", (store) => {
-    const [alice, bob] = createUsers(store, "alice", "bob");
-    const request = store.social.createFriendRequest(alice, bob, T0);
-    assert.deepEqual({ ...request }, {
-      id: request.id,
-      fromUser: alice,
-      toUser: bob,
-      status: "pending",
-      createdAt: T0,
-      updatedAt: T0,
-    });
-  });
-
-  test("social.createFriendRequest() for an existing pair throws FriendRequestExistsError naming it", (store) => {
-    const [alice, bob] = createUsers(store, "alice", "bob");
-    const first = store.social.createFriendRequest(alice, bob, T0);
-    store.social.setFriendRequestStatus(first.id, "rejected", T0 + 1);
-    assert.throws(() => store.social.createFriendRequest(alice, bob, T0 + 2), (err: unknown) => {
-      assert.ok(err instanceof FriendRequestExistsError);
-      assert.ok(err instanceof StoreError);
-      assert.deepEqual([err.fromUser, err.toUser, err.requestId], [alice, bob, first.id]);
-      return true;
-    });
-    // The opposite direction is a different pair.
-    assert.equal(store.social.createFriendRequest(bob, alice, T0 + 3).fromUser, bob);
-  });
-
-  test("social.createFriendRequest() to oneself or a missing user throws StoreError", (store) => {
-    const [alice] = createUsers(store, "alice");
-    assert.throws(() => store.social.createFriendRequest(alice, alice, T0), StoreError);
-    assert.throws(() => store.social.createFriendRequest(alice, alice + 1000, T0), StoreError);
-  });
-
-  test("social.openRequestsFor() includes pending and deferred, excludes accepted and rejected, oldest first", (store) => {
-    const [alice, bob, carol, dave, erin] = createUsers(store, "alice", "bob", "carol", "dave", "erin");
-    const fromErin = store.social.createFriendRequest(erin, alice, T0 + 40);
-    const fromBob = store.social.createFriendRequest(bob, alice, T0 + 10);
-    const fromCarol = store.social.createFriendRequest(carol, alice, T0 + 20);
-    const fromDave = store.social.createFriendRequest(dave, alice, T0 + 30);
-    store.social.createFriendRequest(alice, bob, T0); // sent by alice: not for her
-    store.social.setFriendRequestStatus(fromBob.id, "deferred", T0 + 50);
-    store.social.setFriendRequestStatus(fromCarol.id, "accepted", T0 + 50);
-    store.social.setFriendRequestStatus(fromDave.id, "rejected", T0 + 50);
-    const open: FriendRequestRecord[] = store.social.openRequestsFor(alice);
-    assert.deepEqual(ids(open), [fromBob.id, fromErin.id]);
-    assert.deepEqual([open[0].status, open[1].status], ["deferred", "pending"]);
-    assert.deepEqual(store.social.openRequestsFor(carol), []);
-  });
-
-  test("social.setFriendRequestStatus() updates status and updatedAt only", (store) => {
-    const [alice, bob] = createUsers(store, "alice", "bob");
-    const request = store.social.createFriendRequest(alice, bob, T0);
-    store.social.setFriendRequestStatus(request.id, "deferred", T0 + 9);
-    assert.deepEqual(store.social.openRequestsFor(bob), [{ ...request, status: "deferred", updatedAt: T0 + 9 }]);
-  });
-
-  test("social.setFriendRequestStatus() throws RecordNotFoundError for an unknown id and StoreError for an unknown status", (store) => {
-    const [alice, bob] = createUsers(store, "alice", "bob");
-    const request = store.social.createFriendRequest(alice, bob, T0);
-    assert.throws(
-      () => store.social.setFriendRequestStatus(request.id + 1000, "accepted", T0),
-      (err: unknown) => err instanceof RecordNotFoundError && err.table === "friend_requests",
-    );
-    assert.throws(() => store.social.setFriendRequestStatus(request.id, "maybe" as "pending", T0), StoreError);
-    assert.equal(store.social.openRequestsFor(bob)[0].status, "pending");
+  test("rooms.coMemberIdsOf() is empty for a user alone in a room or in none", async (store) => {
+    const [alice, bob] = await createUsers(store, "alice", "bob");
+    const room = await store.rooms.createRoom("solo", "group", alice, T0);
+    await store.rooms.addMember(room.id, alice, "owner", T0);
+    assert.deepEqual(await store.rooms.coMemberIdsOf(alice), []);
+    assert.deepEqual(await store.rooms.coMemberIdsOf(bob), []);
   });
 
   // invites
@@ -361,8 +463,8 @@ export function runStoreSuite(name: string, open: () => Store | Promise<Store>):
   const hash = (n: number) => Uint8Array.from({ length: 32 }, (_, i) => (n * 31 + i) % 256);
   const DAY = 24 * 3600_000;
 
-  test("invites.create() returns an unused invite that findUsable() finds until it expires", (store) => {
-    const created = store.invites.create(hash(1), T0, T0 + DAY);
+  test("invites.create() returns an unused invite that findUsable() finds until it expires", async (store) => {
+    const created = await store.invites.create(hash(1), T0, T0 + DAY);
     assert.deepEqual({ ...created }, {
       codeHash: hash(1),
       createdAt: T0,
@@ -370,122 +472,357 @@ export function runStoreSuite(name: string, open: () => Store | Promise<Store>):
       usedAt: null,
       usedBy: null,
     });
-    assert.deepEqual(store.invites.findUsable(hash(1), T0 + DAY - 1), created);
-    assert.equal(store.invites.findUsable(hash(1), T0 + DAY), undefined, "expired at expiresAt");
-    assert.equal(store.invites.findUsable(hash(2), T0), undefined, "unknown");
+    assert.deepEqual(await store.invites.findUsable(hash(1), T0 + DAY - 1), created);
+    assert.equal(await store.invites.findUsable(hash(1), T0 + DAY), undefined, "expired at expiresAt");
+    assert.equal(await store.invites.findUsable(hash(2), T0), undefined, "unknown");
   });
 
-  test("invites.create() rejects a duplicate hash, a hash that is not 32 bytes and a past expiry", (store) => {
-    store.invites.create(hash(1), T0, T0 + DAY);
-    assert.throws(() => store.invites.create(hash(1), T0, T0 + DAY), StoreError);
-    assert.throws(() => store.invites.create(new Uint8Array(31), T0, T0 + DAY), StoreError);
-    assert.throws(() => store.invites.create(hash(2), T0, T0), StoreError);
+  test("invites.create() rejects a duplicate hash, a hash that is not 32 bytes and a past expiry", async (store) => {
+    await store.invites.create(hash(1), T0, T0 + DAY);
+    await assert.rejects(store.invites.create(hash(1), T0, T0 + DAY), StoreError);
+    await assert.rejects(store.invites.create(new Uint8Array(31), T0, T0 + DAY), StoreError);
+    await assert.rejects(store.invites.create(hash(2), T0, T0), StoreError);
   });
 
-  test("invites.consume() spends a code once and records who used it", (store) => {
-    const [alice, bob] = createUsers(store, "alice", "bob");
-    store.invites.create(hash(1), T0, T0 + DAY);
-    assert.equal(store.invites.consume(hash(1), alice, T0 + 5), true);
-    assert.equal(store.invites.consume(hash(1), bob, T0 + 6), false, "a used code is spent");
-    assert.equal(store.invites.findUsable(hash(1), T0 + 7), undefined);
-    assert.equal(store.invites.consume(hash(2), bob, T0 + 6), false, "an unknown code");
+  test("invites.consume() spends a code once and records who used it", async (store) => {
+    const [alice, bob] = await createUsers(store, "alice", "bob");
+    await store.invites.create(hash(1), T0, T0 + DAY);
+    assert.equal(await store.invites.consume(hash(1), alice, T0 + 5), true);
+    assert.equal(await store.invites.consume(hash(1), bob, T0 + 6), false, "a used code is spent");
+    assert.equal(await store.invites.findUsable(hash(1), T0 + 7), undefined);
+    assert.equal(await store.invites.consume(hash(2), bob, T0 + 6), false, "an unknown code");
   });
 
-  test("invites.consume() refuses an expired code", (store) => {
-    const [alice] = createUsers(store, "alice");
-    store.invites.create(hash(1), T0, T0 + DAY);
-    assert.equal(store.invites.consume(hash(1), alice, T0 + DAY), false);
-    assert.equal(store.invites.consume(hash(1), alice, T0 + DAY - 1), true);
+  test("invites.consume() refuses an expired code", async (store) => {
+    const [alice] = await createUsers(store, "alice");
+    await store.invites.create(hash(1), T0, T0 + DAY);
+    assert.equal(await store.invites.consume(hash(1), alice, T0 + DAY), false);
+    assert.equal(await store.invites.consume(hash(1), alice, T0 + DAY - 1), true);
   });
 
-  test("invites.consume() that fails inside the user's transaction rolls the user back", (store) => {
-    store.invites.create(hash(1), T0, T0 + DAY);
+  test("invites.consume() that fails inside the user's transaction rolls the user back", async (store) => {
+    await store.invites.create(hash(1), T0, T0 + DAY);
     const register = (key: string) =>
-      store.transaction(() => {
-        const user = store.users.create(newUser(key));
-        if (!store.invites.consume(hash(1), user.id, T0 + 1)) throw new Error("invite spent");
+      store.transaction(async (tx) => {
+        const user = await tx.users.create(newUser(key));
+        if (!await tx.invites.consume(hash(1), user.id, T0 + 1)) throw new Error("invite spent");
         return user;
       });
-    const alice = register("alice");
-    assert.throws(() => register("bob"), /invite spent/);
-    assert.equal(store.users.findByKey("bob"), undefined, "no account without a code");
-    assert.equal(store.users.findByKey("alice")?.id, alice.id);
+    const alice = await register("alice");
+    await assert.rejects(register("bob"), /invite spent/);
+    assert.equal(await store.users.findByKey("bob"), undefined, "no account without a code");
+    assert.equal((await store.users.findByKey("alice"))?.id, alice.id);
   });
 
-  // transactions and lifecycle
+  test("invites.consume() lets only one of two racing registrations spend a code", async (store) => {
+    await store.invites.create(hash(1), T0, T0 + DAY);
+    const register = (key: string) =>
+      store.transaction(async (tx) => {
+        const user = await tx.users.create(newUser(key));
+        if (!await tx.invites.consume(hash(1), user.id, T0 + 1)) throw new Error("invite spent");
+        return user;
+      });
+    const results = await Promise.allSettled([register("alice"), register("bob")]);
+    assert.deepEqual(results.map((r) => r.status).toSorted(), ["fulfilled", "rejected"]);
+    const accounts = [await store.users.findByKey("alice"), await store.users.findByKey("bob")];
+    assert.equal(accounts.filter((user) => user !== undefined).length, 1);
+  });
 
-  test("transaction() commits and returns fn's result", (store) => {
-    const id = store.transaction(() => {
-      const alice = store.users.create(newUser("alice"));
-      store.users.setNickname(alice.id, "in a transaction");
+  // devices
+
+  test("devices.create() returns the stored device with a fresh id and lastUsedAt = createdAt", async (store) => {
+    const [alice] = await createUsers(store, "alice");
+    const device = await store.devices.create({
+      userId: alice,
+      name: "小明的 Firefox",
+      publicKey: key(1),
+      createdAt: T0,
+    });
+    assert.ok(Number.isInteger(device.id) && device.id > 0);
+    assert.deepEqual({ ...device }, {
+      id: device.id,
+      userId: alice,
+      name: "小明的 Firefox",
+      publicKey: key(1),
+      createdAt: T0,
+      lastUsedAt: T0,
+    });
+    assert.deepEqual(await store.devices.findById(device.id), device);
+    assert.equal(await store.devices.findById(device.id + 1000), undefined);
+  });
+
+  test("devices.create() with a key another device has throws DeviceKeyTakenError naming that device", async (store) => {
+    const [alice, bob] = await createUsers(store, "alice", "bob");
+    const first = await store.devices.create(newDevice(alice, 1));
+    for (const userId of [alice, bob]) {
+      await assert.rejects(store.devices.create(newDevice(userId, 1, { name: "copy" })), (err) => {
+        assert.ok(err instanceof DeviceKeyTakenError);
+        assert.ok(err instanceof StoreError);
+        assert.equal(err.name, "DeviceKeyTakenError");
+        assert.equal(err.deviceId, first.id);
+        return true;
+      });
+    }
+    assert.deepEqual(await store.devices.listFor(bob), []);
+  });
+
+  test("devices.create() for a missing user, with an empty name or an empty key throws StoreError", async (store) => {
+    const [alice] = await createUsers(store, "alice");
+    await assert.rejects(store.devices.create(newDevice(alice + 1000, 1)), StoreError);
+    await assert.rejects(store.devices.create(newDevice(alice, 2, { name: "" })), StoreError);
+    await assert.rejects(store.devices.create(newDevice(alice, 3, { publicKey: new Uint8Array(0) })), StoreError);
+    assert.deepEqual(await store.devices.listFor(alice), []);
+  });
+
+  test("devices.listFor() lists only the user's devices, oldest first", async (store) => {
+    const [alice, bob] = await createUsers(store, "alice", "bob");
+    const a1 = await store.devices.create(newDevice(alice, 1));
+    const b1 = await store.devices.create(newDevice(bob, 2));
+    const a2 = await store.devices.create(newDevice(alice, 3));
+    assert.deepEqual(await store.devices.listFor(alice), [a1, a2]);
+    assert.deepEqual(await store.devices.listFor(bob), [b1]);
+    assert.deepEqual(await store.devices.listFor(alice + bob + 1000), []);
+  });
+
+  test("devices.touch() sets lastUsedAt only, and throws RecordNotFoundError for an unknown id", async (store) => {
+    const [alice] = await createUsers(store, "alice");
+    const device = await store.devices.create(newDevice(alice, 1));
+    await store.devices.touch(device.id, T0 + 500);
+    assert.deepEqual(await store.devices.findById(device.id), { ...device, lastUsedAt: T0 + 500 });
+    await assert.rejects(
+      store.devices.touch(device.id + 1000, T0),
+      (err) => err instanceof RecordNotFoundError && err.table === "devices" && err.id === device.id + 1000,
+    );
+  });
+
+  test("devices.delete() removes the user's own device and leaves another user's alone", async (store) => {
+    const [alice, bob] = await createUsers(store, "alice", "bob");
+    const mine = await store.devices.create(newDevice(alice, 1));
+    const theirs = await store.devices.create(newDevice(bob, 2));
+    assert.equal(await store.devices.delete(theirs.id, alice), false, "bob's device, asked by alice");
+    assert.deepEqual(await store.devices.findById(theirs.id), theirs);
+    assert.equal(await store.devices.delete(mine.id, alice), true);
+    assert.equal(await store.devices.findById(mine.id), undefined);
+    assert.equal(await store.devices.delete(mine.id, alice), false, "already gone");
+    assert.equal(await store.devices.delete(theirs.id + mine.id + 1000, alice), false, "unknown id");
+    await assert.rejects(store.devices.touch(mine.id, T0), RecordNotFoundError);
+  });
+
+  test("devices.create() never reuses the id of a deleted device, and a deleted device's key may return", async (store) => {
+    const [alice] = await createUsers(store, "alice");
+    const first = await store.devices.create(newDevice(alice, 1));
+    const second = await store.devices.create(newDevice(alice, 2));
+    assert.equal(await store.devices.delete(second.id, alice), true);
+    const third = await store.devices.create(newDevice(alice, 2));
+    assert.ok(![first.id, second.id].includes(third.id), `id ${third.id} was issued before`);
+    assert.deepEqual(ids(await store.devices.listFor(alice)), [first.id, third.id]);
+  });
+
+  // transactions
+
+  test("transaction() commits and returns fn's result", async (store) => {
+    const id = await store.transaction(async (tx) => {
+      const alice = await tx.users.create(newUser("alice"));
+      await tx.users.setNickname(alice.id, "in a transaction");
       return alice.id;
     });
-    assert.equal(store.users.findById(id)?.nickname, "in a transaction");
+    assert.equal((await store.users.findById(id))?.nickname, "in a transaction");
   });
 
-  test("transaction() that throws rolls back and rethrows the same error", (store) => {
-    const [bob] = createUsers(store, "bob");
+  test("transaction() that throws rolls back every repository's writes and rethrows the same error", async (store) => {
+    const [bob] = await createUsers(store, "bob");
     const boom = new Error("boom");
-    assert.throws(
-      () =>
-        store.transaction(() => {
-          store.users.create(newUser("alice"));
-          store.users.setNickname(bob, "changed");
-          throw boom;
-        }),
-      (err: unknown) => err === boom,
+    await assert.rejects(
+      store.transaction(async (tx) => {
+        await tx.users.create(newUser("alice"));
+        await tx.users.setNickname(bob, "changed");
+        await tx.devices.create(newDevice(bob, 1));
+        await tx.invites.create(hash(1), T0, T0 + DAY);
+        const room = await tx.rooms.createRoom("one", "group", bob, T0);
+        await tx.rooms.addMember(room.id, bob, "owner", T0);
+        throw boom;
+      }),
+      (err) => err === boom,
     );
-    assert.equal(store.users.findByKey("alice"), undefined);
-    assert.equal(store.users.findById(bob)?.nickname, "bob nick");
+    assert.equal(await store.users.findByKey("alice"), undefined);
+    assert.equal((await store.users.findById(bob))?.nickname, "bob nick");
+    assert.deepEqual(await store.devices.listFor(bob), []);
+    assert.equal(await store.invites.findUsable(hash(1), T0), undefined);
+    assert.deepEqual(await store.rooms.roomsOf(bob), []);
   });
 
-  test("transaction() rolls back when a store call inside it fails", (store) => {
-    assert.throws(
-      () =>
-        store.transaction(() => {
-          const alice = store.users.create(newUser("alice"));
-          store.social.addMember(999, alice.id, "member", T0);
-        }),
+  test("transaction() rolls back when a store call inside it fails", async (store) => {
+    await assert.rejects(
+      store.transaction(async (tx) => {
+        const alice = await tx.users.create(newUser("alice"));
+        await tx.rooms.addMember(999, alice.id, "member", T0);
+      }),
       StoreError,
     );
-    assert.equal(store.users.findByKey("alice"), undefined);
+    assert.equal(await store.users.findByKey("alice"), undefined);
   });
 
-  test("transaction() nested inside another rolls back only its own writes when it throws", (store) => {
-    store.transaction(() => {
-      store.users.create(newUser("alice"));
-      assert.throws(() =>
-        store.transaction(() => {
-          store.users.create(newUser("bob"));
-          throw new Error("inner");
-        })
-      );
-      store.users.create(newUser("carol"));
-    });
-    assert.ok(store.users.findByKey("alice"));
-    assert.equal(store.users.findByKey("bob"), undefined);
-    assert.ok(store.users.findByKey("carol"));
-  });
-
-  test("transaction() rejects an async function with TypeError and writes nothing", (store) => {
-    assert.throws(
-      () =>
-        store.transaction(async () => {
-          store.users.create(newUser("alice"));
-          await Promise.resolve();
+  test("transaction() nested inside another rolls back only its own writes when it throws", async (store) => {
+    await store.transaction(async (tx) => {
+      await tx.users.create(newUser("alice"));
+      const inner = new Error("inner");
+      await assert.rejects(
+        tx.transaction(async (nested) => {
+          await nested.users.create(newUser("bob"));
+          throw inner;
         }),
-      TypeError,
-    );
-    assert.equal(store.users.findByKey("alice"), undefined);
-    // The store is still usable afterwards.
-    store.transaction(() => store.users.create(newUser("bob")));
-    assert.ok(store.users.findByKey("bob"));
+        (err) => err === inner,
+      );
+      await tx.users.create(newUser("carol"));
+    });
+    assert.ok(await store.users.findByKey("alice"));
+    assert.equal(await store.users.findByKey("bob"), undefined);
+    assert.ok(await store.users.findByKey("carol"));
   });
 
-  test("close() makes later calls throw StoreError and is safe to repeat", (store) => {
-    store.close();
-    store.close();
-    assert.throws(() => store.users.findByKey("alice"), StoreError);
-    assert.throws(() => store.transaction(() => 1), StoreError);
+  test("transaction() nested twice keeps the inner writes when every level commits", async (store) => {
+    const result = await store.transaction((tx) =>
+      tx.transaction((middle) =>
+        middle.transaction(async (inner) => {
+          await inner.users.create(newUser("alice"));
+          return "deep";
+        })
+      )
+    );
+    assert.equal(result, "deep");
+    assert.ok(await store.users.findByKey("alice"));
   });
+
+  test("transaction(): a nested one's writes are undone when the enclosing one rolls back", async (store) => {
+    await assert.rejects(
+      store.transaction(async (tx) => {
+        await tx.transaction(async (nested) => {
+          await nested.users.create(newUser("bob"));
+        });
+        throw new Error("outer");
+      }),
+      /outer/,
+    );
+    assert.equal(await store.users.findByKey("bob"), undefined);
+  });
+
+  test("transaction(): the enclosing tx throws StoreError while a nested transaction is open", async (store) => {
+    await store.transaction(async (tx) => {
+      await tx.transaction(async (nested) => {
+        await assert.rejects(tx.users.findByKey("alice"), StoreError);
+        await assert.rejects(tx.transaction(() => Promise.resolve()), StoreError);
+        await nested.users.create(newUser("alice"));
+      });
+      assert.ok(await tx.users.findByKey("alice"), "usable again once the nested one ends");
+    });
+  });
+
+  test("transaction(): a tx used after its transaction ended throws StoreError", async (store) => {
+    let kept: Transaction | undefined;
+    await store.transaction(async (tx) => {
+      kept = tx;
+      await tx.users.create(newUser("alice"));
+    });
+    await assert.rejects(kept!.users.create(newUser("bob")), StoreError);
+    assert.equal(await store.users.findByKey("bob"), undefined);
+  });
+
+  test("transaction(): a call on the store made while one is open does not see its uncommitted writes", async (store) => {
+    const written = gate(), release = gate();
+    const transaction = store.transaction(async (tx) => {
+      await tx.users.create(newUser("alice"));
+      written.open();
+      await release.promise;
+      throw new Error("rolled back");
+    });
+    await written.promise;
+    const read = store.users.findByKey("alice");
+    let readDone = false;
+    void read.then(() => readDone = true);
+    await settle();
+    assert.equal(readDone, false, "the read waits for the open transaction");
+    release.open();
+    await assert.rejects(transaction, /rolled back/);
+    assert.equal(await read, undefined, "the read never saw alice, who was rolled back");
+  });
+
+  test("transaction(): a write on the store made while one is open survives that transaction's rollback", async (store) => {
+    const written = gate(), release = gate();
+    const transaction = store.transaction(async (tx) => {
+      await tx.users.create(newUser("alice"));
+      written.open();
+      await release.promise;
+      throw new Error("rolled back");
+    });
+    await written.promise;
+    const write = store.users.create(newUser("bob"));
+    release.open();
+    await assert.rejects(transaction, /rolled back/);
+    const bob = await write;
+    assert.deepEqual(await store.users.findByKey("bob"), bob);
+    assert.equal(await store.users.findByKey("alice"), undefined);
+  });
+
+  test("transaction(): transactions run one at a time, the next after the previous has ended", async (store) => {
+    const events: string[] = [];
+    const release = gate();
+    const first = store.transaction(async (tx) => {
+      events.push("first begins");
+      await tx.users.create(newUser("alice"));
+      await release.promise;
+      events.push("first ends");
+    });
+    const second = store.transaction(async (tx) => {
+      events.push("second begins");
+      return await tx.users.findByKey("alice");
+    });
+    await settle();
+    assert.deepEqual(events, ["first begins"]);
+    release.open();
+    await first;
+    const seen = await second;
+    assert.deepEqual(events, ["first begins", "first ends", "second begins"]);
+    assert.equal(seen?.usernameKey, "alice", "the second sees what the first committed");
+  });
+
+  test("transaction(): calling the store itself inside its own transaction throws TypeError", async (store) => {
+    await store.transaction(async (tx) => {
+      await assert.rejects(store.users.findByKey("alice"), TypeError);
+      await assert.rejects(store.transaction(() => Promise.resolve()), TypeError);
+      await assert.rejects(store.close(), TypeError);
+      await tx.users.create(newUser("alice"));
+    });
+    assert.ok(await store.users.findByKey("alice"), "the transaction went on and committed");
+  });
+
+  // lifecycle
+
+  test("close() waits for an open transaction, which commits", async (store) => {
+    const events: string[] = [];
+    const release = gate();
+    const transaction = store.transaction(async (tx) => {
+      await release.promise;
+      await tx.users.create(newUser("alice"));
+      events.push("fn finished");
+      return "done";
+    }).finally(() => events.push("transaction settled"));
+    const closed = store.close().then(() => events.push("closed"));
+    await settle();
+    assert.deepEqual(events, []);
+    release.open();
+    assert.equal(await transaction, "done");
+    await closed;
+    assert.deepEqual(events, ["fn finished", "transaction settled", "closed"]);
+  });
+
+  test("close() makes later calls throw StoreError and is safe to repeat", async (store) => {
+    await store.close();
+    await store.close();
+    await assert.rejects(store.users.findByKey("alice"), StoreError);
+    await assert.rejects(store.devices.listFor(1), StoreError);
+    await assert.rejects(store.transaction(() => Promise.resolve(1)), StoreError);
+  });
+
+  const unknown = [...skipped.keys()].filter((title) => !titles.has(title));
+  if (unknown.length > 0) throw new Error(`Cannot skip store suite tests that do not exist: ${unknown.join(", ")}`);
 }

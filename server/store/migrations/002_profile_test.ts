@@ -109,14 +109,15 @@ Deno.test("002_profile: a store opened on a version-1 file upgrades it and reads
     const store = openSqliteStore(path);
     try {
       assert.ok(store.version >= 2, `version ${store.version}`);
-      const alice = store.users.findByKey("alice");
+      const alice = await store.users.findByKey("alice");
       assert.deepEqual(alice?.registrationRecord, RECORD);
       assert.deepEqual([alice?.lastSeenAt, alice?.fontFamily, alice?.fontSize], [null, null, null]);
-      store.users.setLastSeen(1, 800);
-      assert.equal(store.users.findById(1)?.lastSeenAt, 800);
-      assert.deepEqual(store.social.contactsOf(1), [2]);
+      await store.users.setLastSeen(1, 800);
+      assert.equal((await store.users.findById(1))?.lastSeenAt, 800);
+      assert.deepEqual(await store.friends.friendIdsOf(1), [2]);
+      assert.deepEqual(await store.rooms.coMemberIdsOf(1), [2]);
     } finally {
-      store.close();
+      await store.close();
     }
   } finally {
     await Deno.remove(dir, { recursive: true });

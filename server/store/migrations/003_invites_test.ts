@@ -111,11 +111,11 @@ Deno.test("003_invites: a store opened on a version-2 file upgrades it and uses 
 
     const store = openSqliteStore(path);
     try {
-      assert.equal(store.version, 3);
-      store.invites.create(HASH, 10, 20);
-      assert.equal(store.invites.consume(HASH, store.users.findByKey("alice")!.id, 15), true);
+      assert.ok(store.version >= 3, `version ${store.version}`);
+      await store.invites.create(HASH, 10, 20);
+      assert.equal(await store.invites.consume(HASH, (await store.users.findByKey("alice"))!.id, 15), true);
     } finally {
-      store.close();
+      await store.close();
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
