@@ -1,7 +1,7 @@
 // Migration 4: remembered devices; the message, blob and read-state tables that nothing used are dropped.
 
 import type { DatabaseSync } from "node:sqlite";
-import type { Migration } from "./mod.ts";
+import type { Migration } from "./migration.ts";
 
 /**
  * Drops `read_state`, `messages` and `blobs` (their indexes go with them): no code ever wrote them, and the message
