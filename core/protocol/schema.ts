@@ -104,8 +104,8 @@ export function isValue(value: unknown): value is Value {
  * @example
  * ```ts
  * import * as v from "valibot";
- * import { map, text } from "./schema.ts";
- * v.is(map({ name: text() }), { name: "x", extra: 1 }); // true
+ * import { map, string } from "./schema.ts";
+ * v.is(map({ name: string }), { name: "x", extra: 1 }); // true
  * ```
  */
 export function map<const E extends v.ObjectEntries>(entries: E) {
