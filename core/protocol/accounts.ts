@@ -3,8 +3,8 @@
 /** Characters a username may hold: ASCII letters, digits, `_`, `.` and `-`. */
 const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{3,32}$/;
 
-/** Control and format characters never belong in a display name. */
-const NOT_IN_NICKNAME = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+/** Control and format characters and line breaks never belong in a display name (nickname, device name). */
+export const NOT_IN_DISPLAY_NAME = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
 /** Longest nickname, in characters (code points, so 32 Chinese characters fit). */
 export const MAX_NICKNAME = 32;
@@ -47,7 +47,7 @@ export function parseNickname(input: unknown): { nickname: string } | { error: s
   const nickname = input.trim().normalize("NFC");
   const length = [...nickname].length;
   if (length === 0 || length > MAX_NICKNAME) return { error: `A nickname is 1 to ${MAX_NICKNAME} characters` };
-  if (NOT_IN_NICKNAME.test(nickname)) return { error: "A nickname cannot hold control characters or line breaks" };
+  if (NOT_IN_DISPLAY_NAME.test(nickname)) return { error: "A nickname cannot hold control characters or line breaks" };
   return { nickname };
 }
 

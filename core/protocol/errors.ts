@@ -25,7 +25,8 @@ export type ErrorCode =
   | "out_of_order"
   | "registration_closed"
   | "invite_required"
-  | "invite_invalid";
+  | "invite_invalid"
+  | "device_unknown";
 
 /**
  * Every error code with whether the server closes the connection after sending it as an error envelope. Before the
@@ -55,7 +56,25 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, { closes: boolean }>> = {
   registration_closed: { closes: false },
   invite_required: { closes: false },
   invite_invalid: { closes: false },
+  device_unknown: { closes: false },
 };
+
+/**
+ * Codes any operation may answer, whatever its definition lists: a malformed or unexpected request, a server failure,
+ * and what ends or refuses the whole connection. A `user` operation may also answer `not_logged_in`.
+ */
+export const GENERIC_ERRORS: readonly ErrorCode[] = Object.freeze([
+  "bad_frame",
+  "frame_too_large",
+  "unknown_opcode",
+  "bad_request",
+  "server_busy",
+  "too_many_connections",
+  "login_timeout",
+  "timeout",
+  "server_shutdown",
+  "internal",
+]);
 
 /** The body of an `error` envelope. */
 export interface ErrorBody {

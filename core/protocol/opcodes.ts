@@ -1,36 +1,18 @@
-// The opcode table of PROTOCOL.md §5: one number per operation, shared by client and server.
+// The opcode table of PROTOCOL.md §5, derived from the registry so that each number is written once.
 
-/** Opcodes of the Mimi protocol (PROTOCOL.md §5). */
-export const Op = {
-  /** Server to client: a request failed or the connection is being closed (PROTOCOL.md §6). */
+import { OPS, PUSHES } from "./registry.ts";
+
+type Codes<R> = { readonly [K in keyof R]: R[K] extends { readonly opcode: infer C } ? C : never };
+
+/**
+ * Opcodes of the Mimi protocol by camelCase name (PROTOCOL.md §5): `error` (0x0000, server to client, §6), every
+ * operation of `OPS` and every push of `PUSHES` (`ping` is both, with one opcode).
+ */
+export const Op: { readonly error: 0x0000 } & Codes<typeof OPS> & Codes<typeof PUSHES> = Object.freeze({
   error: 0x0000,
-  /** Liveness check; the response carries the server clock. */
-  ping: 0x0001,
-  /** The server logs the body and sends it back unchanged. */
-  echo: 0x0002,
-  /** Registration, OPAQUE step 1: username, nickname and the client's registration request (PROTOCOL.md §10.2). */
-  registerStart: 0x0010,
-  /** Registration, OPAQUE step 2: the client's registration record. */
-  registerFinish: 0x0011,
-  /** Login, OPAQUE step 1: username and the client's KE1. */
-  loginStart: 0x0012,
-  /** Login, OPAQUE step 2: the client's KE3 and its channel-binding proof; answers with the login bundle. */
-  loginFinish: 0x0013,
-  /** Ends the session: presence goes offline at once. */
-  logout: 0x0014,
-  /** Changes the nickname. */
-  setNickname: 0x0015,
-  /** Stores the chat font preferences. */
-  setFont: 0x0016,
-  /** Password change, OPAQUE re-registration step 1. */
-  passwordStart: 0x0017,
-  /** Password change, OPAQUE re-registration step 2. */
-  passwordFinish: 0x0018,
-  /** Push: this session was replaced by a login elsewhere and is about to close. */
-  kicked: 0x0100,
-  /** Push: a contact came online or went offline. */
-  presence: 0x0101,
-} as const;
+  ...Object.fromEntries(Object.entries(OPS).map(([key, def]) => [key, def.opcode])),
+  ...Object.fromEntries(Object.entries(PUSHES).map(([key, def]) => [key, def.opcode])),
+}) as { readonly error: 0x0000 } & Codes<typeof OPS> & Codes<typeof PUSHES>;
 
 /** The name of an opcode, e.g. `"echo"`. */
 export type OpName = keyof typeof Op;

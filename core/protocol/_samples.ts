@@ -1,0 +1,58 @@
+// Sample bodies for every operation and push, typed by the registry, for the tests (each op's schema must take them).
+
+import type { PushBodyOf, RequestOf, ResponseOf } from "./define.ts";
+import type { LoginBundle } from "./ops/bundle.ts";
+import type { OPS, PUSHES } from "./registry.ts";
+
+const bundle: LoginBundle = {
+  user: { id: 1, username: "Alice", nickname: "爱丽丝", font: { family: "Noto Sans SC", size: 14 } },
+  friends: [{ id: 2, username: "bob", nickname: "Bob", online: false, lastSeenAt: 1_700_000_000_000 }],
+  rooms: [{ id: 3, name: "Lobby", kind: "public" }],
+  friendRequests: [
+    { id: 4, from: { id: 5, username: "carol", nickname: "Carol" }, status: "pending", createdAt: 1_700_000_000_000 },
+  ],
+  conversations: [],
+};
+const p256 = new Uint8Array(65).fill(7);
+p256[0] = 0x04;
+const user = { user: bundle.user };
+
+/** One request and one response for every operation, every optional field present. */
+export const OP_SAMPLES: {
+  [K in keyof typeof OPS]: { request: RequestOf<(typeof OPS)[K]>; response: ResponseOf<(typeof OPS)[K]> };
+} = {
+  ping: { request: {}, response: { time: 1_700_000_000_000 } },
+  echo: { request: { any: ["value", 1] }, response: { any: ["value", 1] } },
+  registerStart: {
+    request: { username: "Alice", nickname: "爱丽丝", request: "AAAA", invite: "k3mv-q7ra" },
+    response: { response: "BBBB" },
+  },
+  registerFinish: { request: { record: "CCCC" }, response: user },
+  loginStart: { request: { username: "Alice", request: "AAAA" }, response: { response: "BBBB" } },
+  loginFinish: {
+    request: { finish: "DDDD", proof: new Uint8Array(32), device: { name: "Firefox on Linux", publicKey: p256 } },
+    response: { ...bundle, proof: new Uint8Array(32), deviceId: 9 },
+  },
+  logout: { request: {}, response: {} },
+  setNickname: { request: { nickname: "小明" }, response: user },
+  setFont: { request: { family: "Noto Serif", size: 18 }, response: user },
+  passwordStart: { request: { request: "AAAA" }, response: { response: "BBBB" } },
+  passwordFinish: { request: { record: "CCCC" }, response: {} },
+  resume: { request: { deviceId: 9, proof: new Uint8Array(64) }, response: { ...bundle, deviceId: 9 } },
+  listDevices: {
+    request: {},
+    response: { devices: [{ id: 9, name: "Firefox on Linux", createdAt: 1, lastUsedAt: 2, current: true }] },
+  },
+  revokeDevice: { request: { deviceId: 9 }, response: {} },
+  watchPresence: {
+    request: { userIds: [2, 5] },
+    response: { presence: [{ userId: 2, online: false, lastSeenAt: 1_700_000_000_000 }] },
+  },
+};
+
+/** One body for every push. */
+export const PUSH_SAMPLES: { [K in keyof typeof PUSHES]: PushBodyOf<(typeof PUSHES)[K]> } = {
+  ping: { time: 1_700_000_000_000 },
+  kicked: { at: 1_700_000_000_000, address: "198.51.100.7", reason: "elsewhere" },
+  presence: { userId: 2, online: true, lastSeenAt: null },
+};
