@@ -158,6 +158,8 @@ class FramedStream implements Duplex {
   readonly #reader: FrameReader;
   #writing: Promise<void> = Promise.resolve();
   #failure: TransportError | undefined;
+  /** The end a reader was given, which every later read gets too. */
+  #ended: { error?: Error } | undefined;
   #closing: Promise<void> | undefined;
   /** Resolves when this side closes, so a read blocked on the stream ends at once. */
   readonly #stopped: Promise<null>;
@@ -178,11 +180,29 @@ class FramedStream implements Duplex {
     try {
       payload = await this.#reader.read();
     } catch (error) {
-      // A stream closed because a write failed says so, rather than what the read saw afterwards.
-      throw this.#failure ?? error;
+      if (this.#closing && !this.#ended) {
+        // This side closed first: what the stream did afterwards is no news to anyone.
+        this.#ended = {};
+        return null;
+      }
+      // A stream that broke under a write in flight fails that write too: wait for it, so that the failure names
+      // the write (frame errors leave the stream intact and are reported at once).
+      if (error instanceof TransportError && error.kind === "lost") await this.#writing;
+      throw this.#settle(this.#failure ?? error as Error);
     }
-    if (this.#failure) throw this.#failure;
-    return this.#closing ? null : payload;
+    if (this.#ended) return this.#ended.error ? Promise.reject(this.#ended.error) : null;
+    if (this.#failure) throw this.#settle(this.#failure);
+    if (payload === null || this.#closing) {
+      this.#ended = {};
+      return null;
+    }
+    return payload;
+  }
+
+  /** Fixes the answer of every later read once one read has rejected with `error`. */
+  #settle(error: Error): Error {
+    this.#ended ??= { error };
+    return this.#ended.error ?? error;
   }
 
   write(payload: Uint8Array): void {

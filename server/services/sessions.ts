@@ -82,7 +82,7 @@ export class Sessions {
         old: older.remoteAddress,
         new: connection.remoteAddress,
       });
-      older.send(encodeEnvelope({
+      older.write(encodeEnvelope({
         opcode: Op.kicked,
         id: 0,
         body: { at: this.#clock.now(), address: connection.remoteAddress },
@@ -127,7 +127,7 @@ export class Sessions {
   /** Sends a push to every logged-in contact of `userId`. */
   pushToContacts(userId: number, opcode: number, body: Value): void {
     const frame = encodeEnvelope({ opcode, id: 0, body });
-    for (const contact of this.#store.social.contactsOf(userId)) this.#byUser.get(contact)?.send(frame);
+    for (const contact of this.#store.social.contactsOf(userId)) this.#byUser.get(contact)?.write(frame);
   }
 
   #detach(connection: Connection): number | undefined {
