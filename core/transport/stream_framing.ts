@@ -123,7 +123,7 @@ export class FrameReader {
  * @param error From `FrameDecoder.push()` or `end()`.
  * @returns `frame_too_large` or `lost`, with `error` as the cause.
  */
-export function fromCodec(error: CodecError): TransportError {
+function fromCodec(error: CodecError): TransportError {
   return error.code === "too_large"
     ? new TransportError("frame_too_large", error.message, { cause: error })
     : new TransportError("lost", `The connection ended inside a frame (${error.message})`, { cause: error });
