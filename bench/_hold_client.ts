@@ -6,6 +6,7 @@
 // its stdin ends, so a parent that dies takes its generators with it.
 
 import { encodeFrame, FrameDecoder } from "../core/codec/frame.ts";
+import { frameOfMessage } from "../core/transport/message_framing.ts";
 import { readServerHello, writeClientFinished, writeClientHello } from "../core/crypto/handshake_client.ts";
 import { detectProvider } from "../core/crypto/primitives/detect.ts";
 import { FFDHE_GROUPS } from "../core/crypto/primitives/ffdhe.ts";
@@ -129,7 +130,7 @@ async function wsHandshake(socket: WebSocket, kex: KexId, onLost: () => void): P
     socket.onmessage = async (event) => {
       if (open) return;
       try {
-        const [serverHello] = new FrameDecoder().push(new Uint8Array(event.data as ArrayBuffer));
+        const serverHello = frameOfMessage(event.data as ArrayBuffer, 1 << 20);
         const result = await readServerHello(sent, serverHello);
         socket.send(encodeFrame(writeClientFinished(sent, result, serverHello)));
         open = true;

@@ -2,8 +2,9 @@
 // Async benchmarks time themselves with b.start()/b.end() (see handshake_bench.ts for why).
 
 import { MimiClient } from "../core/client/client.ts";
-import { secureOptionsFromConfig, secureTransport } from "../core/client/secure.ts";
-import { connectWebSocket } from "../core/client/websocket.ts";
+import { clientFrameLimit, secureOptionsFromConfig } from "../core/client/secure.ts";
+import { performClientHandshake } from "../core/crypto/perform_handshake.ts";
+import { connectWebSocket } from "../core/transport/websocket_client.ts";
 import { DEFAULT_CONFIG } from "../core/config/schema.ts";
 import { webCryptoProvider } from "../core/crypto/primitives/webcrypto.ts";
 import { connectTcp } from "../cli/tcp.ts";
@@ -16,8 +17,11 @@ const options = secureOptionsFromConfig(
   await webCryptoProvider(),
   () => {},
 );
-const tcp = new MimiClient((await secureTransport(await connectTcp("127.0.0.1", server.tcpPort), options)).transport);
-const ws = new MimiClient((await secureTransport(await connectWebSocket(server.wsUrl), options)).transport);
+const limit = { maxFrameBytes: clientFrameLimit(options) };
+const tcp = new MimiClient(
+  (await performClientHandshake(await connectTcp("127.0.0.1", server.tcpPort, limit), options)).duplex,
+);
+const ws = new MimiClient((await performClientHandshake(await connectWebSocket(server.wsUrl, limit), options)).duplex);
 const text = "你好".repeat(50);
 
 for (const [name, client, baseline] of [["TCP", tcp, true], ["WebSocket", ws, false]] as const) {

@@ -2,7 +2,7 @@
 
 import type { MimiConfig } from "../core/config/schema.ts";
 import { MimiClient } from "../core/client/client.ts";
-import { clientFrameLimit, secureOptionsFromConfig, secureTransport } from "../core/client/secure.ts";
+import { clientFrameLimit, performClientHandshake, secureOptionsFromConfig } from "../core/client/mod.ts";
 import { HandshakeError } from "../core/crypto/errors.ts";
 import { detectProvider } from "../core/crypto/primitives/detect.ts";
 import { ALGORITHMS, suiteName } from "../core/crypto/suites.ts";
@@ -159,9 +159,9 @@ async function withClient(
       maxFrameBytes: clientFrameLimit(options),
       tls: config.client.tls ? { caCerts } : undefined,
     });
-    const { transport, result } = await secureTransport(raw, options);
+    const { duplex, result } = await performClientHandshake(raw, options);
     io.err(`mimi client: secure connection to ${server} (${suiteName(result.suite)}, ${provider.name})`);
-    client = new MimiClient(transport, { channelBinding: result.secrets.exporter });
+    client = new MimiClient(duplex, { channelBinding: result.secrets.exporter });
     await use(client);
     return 0;
   } catch (error) {
@@ -170,7 +170,7 @@ async function withClient(
     return 1;
   } finally {
     if (client) {
-      client.close();
+      await client.close();
       await client.closed;
     }
   }

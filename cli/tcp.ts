@@ -1,23 +1,31 @@
-// TCP client transport for the terminal client: length-prefixed frames on a socket (PROTOCOL.md §1-2).
+// TCP client transport for the terminal client: a Deno connection as a byte stream, framed by the shared framing.
 
-import { CodecError } from "../core/codec/error.ts";
-import { encodeFrame, FrameDecoder } from "../core/codec/frame.ts";
-import { type PayloadTransport, TransportError, type TransportSink } from "../core/client/transport.ts";
+import { asTransportError, type Duplex, TransportError } from "../core/transport/duplex.ts";
+import { type ByteStream, framedStream } from "../core/transport/stream_framing.ts";
+import { DEFAULT_MAX_FRAME_BYTES } from "../core/codec/frame.ts";
+
+/** Options of {@link connectTcp}. */
+export interface TcpOptions {
+  /**
+   * Largest frame payload accepted from the server; a client of the secure channel passes `clientFrameLimit()`.
+   * @default {1048576} the protocol's default limit (PROTOCOL.md §2)
+   */
+  maxFrameBytes?: number;
+  /** Wrap the connection in TLS, trusting `caCerts` besides the system's roots. */
+  tls?: { caCerts?: string[] };
+}
 
 /**
  * Connects to a Mimi server over TCP.
  *
  * @param hostname Server host.
  * @param port Server TCP port.
- * @param options `maxFrameBytes`: the largest frame accepted from the server; `tls`: wrap in TLS, trusting `caCerts` too.
- * @returns The open transport; rejects with {@link TransportError} when the server cannot be reached. A server that
- *   answers in HTTP (its web port) ends the transport with a {@link TransportError} that says so and names the setting.
+ * @param options The frame limit, and TLS.
+ * @returns The open duplex; rejects with {@link TransportError} `connect_failed` when the server cannot be reached.
+ *   A server that answers in HTTP (its web port) makes `read()` reject with a `bad_frame` that says so and names
+ *   the setting; a failed write makes it reject with `write_failed`.
  */
-export async function connectTcp(
-  hostname: string,
-  port: number,
-  options: { maxFrameBytes?: number; tls?: { caCerts?: string[] } } = {},
-): Promise<PayloadTransport> {
+export async function connectTcp(hostname: string, port: number, options: TcpOptions = {}): Promise<Duplex> {
   let conn: Deno.Conn;
   try {
     if (options.tls) {
@@ -30,13 +38,50 @@ export async function connectTcp(
       conn = tcp;
     }
   } catch (error) {
-    throw new TransportError(`Cannot connect to ${hostname}:${port}: ${(error as Error).message}`, { cause: error });
+    throw asTransportError("connect_failed", `Cannot connect to ${hostname}:${port}`, error);
   }
-  return new TcpTransport(
-    conn,
-    `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`,
-    options.maxFrameBytes,
-  );
+  const address = `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
+  return framedStream(webPortCheck(connStream(conn), address), {
+    maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+  });
+}
+
+/**
+ * A Deno connection as the shared framing's {@link ByteStream}: reads into one reused buffer, writes all of what it
+ * is given, closes once.
+ *
+ * @param conn A connected TCP or TLS connection.
+ * @returns The byte stream.
+ */
+export function connStream(conn: Deno.Conn): ByteStream {
+  const buffer = new Uint8Array(64 * 1024);
+  let closed = false;
+  return {
+    async read() {
+      try {
+        const n = await conn.read(buffer);
+        return n === null ? null : buffer.subarray(0, n);
+      } catch (error) {
+        // Our own close() interrupts a pending read: that is this side's end, not a failure.
+        if (closed) return null;
+        throw error;
+      }
+    },
+    async write(bytes) {
+      // Conn.write may take only part of the bytes.
+      for (let done = 0; done < bytes.length;) done += await conn.write(bytes.subarray(done));
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      try {
+        conn.close();
+      } catch (error) {
+        // The runtime may have closed it after a failed write already.
+        if (!(error instanceof Deno.errors.BadResource)) throw error;
+      }
+    },
+  };
 }
 
 /**
@@ -47,81 +92,27 @@ export async function connectTcp(
 const HTTP = [0x48, 0x54, 0x54, 0x50];
 
 /**
- * The one line for a client pointed at the web port: what the decoder would say ("bad frame … length 1213486160")
- * does not tell the user what to change.
+ * Passes the stream through, except that a server whose first four bytes are "HTTP" fails the read with one line
+ * for a client pointed at the web port: what the framing would say ("length 1213486160 exceeds limit") does not tell
+ * the user what to change. The bytes are checked before the framing sees them, which it does only once it has four.
  */
-function webPortMessage(address: string): string {
-  return `${address} answered in HTTP: that is the server's web port. Terminal clients connect to its TCP port ` +
-    `(the server prints it at start as "TCP clients"; 8111 by default): set --client.tcpPort or client.tcpPort ` +
-    `in config.json`;
-}
-
-class TcpTransport implements PayloadTransport {
-  readonly #conn: Deno.Conn;
-  readonly #address: string;
-  readonly #decoder: FrameDecoder;
-  /** The first bytes the server sent, kept until there are enough to tell an HTTP answer apart. */
-  #head: number[] = [];
-  #writing: Promise<void> = Promise.resolve();
-  #closed = false;
-
-  constructor(conn: Deno.Conn, address: string, maxFrameBytes?: number) {
-    this.#conn = conn;
-    this.#address = address;
-    this.#decoder = new FrameDecoder({ maxFrameBytes });
-  }
-
-  start(sink: TransportSink): void {
-    void this.#read(sink);
-  }
-
-  async #read(sink: TransportSink): Promise<void> {
-    const buffer = new Uint8Array(64 * 1024);
-    let failure: Error | undefined;
-    try {
-      while (true) {
-        const n = await this.#conn.read(buffer);
-        if (n === null) {
-          this.#decoder.end();
-          break;
-        }
-        const chunk = buffer.subarray(0, n);
-        // Checked before the decoder sees the bytes, which it would reject as an oversized frame.
-        if (this.#head.length < HTTP.length) {
-          this.#head.push(...chunk.subarray(0, HTTP.length - this.#head.length));
-          if (this.#head.length === HTTP.length && HTTP.every((byte, i) => this.#head[i] === byte)) {
-            failure = new TransportError(webPortMessage(this.#address));
-            break;
-          }
-        }
-        for (const payload of this.#decoder.push(chunk)) sink.payload(payload);
+function webPortCheck(stream: ByteStream, address: string): ByteStream {
+  const head: number[] = [];
+  return {
+    ...stream,
+    async read() {
+      const chunk = await stream.read();
+      if (chunk === null || head.length >= HTTP.length) return chunk;
+      head.push(...chunk.subarray(0, HTTP.length - head.length));
+      if (head.length === HTTP.length && HTTP.every((byte, i) => head[i] === byte)) {
+        throw new TransportError(
+          "bad_frame",
+          `${address} answered in HTTP: that is the server's web port. Terminal clients connect to its TCP port ` +
+            `(the server prints it at start as "TCP clients"; 8111 by default): set --client.tcpPort or ` +
+            `client.tcpPort in config.json`,
+        );
       }
-    } catch (error) {
-      if (error instanceof CodecError) failure = new TransportError(`Server sent a bad frame: ${error.message}`);
-      else if (!this.#closed) failure = new TransportError(`Connection lost: ${(error as Error).message}`);
-      // else: our own close() interrupted the read; that is a clean end.
-    }
-    this.close();
-    sink.closed(failure);
-  }
-
-  send(payload: Uint8Array): void {
-    if (this.#closed) return;
-    const frame = encodeFrame(payload);
-    // Writes are chained so frames never interleave; a failed write surfaces as a read error next.
-    this.#writing = this.#writing.then(async () => {
-      for (let done = 0; done < frame.length;) done += await this.#conn.write(frame.subarray(done));
-    }).catch(() => this.close());
-  }
-
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    try {
-      this.#conn.close();
-    } catch (error) {
-      // The runtime may have closed it after a failed write already.
-      if (!(error instanceof Deno.errors.BadResource)) throw error;
-    }
-  }
+      return chunk;
+    },
+  };
 }

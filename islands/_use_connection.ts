@@ -1,9 +1,13 @@
 // The page's secure connection: WebSocket, handshake checked against the page's fingerprint, and reconnecting on demand.
 
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import { MimiClient } from "../core/client/client.ts";
-import { secureOptionsFromConfig, secureTransport } from "../core/client/secure.ts";
-import { connectWebSocket } from "../core/client/websocket.ts";
+import {
+  clientFrameLimit,
+  connectWebSocket,
+  MimiClient,
+  performClientHandshake,
+  secureOptionsFromConfig,
+} from "../core/client/mod.ts";
 import { DEFAULT_CONFIG } from "../core/config/schema.ts";
 import { HandshakeError } from "../core/crypto/errors.ts";
 import { ProtocolError } from "../core/protocol/errors.ts";
@@ -65,10 +69,13 @@ async function openSecureClient(
     },
   );
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  const raw = await connectWebSocket(`${scheme}//${location.host}${wsPath}`);
-  const { transport, result } = await secureTransport(raw, options);
+  // The same frame limit as the terminal client's: a reply near the server's limit must be accepted here too.
+  const raw = await connectWebSocket(`${scheme}//${location.host}${wsPath}`, {
+    maxFrameBytes: clientFrameLimit(options),
+  });
+  const { duplex, result } = await performClientHandshake(raw, options);
   return {
-    client: new MimiClient(transport, { channelBinding: result.secrets.exporter }),
+    client: new MimiClient(duplex, { channelBinding: result.secrets.exporter }),
     suite: suiteName(result.suite),
   };
 }
@@ -108,7 +115,7 @@ export function useConnection(wsPath: string, fingerprint: string): Connection {
     setState({ status: "connecting" });
     openSecureClient(wsPath, fingerprint).then(
       (opened) => {
-        if (!current) return opened.client.close();
+        if (!current) return void opened.client.close();
         client = opened.client;
         setState({ status: "connected", ...opened });
         client.closed.then((error) => {
@@ -124,7 +131,7 @@ export function useConnection(wsPath: string, fingerprint: string): Connection {
     );
     return () => {
       current = false;
-      client?.close();
+      void client?.close();
     };
   }, [wsPath, fingerprint, attempt]);
 

@@ -1,7 +1,7 @@
 // What the web client says: errors in words, and times relative to now.
 
 import { ProtocolError } from "../core/protocol/errors.ts";
-import { TransportError } from "../core/client/transport.ts";
+import { TransportError } from "../core/client/mod.ts";
 
 /** A wait in words: whole seconds under two minutes, else whole minutes, never less than 1 s. */
 const wait = (ms: number | undefined) => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { TransportError } from "../core/client/transport.ts";
+import { TransportError } from "../core/client/mod.ts";
 import { ProtocolError } from "../core/protocol/errors.ts";
 import { errorText, timeAgo } from "./_words.ts";
 
@@ -36,7 +36,10 @@ Deno.test("errorText() keeps the server's sentence for invalid names and unknown
 });
 
 Deno.test("errorText() says a lost connection is one", () => {
-  assert.match(errorText(new TransportError("Connection lost (1006)")), /^The connection to the server was lost/);
+  assert.match(
+    errorText(new TransportError("lost", "Connection lost (1006)")),
+    /^The connection to the server was lost/,
+  );
 });
 
 Deno.test("timeAgo() says just now under a minute, then the largest whole unit", () => {

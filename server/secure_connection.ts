@@ -2,20 +2,17 @@
 
 import { CodecError } from "../core/codec/error.ts";
 import { encodeEnvelope } from "../core/codec/envelope.ts";
-import { SecureChannel } from "../core/crypto/channel.ts";
 import { HandshakeError, RecordError } from "../core/crypto/errors.ts";
 import { type Alert, encodeAlert } from "../core/crypto/handshake_messages.ts";
-import {
-  readClientFinished,
-  readClientHello,
-  type ServerHandshakeOptions,
-  writeServerHello,
-} from "../core/crypto/handshake_server.ts";
+import type { ServerHandshakeOptions } from "../core/crypto/handshake_server.ts";
+import { HandshakeRefusal, performServerHandshake } from "../core/crypto/perform_handshake.ts";
 import type { KexId } from "../core/crypto/primitives/types.ts";
 import type { RecordOptions } from "../core/crypto/record.ts";
+import type { SecureDuplex } from "../core/crypto/secure_duplex.ts";
 import { suiteName } from "../core/crypto/suites.ts";
 import { errorBody, type ErrorCode } from "../core/protocol/errors.ts";
 import { Op } from "../core/protocol/opcodes.ts";
+import { TransportError } from "../core/transport/duplex.ts";
 import type { Logger } from "./log.ts";
 import { type CloseInfo, type Connection, FrameError } from "./transport/connection.ts";
 
@@ -42,8 +39,8 @@ export interface SecureHooks {
 
 /**
  * Secures a connection. The result is again a {@link Connection}, so the
- * session handler neither knows nor cares: its `frames()` runs the handshake
- * first and then yields decrypted envelopes; its `send()` seals.
+ * session handler neither knows nor cares: its `read()` runs the handshake
+ * first and then answers decrypted envelopes; its `write()` seals.
  *
  * @param raw A transport connection, before any byte was read.
  * @param context Keys, policy, limits and logger.
@@ -63,10 +60,12 @@ export class SecureConnection implements Connection {
   readonly #raw: Connection;
   readonly #context: SecureContext;
   readonly #hooks: SecureHooks;
-  #channel: SecureChannel | undefined;
+  #handshake: Promise<SecureDuplex | undefined> | undefined;
+  #secure: SecureDuplex | undefined;
   #exporter: Uint8Array | undefined;
-  /** Set when the peer ended the stream: `closed` after a close notice, `cut_off` without one. */
+  /** Set when the peer ended the stream: `peer_closed` after a close notice, `cut_off` without one. */
   #peerEnd: string | undefined;
+  #ended = false;
   #closing: Promise<void> | undefined;
 
   constructor(raw: Connection, context: SecureContext, hooks: SecureHooks) {
@@ -85,7 +84,7 @@ export class SecureConnection implements Connection {
 
   /** Whether the handshake has completed. */
   get established(): boolean {
-    return this.#channel !== undefined;
+    return this.#secure !== undefined;
   }
 
   get closed(): Promise<CloseInfo> {
@@ -96,116 +95,106 @@ export class SecureConnection implements Connection {
     this.#context.logger.warn("security", { conn: this.id, remote: this.remoteAddress, kind, message });
   }
 
-  async *frames(): AsyncIterable<Uint8Array> {
-    const incoming = this.#raw.frames()[Symbol.asyncIterator]();
-    if (!await this.#handshake(incoming)) return;
-    const channel = this.#channel!;
-    while (true) {
-      // A FrameError from the transport propagates: the session answers it, now encrypted.
-      const next = await incoming.next();
-      if (next.done) {
-        if (this.#closing) return;
+  /**
+   * The next envelope. The first call runs the handshake. A `FrameError` from the transport, or record content that
+   * is not whole frames, rejects (the session answers it, now encrypted); every other end resolves `null`.
+   */
+  async read(): Promise<Uint8Array | null> {
+    const secure = await (this.#handshake ??= this.#runHandshake());
+    if (!secure || this.#ended) return null;
+    let payload: Uint8Array | null;
+    try {
+      // Answers to the requests of one record leave together: the channel holds what is written until the session
+      // asks for the next envelope, that is after it has answered the last one (corkPerRecord).
+      payload = await secure.read();
+    } catch (error) {
+      if (error instanceof FrameError) throw error;
+      if (!(error instanceof TransportError)) throw error;
+      this.#ended = true;
+      if (this.#closing) return null;
+      if (secure.cutOff) {
         this.#peerEnd ??= "cut_off";
         this.#context.logger.info("cut_off", { conn: this.id, message: "The stream ended without a close notice" });
-        return;
+        return null;
       }
-      this.#hooks.heard?.();
-      let received;
-      try {
-        received = await channel.receive(next.value);
-      } catch (error) {
-        if (error instanceof RecordError) {
-          // Every record failure looks the same to the peer: the connection just closes (PROTOCOL.md §9.4).
-          this.#security(error.kind, error.message);
-          await this.#raw.close(`record_${error.kind}`, 1002);
-          return;
-        }
-        if (error instanceof CodecError) throw FrameError.fromCodec(error);
-        throw error;
+      if (error.cause instanceof RecordError) {
+        // Every record failure looks the same to the peer: the connection just closes (PROTOCOL.md §9.4).
+        this.#security(error.cause.kind, error.cause.message);
+        await this.#raw.close(`record_${error.cause.kind}`, 1002);
+        return null;
       }
-      // Answers to the requests of one record leave together: the generator resumes only when the
-      // session asks for the next frame, that is after it has answered the last one.
-      channel.cork();
-      yield* received.payloads;
-      channel.uncork();
-      if (received.closeNotify) {
-        this.#peerEnd = "peer_closed";
-        return;
-      }
+      if (error.cause instanceof CodecError) throw FrameError.fromCodec(error.cause);
+      throw error;
     }
+    if (payload === null) {
+      this.#ended = true;
+      if (!this.#closing) this.#peerEnd = "peer_closed";
+    }
+    return payload;
   }
 
-  /** Runs the server's side of the handshake; false when the connection is over. */
-  async #handshake(incoming: AsyncIterator<Uint8Array>): Promise<boolean> {
+  /** Runs the server's side of the handshake; the secured duplex, or undefined when the connection is over. */
+  async #runHandshake(): Promise<SecureDuplex | undefined> {
     const { handshake, logger } = this.#context;
+    let session;
     try {
-      const hello = await incoming.next();
-      if (hello.done || this.#closing) return false;
-      const received = readClientHello(handshake, hello.value);
-      const refusal = this.#hooks.beforeKeyExchange?.(received.suite.kex);
-      if (refusal) {
-        this.#security("handshake_refused", refusal.message);
-        this.#alertAndClose(refusal, `handshake_${refusal.code}`, 1013);
-        return false;
-      }
-      const sent = await writeServerHello(handshake, received);
-      if (this.#closing) return false;
-      this.#raw.send(sent.payload);
-      const finished = await incoming.next();
-      if (finished.done || this.#closing) {
-        if (!this.#closing) {
-          this.#security(
-            "handshake_abandoned",
-            "The client left after the server's hello (possible downgrade or man in the middle)",
-          );
-        }
-        return false;
-      }
-      readClientFinished(handshake, sent, finished.value);
-      this.#exporter = sent.secrets.exporter;
-      this.#channel = await SecureChannel.create({
-        provider: handshake.provider,
-        suite: sent.suite,
-        sendSecret: sent.secrets.serverTraffic,
-        receiveSecret: sent.secrets.clientTraffic,
+      session = await performServerHandshake(this.#raw, {
+        ...handshake,
         records: this.#context.records,
         maxFrameBytes: this.#context.maxFrameBytes,
-        write: (payload) => this.#raw.send(payload),
-        onError: (error) => {
-          logger.error("seal_failed", { conn: this.id, error: String(error), stack: (error as Error).stack });
-          void this.#raw.close("seal_failed", 1011);
+        beforeKeyExchange: this.#hooks.beforeKeyExchange,
+        channel: {
+          corkPerRecord: true,
+          onRecord: this.#hooks.heard,
+          onSealError: (error) => {
+            logger.error("seal_failed", { conn: this.id, error: String(error), stack: (error as Error).stack });
+            void this.#raw.close("seal_failed", 1011);
+          },
         },
       });
-      if (this.#closing) return false;
-      logger.info("secure", { conn: this.id, suite: suiteName(sent.suite) });
-      this.#hooks.established?.();
-      return true;
     } catch (error) {
-      if (this.#closing) return false;
+      if (this.#closing) return undefined;
+      if (error instanceof HandshakeRefusal) {
+        this.#security("handshake_refused", error.alert.message);
+        this.#alertAndClose(error.alert, `handshake_${error.alert.code}`, 1013);
+        return undefined;
+      }
       if (error instanceof HandshakeError) {
+        // The client hung up before saying anything: nothing to log beyond the disconnect.
+        if (error.kind === "closed") return undefined;
+        if (error.kind === "abandoned") {
+          this.#security("handshake_abandoned", error.message);
+          return undefined;
+        }
         this.#security(error.kind, error.message);
         // A precise reason helps an honest client with a config mismatch; a tampered Finished gets none.
         const message = error.kind === "bad_finished" ? "Handshake failed" : error.message;
         this.#alertAndClose({ code: "handshake_failed", message }, `handshake_${error.kind}`, 1002);
-        return false;
+        return undefined;
       }
       if (error instanceof FrameError) {
         this.#security("bad_frame", error.message);
         this.#alertAndClose({ code: error.code, message: error.message }, error.code, error.wsCode);
-        return false;
+        return undefined;
       }
       throw error;
     }
+    if (this.#closing) return undefined;
+    this.#secure = session.duplex;
+    this.#exporter = session.exporter;
+    logger.info("secure", { conn: this.id, suite: suiteName(session.suite) });
+    this.#hooks.established?.();
+    return session.duplex;
   }
 
   #alertAndClose(alert: Alert, reason: string, wsCode: number): void {
-    this.#raw.send(encodeAlert(alert));
+    this.#raw.write(encodeAlert(alert));
     this.#closing ??= this.#raw.close(reason, wsCode);
   }
 
-  send(payload: Uint8Array): void {
+  write(payload: Uint8Array): void {
     // Before the handshake completes there is nothing the session may say.
-    this.#channel?.send(payload);
+    this.#secure?.write(payload);
   }
 
   /**
@@ -221,19 +210,19 @@ export class SecureConnection implements Connection {
    */
   endWith(code: ErrorCode, message: string, reason: string, wsCode: number, retryAfterMs?: number): Promise<void> {
     if (this.#closing) return this.#closing;
-    if (!this.#channel) {
+    if (!this.#secure) {
       this.#alertAndClose({ code, message, retryAfterMs }, reason, wsCode);
       return this.#closing!;
     }
-    this.send(encodeEnvelope({ opcode: Op.error, id: 0, body: errorBody(code, message, retryAfterMs) }));
+    this.write(encodeEnvelope({ opcode: Op.error, id: 0, body: errorBody(code, message, retryAfterMs) }));
     return this.close(reason, wsCode);
   }
 
-  close(reason: string, wsCode?: number): Promise<void> {
+  close(reason = "closed", wsCode?: number): Promise<void> {
     this.#closing ??= (async () => {
       if (reason === "peer_closed" && this.#peerEnd) reason = this.#peerEnd;
       // The server answers a close_notify with its own, and sends one before every close it starts (§9.4).
-      if (this.#channel && reason !== "cut_off") await this.#channel.close();
+      if (this.#secure && reason !== "cut_off") await this.#secure.closeNotify();
       await this.#raw.close(reason, wsCode);
     })();
     return this.#closing;

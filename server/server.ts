@@ -216,7 +216,7 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
           } else logger.info("timeout", { ...fields, reason });
           void connection.endWith(code, message, reason, 1008);
         },
-        ping: () => connection.send(encodeEnvelope({ opcode: Op.ping, id: 0, body: { time: clock.now() } })),
+        ping: () => connection.write(encodeEnvelope({ opcode: Op.ping, id: 0, body: { time: clock.now() } })),
       }, clock.now());
       const connection = secureConnection(raw, secureContext, {
         beforeKeyExchange(kex) {

@@ -57,12 +57,12 @@ export async function runSession(connection: Connection, options: SessionOptions
   const log = { conn: connection.id, remote: connection.remoteAddress };
   const fail = (code: ErrorCode, message: string, id: number, wsCode: number, fields: Record<string, unknown> = {}) => {
     logger.warn("protocol_error", { ...log, code, message, ...fields });
-    connection.send(encodeEnvelope({ opcode: Op.error, id, body: errorBody(code, message) }));
+    connection.write(encodeEnvelope({ opcode: Op.error, id, body: errorBody(code, message) }));
     return connection.close(code, wsCode);
   };
 
   try {
-    for await (const payload of connection.frames()) {
+    for (let payload; (payload = await connection.read()) !== null;) {
       let envelope;
       try {
         envelope = decodeEnvelope(payload);
@@ -77,14 +77,14 @@ export async function runSession(connection: Connection, options: SessionOptions
         return await fail("unknown_opcode", `Unknown opcode ${hex}`, id, 1002);
       }
       if (id === 0) {
-        connection.send(encodeEnvelope({
+        connection.write(encodeEnvelope({
           opcode: Op.error,
           id: 0,
           body: errorBody("bad_request", "A request needs a non-zero id"),
         }));
         continue;
       }
-      connection.send(await answer(handler, opcode, id, body, context));
+      connection.write(await answer(handler, opcode, id, body, context));
     }
     await connection.close("peer_closed");
   } catch (error) {

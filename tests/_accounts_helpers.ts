@@ -4,12 +4,14 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import * as opaque from "@serenity-kit/opaque";
-import { encodeFrame, FrameDecoder } from "../core/codec/frame.ts";
 import type { Value } from "../core/codec/value.ts";
 import { MimiClient, type Push } from "../core/client/client.ts";
-import { secureOptionsFromConfig, secureTransport } from "../core/client/secure.ts";
-import { type PayloadTransport, TransportError, type TransportSink } from "../core/client/transport.ts";
-import { connectWebSocket } from "../core/client/websocket.ts";
+import { clientFrameLimit, secureOptionsFromConfig } from "../core/client/secure.ts";
+import { performClientHandshake } from "../core/crypto/perform_handshake.ts";
+import { asTransportError, type Duplex } from "../core/transport/duplex.ts";
+import { PayloadQueue } from "../core/transport/payload_queue.ts";
+import { framedStream } from "../core/transport/stream_framing.ts";
+import { connectWebSocket } from "../core/transport/websocket_client.ts";
 import { DEFAULT_CONFIG } from "../core/config/schema.ts";
 import type { HandshakeResult } from "../core/crypto/handshake_client.ts";
 import { loginProof as coreLoginProof } from "../core/crypto/login_binding.ts";
@@ -55,17 +57,21 @@ export async function connect(
   via: Via,
   options: { offer?: SuitePreferences; from?: string } = {},
 ): Promise<Connected> {
-  const raw = options.from !== undefined
-    ? await connectTcpFrom(options.from, to.tcpPort)
-    : via === "tcp"
-    ? await connectTcp("127.0.0.1", to.tcpPort)
-    : await connectWebSocket(to.wsUrl);
   const expected = "server" in to ? to.server.fingerprint : to.fingerprint;
   const base = secureOptionsFromConfig(DEFAULT_CONFIG.crypto, 1 << 20, nobleProvider, (result) => {
     if (result.fingerprint !== expected) throw new Error(`Unexpected server ${result.fingerprint}`);
   });
-  const { transport, result } = await secureTransport(raw, options.offer ? { ...base, offer: options.offer } : base);
-  const client = new MimiClient(transport, { channelBinding: result.secrets.exporter });
+  const maxFrameBytes = clientFrameLimit(base);
+  const raw = options.from !== undefined
+    ? await connectTcpFrom(options.from, to.tcpPort, maxFrameBytes)
+    : via === "tcp"
+    ? await connectTcp("127.0.0.1", to.tcpPort, { maxFrameBytes })
+    : await connectWebSocket(to.wsUrl, { maxFrameBytes });
+  const { duplex, result } = await performClientHandshake(
+    raw,
+    options.offer ? { ...base, offer: options.offer } : base,
+  );
+  const client = new MimiClient(duplex, { channelBinding: result.secrets.exporter });
   const pushes = new PushLog(client);
   return { client, result, pushes };
 }
@@ -125,56 +131,32 @@ export class PushLog {
 }
 
 /**
- * A TCP client transport whose socket is bound to `localAddress` before it connects: Deno.connect cannot choose a
+ * A TCP client duplex whose socket is bound to `localAddress` before it connects: Deno.connect cannot choose a
  * source address, node:net can. All of 127.0.0.0/8 is the loopback interface on Linux, so `127.0.0.2` reaches a
- * server listening on 127.0.0.1 and the server sees a different client address.
+ * server listening on 127.0.0.1 and the server sees a different client address. The node socket becomes the shared
+ * framing's byte stream, so the frames are those of every other TCP client.
  */
-export function connectTcpFrom(localAddress: string, port: number): Promise<PayloadTransport> {
+export function connectTcpFrom(localAddress: string, port: number, maxFrameBytes: number): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: "127.0.0.1", port, localAddress });
     socket.setNoDelay(true);
     socket.once(
       "error",
-      (error) => reject(new TransportError(`Cannot connect from ${localAddress}`, { cause: error })),
+      (error) => reject(asTransportError("connect_failed", `Cannot connect from ${localAddress}`, error)),
     );
     socket.once("connect", () => {
-      socket.pause(); // nothing may be delivered before start()
-      resolve(new NodeSocketTransport(socket));
+      const chunks = new PayloadQueue();
+      socket.on("data", (chunk: Uint8Array) => chunks.push(new Uint8Array(chunk)));
+      socket.on("error", (error: Error) => chunks.fail(asTransportError("lost", "Connection lost", error)));
+      socket.on("close", () => chunks.end());
+      resolve(framedStream({
+        read: () => chunks.read(),
+        write: (bytes) =>
+          new Promise<void>((done, failed) => socket.write(bytes, (error) => error ? failed(error) : done())),
+        close: () => void socket.destroy(),
+      }, { maxFrameBytes }));
     });
   });
-}
-
-class NodeSocketTransport implements PayloadTransport {
-  readonly #socket: net.Socket;
-  readonly #decoder = new FrameDecoder({ maxFrameBytes: 1 << 24 });
-
-  constructor(socket: net.Socket) {
-    this.#socket = socket;
-  }
-
-  start(sink: TransportSink): void {
-    let failure: Error | undefined;
-    this.#socket.on("data", (chunk: Uint8Array) => {
-      try {
-        for (const payload of this.#decoder.push(new Uint8Array(chunk))) sink.payload(payload);
-      } catch (error) {
-        // A bad frame ends the connection, as in cli/tcp.ts; the error is reported through sink.closed.
-        failure = new TransportError("Server sent a bad frame", { cause: error });
-        this.#socket.destroy();
-      }
-    });
-    this.#socket.on("error", (error: Error) => failure ??= new TransportError("Connection lost", { cause: error }));
-    this.#socket.on("close", () => sink.closed(failure));
-    this.#socket.resume();
-  }
-
-  send(payload: Uint8Array): void {
-    if (!this.#socket.destroyed) this.#socket.write(encodeFrame(payload));
-  }
-
-  close(): void {
-    this.#socket.destroy();
-  }
 }
 
 /** The error `promise` rejects with; fails the test if it resolves. */

@@ -1,6 +1,6 @@
 // A WebSocket client written over a raw TCP socket (RFC 6455), for the one thing Deno's WebSocket cannot do: stop reading.
 
-import { FrameDecoder } from "../core/codec/frame.ts";
+import { frameOfMessage } from "../core/transport/message_framing.ts";
 import { writeAll } from "../server/transport/tcp.ts";
 import {
   closeQuietly,
@@ -74,7 +74,7 @@ async function socketWire(port: number, inbox: Inbox<Uint8Array>): Promise<Wire>
                 buffered = buffered.slice(at + length);
                 if (opcode === 0x8) return;
                 // One message is one whole frame, length prefix included (PROTOCOL.md §1).
-                if (opcode === 0x2) { for (const frame of new FrameDecoder().push(payload)) inbox.push(frame); }
+                if (opcode === 0x2) inbox.push(frameOfMessage(payload, 64 * 1024 * 1024));
                 continue;
               }
             }

@@ -9,14 +9,14 @@ import { decodeEnvelope, encodeEnvelope } from "../core/codec/envelope.ts";
 import { encodeFrame } from "../core/codec/frame.ts";
 import type { Value } from "../core/codec/value.ts";
 import { MimiClient } from "../core/client/client.ts";
+import { clientFrameLimit } from "../core/client/secure.ts";
 import {
-  clientFrameLimit,
-  type SecureClientOptions,
-  type SecureSession,
-  secureTransport,
-} from "../core/client/secure.ts";
-import { TransportError } from "../core/client/transport.ts";
-import { connectWebSocket } from "../core/client/websocket.ts";
+  type ClientSecureOptions,
+  type ClientSession,
+  performClientHandshake,
+} from "../core/crypto/perform_handshake.ts";
+import { TransportError } from "../core/transport/duplex.ts";
+import { connectWebSocket } from "../core/transport/websocket_client.ts";
 import { HandshakeError } from "../core/crypto/errors.ts";
 import {
   bigintToBytes,
@@ -94,7 +94,7 @@ const HANDSHAKE_KINDS = new Set([
 ]);
 
 /** Accepts exactly the server that has fingerprint `expected`, as a client with a pin does. */
-function pinTo(expected: string): SecureClientOptions["verify"] {
+function pinTo(expected: string): ClientSecureOptions["verify"] {
   return (result) => {
     if (result.fingerprint !== expected) {
       throw new HandshakeError(
@@ -108,8 +108,8 @@ function pinTo(expected: string): SecureClientOptions["verify"] {
 /** The real client's options, pinned to `server`, offering `offer`. */
 function clientOptions(
   server: TestServer,
-  overrides: Partial<SecureClientOptions> = {},
-): SecureClientOptions {
+  overrides: Partial<ClientSecureOptions> = {},
+): ClientSecureOptions {
   return {
     provider: nobleProvider,
     offer: DEFAULT_PREFERENCES,
@@ -123,11 +123,11 @@ function clientOptions(
 }
 
 /** Connects the real client stack (transport, handshake) to a TCP port or a WebSocket URL. */
-async function connectSecure(to: number | string, options: SecureClientOptions): Promise<SecureSession> {
+async function connectSecure(to: number | string, options: ClientSecureOptions): Promise<ClientSession> {
   const raw = typeof to === "number"
     ? await connectTcp("127.0.0.1", to, { maxFrameBytes: FRAME_LIMIT })
     : await connectWebSocket(to, { maxFrameBytes: FRAME_LIMIT });
-  return await secureTransport(raw, options);
+  return await performClientHandshake(raw, options);
 }
 
 /** Runs `fn` with a server and an honest TCP bystander, which must still echo once `fn` is done. */
@@ -239,7 +239,7 @@ Deno.test("every suite (4 kex × 3 aead × 2 hash × 2 sig) completes and echoes
     const runs = suites.flatMap((suite) => (["tcp", "ws"] as const).map((transport) => ({ suite, transport })));
     await inParallel(runs, 6, async ({ suite, transport }) => {
       const offer = { kex: [suite.kex], aead: [suite.aead], hash: [suite.hash], sig: [suite.sig] };
-      const { transport: secured, result } = await connectSecure(
+      const { duplex: secured, result } = await connectSecure(
         transport === "tcp" ? server.tcpPort : server.wsUrl,
         clientOptions(server, { offer }),
       );
@@ -275,14 +275,14 @@ interface Outcome {
 async function throughRelay(server: TestServer, hook: FrameHook): Promise<Outcome> {
   const relay = startRelay(server.tcpPort, hook);
   try {
-    let session: SecureSession;
+    let session: ClientSession;
     try {
       session = await connectSecure(relay.port, clientOptions(server, { offer: SMALL }));
     } catch (error) {
       // The expected end of most attacks; the caller inspects it.
       return { handshakeError: error, echoed: false, link: await relay.link() };
     }
-    const client = new MimiClient(session.transport);
+    const client = new MimiClient(session.duplex);
     try {
       await deadline(client.echo("x"), 5000, "echo through the relay");
       return { echoed: true, link: await relay.link() };
@@ -448,7 +448,7 @@ Deno.test("a relay that substitutes its own keys fools an unpinned client but is
       const fooled = await connectSecure(relay.port, clientOptions(server, { verify: () => {} }));
       assert.equal(fooled.result.fingerprint, mitm.fingerprint);
       assert.notEqual(mitm.fingerprint, server.server.fingerprint);
-      const control = new MimiClient(fooled.transport);
+      const control = new MimiClient(fooled.duplex);
       assert.equal(await control.echo("read by the relay"), "read by the relay");
       assert.ok(mitm.plaintext.some((p) => decodeEnvelope(p).body === "read by the relay"));
       control.close();
@@ -714,7 +714,7 @@ async function againstFake(server: TestServer, offer: SuitePreferences, change: 
   try {
     const options = clientOptions(server, { offer, verify: pinTo(FAKE_FINGERPRINT) });
     const session = await connectSecure(relay.port, options);
-    session.transport.close();
+    session.duplex.close();
     return session;
   } finally {
     await relay.close();
@@ -797,8 +797,8 @@ Deno.test("TCP: a client that stops after its ClientHello is closed after the ha
 // ---------------------------------------------------------------------------------------------------------------
 
 /** 50 sequential echoes, so each request and each answer is a record of its own. */
-async function fiftyEchoes(session: SecureSession): Promise<void> {
-  const client = new MimiClient(session.transport);
+async function fiftyEchoes(session: ClientSession): Promise<void> {
+  const client = new MimiClient(session.duplex);
   for (let i = 0; i < 50; i++) {
     const body = { i, text: `update ${i} 🔑`.repeat(i % 5 + 1) };
     assert.deepEqual(await deadline(client.echo(body), 5000, `echo ${i}`), body);
@@ -838,7 +838,7 @@ for (const [name, to] of [["TCP", (s: TestServer) => s.tcpPort], ["WebSocket", (
   Deno.test(`${name}: a client that closes cleanly is logged as peer_closed`, () =>
     withServer([], async (server) => {
       const client = new MimiClient(
-        (await connectSecure(to(server), clientOptions(server, { offer: SMALL }))).transport,
+        (await connectSecure(to(server), clientOptions(server, { offer: SMALL }))).duplex,
       );
       await client.echo("closing cleanly");
       const conn = await connOfEcho(server, "closing cleanly");
@@ -875,8 +875,8 @@ Deno.test("an eavesdropper recording both directions sees no 8-byte window of th
     const secret = "秘密-" + [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16)).join("");
     const marker = Array.from({ length: 40 }, (_, i) => `MARKER-${i}-${secret.length}`).join(" ");
     try {
-      const { transport } = await connectSecure(relay.port, clientOptions(server));
-      const client = new MimiClient(transport);
+      const { duplex } = await connectSecure(relay.port, clientOptions(server));
+      const client = new MimiClient(duplex);
       assert.equal(await client.echo(secret), secret);
       assert.equal(await client.echo(marker), marker);
       client.close();

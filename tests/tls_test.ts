@@ -2,7 +2,8 @@
 
 import assert from "node:assert/strict";
 import { MimiClient } from "../core/client/client.ts";
-import { secureOptionsFromConfig, secureTransport } from "../core/client/secure.ts";
+import { secureOptionsFromConfig } from "../core/client/secure.ts";
+import { performClientHandshake } from "../core/crypto/perform_handshake.ts";
 import { DEFAULT_CONFIG } from "../core/config/schema.ts";
 import { nobleProvider } from "../core/crypto/primitives/noble.ts";
 import { connectTcp } from "../cli/tcp.ts";
@@ -28,15 +29,17 @@ Deno.test("server.tls serves TLS on TCP and the client's caFile makes it trusted
   try {
     assert.equal(server.server.tls, true);
     const raw = await connectTcp("127.0.0.1", server.tcpPort, { tls: { caCerts: [await Deno.readTextFile(CA)] } });
-    const { transport } = await secureTransport(raw, options(server.server.fingerprint));
-    const client = new MimiClient(transport);
+    const { duplex } = await performClientHandshake(raw, options(server.server.fingerprint));
+    const client = new MimiClient(duplex);
     assert.equal(await client.echo("经由 TLS"), "经由 TLS");
-    client.close();
+    await client.close();
     await client.closed;
 
     // Plain TCP to a TLS port is not a Mimi connection: the handshake cannot even start.
     const plain = await connectTcp("127.0.0.1", server.tcpPort);
-    await assert.rejects(secureTransport(plain, { ...options(server.server.fingerprint), handshakeTimeoutMs: 2000 }));
+    await assert.rejects(
+      performClientHandshake(plain, { ...options(server.server.fingerprint), handshakeTimeoutMs: 2000 }),
+    );
   } finally {
     await server.close();
   }
@@ -51,17 +54,22 @@ Deno.test("server.tls serves the page over HTTPS and the channel over WSS", asyn
     // Deno's WebSocket trusts the CAs in DENO_CERT; a subprocess keeps this test's environment clean.
     const script = `
       import { MimiClient } from ${JSON.stringify(new URL("../core/client/client.ts", import.meta.url).href)};
-      import { secureOptionsFromConfig, secureTransport } from ${
+      import { secureOptionsFromConfig } from ${
       JSON.stringify(new URL("../core/client/secure.ts", import.meta.url).href)
     };
-      import { connectWebSocket } from ${JSON.stringify(new URL("../core/client/websocket.ts", import.meta.url).href)};
+      import { performClientHandshake } from ${
+      JSON.stringify(new URL("../core/crypto/perform_handshake.ts", import.meta.url).href)
+    };
+      import { connectWebSocket } from ${
+      JSON.stringify(new URL("../core/transport/websocket_client.ts", import.meta.url).href)
+    };
       import { DEFAULT_CONFIG } from ${JSON.stringify(new URL("../core/config/schema.ts", import.meta.url).href)};
       import { nobleProvider } from ${
       JSON.stringify(new URL("../core/crypto/primitives/noble.ts", import.meta.url).href)
     };
       const options = secureOptionsFromConfig(DEFAULT_CONFIG.crypto, 1 << 20, nobleProvider, () => {});
-      const { transport, result } = await secureTransport(await connectWebSocket("wss://127.0.0.1:${server.httpPort}/ws"), options);
-      const client = new MimiClient(transport);
+      const { duplex, result } = await performClientHandshake(await connectWebSocket("wss://127.0.0.1:${server.httpPort}/ws"), options);
+      const client = new MimiClient(duplex);
       console.log(result.fingerprint, await client.echo("wss"));
       client.close();
       await client.closed;`;

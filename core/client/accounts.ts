@@ -7,7 +7,7 @@ import { constantTimeEqual } from "../bytes/mod.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import { Op } from "../protocol/opcodes.ts";
 import type { MimiClient } from "./client.ts";
-import { TransportError } from "./transport.ts";
+import { TransportError } from "../transport/duplex.ts";
 
 /** Argon2id parameters both registration and login must use (PROTOCOL.md §10). */
 const KEY_STRETCHING = "memory-constrained" as const;
@@ -87,7 +87,7 @@ export interface StartedLogin {
  * The first half of {@link login}: OPAQUE's `login_start` and, on the client, key stretching and KE3. Separate so
  * a caller (a UI, a test) can act between the two round trips.
  *
- * @param client A connected client whose transport came from `secureTransport` (it needs the channel binding).
+ * @param client A connected client whose duplex came from `performClientHandshake` (it needs the channel binding).
  * @param username The username.
  * @param password The password.
  * @returns The started login; rejects with {@link ProtocolError} `credentials_wrong` (unknown user and wrong password
@@ -116,8 +116,11 @@ export async function startLogin(client: MimiClient, username: string, password:
       }) as unknown as LoginBundle & { proof: Uint8Array };
       const expected = loginProof(result.sessionKey, binding, "server");
       if (!(answer.proof instanceof Uint8Array) || !constantTimeEqual(answer.proof, expected)) {
-        client.close();
-        throw new TransportError("The server's login proof is wrong: the connection is not the one this login ran on");
+        void client.close();
+        throw new TransportError(
+          "bad_message",
+          "The server's login proof is wrong: the connection is not the one this login ran on",
+        );
       }
       const { proof: _proof, ...bundle } = answer;
       return bundle;
@@ -128,7 +131,7 @@ export async function startLogin(client: MimiClient, username: string, password:
 /**
  * Logs in, proving the OPAQUE session key over this connection's channel binding and checking the server's proof.
  *
- * @param client A connected client whose transport came from `secureTransport` (it needs the channel binding).
+ * @param client A connected client whose duplex came from `performClientHandshake` (it needs the channel binding).
  * @param username The username.
  * @param password The password.
  * @returns The login bundle; rejects with {@link ProtocolError} `credentials_wrong` (unknown user and wrong password

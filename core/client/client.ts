@@ -1,11 +1,11 @@
-// MimiClient: typed requests over any PayloadTransport, with responses matched to requests by id.
+// MimiClient: typed requests over any Duplex, with responses matched to requests by id.
 
 import { CodecError } from "../codec/error.ts";
 import { decodeEnvelope, encodeEnvelope } from "../codec/envelope.ts";
 import type { Value } from "../codec/value.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import { Op } from "../protocol/opcodes.ts";
-import { type PayloadTransport, TransportError } from "./transport.ts";
+import { type Duplex, TransportError } from "../transport/duplex.ts";
 
 interface Pending {
   opcode: number;
@@ -25,7 +25,7 @@ export interface Push {
  * when the server answers with an error.
  */
 export class MimiClient {
-  readonly #transport: PayloadTransport;
+  readonly #duplex: Duplex;
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
   #closedError: Error | undefined;
@@ -39,17 +39,33 @@ export class MimiClient {
   readonly channelBinding: Uint8Array | undefined;
 
   /**
-   * @param transport An open transport; the client starts reading from it at once.
-   * @param options `channelBinding`: the handshake's exporter (`result.secrets.exporter` from `secureTransport`).
+   * @param duplex An open duplex of envelopes (the secured one from `performClientHandshake`); the client reads it
+   *   from now on and owns it.
+   * @param options `channelBinding`: the handshake's exporter (`result.secrets.exporter` from
+   *   `performClientHandshake`).
    */
-  constructor(transport: PayloadTransport, options: { channelBinding?: Uint8Array } = {}) {
-    this.#transport = transport;
+  constructor(duplex: Duplex, options: { channelBinding?: Uint8Array } = {}) {
+    this.#duplex = duplex;
     this.channelBinding = options.channelBinding;
     this.closed = new Promise((resolve) => this.#resolveClosed = resolve);
-    transport.start({
-      payload: (payload) => this.#receive(payload),
-      closed: (error) => this.#finish(error ?? this.#closedError),
-    });
+    void this.#readLoop();
+  }
+
+  async #readLoop(): Promise<void> {
+    let failure: Error | undefined;
+    try {
+      while (!this.#isClosed) {
+        const payload = await this.#duplex.read();
+        if (payload === null) break;
+        this.#receive(payload);
+      }
+    } catch (error) {
+      // A broken connection is this client's end, reported through `closed` and to every pending request.
+      failure = error instanceof Error ? error : new TransportError("lost", String(error));
+    }
+    // The server's own word on why it closed (an error envelope with id 0) says more than what the transport saw next.
+    this.#finish(this.#closedError ?? failure);
+    await this.#duplex.close();
   }
 
   /**
@@ -61,13 +77,13 @@ export class MimiClient {
    */
   request(opcode: number, body: Value): Promise<Value> {
     if (this.#isClosed) {
-      return Promise.reject(this.#closedError ?? new TransportError("The connection is closed"));
+      return Promise.reject(this.#closedError ?? new TransportError("closed", "The connection is closed"));
     }
     const id = this.#nextId;
     this.#nextId = this.#nextId >= 0xffff_ffff ? 1 : this.#nextId + 1;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { opcode, resolve, reject });
-      this.#transport.send(encodeEnvelope({ opcode, id, body }));
+      this.#duplex.write(encodeEnvelope({ opcode, id, body }));
     });
   }
 
@@ -79,7 +95,7 @@ export class MimiClient {
   async ping(): Promise<number> {
     const body = await this.request(Op.ping, {});
     const time = (body as { time?: unknown }).time;
-    if (typeof time !== "number") throw new TransportError("Server sent a malformed ping response");
+    if (typeof time !== "number") throw new TransportError("bad_message", "Server sent a malformed ping response");
     return time;
   }
 
@@ -93,9 +109,13 @@ export class MimiClient {
     return this.request(Op.echo, value);
   }
 
-  /** Closes the connection; pending requests are rejected. */
-  close(): void {
-    this.#transport.close();
+  /**
+   * Closes the connection; pending requests are rejected.
+   *
+   * @returns Resolves once the connection is closed.
+   */
+  close(): Promise<void> {
+    return this.#duplex.close();
   }
 
   #receive(payload: Uint8Array): void {
@@ -104,8 +124,10 @@ export class MimiClient {
       envelope = decodeEnvelope(payload);
     } catch (error) {
       if (!(error instanceof CodecError)) throw error;
-      this.#closedError = new TransportError(`Server sent a bad envelope: ${error.message}`, { cause: error });
-      this.#transport.close();
+      this.#closedError = new TransportError("bad_message", `Server sent a bad envelope: ${error.message}`, {
+        cause: error,
+      });
+      void this.#duplex.close();
       return;
     }
     const { opcode, id, body } = envelope;
@@ -132,10 +154,11 @@ export class MimiClient {
   }
 
   #finish(error: Error | undefined): void {
+    if (this.#isClosed) return;
     this.#isClosed = true;
     this.#closedError = error;
     for (const pending of this.#pending.values()) {
-      pending.reject(error ?? new TransportError("The connection closed before the server answered"));
+      pending.reject(error ?? new TransportError("closed", "The connection closed before the server answered"));
     }
     this.#pending.clear();
     this.#resolveClosed(error);

@@ -5,47 +5,74 @@ import { decodeEnvelope, encodeEnvelope, type Envelope } from "../codec/envelope
 import { errorBody, ProtocolError } from "../protocol/errors.ts";
 import { Op } from "../protocol/opcodes.ts";
 import { MimiClient, type Push } from "./client.ts";
-import type { PayloadTransport, TransportSink } from "./transport.ts";
+import { type Duplex, TransportError } from "../transport/duplex.ts";
+import { duplexPair } from "../transport/pair.ts";
 
-/** A transport whose server side the test plays: `sent` is what the client sent, `deliver` sends it an envelope. */
-function fakeTransport() {
-  const sent: Envelope[] = [];
-  let sink: TransportSink | undefined;
-  const transport: PayloadTransport = {
-    start: (s) => sink = s,
-    send: (payload) => sent.push(decodeEnvelope(payload)),
-    close: () => sink?.closed(),
+/** A client's duplex whose server side the test plays: `next()` is what the client sent, `deliver` sends it an envelope. */
+function fakeServer() {
+  const [near, far] = duplexPair();
+  return {
+    near,
+    far,
+    next: async () => decodeEnvelope((await far.read())!),
+    deliver: (envelope: Envelope) => far.write(encodeEnvelope(envelope)),
   };
-  return { transport, sent, deliver: (envelope: Envelope) => sink!.payload(encodeEnvelope(envelope)) };
 }
 
 Deno.test("MimiClient answers the server's ping push with a ping request and does not pass it on as a push", async () => {
-  const { transport, sent, deliver } = fakeTransport();
-  const client = new MimiClient(transport);
+  const { near, next, deliver } = fakeServer();
+  const client = new MimiClient(near);
   const pushes: Push[] = [];
   client.onPush = (push) => pushes.push(push);
   deliver({ opcode: Op.ping, id: 0, body: { time: 1 } });
-  assert.equal(sent.length, 1);
-  assert.deepEqual([sent[0].opcode, sent[0].body], [Op.ping, {}]);
-  assert.notEqual(sent[0].id, 0, "the answer is a request, with an id");
+  const sent = await next();
+  assert.deepEqual([sent.opcode, sent.body], [Op.ping, {}]);
+  assert.notEqual(sent.id, 0, "the answer is a request, with an id");
   // The server's answer to that request goes nowhere and breaks nothing.
-  deliver({ opcode: Op.ping, id: sent[0].id, body: { time: 2 } });
-  await Promise.resolve();
-  assert.deepEqual(pushes, []);
-  client.close();
+  deliver({ opcode: Op.ping, id: sent.id, body: { time: 2 } });
+  await client.close();
   assert.equal(await client.closed, undefined);
+  assert.deepEqual(pushes, []);
 });
 
 Deno.test("MimiClient passes other pushes on and keeps a connection-level error as the reason it closed", async () => {
-  const { transport, deliver } = fakeTransport();
-  const client = new MimiClient(transport);
+  const { near, far, deliver } = fakeServer();
+  const client = new MimiClient(near);
   const pushes: Push[] = [];
   client.onPush = (push) => pushes.push(push);
   deliver({ opcode: Op.presence, id: 0, body: { userId: 2, online: true, lastSeenAt: null } });
-  assert.deepEqual(pushes, [{ opcode: Op.presence, body: { userId: 2, online: true, lastSeenAt: null } }]);
   deliver({ opcode: Op.error, id: 0, body: errorBody("login_timeout", "Not logged in within 60 s") });
-  transport.close();
+  await far.close();
   const error = await client.closed;
+  assert.deepEqual(pushes, [{ opcode: Op.presence, body: { userId: 2, online: true, lastSeenAt: null } }]);
   assert.ok(error instanceof ProtocolError);
   assert.equal(error.code, "login_timeout");
+});
+
+Deno.test("MimiClient rejects pending requests with the transport's error and reports it as the reason it closed", async () => {
+  const [near, far] = duplexPair();
+  const broken: Duplex = {
+    read: async () => {
+      if (await near.read() === null) throw new TransportError("lost", "Connection lost: reset");
+      return null;
+    },
+    write: (payload) => near.write(payload),
+    close: () => near.close(),
+  };
+  const client = new MimiClient(broken);
+  const pending = client.echo("hello");
+  await far.close();
+  await assert.rejects(pending, (e) => e instanceof TransportError && e.kind === "lost");
+  const error = await client.closed;
+  assert.ok(error instanceof TransportError && error.kind === "lost");
+  await assert.rejects(client.echo("again"), TransportError, "a closed client refuses new requests");
+});
+
+Deno.test("MimiClient closes on an envelope that does not decode, reporting bad_message", async () => {
+  const { near, far } = fakeServer();
+  const client = new MimiClient(near);
+  far.write(Uint8Array.of(1));
+  const error = await client.closed;
+  assert.ok(error instanceof TransportError && error.kind === "bad_message", String(error));
+  assert.equal(await far.read(), null, "the client closed its side");
 });

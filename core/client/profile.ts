@@ -1,6 +1,6 @@
 // Client side of the session and profile operations: logout, nickname, chat font (PROTOCOL.md §10.6).
 
-import { TransportError } from "./transport.ts";
+import { TransportError } from "../transport/duplex.ts";
 import { checkFont } from "../protocol/accounts.ts";
 import { Op } from "../protocol/opcodes.ts";
 import type { Profile } from "./accounts.ts";
@@ -64,7 +64,7 @@ export async function setFont(client: MimiClient, font: FontPreference): Promise
 function profileOf(body: unknown): Profile {
   const user = (body as { user?: Profile } | null)?.user;
   if (!user || typeof user.nickname !== "string" || typeof user.font !== "object") {
-    throw new TransportError("Server sent a malformed profile");
+    throw new TransportError("bad_message", "Server sent a malformed profile");
   }
   return user;
 }

@@ -5,23 +5,22 @@ import { errorBody, ProtocolError } from "../protocol/errors.ts";
 import { Op } from "../protocol/opcodes.ts";
 import { MimiClient } from "./client.ts";
 import { logout, parseFont, setFont, setNickname } from "./profile.ts";
-import { type PayloadTransport, TransportError, type TransportSink } from "./transport.ts";
+import { TransportError } from "../transport/duplex.ts";
+import { duplexPair } from "../transport/pair.ts";
 
 /** A client whose server is `answer`: it gets each request and returns `[opcode, body]` for the response. */
 function fakeClient(answer: (opcode: number, body: Value) => [number, Value]) {
   const seen: { opcode: number; body: Value }[] = [];
-  let sink: TransportSink | undefined;
-  const transport: PayloadTransport = {
-    start: (s) => sink = s,
-    send(payload) {
+  const [near, far] = duplexPair();
+  void (async () => {
+    for (let payload; (payload = await far.read()) !== null;) {
       const { opcode, id, body } = decodeEnvelope(payload);
       seen.push({ opcode, body });
       const [replyOp, replyBody] = answer(opcode, body);
-      queueMicrotask(() => sink?.payload(encodeEnvelope({ opcode: replyOp, id, body: replyBody })));
-    },
-    close: () => sink?.closed(),
-  };
-  return { client: new MimiClient(transport), seen };
+      far.write(encodeEnvelope({ opcode: replyOp, id, body: replyBody }));
+    }
+  })();
+  return { client: new MimiClient(near), seen };
 }
 
 const user = (nickname: string, family: string | null = null, size: number | null = null) => ({

@@ -23,7 +23,13 @@ export type HandshakeFailure =
   /** A message arrived where another was expected. */
   | "unexpected_message"
   /** The peer sent an alert and closed. */
-  | "alert";
+  | "alert"
+  /** The peer closed the connection before sending its first handshake message. */
+  | "closed"
+  /** The client left after the server's hello, without its Finished (a downgrade or a man in the middle may). */
+  | "abandoned"
+  /** This side's policy refused the peer before the key exchange (the server's rationing, PROTOCOL.md §8.1). */
+  | "refused";
 
 /** The handshake failed; `kind` says why. Its message is safe to show and log (it holds no key material). */
 export class HandshakeError extends Error {

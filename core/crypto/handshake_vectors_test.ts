@@ -1,5 +1,5 @@
-// Checks the handshake against tests/vectors/handshake_transcripts.json: seeded re-runs byte for byte, and the
-// recorded records opened with the recorded secrets.
+// Checks the handshake against tests/vectors/handshake_transcripts.json: seeded re-runs byte for byte (message by
+// message, and as the two roles' functions over a duplex), and the recorded records opened with the recorded secrets.
 
 import assert from "node:assert/strict";
 import { sha256 } from "@noble/hashes/sha2.js";
@@ -15,6 +15,9 @@ import { concatBytes, fromHex, hex, utf8 } from "./primitives/bytes.ts";
 import { FFDHE_GROUPS } from "./primitives/ffdhe.ts";
 import { nobleProvider } from "./primitives/noble.ts";
 import type { RandomSource } from "./primitives/types.ts";
+import { performClientHandshake, performServerHandshake } from "./perform_handshake.ts";
+import type { Duplex } from "../transport/duplex.ts";
+import { duplexPair } from "../transport/pair.ts";
 
 interface KeyPairHex {
   secretKey: string;
@@ -149,6 +152,54 @@ for (const v of FILE.vectors) {
     const [serverRecord] = await down.seal(InnerType.data, encodeFrame(fromHex(FILE.serverEnvelope.hex)));
     assert.equal(hex(clientRecord), v.clientRecord, "client record");
     assert.equal(hex(serverRecord), v.serverRecord, "server record");
+  });
+
+  Deno.test(`performClientHandshake() and performServerHandshake() put ${v.name} on the wire byte for byte`, async () => {
+    const provider = nobleProvider;
+    const group = FFDHE_GROUPS[FILE.group];
+    const keys: ServerKeys = {
+      ed25519: provider.signature("ed25519").generateKeyPair(seededRandom(v.seeds.ed25519)),
+      "ecdsa-p256": provider.signature("ecdsa-p256").generateKeyPair(seededRandom(v.seeds["ecdsa-p256"])),
+    };
+    const [c, s] = duplexPair();
+    const wire = { c2s: [] as string[], s2c: [] as string[] };
+    const tap = (duplex: Duplex, sent: string[]): Duplex => ({
+      read: () => duplex.read(),
+      write(payload) {
+        sent.push(hex(payload));
+        duplex.write(payload);
+      },
+      close: () => duplex.close(),
+    });
+    const [client, server] = await Promise.all([
+      performClientHandshake(tap(c, wire.c2s), {
+        provider,
+        offer: { kex: [v.suite.kex], aead: [v.suite.aead], hash: [v.suite.hash], sig: [v.suite.sig] },
+        group,
+        random: seededRandom(v.seeds.client),
+        records: FILE.records,
+        maxFrameBytes: FILE.maxFrameBytes,
+        handshakeTimeoutMs: 60_000,
+        verify: () => {},
+      }),
+      performServerHandshake(tap(s, wire.s2c), {
+        provider,
+        accept: ALGORITHMS,
+        group,
+        keys,
+        maxFrameBytes: FILE.maxFrameBytes,
+        random: seededRandom(v.seeds.server),
+        records: FILE.records,
+      }),
+    ]);
+    assert.equal(hex(server.exporter), v.secrets.exporter);
+    client.duplex.write(fromHex(FILE.clientEnvelope.hex));
+    assert.equal(hex((await server.duplex.read())!), FILE.clientEnvelope.hex);
+    server.duplex.write(fromHex(FILE.serverEnvelope.hex));
+    assert.equal(hex((await client.duplex.read())!), FILE.serverEnvelope.hex);
+    assert.deepEqual(wire.c2s, [v.clientHello, v.clientFinished, v.clientRecord]);
+    assert.deepEqual(wire.s2c, [v.serverHello, v.serverRecord]);
+    await Promise.all([client.duplex.close(), server.duplex.close()]);
   });
 
   Deno.test(`recorded records of ${v.name} open with the recorded secrets to the echo envelope`, async () => {

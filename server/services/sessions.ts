@@ -85,7 +85,7 @@ export class Sessions {
         old: older.remoteAddress,
         new: connection.remoteAddress,
       });
-      older.send(encodeEnvelope({
+      older.write(encodeEnvelope({
         opcode: Op.kicked,
         id: 0,
         body: { at: this.#clock.now(), address: connection.remoteAddress },
@@ -152,7 +152,7 @@ export class Sessions {
   }
 
   #pushTo(userIds: Iterable<number>, frame: Uint8Array): void {
-    for (const contact of userIds) this.#byUser.get(contact)?.send(frame);
+    for (const contact of userIds) this.#byUser.get(contact)?.write(frame);
   }
 
   /** Tracks work nobody awaits, so idle() and close() can, and logs its failure: there is no caller to tell. */

@@ -1,6 +1,6 @@
 // Sessions against a real in-memory SQLite store: one login per account, the kick, presence and its grace period.
 //
-// The connections here are fakes implementing server/transport/connection.ts: Sessions only calls send() and close(),
+// The connections here are fakes implementing server/transport/connection.ts: Sessions only calls write() and close(),
 // so a fake that records those is exact; the real transports are covered over sockets in tests/accounts_test.ts.
 
 import assert from "node:assert/strict";
@@ -35,16 +35,18 @@ class FakeConnection implements Connection {
     this.closed = new Promise((resolve) => this.#resolveClosed = resolve);
   }
 
-  async *frames(): AsyncIterable<Uint8Array> {}
+  read(): Promise<Uint8Array | null> {
+    return Promise.resolve(null);
+  }
 
-  send(payload: Uint8Array): void {
+  write(payload: Uint8Array): void {
     if (this.closedWith !== undefined) return; // as the interface says: nothing once closing
     const envelope = decodeEnvelope(payload);
     this.sent.push(envelope);
     this.#events.push(`${this.id}:send:${envelope.opcode}`);
   }
 
-  close(reason: string): Promise<void> {
+  close(reason = "closed"): Promise<void> {
     if (this.closedWith === undefined) {
       this.closedWith = reason;
       this.#events.push(`${this.id}:close:${reason}`);

@@ -1,6 +1,7 @@
 // The one interface every transport (TCP, WebSocket) gives the session handler.
 
 import { CodecError } from "../../core/codec/error.ts";
+import { type Duplex, TransportError } from "../../core/transport/duplex.ts";
 
 /** Which transport a connection came in on. */
 export type TransportKind = "tcp" | "ws";
@@ -12,10 +13,11 @@ export interface CloseInfo {
 }
 
 /**
- * A client connection as the session handler sees it: a sequence of frame
- * payloads in, frame payloads out, whatever carries them (PROTOCOL.md §1).
+ * A client connection as the session handler sees it: the pull {@link Duplex}
+ * of frame payloads that every transport (and the secure channel over it)
+ * offers, with what the server needs besides (PROTOCOL.md §1).
  */
-export interface Connection {
+export interface Connection extends Duplex {
   /** Unique per server process, for logs. */
   readonly id: number;
   readonly transport: TransportKind;
@@ -29,30 +31,31 @@ export interface Connection {
    */
   readonly channelBinding?: Uint8Array;
   /**
-   * Frame payloads in arrival order. The iteration ends when the peer closes
-   * cleanly and throws a {@link FrameError} on input that is not a valid frame.
+   * The next frame payload in arrival order; `null` when the peer closed cleanly or the connection is closing.
+   * Rejects with a {@link FrameError} on input that is not a valid frame, and with another `TransportError` when the
+   * peer went away in a way worth telling apart (a secure channel cut off).
    */
-  frames(): AsyncIterable<Uint8Array>;
+  read(): Promise<Uint8Array | null>;
   /**
    * Queues one frame payload for sending. Never blocks: past the outbound
    * limit the connection is closed with reason `outbound_overflow` instead.
    * Does nothing once the connection is closing.
    */
-  send(payload: Uint8Array): void;
+  write(payload: Uint8Array): void;
   /**
    * Sends what is already queued (for at most a short grace period), then
    * closes. Idempotent: the first reason wins.
    *
-   * @param reason Logged reason.
+   * @param reason Logged reason; `closed` when none is given.
    * @param wsCode WebSocket close status, where the transport has one.
    */
-  close(reason: string, wsCode?: number): Promise<void>;
+  close(reason?: string, wsCode?: number): Promise<void>;
   /** Settles once the connection is fully closed. */
   readonly closed: Promise<CloseInfo>;
 }
 
-/** Input that is not a valid frame for this transport (PROTOCOL.md §1-2). */
-export class FrameError extends Error {
+/** Input that is not a valid frame for this transport (PROTOCOL.md §1-2): a {@link TransportError} the server answers. */
+export class FrameError extends TransportError {
   override name = "FrameError";
   /** The protocol error code to send before closing. */
   readonly code: "bad_frame" | "frame_too_large";
@@ -62,16 +65,17 @@ export class FrameError extends Error {
   /**
    * @param code Protocol error code.
    * @param message What was wrong, sentence case.
+   * @param wsCode WebSocket close status for it.
    * @param options `cause`: the underlying {@link CodecError}, when there is one.
    */
   constructor(code: "bad_frame" | "frame_too_large", message: string, wsCode: number, options?: ErrorOptions) {
-    super(message, options);
+    super(code, message, options);
     this.code = code;
     this.wsCode = wsCode;
   }
 
   /**
-   * Wraps a codec failure from the frame decoder.
+   * Wraps a codec failure from a frame decoder.
    *
    * @param error The decoder's error.
    * @returns The frame error to report to the peer.
@@ -80,6 +84,22 @@ export class FrameError extends Error {
     return error.code === "too_large"
       ? new FrameError("frame_too_large", error.message, 1009, { cause: error })
       : new FrameError("bad_frame", error.message, 1002, { cause: error });
+  }
+
+  /**
+   * The server's answer to what the shared framing reported: a codec failure keeps its own words (a length over the
+   * limit, a stream that ends inside a frame), the rest is a `bad_frame`.
+   *
+   * @param error From `FrameReader` or `frameOfMessage()`.
+   * @param wsCode The WebSocket status for a `bad_frame` (1003 for a text message).
+   * @returns The frame error to report to the peer.
+   */
+  static fromTransport(error: TransportError, wsCode = 1002): FrameError {
+    if (error instanceof FrameError) return error;
+    if (error.cause instanceof CodecError) return FrameError.fromCodec(error.cause);
+    return error.kind === "frame_too_large"
+      ? new FrameError("frame_too_large", error.message, 1009, { cause: error })
+      : new FrameError("bad_frame", error.message, wsCode, { cause: error });
   }
 }
 

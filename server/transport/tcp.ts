@@ -1,7 +1,9 @@
-// TCP transport: length-prefixed frames on a raw socket (PROTOCOL.md §1-2), adapted to Connection.
+// TCP transport: length-prefixed frames on an accepted socket (PROTOCOL.md §1-2), through the shared framing.
 
 import { CodecError } from "../../core/codec/error.ts";
-import { encodeFrame, FrameDecoder } from "../../core/codec/frame.ts";
+import { encodeFrame } from "../../core/codec/frame.ts";
+import { TransportError } from "../../core/transport/duplex.ts";
+import { FrameReader } from "../../core/transport/stream_framing.ts";
 import { type CloseInfo, type Connection, FrameError, nextConnectionId } from "./connection.ts";
 import type { Socket } from "./socket.ts";
 
@@ -26,51 +28,46 @@ class TcpConnection implements Connection {
   readonly remoteHost: string;
   readonly closed: Promise<CloseInfo>;
   readonly #socket: Socket;
-  readonly #options: { maxFrameBytes: number; webHint: string };
+  readonly #frames: FrameReader;
 
   constructor(socket: Socket, options: { maxFrameBytes: number; webHint: string }) {
     this.#socket = socket;
-    this.#options = options;
     this.remoteHost = socket.remoteHost;
     this.remoteAddress = formatAddress(socket.remoteHost, socket.remotePort);
     this.closed = socket.closed.then((reason) => ({ reason }));
-  }
-
-  async *frames(): AsyncIterable<Uint8Array> {
-    const decoder = new FrameDecoder({ maxFrameBytes: this.#options.maxFrameBytes });
+    const chunks = socket.chunks()[Symbol.asyncIterator]();
     let first = true;
-    for await (const chunk of this.#socket.chunks()) {
+    const next = async (): Promise<Uint8Array | null> => {
+      const chunk = await chunks.next();
+      if (chunk.done) return null;
       if (first) {
         first = false;
         // Read as a frame length, "GET " is over a gigabyte: answer in the browser's language instead.
-        if (HTTP_REQUEST.test(String.fromCharCode(...chunk.subarray(0, 8)))) {
-          await this.#socket.refuse("http_on_tcp_port", httpNotHere(this.#options.webHint));
-          return;
+        if (HTTP_REQUEST.test(String.fromCharCode(...chunk.value.subarray(0, 8)))) {
+          await socket.refuse("http_on_tcp_port", httpNotHere(options.webHint));
+          return null;
         }
       }
-      let payloads: Uint8Array[];
-      try {
-        payloads = decoder.push(chunk);
-      } catch (error) {
-        if (error instanceof CodecError) throw FrameError.fromCodec(error);
-        throw error;
-      }
-      yield* payloads;
-    }
-    if (this.#socket.closing) return;
+      return chunk.value;
+    };
+    // A stream cut short by our own close (a deadline, shutdown, a refusal) is not the peer's truncated frame.
+    this.#frames = new FrameReader(next, { maxFrameBytes: options.maxFrameBytes }, () => socket.closing);
+  }
+
+  async read(): Promise<Uint8Array | null> {
     try {
-      decoder.end();
+      return await this.#frames.read();
     } catch (error) {
-      if (error instanceof CodecError) throw FrameError.fromCodec(error);
+      if (error instanceof TransportError && error.cause instanceof CodecError) throw FrameError.fromCodec(error.cause);
       throw error;
     }
   }
 
-  send(payload: Uint8Array): void {
+  write(payload: Uint8Array): void {
     this.#socket.write(encodeFrame(payload));
   }
 
-  async close(reason: string): Promise<void> {
+  async close(reason = "closed"): Promise<void> {
     await this.#socket.close(reason);
   }
 }

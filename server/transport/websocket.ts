@@ -1,10 +1,11 @@
-// WebSocket transport: one binary message carries one frame (PROTOCOL.md §1), adapted to Connection.
+// WebSocket transport: one binary message carries one frame (PROTOCOL.md §1), through the shared message framing.
 
 import type { Buffer } from "node:buffer";
 // @ts-types="@types/ws"
 import type { WebSocket } from "ws";
-import { CodecError } from "../../core/codec/error.ts";
-import { encodeFrame, FrameDecoder } from "../../core/codec/frame.ts";
+import { TransportError } from "../../core/transport/duplex.ts";
+import { frameOfMessage, messageOfFrame } from "../../core/transport/message_framing.ts";
+import { PayloadQueue } from "../../core/transport/payload_queue.ts";
 import { type CloseInfo, type Connection, FrameError, nextConnectionId } from "./connection.ts";
 import { CLOSE_GRACE_MS, type Socket, SOCKET_FAILURES, waitAtMost } from "./socket.ts";
 import { formatAddress } from "./tcp.ts";
@@ -15,8 +16,6 @@ const PEER_CLOSE_SETTLE_MS = 5000;
 /** Inbound bytes waiting for the session before the socket is paused, and the level at which it resumes. */
 const INBOUND_PAUSE_BYTES = 2 * 1024 * 1024;
 const INBOUND_RESUME_BYTES = 256 * 1024;
-
-type Inbound = { payload: Uint8Array } | { error: FrameError } | { end: true };
 
 /**
  * Adapts an upgraded `ws` WebSocket to a {@link Connection}.
@@ -38,18 +37,16 @@ class WebSocketConnection implements Connection {
   readonly closed: Promise<CloseInfo>;
   readonly #ws: WebSocket;
   readonly #socket: Socket;
-  readonly #decoder: FrameDecoder;
-  #inbound: Inbound[] = [];
-  #inboundBytes = 0;
+  readonly #maxFrameBytes: number;
+  readonly #inbound = new PayloadQueue();
   #paused = false;
-  #wake: (() => void) | undefined;
   #closing: Promise<void> | undefined;
   #reason: string | undefined;
   #resolveClosed!: (info: CloseInfo) => void;
 
   constructor(ws: WebSocket, socket: Socket, maxFrameBytes: number) {
     this.#ws = ws;
-    this.#decoder = new FrameDecoder({ maxFrameBytes });
+    this.#maxFrameBytes = maxFrameBytes;
     this.#socket = socket;
     this.remoteHost = socket.remoteHost;
     this.remoteAddress = formatAddress(socket.remoteHost, socket.remotePort);
@@ -62,77 +59,49 @@ class WebSocketConnection implements Connection {
     });
     ws.binaryType = "nodebuffer";
     ws.on("message", (data: Buffer, isBinary: boolean) => this.#onMessage(data, isBinary));
-    ws.on("close", () => this.#enqueue({ end: true }));
+    ws.on("close", () => this.#inbound.end());
     ws.on("error", (error: Error & { code?: string }) => {
       // ws has already answered a broken WebSocket frame with a close status (1002, 1009) and is closing: the
       // stream ends here, and the owner's close() only finishes the job.
       this.#reason ??= error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH" ? "frame_too_large" : "bad_websocket_frame";
-      this.#enqueue({ end: true });
+      this.#inbound.end();
     });
   }
 
   #onMessage(data: Buffer, isBinary: boolean): void {
-    if (!isBinary) {
-      this.#enqueue({ error: new FrameError("bad_frame", "WebSocket text messages are not accepted", 1003) });
-      return;
-    }
-    let payloads: Uint8Array[];
+    let payload: Uint8Array;
     try {
-      payloads = this.#decoder.push(data);
+      payload = frameOfMessage(isBinary ? data : data.toString("utf8"), this.#maxFrameBytes);
     } catch (error) {
-      if (!(error instanceof CodecError)) throw error;
-      this.#enqueue({ error: FrameError.fromCodec(error) });
+      if (!(error instanceof TransportError)) throw error;
+      // RFC 6455 §7.4.1: 1003 for a type of data this end cannot accept.
+      this.#inbound.fail(FrameError.fromTransport(error, isBinary ? 1002 : 1003));
       return;
     }
-    if (payloads.length !== 1 || this.#decoder.bufferedBytes !== 0) {
-      this.#enqueue({
-        error: new FrameError("bad_frame", "A WebSocket message must carry exactly one whole frame", 1002),
-      });
-      return;
-    }
-    this.#inboundBytes += payloads[0].length;
+    this.#inbound.push(payload);
     // Messages arrive faster than the session may handle them: stop reading the socket until it catches up.
-    if (this.#inboundBytes > INBOUND_PAUSE_BYTES && !this.#paused) {
+    if (this.#inbound.bufferedBytes > INBOUND_PAUSE_BYTES && !this.#paused) {
       this.#paused = true;
       this.#ws.pause();
     }
-    this.#enqueue({ payload: payloads[0] });
   }
 
-  #enqueue(item: Inbound): void {
-    this.#inbound.push(item);
-    this.#wake?.();
-  }
-
-  async *frames(): AsyncIterable<Uint8Array> {
-    while (true) {
-      const item = this.#inbound.shift();
-      if (item === undefined) {
-        await new Promise<void>((resolve) => this.#wake = resolve);
-        this.#wake = undefined;
-        continue;
-      }
-      if ("end" in item) return;
-      if ("error" in item) {
-        this.#inbound = [];
-        throw item.error;
-      }
-      this.#inboundBytes -= item.payload.length;
-      if (this.#paused && this.#inboundBytes < INBOUND_RESUME_BYTES) {
-        this.#paused = false;
-        this.#ws.resume();
-      }
-      yield item.payload;
+  async read(): Promise<Uint8Array | null> {
+    const payload = await this.#inbound.read();
+    if (this.#paused && this.#inbound.bufferedBytes < INBOUND_RESUME_BYTES) {
+      this.#paused = false;
+      this.#ws.resume();
     }
+    return payload;
   }
 
-  send(payload: Uint8Array): void {
+  write(payload: Uint8Array): void {
     if (this.#closing || this.#ws.readyState !== this.#ws.OPEN) return;
     // ws writes into the socket's bounded queue: a peer that does not read is dropped there.
-    this.#ws.send(encodeFrame(payload));
+    this.#ws.send(messageOfFrame(payload));
   }
 
-  close(reason: string, wsCode = 1000): Promise<void> {
+  close(reason = "closed", wsCode = 1000): Promise<void> {
     this.#closing ??= (async () => {
       this.#reason ??= reason;
       if (this.#ws.readyState === this.#ws.OPEN) {
@@ -144,7 +113,7 @@ class WebSocketConnection implements Connection {
       await waitAtMost(this.#socket.closed, CLOSE_GRACE_MS);
       if (!this.#socket.closing) this.#ws.terminate();
       await this.#socket.close(this.#reason, 0);
-      this.#enqueue({ end: true });
+      this.#inbound.end();
       // A socket the transport itself gave up on (a peer that stopped reading) says more than the owner's reason.
       const failure = this.#socket.reason;
       this.#resolveClosed({ reason: failure && SOCKET_FAILURES.has(failure) ? failure : this.#reason });
