@@ -87,9 +87,12 @@ function audits(server: TestServer, action?: string): LogRecord[] {
   return server.logs.filter((r) => r.event === "audit" && (action === undefined || r.action === action));
 }
 
-/** The login bundle of a user with no friends, rooms or requests. */
-function emptyBundle(user: LoginBundle["user"]): LoginBundle {
-  return { user, friends: [], rooms: [], friendRequests: [], conversations: [] };
+/**
+ * What `login()` returns for a user with no friends, rooms or requests: the bundle, and `deviceId` null because the
+ * login remembered no device (PROTOCOL.md §10.9).
+ */
+function emptyBundle(user: LoginBundle["user"]): LoginBundle & { deviceId: null } {
+  return { user, friends: [], rooms: [], friendRequests: [], conversations: [], deviceId: null };
 }
 
 // Four suites that, between them, use every kex, aead, hash and signature algorithm.
@@ -176,7 +179,8 @@ Deno.test("usernames and nicknames are checked: length, characters, case-insensi
     for (const username of ["ab", "a".repeat(33), "al ice", "张三丰", "bob!", "   "]) {
       await expectCode(register(client, username, "昵称", PASSWORD), "username_invalid", JSON.stringify(username));
     }
-    await expectCode(registerStart(42, "昵称"), "username_invalid", "a number as username");
+    // Not a string at all is a malformed body (PROTOCOL.md §10.2 step 1), not a name that breaks the rules.
+    await expectCode(registerStart(42, "昵称"), "bad_request", "a number as username");
     await expectCode(loginStartOnly(client, "张三丰"), "username_invalid", "login with an invalid name");
     for (const username of ["abc", "a".repeat(32), "A-b_c.9", "  padded  "]) {
       assert.equal(
@@ -199,7 +203,7 @@ Deno.test("usernames and nicknames are checked: length, characters, case-insensi
     for (const nickname of nicknames) {
       await expectCode(register(client, "carol", nickname, PASSWORD), "nickname_invalid", JSON.stringify(nickname));
     }
-    await expectCode(registerStart("carol", null), "nickname_invalid", "a null nickname");
+    await expectCode(registerStart("carol", null), "bad_request", "a null nickname");
     // 32 characters of a script outside the BMP are 64 UTF-16 units: still 32 characters.
     assert.equal(typeof (await registerStart("carol", "𠮷".repeat(32)) as { response: unknown }).response, "string");
 

@@ -1,12 +1,12 @@
 // Who is logged in where, and presence with a grace period (PROTOCOL.md §10.4-10.5).
 
-import { encodeEnvelope } from "../../core/codec/envelope.ts";
-import type { Value } from "../../core/codec/value.ts";
-import { Op } from "../../core/protocol/opcodes.ts";
-import { type Clock, systemClock, type TimerHandle } from "../../core/time/clock.ts";
-import type { Logger } from "../log.ts";
-import type { Store } from "../store/types.ts";
-import type { Connection } from "../transport/connection.ts";
+import { encodeEnvelope } from "../../../core/codec/envelope.ts";
+import type { Value } from "../../../core/codec/value.ts";
+import { Op } from "../../../core/protocol/opcodes.ts";
+import { type Clock, systemClock, type TimerHandle } from "../../../core/time/clock.ts";
+import type { Logger } from "../../log.ts";
+import type { Store } from "../../store/types.ts";
+import type { Connection } from "../../transport/connection.ts";
 
 /** Told when a connection logs in or out. */
 export interface SessionListener {

@@ -4,14 +4,14 @@
 // so a fake that records those is exact; the real transports are covered over sockets in tests/accounts_test.ts.
 
 import assert from "node:assert/strict";
-import { decodeEnvelope, type Envelope } from "../../core/codec/envelope.ts";
-import { Op } from "../../core/protocol/opcodes.ts";
-import { createLogger, type LogRecord } from "../log.ts";
-import { openSqliteStore } from "../store/sqlite.ts";
-import type { Store } from "../store/types.ts";
-import type { CloseInfo, Connection } from "../transport/connection.ts";
+import { decodeEnvelope, type Envelope } from "../../../core/codec/envelope.ts";
+import { Op } from "../../../core/protocol/opcodes.ts";
+import { createLogger, type LogRecord } from "../../log.ts";
+import { openSqliteStore } from "../../store/sqlite.ts";
+import type { Store } from "../../store/types.ts";
+import type { CloseInfo, Connection } from "../../transport/connection.ts";
 import { Sessions } from "./sessions.ts";
-import { FakeClock } from "../../core/time/clock.ts";
+import { FakeClock } from "../../../core/time/clock.ts";
 
 const T0 = 1_700_000_000_000;
 
