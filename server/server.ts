@@ -22,6 +22,7 @@ import { connectionCap, openFileLimit } from "./fd_limit.ts";
 import type { Logger } from "./log.ts";
 import { loadServerKeys } from "./identity.ts";
 import { type SecureConnection, secureConnection } from "./secure_connection.ts";
+import { LocalHub } from "./hub/local.ts";
 import { createDispatcher } from "./rpc/dispatch.ts";
 import { loadOpaqueSetup } from "./services/accounts/opaque_setup.ts";
 import { createServices } from "./services/mod.ts";
@@ -157,18 +158,10 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
     const deadlines = new Deadlines(clock);
     const budget = new OutboundBudget(limits.outboundTotalBytes);
     const watches = new Map<Connection, { slot: Slot; watch: ConnectionWatch }>();
-    const services = createServices({
-      store,
-      logger,
-      clock,
-      opaqueSetup,
-      registration: config.server.registration,
-      limits,
-      presenceGraceMs: config.server.presenceGraceMs,
-    });
+    const hub = new LocalHub({ clock, graceMs: config.server.presenceGraceMs, lastSeen: store.users, logger });
     const dispatcher = createDispatcher({
       logger,
-      services: services.list,
+      services: createServices({ store, hub, clock, opaqueSetup, registration: config.server.registration, limits }),
       checkResponses: options.checkResponses,
       beforeHandler: options.beforeHandler,
       onLogin(connection) {
@@ -429,7 +422,7 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
           // Every connection's close hooks have run, last-seen times are written before the store closes, and the
           // store closes before the lock goes.
           await Promise.all(serving);
-          await services.close();
+          await hub.close();
           await store.close();
           dir.release();
         })();

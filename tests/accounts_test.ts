@@ -324,6 +324,7 @@ for (const [first, second] of [["tcp", "ws"], ["ws", "tcp"]] as const) {
       await withStore(server, (store) => store.friends.addFriendship(ann.id, bob.id, Date.now()));
       const friend = await open("tcp");
       await login(friend.client, "bob", PASSWORD);
+      await friend.client.request(Op.watchPresence, { userIds: [ann.id] });
 
       const old = await open(first);
       await login(old.client, "ann", PASSWORD);
@@ -361,7 +362,7 @@ for (const [first, second] of [["tcp", "ws"], ["ws", "tcp"]] as const) {
   });
 }
 
-Deno.test("presence reaches friends and room co-members: at once on login and logout, after the grace period on a drop", async () => {
+Deno.test("presence reaches the friends and room co-members who watch: at once on login and logout, after the grace period on a drop", async () => {
   const clock = new FakeClock();
   await withServer([GRACE], async ({ server, open }) => {
     const registrar = await open("tcp");
@@ -379,9 +380,14 @@ Deno.test("presence reaches friends and room co-members: at once on login and lo
       await store.rooms.addMember(room.id, catP.id, "owner", now);
       await store.rooms.addMember(room.id, annP.id, "member", now);
     });
+    /** Logs in and, like a client showing its contacts, watches ann (PROTOCOL.md §10.5). */
     const loggedIn = async (via: Via, username: string) => {
       const connected = await open(via);
-      return { ...connected, bundle: await login(connected.client, username, PASSWORD) };
+      const bundle = await login(connected.client, username, PASSWORD);
+      const watched = await connected.client.request(Op.watchPresence, { userIds: [annP.id] }) as {
+        presence: { userId: number; online: boolean; lastSeenAt: number | null }[];
+      };
+      return { ...connected, bundle, watched: watched.presence };
     };
     const presenceOf = (online: boolean, lastSeenAt: number | null) => ({ userId: annP.id, online, lastSeenAt });
     let bobC = await loggedIn("ws", "bob");
@@ -392,6 +398,10 @@ Deno.test("presence reaches friends and room co-members: at once on login and lo
     ]);
     assert.deepEqual(catC.bundle.friends, [], "a room co-member is not a friend");
     assert.equal(catC.bundle.rooms.length, 1);
+    const annOffline = [{ userId: annP.id, online: false, lastSeenAt: null }];
+    assert.deepEqual(bobC.watched, annOffline, "a friend may watch ann");
+    assert.deepEqual(catC.watched, annOffline, "a co-member may watch ann");
+    assert.deepEqual(danC.watched, [], "a stranger's watch of ann is dropped silently");
 
     // Login: pushed before anything the watchers ask next is answered.
     const ann1 = await loggedIn("tcp", "ann");
@@ -400,9 +410,10 @@ Deno.test("presence reaches friends and room co-members: at once on login and lo
     assert.deepEqual(catC.pushes.presence(), [presenceOf(true, null)]);
     assert.deepEqual(danC.pushes.items, [], "a stranger hears nothing");
 
-    // bob's next login bundle shows ann online (this second login of bob kicks his first connection).
+    // bob's next login bundle and watch show ann online (this second login of bob kicks his first connection).
     const bob2 = await loggedIn("tcp", "bob");
     assert.deepEqual(bob2.bundle.friends.map((f) => [f.id, f.online, f.lastSeenAt]), [[annP.id, true, null]]);
+    assert.deepEqual(bob2.watched, [presenceOf(true, null)]);
     bobC = bob2;
 
     // Logout: offline at once, with the time it happened.
@@ -419,6 +430,7 @@ Deno.test("presence reaches friends and room co-members: at once on login and lo
       false,
       offline.lastSeenAt,
     ]]);
+    assert.deepEqual(bob3.watched, [offline], "the watch answers the last-seen time too");
     bobC = bob3;
 
     // A drop without logout: still online during the grace period, offline after it.

@@ -2,19 +2,20 @@
 
 import type { RegistrationMode } from "../../core/config/schema.ts";
 import type { Clock } from "../../core/time/clock.ts";
-import type { Logger } from "../log.ts";
+import type { Hub } from "../hub/types.ts";
 import type { Service } from "../rpc/service.ts";
 import type { Store } from "../store/types.ts";
 import { accountsService } from "./accounts/service.ts";
 import { RegistrationLimiter } from "./accounts/registration_limit.ts";
 import { LoginThrottle } from "./accounts/throttle.ts";
+import { presenceService } from "./presence/service.ts";
 import { sessionService } from "./session/service.ts";
-import { Sessions } from "./session/sessions.ts";
 
 /** What the services need from the server. */
 export interface ServiceDeps {
   store: Store;
-  logger: Logger;
+  /** Delivery, logins and presence. */
+  hub: Hub;
   clock: Clock;
   /** The OPAQUE server setup (accounts/opaque_setup.ts). */
   opaqueSetup: string;
@@ -22,33 +23,23 @@ export interface ServiceDeps {
   registration: RegistrationMode;
   /** `server.limits.registrationsPerIpPerHour` and `registrationsPerHour`. */
   limits: { registrationsPerIpPerHour: number; registrationsPerHour: number };
-  /** `server.presenceGraceMs`. */
-  presenceGraceMs: number;
-}
-
-/** The services and what the server must do with them at shutdown. */
-export interface Services {
-  readonly list: readonly Service[];
-  /** Finishes the services' background work (last-seen times are written); call before the store closes. */
-  close(): Promise<void>;
 }
 
 /**
  * Makes every service.
  *
- * @param deps Store, logger, clock, OPAQUE setup and settings.
+ * @param deps Store, hub, clock, OPAQUE setup and settings.
  * @returns The services, in the order their hooks run.
  */
-export function createServices(deps: ServiceDeps): Services {
-  const { store, logger, clock } = deps;
+export function createServices(deps: ServiceDeps): Service[] {
+  const { store, hub, clock } = deps;
   const now = () => clock.now();
-  const sessions = new Sessions({ store, logger, graceMs: deps.presenceGraceMs, clock });
   const throttle = new LoginThrottle(undefined, now);
-  const list = [
-    sessionService({ sessions, clock }),
+  return [
+    sessionService({ hub, clock }),
     accountsService({
       store,
-      isOnline: (userId) => sessions.isOnline(userId),
+      isOnline: (userId) => hub.isOnline(userId),
       throttle,
       registration: deps.registration,
       registrationLimiter: new RegistrationLimiter({
@@ -58,6 +49,6 @@ export function createServices(deps: ServiceDeps): Services {
       opaqueSetup: deps.opaqueSetup,
       clock,
     }),
+    presenceService({ store, hub }),
   ];
-  return { list, close: () => sessions.close() };
 }

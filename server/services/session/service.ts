@@ -1,24 +1,25 @@
-// The session service: `ping` and `echo` (PROTOCOL.md §5), and the one login of an account (§10.4-10.5).
+// The session service: `ping` and `echo` (PROTOCOL.md §5), and the one login of an account, held in the hub (§10.4).
 
 import type { Value } from "../../../core/codec/value.ts";
 import type { Clock } from "../../../core/time/clock.ts";
+import type { Hub } from "../../hub/types.ts";
 import { defineService, type Service } from "../../rpc/service.ts";
-import type { Sessions } from "./sessions.ts";
 
 /** What the session service needs. */
 export interface SessionDeps {
-  sessions: Sessions;
+  hub: Hub;
   clock: Clock;
 }
 
 /**
  * The session service: the connection-level operations, and the login claim that follows a connection's login,
- * logout and close.
+ * logout and close: a login claims the account in the hub (kicking an older connection), a logout releases it at once,
+ * a close after the presence grace period.
  *
- * @param deps The login registry and the clock.
+ * @param deps The hub and the clock.
  * @returns The service.
  */
-export function sessionService({ sessions, clock }: SessionDeps): Service {
+export function sessionService({ hub, clock }: SessionDeps): Service {
   return defineService({
     name: "session",
     ops: {
@@ -30,13 +31,13 @@ export function sessionService({ sessions, clock }: SessionDeps): Service {
       },
     },
     async onLogin({ connection }, user) {
-      await sessions.attach(user.id, connection);
+      await hub.claim(user.id, connection, user.deviceId);
     },
     async onLogout({ connection }) {
-      await sessions.logout(connection);
+      await hub.release(connection, "logout");
     },
-    onClose({ connection }) {
-      sessions.dropped(connection);
+    async onClose({ connection, user }) {
+      if (user) await hub.release(connection, "closed");
     },
   });
 }
