@@ -161,7 +161,15 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
     const hub = new LocalHub({ clock, graceMs: config.server.presenceGraceMs, lastSeen: store.users, logger });
     const dispatcher = createDispatcher({
       logger,
-      services: createServices({ store, hub, clock, opaqueSetup, registration: config.server.registration, limits }),
+      services: createServices({
+        store,
+        hub,
+        clock,
+        provider,
+        opaqueSetup,
+        registration: config.server.registration,
+        limits,
+      }),
       checkResponses: options.checkResponses,
       beforeHandler: options.beforeHandler,
       onLogin(connection) {

@@ -27,13 +27,15 @@ export interface TestServer {
  *
  * @param flags Extra config flags, e.g. `["--server.limits.maxConnections=2"]`.
  * @param options `clock`: a fake clock that drives the server's deadlines and timers (core/time/clock.ts);
- *   `beforeHandler`: awaited before each request is handled, so a test can hold one back.
+ *   `beforeHandler`: awaited before each request is handled, so a test can hold one back; `dataDir`: a data
+ *   directory to use and keep (default: a fresh one, removed by `close()`).
  */
 export async function startTestServer(
   flags: string[] = [],
-  options: { clock?: Clock; beforeHandler?: (op: AnyOp) => void | Promise<void> } = {},
+  options: { clock?: Clock; beforeHandler?: (op: AnyOp) => void | Promise<void>; dataDir?: string } = {},
 ): Promise<TestServer> {
-  const dataDir = await Deno.makeTempDir({ prefix: "mimi_test_" });
+  // A data directory given by the test outlives this server (a restart test starts another on it); the test removes it.
+  const dataDir = options.dataDir ?? await Deno.makeTempDir({ prefix: "mimi_test_" });
   const { config } = resolveConfig({
     args: [
       "--server.host=127.0.0.1",
@@ -87,7 +89,7 @@ export async function startTestServer(
     waitForLog,
     async close() {
       await server.close();
-      await Deno.remove(dataDir, { recursive: true });
+      if (options.dataDir === undefined) await Deno.remove(dataDir, { recursive: true });
     },
   };
 }

@@ -1,6 +1,7 @@
 // Every service of the server, made from what they need; server.ts hands the list to the dispatcher.
 
 import type { RegistrationMode } from "../../core/config/schema.ts";
+import type { CryptoProvider } from "../../core/crypto/primitives/types.ts";
 import type { Clock } from "../../core/time/clock.ts";
 import type { Hub } from "../hub/types.ts";
 import type { Service } from "../rpc/service.ts";
@@ -8,6 +9,7 @@ import type { Store } from "../store/types.ts";
 import { accountsService } from "./accounts/service.ts";
 import { RegistrationLimiter } from "./accounts/registration_limit.ts";
 import { LoginThrottle } from "./accounts/throttle.ts";
+import { devicesService } from "./devices/service.ts";
 import { presenceService } from "./presence/service.ts";
 import { sessionService } from "./session/service.ts";
 
@@ -17,6 +19,8 @@ export interface ServiceDeps {
   /** Delivery, logins and presence. */
   hub: Hub;
   clock: Clock;
+  /** Verifies resume proofs. */
+  provider: CryptoProvider;
   /** The OPAQUE server setup (accounts/opaque_setup.ts). */
   opaqueSetup: string;
   /** Who may register (`server.registration`). */
@@ -28,7 +32,7 @@ export interface ServiceDeps {
 /**
  * Makes every service.
  *
- * @param deps Store, hub, clock, OPAQUE setup and settings.
+ * @param deps Store, hub, clock, crypto provider, OPAQUE setup and settings.
  * @returns The services, in the order their hooks run.
  */
 export function createServices(deps: ServiceDeps): Service[] {
@@ -49,6 +53,7 @@ export function createServices(deps: ServiceDeps): Service[] {
       opaqueSetup: deps.opaqueSetup,
       clock,
     }),
+    devicesService({ store, hub, throttle, provider: deps.provider, clock }),
     presenceService({ store, hub }),
   ];
 }

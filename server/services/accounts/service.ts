@@ -3,6 +3,7 @@
 import * as opaque from "@serenity-kit/opaque";
 import type { RegistrationMode } from "../../../core/config/schema.ts";
 import { loginProof } from "../../../core/crypto/login_binding.ts";
+import { isDevicePublicKey } from "../../../core/crypto/resume_binding.ts";
 import { constantTimeEqual, utf8 } from "../../../core/bytes/mod.ts";
 import { checkFont, parseNickname, parseUsername } from "../../../core/protocol/accounts.ts";
 import type { Clock } from "../../../core/time/clock.ts";
@@ -18,6 +19,7 @@ import { inviteCodeHash } from "./invites.ts";
 import type { RegistrationLimiter } from "./registration_limit.ts";
 import type { LoginThrottle } from "./throttle.ts";
 import { audit, waitText } from "../_audit.ts";
+import { rememberDevice } from "../devices/remember.ts";
 
 /** What the accounts service needs. */
 export interface AccountsDeps {
@@ -215,8 +217,12 @@ export function accountsService(deps: AccountsDeps): Service {
         return { response: loginResponse };
       },
 
-      async loginFinish({ finish, proof }, context) {
+      async loginFinish({ finish, proof, device }, context) {
         const { connection, logger } = context;
+        // Checked before anything else: a key no proof could verify against must not be remembered (§10.9).
+        if (device && !isDevicePublicKey(device.publicKey)) {
+          throw new RequestError("bad_request", "Field device.publicKey must be a point on the P-256 curve");
+        }
         const state = context.state(pending);
         const login = state.login;
         if (!login) throw new RequestError("out_of_order", "login_finish needs login_start first");
@@ -238,13 +244,14 @@ export function accountsService(deps: AccountsDeps): Service {
         }
         const user = await store.users.findById(login.userId);
         if (!user) throw new RequestError("credentials_wrong", "Wrong username or password");
+        const deviceId = device ? await rememberDevice(store, user.id, device, now()) : null;
         throttle.succeed(login.key, connection.remoteHost);
-        await context.logIn({ id: user.id, deviceId: null });
+        await context.logIn({ id: user.id, deviceId });
         state.password = false; // a password change begun under another account must not carry over
-        audit(logger, "login", connection, { user: user.id });
+        audit(logger, "login", connection, { user: user.id, ...(deviceId === null ? {} : { device: deviceId }) });
         return {
           proof: loginProof(sessionKey!, binding, "server"),
-          deviceId: null,
+          deviceId,
           ...await loginBundle(store, deps.isOnline, user),
         };
       },
