@@ -268,3 +268,21 @@ Deno.test("a device key that is not a P-256 point is refused with bad_request an
     await expectCode(client.request(Op.listDevices, {}), "not_logged_in", "no login happened");
   });
 });
+
+Deno.test("a key the user's device already has keeps that device's id; another user's key is refused", async () => {
+  await withServer(async ({ open }) => {
+    const key = generateNobleDeviceKey();
+    const first = await open("tcp");
+    await register(first.client, "joe", "乔", PASSWORD);
+    const { device } = await loginRemembering(first.client, "joe", PASSWORD, key, "Laptop");
+    const second = await open("ws");
+    const { device: again } = await loginRemembering(second.client, "joe", PASSWORD, key, "Laptop again");
+    assert.equal(again.deviceId, device.deviceId);
+    assert.deepEqual((await listDevices(second.client)).map((d) => [d.id, d.name]), [[device.deviceId, "Laptop"]]);
+
+    const other = await open("tcp");
+    await register(other.client, "kim", "金", PASSWORD);
+    await expectCode(loginRemembering(other.client, "kim", PASSWORD, key), "bad_request", "joe's key for kim");
+    await expectCode(other.client.request(Op.listDevices, {}), "not_logged_in", "no login happened");
+  });
+});
