@@ -92,7 +92,7 @@ export class LocalHub implements Hub {
         void older.connection.close("replaced");
       } else {
         this.#logger.info("audit", { action: "kick", ...fields });
-        this.#send(older.connection, {
+        this.#kicked(older.connection, {
           at: this.#clock.now(),
           address: connection.remoteAddress,
           reason: "elsewhere",
@@ -127,7 +127,7 @@ export class LocalHub implements Hub {
     const claim = this.#claims.get(userId);
     if (!claim || claim.deviceId !== deviceId) return Promise.resolve(false);
     this.#logger.info("audit", { action: "kick", user: userId, device: deviceId, reason, by: address });
-    this.#send(claim.connection, { at: this.#clock.now(), address, reason });
+    this.#kicked(claim.connection, { at: this.#clock.now(), address, reason });
     void claim.connection.close("kicked");
     return Promise.resolve(true);
   }
@@ -167,7 +167,7 @@ export class LocalHub implements Hub {
     return this.#claims.has(userId) || this.#graceTimers.has(userId);
   }
 
-  #send(connection: HubConnection, body: { at: number; address: string; reason: KickReason }): void {
+  #kicked(connection: HubConnection, body: { at: number; address: string; reason: KickReason }): void {
     connection.send(encodeEnvelope({ opcode: PUSHES.kicked.opcode, id: 0, body }));
   }
 
