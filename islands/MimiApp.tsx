@@ -6,6 +6,7 @@ import type { MimiClient } from "../core/client/client.ts";
 import { applyPresence, type Contact, sortContacts } from "../core/client/contacts.ts";
 import { type KickedEvent, readPush } from "../core/client/events.ts";
 import { logout, setFont, setNickname } from "../core/client/profile.ts";
+import { Op } from "../core/protocol/opcodes.ts";
 import { LoginForm, RegisterForm } from "./_account_forms.tsx";
 import { Home } from "./_home.tsx";
 import { type Connection, useConnection } from "./_use_connection.ts";
@@ -58,11 +59,33 @@ export function MimiApp({ wsPath, fingerprint }: MimiAppProps) {
   const connected = (): Promise<MimiClient> => connection.ready();
   /** Whether the forms can be sent: connected, or idle and able to connect again when they are. */
   const usable = connection.status === "connected" || connection.status === "idle";
-  const enter = (bundle: LoginBundle) => {
+  const enter = (bundle: LoginBundle, client: MimiClient) => {
     setKicked(undefined);
     setLoginNotice(undefined);
     setLastUsername(bundle.user.username);
     setSession({ user: bundle.user, contacts: sortContacts(bundle.friends), requests: bundle.friendRequests });
+    void watchFriends(client, bundle.friends.map((friend) => friend.id));
+  };
+  /**
+   * Presence is by subscription (PROTOCOL.md §10.5): the page watches the friends it lists, and the answer is their
+   * presence now, which may have changed since the login bundle.
+   */
+  const watchFriends = async (client: MimiClient, userIds: number[]) => {
+    let answer;
+    try {
+      answer = await client.request(Op.watchPresence, { userIds }) as {
+        presence: { userId: number; online: boolean; lastSeenAt: number | null }[];
+      };
+    } catch {
+      // Only a closing connection fails here; the page already says so, and the next login watches again.
+      return;
+    }
+    setSession((s) =>
+      s && {
+        ...s,
+        contacts: answer.presence.reduce((list, p) => applyPresence(list, { type: "presence", ...p }), s.contacts),
+      }
+    );
   };
   const updateUser = (user: Profile) => setSession((s) => s && { ...s, user });
 
@@ -101,7 +124,10 @@ export function MimiApp({ wsPath, fingerprint }: MimiAppProps) {
             connected={usable}
             initialUsername={lastUsername}
             notice={loginNotice}
-            onLogin={async (username, password) => enter(await login(await connected(), username, password))}
+            onLogin={async (username, password) => {
+              const client = await connected();
+              enter(await login(client, username, password), client);
+            }}
             onRegister={() => {
               setLoginNotice(undefined);
               setScreen("register");
@@ -115,8 +141,10 @@ export function MimiApp({ wsPath, fingerprint }: MimiAppProps) {
               const user = await register(await connected(), username, nickname, password, { invite });
               // Registering does not log in (PROTOCOL.md §10.2); nobody wants to type the password twice more.
               let bundle: LoginBundle;
+              let client: MimiClient;
               try {
-                bundle = await login(await connected(), username, password);
+                client = await connected();
+                bundle = await login(client, username, password);
               } catch (error) {
                 // Not swallowed: said on the login screen. The account exists, so the register form (which would
                 // now only answer "taken") is the wrong place to stay.
@@ -125,7 +153,7 @@ export function MimiApp({ wsPath, fingerprint }: MimiAppProps) {
                 setScreen("login");
                 return;
               }
-              enter(bundle);
+              enter(bundle, client);
             }}
             onLogin={() => setScreen("login")}
           />

@@ -1,7 +1,7 @@
 // `mimi invite [--count N] [--days N]`: makes single-use invite codes in the server's database, even while it runs.
 
 import type { MimiConfig } from "../core/config/schema.ts";
-import { createInvites, DEFAULT_INVITE_DAYS, INVITE_LIMITS } from "./services/invites.ts";
+import { createInvites, DEFAULT_INVITE_DAYS, INVITE_LIMITS } from "./services/accounts/invites.ts";
 import { prepareDataDir } from "./data_dir.ts";
 import { createLogger } from "./log.ts";
 import { openSqliteStore } from "./store/sqlite.ts";

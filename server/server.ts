@@ -1,5 +1,5 @@
-// Starts Mimi's listeners (TCP and HTTP/WebSocket), admits every socket, and feeds every connection into one session
-// handler; stops in order.
+// Starts Mimi's listeners (TCP and HTTP/WebSocket), admits every socket, and feeds every connection into the rpc
+// dispatcher with every service; stops in order.
 
 import type { MimiConfig } from "../core/config/schema.ts";
 import { maxOuterPayload } from "../core/crypto/channel.ts";
@@ -11,6 +11,7 @@ import { detectProvider } from "../core/crypto/primitives/detect.ts";
 import type { CryptoProvider } from "../core/crypto/primitives/types.ts";
 import { cryptoSettings } from "../core/crypto/settings.ts";
 import { Op } from "../core/protocol/opcodes.ts";
+import type { AnyOp } from "../core/protocol/registry.ts";
 import { AdmissionControl, type Refusal, type Slot } from "./admission.ts";
 import { handshakeUnits } from "./handshake_cost.ts";
 import { type Clock, systemClock } from "../core/time/clock.ts";
@@ -21,13 +22,10 @@ import { connectionCap, openFileLimit } from "./fd_limit.ts";
 import type { Logger } from "./log.ts";
 import { loadServerKeys } from "./identity.ts";
 import { type SecureConnection, secureConnection } from "./secure_connection.ts";
-import { accountsService } from "./services/accounts.ts";
-import { echoHandlers } from "./services/echo.ts";
-import { loadOpaqueSetup } from "./services/opaque_setup.ts";
-import { Sessions } from "./services/sessions.ts";
-import { LoginThrottle } from "./services/throttle.ts";
-import { RegistrationLimiter } from "./services/registration_limit.ts";
-import { type Handler, runSession } from "./session.ts";
+import { LocalHub } from "./hub/local.ts";
+import { createDispatcher } from "./rpc/dispatch.ts";
+import { loadOpaqueSetup } from "./services/accounts/opaque_setup.ts";
+import { createServices } from "./services/mod.ts";
 import { osReason, StartupError } from "./startup_error.ts";
 import { openSqliteStore } from "./store/sqlite.ts";
 import { openFailureKind, SchemaTooNewError } from "./store/errors.ts";
@@ -98,6 +96,13 @@ export interface StartOptions {
   provider?: CryptoProvider;
   /** Time and timers for deadlines; tests pass a fake clock. */
   clock?: Clock;
+  /**
+   * For tests: every response is checked against its operation's schema, and a mismatch is logged as an error and
+   * answered `internal` (see server/rpc/dispatch.ts).
+   */
+  checkResponses?: boolean;
+  /** For tests: awaited before each request is handled, to hold one back (see server/rpc/dispatch.ts). */
+  beforeHandler?: (op: AnyOp) => void | Promise<void>;
 }
 
 /**
@@ -153,37 +158,33 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
     const deadlines = new Deadlines(clock);
     const budget = new OutboundBudget(limits.outboundTotalBytes);
     const watches = new Map<Connection, { slot: Slot; watch: ConnectionWatch }>();
-    const sessions = new Sessions({
-      store,
+    const hub = new LocalHub({ clock, graceMs: config.server.presenceGraceMs, lastSeen: store.users, logger });
+    const dispatcher = createDispatcher({
       logger,
-      graceMs: config.server.presenceGraceMs,
-      clock,
-      listener: {
-        loggedIn(connection) {
-          const entry = watches.get(connection);
-          entry?.slot.setPhase("user");
-          entry?.watch.loggedIn();
-        },
-        loggedOut(connection) {
-          const entry = watches.get(connection);
-          entry?.slot.setPhase("open");
-          entry?.watch.loggedOut(clock.now());
-        },
+      services: createServices({
+        store,
+        hub,
+        clock,
+        provider,
+        opaqueSetup,
+        registration: config.server.registration,
+        limits,
+      }),
+      checkResponses: options.checkResponses,
+      beforeHandler: options.beforeHandler,
+      onLogin(connection) {
+        const entry = watches.get(connection);
+        entry?.slot.setPhase("user");
+        entry?.watch.loggedIn();
+      },
+      onLogout(connection) {
+        const entry = watches.get(connection);
+        entry?.slot.setPhase("open");
+        entry?.watch.loggedOut(clock.now());
       },
     });
-    const accounts = accountsService({
-      store,
-      sessions,
-      throttle: new LoginThrottle(undefined, now),
-      registration: config.server.registration,
-      registrationLimiter: new RegistrationLimiter({
-        perAddressPerHour: limits.registrationsPerIpPerHour,
-        perHour: limits.registrationsPerHour,
-      }, now),
-      opaqueSetup,
-      now,
-    });
-    const handlers: ReadonlyMap<number, Handler> = new Map([...echoHandlers(), ...accounts.handlers]);
+    /** Connections whose dispatch (with its close hooks) has not finished; shutdown waits for them. */
+    const serving = new Set<Promise<void>>();
     const live = new Set<SecureConnection>();
     const sockets = new Set<Socket>();
     const outerFrameBytes = maxOuterPayload(limits.maxFrameBytes, settings.records.padding);
@@ -239,9 +240,10 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
       deadlines.add(watch);
       const started = performance.now();
       logger.info("connect", fields);
-      void runSession(connection, { logger, handlers });
+      const served = dispatcher.serve(connection);
+      serving.add(served);
+      void served.then(() => serving.delete(served));
       void connection.closed.then(({ reason }) => {
-        accounts.closed(connection);
         live.delete(connection);
         watches.delete(connection);
         deadlines.delete(watch);
@@ -425,8 +427,10 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
           );
           await Promise.all([...sockets].map((s) => s.close("server_shutdown", hurried ? 0 : undefined)));
           await Promise.all([tcpLoop.done, httpLoop.done]);
-          // Last-seen times are written before the store closes, and the store closes before the lock goes.
-          await sessions.close();
+          // Every connection's close hooks have run, last-seen times are written before the store closes, and the
+          // store closes before the lock goes.
+          await Promise.all(serving);
+          await hub.close();
           await store.close();
           dir.release();
         })();

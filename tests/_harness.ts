@@ -6,6 +6,7 @@ import { createPages, loadBundle } from "../routes/mod.tsx";
 import { createLogger, type LogRecord } from "../server/log.ts";
 import { type MimiServer, startServer } from "../server/server.ts";
 import type { Clock } from "../core/time/clock.ts";
+import type { AnyOp } from "../core/protocol/registry.ts";
 
 /** A server started for one test. */
 export interface TestServer {
@@ -25,10 +26,16 @@ export interface TestServer {
  * Starts a server on free loopback ports.
  *
  * @param flags Extra config flags, e.g. `["--server.limits.maxConnections=2"]`.
- * @param options `clock`: a fake clock that drives the server's deadlines (see server/clock.ts).
+ * @param options `clock`: a fake clock that drives the server's deadlines and timers (core/time/clock.ts);
+ *   `beforeHandler`: awaited before each request is handled, so a test can hold one back; `dataDir`: a data
+ *   directory to use and keep (default: a fresh one, removed by `close()`).
  */
-export async function startTestServer(flags: string[] = [], options: { clock?: Clock } = {}): Promise<TestServer> {
-  const dataDir = await Deno.makeTempDir({ prefix: "mimi_test_" });
+export async function startTestServer(
+  flags: string[] = [],
+  options: { clock?: Clock; beforeHandler?: (op: AnyOp) => void | Promise<void>; dataDir?: string } = {},
+): Promise<TestServer> {
+  // A data directory given by the test outlives this server (a restart test starts another on it); the test removes it.
+  const dataDir = options.dataDir ?? await Deno.makeTempDir({ prefix: "mimi_test_" });
   const { config } = resolveConfig({
     args: [
       "--server.host=127.0.0.1",
@@ -49,6 +56,9 @@ export async function startTestServer(flags: string[] = [], options: { clock?: C
     logger,
     http: (fingerprint) => createPages(bundle, fingerprint),
     clock: options.clock,
+    // Every answer is checked against the registry: a handler that drifts from its schema fails the test loudly.
+    checkResponses: true,
+    beforeHandler: options.beforeHandler,
   });
   const waitForLog = (predicate: (record: LogRecord) => boolean, ms = 5000) =>
     new Promise<LogRecord>((resolve, reject) => {
@@ -79,7 +89,7 @@ export async function startTestServer(flags: string[] = [], options: { clock?: C
     waitForLog,
     async close() {
       await server.close();
-      await Deno.remove(dataDir, { recursive: true });
+      if (options.dataDir === undefined) await Deno.remove(dataDir, { recursive: true });
     },
   };
 }

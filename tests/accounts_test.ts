@@ -87,9 +87,12 @@ function audits(server: TestServer, action?: string): LogRecord[] {
   return server.logs.filter((r) => r.event === "audit" && (action === undefined || r.action === action));
 }
 
-/** The login bundle of a user with no friends, rooms or requests. */
-function emptyBundle(user: LoginBundle["user"]): LoginBundle {
-  return { user, friends: [], rooms: [], friendRequests: [], conversations: [] };
+/**
+ * What `login()` returns for a user with no friends, rooms or requests: the bundle, and `deviceId` null because the
+ * login remembered no device (PROTOCOL.md §10.9).
+ */
+function emptyBundle(user: LoginBundle["user"]): LoginBundle & { deviceId: null } {
+  return { user, friends: [], rooms: [], friendRequests: [], conversations: [], deviceId: null };
 }
 
 // Four suites that, between them, use every kex, aead, hash and signature algorithm.
@@ -176,7 +179,8 @@ Deno.test("usernames and nicknames are checked: length, characters, case-insensi
     for (const username of ["ab", "a".repeat(33), "al ice", "张三丰", "bob!", "   "]) {
       await expectCode(register(client, username, "昵称", PASSWORD), "username_invalid", JSON.stringify(username));
     }
-    await expectCode(registerStart(42, "昵称"), "username_invalid", "a number as username");
+    // Not a string at all is a malformed body (PROTOCOL.md §10.2 step 1), not a name that breaks the rules.
+    await expectCode(registerStart(42, "昵称"), "bad_request", "a number as username");
     await expectCode(loginStartOnly(client, "张三丰"), "username_invalid", "login with an invalid name");
     for (const username of ["abc", "a".repeat(32), "A-b_c.9", "  padded  "]) {
       assert.equal(
@@ -199,7 +203,7 @@ Deno.test("usernames and nicknames are checked: length, characters, case-insensi
     for (const nickname of nicknames) {
       await expectCode(register(client, "carol", nickname, PASSWORD), "nickname_invalid", JSON.stringify(nickname));
     }
-    await expectCode(registerStart("carol", null), "nickname_invalid", "a null nickname");
+    await expectCode(registerStart("carol", null), "bad_request", "a null nickname");
     // 32 characters of a script outside the BMP are 64 UTF-16 units: still 32 characters.
     assert.equal(typeof (await registerStart("carol", "𠮷".repeat(32)) as { response: unknown }).response, "string");
 
@@ -320,6 +324,7 @@ for (const [first, second] of [["tcp", "ws"], ["ws", "tcp"]] as const) {
       await withStore(server, (store) => store.friends.addFriendship(ann.id, bob.id, Date.now()));
       const friend = await open("tcp");
       await login(friend.client, "bob", PASSWORD);
+      await friend.client.request(Op.watchPresence, { userIds: [ann.id] });
 
       const old = await open(first);
       await login(old.client, "ann", PASSWORD);
@@ -357,7 +362,7 @@ for (const [first, second] of [["tcp", "ws"], ["ws", "tcp"]] as const) {
   });
 }
 
-Deno.test("presence reaches friends and room co-members: at once on login and logout, after the grace period on a drop", async () => {
+Deno.test("presence reaches the friends and room co-members who watch: at once on login and logout, after the grace period on a drop", async () => {
   const clock = new FakeClock();
   await withServer([GRACE], async ({ server, open }) => {
     const registrar = await open("tcp");
@@ -375,9 +380,14 @@ Deno.test("presence reaches friends and room co-members: at once on login and lo
       await store.rooms.addMember(room.id, catP.id, "owner", now);
       await store.rooms.addMember(room.id, annP.id, "member", now);
     });
+    /** Logs in and, like a client showing its contacts, watches ann (PROTOCOL.md §10.5). */
     const loggedIn = async (via: Via, username: string) => {
       const connected = await open(via);
-      return { ...connected, bundle: await login(connected.client, username, PASSWORD) };
+      const bundle = await login(connected.client, username, PASSWORD);
+      const watched = await connected.client.request(Op.watchPresence, { userIds: [annP.id] }) as {
+        presence: { userId: number; online: boolean; lastSeenAt: number | null }[];
+      };
+      return { ...connected, bundle, watched: watched.presence };
     };
     const presenceOf = (online: boolean, lastSeenAt: number | null) => ({ userId: annP.id, online, lastSeenAt });
     let bobC = await loggedIn("ws", "bob");
@@ -388,6 +398,10 @@ Deno.test("presence reaches friends and room co-members: at once on login and lo
     ]);
     assert.deepEqual(catC.bundle.friends, [], "a room co-member is not a friend");
     assert.equal(catC.bundle.rooms.length, 1);
+    const annOffline = [{ userId: annP.id, online: false, lastSeenAt: null }];
+    assert.deepEqual(bobC.watched, annOffline, "a friend may watch ann");
+    assert.deepEqual(catC.watched, annOffline, "a co-member may watch ann");
+    assert.deepEqual(danC.watched, [], "a stranger's watch of ann is dropped silently");
 
     // Login: pushed before anything the watchers ask next is answered.
     const ann1 = await loggedIn("tcp", "ann");
@@ -396,9 +410,10 @@ Deno.test("presence reaches friends and room co-members: at once on login and lo
     assert.deepEqual(catC.pushes.presence(), [presenceOf(true, null)]);
     assert.deepEqual(danC.pushes.items, [], "a stranger hears nothing");
 
-    // bob's next login bundle shows ann online (this second login of bob kicks his first connection).
+    // bob's next login bundle and watch show ann online (this second login of bob kicks his first connection).
     const bob2 = await loggedIn("tcp", "bob");
     assert.deepEqual(bob2.bundle.friends.map((f) => [f.id, f.online, f.lastSeenAt]), [[annP.id, true, null]]);
+    assert.deepEqual(bob2.watched, [presenceOf(true, null)]);
     bobC = bob2;
 
     // Logout: offline at once, with the time it happened.
@@ -415,6 +430,7 @@ Deno.test("presence reaches friends and room co-members: at once on login and lo
       false,
       offline.lastSeenAt,
     ]]);
+    assert.deepEqual(bob3.watched, [offline], "the watch answers the last-seen time too");
     bobC = bob3;
 
     // A drop without logout: still online during the grace period, offline after it.

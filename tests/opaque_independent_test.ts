@@ -119,7 +119,7 @@ Deno.test("independent client registers and logs in against the server library, 
   const password = utf8(PASSWORD);
   const config = cachedMimi();
 
-  // Registration by the independent client, answered the way server/services/accounts.ts answers register_start.
+  // Registration by the independent client, answered the way server/services/accounts/service.ts answers register_start.
   const registration = startRegistration(password);
   const { registrationResponse } = opaque.server.createRegistrationResponse({
     serverSetup,

@@ -7,7 +7,7 @@ import * as opaque from "@serenity-kit/opaque";
 import type { Value } from "../core/codec/value.ts";
 import { login, register } from "../core/client/accounts.ts";
 import { Op } from "../core/protocol/opcodes.ts";
-import { createInvites, inviteCodeHash } from "../server/services/invites.ts";
+import { createInvites, inviteCodeHash } from "../server/services/accounts/invites.ts";
 import {
   connect,
   type Connected,

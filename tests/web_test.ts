@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { createInvites } from "../server/services/invites.ts";
+import { createInvites } from "../server/services/accounts/invites.ts";
 import { openSqliteStore } from "../server/store/sqlite.ts";
 import { startTestServer, type TestServer } from "./_harness.ts";
 import { FakeClock } from "../core/time/clock.ts";

@@ -1,16 +1,8 @@
+// Tests for resumeProof(); the message and the check are tested in core/crypto/resume_binding_test.ts.
+
 import assert from "node:assert/strict";
 import { generateNobleDeviceKey } from "./device_key_noble.ts";
 import { resumeMessage, resumeProof, verifyResumeProof } from "./resume_proof.ts";
-
-Deno.test("resumeMessage() is the label followed by the exporter", () => {
-  const exporter = new Uint8Array([0xaa, 0xbb]);
-  assert.deepEqual(resumeMessage(exporter), new Uint8Array([...new TextEncoder().encode("mimi/1 resume"), 0xaa, 0xbb]));
-});
-
-Deno.test("resumeMessage() throws a TypeError without an exporter", () => {
-  assert.throws(() => resumeMessage(new Uint8Array(0)), TypeError);
-  assert.throws(() => resumeMessage(undefined as unknown as Uint8Array), TypeError);
-});
 
 Deno.test("resumeProof() signs the resume message with the given sign function", async () => {
   const seen: Uint8Array[] = [];

@@ -15,6 +15,7 @@ export interface OpDef<
   Name extends string = string,
   Req extends BodySchema = BodySchema,
   Res extends BodySchema = BodySchema,
+  A extends Auth = Auth,
 > {
   /** The u16 opcode of its envelopes. */
   readonly opcode: Code;
@@ -26,8 +27,8 @@ export interface OpDef<
   readonly response: Res;
   /** The error codes it may answer besides the generic ones (`GENERIC_ERRORS`, and `not_logged_in` for `user`). */
   readonly errors: readonly ErrorCode[];
-  /** Who may send it. */
-  readonly auth: Auth;
+  /** Who may send it; kept as a literal type, so a server handler of a `user` operation knows it has a user. */
+  readonly auth: A;
   /** Whether the server handles it in arrival order with the connection's other ordered requests (PROTOCOL.md §3). */
   readonly ordered: boolean;
 }
@@ -80,15 +81,16 @@ export function defineOp<
   const Name extends string,
   Req extends BodySchema,
   Res extends BodySchema,
+  const A extends Auth,
 >(def: {
   opcode: Code;
   name: Name;
   request: Req;
   response: Res;
   errors: readonly ErrorCode[];
-  auth: Auth;
+  auth: A;
   ordered?: boolean;
-}): OpDef<Code, Name, Req, Res> {
+}): OpDef<Code, Name, Req, Res, A> {
   return Object.freeze({ ...def, errors: Object.freeze([...def.errors]), ordered: def.ordered ?? false });
 }
 

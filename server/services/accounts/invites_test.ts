@@ -2,8 +2,8 @@
 
 import assert from "node:assert/strict";
 import { sha256 } from "@noble/hashes/sha2.js";
-import { utf8 } from "../../core/bytes/mod.ts";
-import { openSqliteStore } from "../store/sqlite.ts";
+import { utf8 } from "../../../core/bytes/mod.ts";
+import { openSqliteStore } from "../../store/sqlite.ts";
 import { createInvites, inviteCodeHash, newInviteCode } from "./invites.ts";
 
 Deno.test("newInviteCode() gives 32 base32 characters in groups of four, different every time", () => {

@@ -1,8 +1,8 @@
 // Invite codes: made at random, shown once, stored only as SHA-256 hashes (PROTOCOL.md §10.2).
 
 import { sha256 } from "@noble/hashes/sha2.js";
-import { utf8 } from "../../core/bytes/mod.ts";
-import type { Store } from "../store/types.ts";
+import { utf8 } from "../../../core/bytes/mod.ts";
+import type { Store } from "../../store/types.ts";
 
 /** Random bytes in a code: 160 bits, written as 32 base32 characters. */
 const CODE_BYTES = 20;
@@ -75,7 +75,7 @@ export function inviteCodeHash(code: string): Uint8Array | undefined {
  *
  * @example
  * ```ts
- * import { openSqliteStore } from "../store/sqlite.ts";
+ * import { openSqliteStore } from "../../store/sqlite.ts";
  * import { createInvites } from "./invites.ts";
  * const store = openSqliteStore(":memory:");
  * const { codes } = await createInvites(store, { count: 2, days: 7, now: Date.now() });

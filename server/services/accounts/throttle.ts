@@ -1,6 +1,6 @@
 // Login throttling: exponential waits per (account, address), per address and per account, with decay (PROTOCOL.md §10.7).
 
-import { addressKey } from "../address_key.ts";
+import { addressKey } from "../../address_key.ts";
 
 /** Thresholds, waits, decay and memory bounds of the login throttle. */
 export interface ThrottleRules {

@@ -1,6 +1,6 @@
 // Registration rate limits: a token bucket per address and one for the whole server (PROTOCOL.md §10.2).
 
-import { addressKey } from "../address_key.ts";
+import { addressKey } from "../../address_key.ts";
 
 /** How many accounts may be created per hour. */
 export interface RegistrationRates {

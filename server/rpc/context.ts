@@ -1,0 +1,155 @@
+// What a handler knows about its connection: who is logged in, typed per-service state, logging in and out.
+
+import type { Logger } from "../log.ts";
+import type { Connection } from "../transport/connection.ts";
+
+/** Who is logged in on a connection: the account, and the remembered device it logged in or resumed with. */
+export interface SessionUser {
+  readonly id: number;
+  /** The remembered device (PROTOCOL.md §10.9), or null for a login that did not remember one. */
+  readonly deviceId: number | null;
+}
+
+/**
+ * A slot of per-connection state that a service owns: each connection gets its own value, made by `create` the first
+ * time the service asks for it, and dropped with the connection.
+ */
+export interface StateSlot<T> {
+  /** For debugging: whose state this is. */
+  readonly name: string;
+  readonly create: () => T;
+}
+
+/**
+ * Makes a typed slot of per-connection state.
+ *
+ * @param name Whose state this is, for debugging.
+ * @param create Makes a connection's initial value.
+ * @returns The slot; `context.state(slot)` reads it.
+ *
+ * @example
+ * ```ts
+ * import { stateSlot } from "./context.ts";
+ * const pending = stateSlot("accounts", () => ({ login: undefined as string | undefined }));
+ * pending.create(); // { login: undefined }
+ * ```
+ */
+export function stateSlot<T>(name: string, create: () => T): StateSlot<T> {
+  return Object.freeze({ name, create });
+}
+
+/** A connection as the services see it. One exists per connection, from its first request until it closes. */
+export interface ConnectionContext {
+  readonly connection: Connection;
+  readonly logger: Logger;
+  /** Who is logged in, or undefined before login and after logout. */
+  readonly user: SessionUser | undefined;
+  /** This connection's value of a service's state slot. */
+  state<T>(slot: StateSlot<T>): T;
+  /**
+   * Logs the connection in as `user`, then runs every service's `onLogin` hook (the one login of the account is
+   * claimed there). Throws TypeError when the connection is already logged in: handlers check that first.
+   */
+  logIn(user: SessionUser): Promise<void>;
+  /** Logs the connection out and runs every service's `onLogout` hook; nothing happens when nobody is logged in. */
+  logOut(): Promise<void>;
+}
+
+/** The context of one request: its connection's, and a way to act once the answer is on its way. */
+export interface RequestContext extends ConnectionContext {
+  /**
+   * Runs `fn` once this request's answer has been queued, whatever the answer: for what must come after it, such as
+   * closing the connection that asked.
+   */
+  afterAnswer(fn: () => void | Promise<void>): void;
+}
+
+/** The context of a request of an operation whose auth rule is `user`: the dispatcher checked that there is one. */
+export interface UserRequestContext extends RequestContext {
+  readonly user: SessionUser;
+}
+
+/** What a connection's context tells its owner (the dispatcher) when it logs in or out. */
+export interface SessionEvents {
+  loggedIn(context: ConnectionContext, user: SessionUser): Promise<void>;
+  loggedOut(context: ConnectionContext, user: SessionUser): Promise<void>;
+}
+
+/**
+ * Makes the context of one connection.
+ *
+ * @param connection The connection.
+ * @param logger The server's logger.
+ * @param events Told of every login and logout, after the user changed.
+ * @returns The context.
+ */
+export function connectionContext(connection: Connection, logger: Logger, events: SessionEvents): ConnectionContext {
+  return new Session(connection, logger, events);
+}
+
+class Session implements ConnectionContext {
+  readonly connection: Connection;
+  readonly logger: Logger;
+  readonly #events: SessionEvents;
+  readonly #slots = new Map<StateSlot<unknown>, unknown>();
+  #user: SessionUser | undefined;
+
+  constructor(connection: Connection, logger: Logger, events: SessionEvents) {
+    this.connection = connection;
+    this.logger = logger;
+    this.#events = events;
+  }
+
+  get user(): SessionUser | undefined {
+    return this.#user;
+  }
+
+  state<T>(slot: StateSlot<T>): T {
+    if (!this.#slots.has(slot)) this.#slots.set(slot, slot.create());
+    return this.#slots.get(slot) as T;
+  }
+
+  async logIn(user: SessionUser): Promise<void> {
+    if (this.#user) throw new TypeError(`Connection ${this.connection.id} is already logged in`);
+    this.#user = Object.freeze({ id: user.id, deviceId: user.deviceId });
+    await this.#events.loggedIn(this, this.#user);
+  }
+
+  async logOut(): Promise<void> {
+    const user = this.#user;
+    if (!user) return;
+    // Cleared first: a request that arrives while the hooks run is already refused as not logged in.
+    this.#user = undefined;
+    await this.#events.loggedOut(this, user);
+  }
+}
+
+/**
+ * The context of one request over its connection's.
+ *
+ * @param context The connection's context.
+ * @returns The request's context and the functions to run once its answer is queued.
+ */
+export function requestContext(
+  context: ConnectionContext,
+): { context: RequestContext; after: (() => void | Promise<void>)[] } {
+  const after: (() => void | Promise<void>)[] = [];
+  const request: RequestContext = {
+    get connection() {
+      return context.connection;
+    },
+    get logger() {
+      return context.logger;
+    },
+    get user() {
+      return context.user;
+    },
+    state: (slot) => context.state(slot),
+    logIn: (user) => context.logIn(user),
+    logOut: () => context.logOut(),
+    afterAnswer(fn) {
+      after.push(fn);
+    },
+  };
+  return { context: request, after };
+}

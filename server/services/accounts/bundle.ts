@@ -1,0 +1,59 @@
+// The login bundle (PROTOCOL.md §10.3): what login_finish and resume answer besides their own keys.
+
+import type { LoginBundle, Profile } from "../../../core/protocol/ops/bundle.ts";
+import type { Repositories, UserRecord } from "../../store/types.ts";
+
+/** Tells whether a user counts as online (the hub's answer). */
+export type IsOnline = (userId: number) => boolean | Promise<boolean>;
+
+/**
+ * The public profile of a user.
+ *
+ * @param user The stored user.
+ * @returns `{ id, username, nickname, font }`.
+ */
+export function profile(user: UserRecord): Profile {
+  return {
+    id: user.id,
+    username: user.username,
+    nickname: user.nickname,
+    font: { family: user.fontFamily, size: user.fontSize },
+  };
+}
+
+/**
+ * Builds a user's login bundle: profile, friends with their presence now, rooms, open friend requests.
+ *
+ * @param store Where the user's friends, rooms and requests are.
+ * @param isOnline Whether a friend is online now.
+ * @param user The user who logged in.
+ * @returns The bundle.
+ */
+export async function loginBundle(store: Repositories, isOnline: IsOnline, user: UserRecord): Promise<LoginBundle> {
+  const friends = await Promise.all((await store.friends.friendsOf(user.id)).map(async (friend) => {
+    const online = await isOnline(friend.id);
+    return {
+      id: friend.id,
+      username: friend.username,
+      nickname: friend.nickname,
+      online,
+      lastSeenAt: online ? null : friend.lastSeenAt,
+    };
+  }));
+  const friendRequests = await Promise.all((await store.friends.openRequestsFor(user.id)).map(async (request) => {
+    const from = await store.users.findById(request.fromUser);
+    return {
+      id: request.id,
+      from: from ? { id: from.id, username: from.username, nickname: from.nickname } : null,
+      status: request.status,
+      createdAt: request.createdAt,
+    };
+  }));
+  return {
+    user: profile(user),
+    friends,
+    rooms: (await store.rooms.roomsOf(user.id)).map((room) => ({ id: room.id, name: room.name, kind: room.kind })),
+    friendRequests,
+    conversations: [],
+  };
+}
