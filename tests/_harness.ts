@@ -25,10 +25,16 @@ export interface TestServer {
  * Starts a server on free loopback ports.
  *
  * @param flags Extra config flags, e.g. `["--server.limits.maxConnections=2"]`.
- * @param options `clock`: a fake clock that drives the server's deadlines (see server/clock.ts).
+ * @param options `clock`: a fake clock that drives the server's deadlines (see server/clock.ts). `dataDir`: the data
+ *   directory of an earlier server, for a restart with the same identity and accounts; it is then left in place by
+ *   `close()` (the test removes it). Pass `--server.tcpPort=…` and `--server.httpPort=…` in `flags` to restart on the
+ *   same ports.
  */
-export async function startTestServer(flags: string[] = [], options: { clock?: Clock } = {}): Promise<TestServer> {
-  const dataDir = await Deno.makeTempDir({ prefix: "mimi_test_" });
+export async function startTestServer(
+  flags: string[] = [],
+  options: { clock?: Clock; dataDir?: string } = {},
+): Promise<TestServer> {
+  const dataDir = options.dataDir ?? await Deno.makeTempDir({ prefix: "mimi_test_" });
   const { config } = resolveConfig({
     args: [
       "--server.host=127.0.0.1",
@@ -79,7 +85,7 @@ export async function startTestServer(flags: string[] = [], options: { clock?: C
     waitForLog,
     async close() {
       await server.close();
-      await Deno.remove(dataDir, { recursive: true });
+      if (options.dataDir === undefined) await Deno.remove(dataDir, { recursive: true });
     },
   };
 }

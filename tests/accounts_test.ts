@@ -87,9 +87,9 @@ function audits(server: TestServer, action?: string): LogRecord[] {
   return server.logs.filter((r) => r.event === "audit" && (action === undefined || r.action === action));
 }
 
-/** The login bundle of a user with no friends, rooms or requests. */
-function emptyBundle(user: LoginBundle["user"]): LoginBundle {
-  return { user, friends: [], rooms: [], friendRequests: [], conversations: [] };
+/** What login() returns for a user with no friends, rooms or requests who did not ask to remember the device. */
+function emptyBundle(user: LoginBundle["user"]): LoginBundle & { deviceId: null } {
+  return { user, friends: [], rooms: [], friendRequests: [], conversations: [], deviceId: null };
 }
 
 // Four suites that, between them, use every kex, aead, hash and signature algorithm.
