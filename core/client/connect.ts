@@ -53,6 +53,12 @@ export interface ConnectOptions {
   server: string;
   /** Where the device credential lives; without it the connection never resumes and cannot remember a device. */
   deviceKeys?: DeviceKeyStore;
+  /**
+   * Whether each connection resumes with the stored credential. Default true. A one-shot command that logs in with
+   * the password passes false: resuming first would make its login `already_logged_in`, and take the session from
+   * the program that holds it.
+   */
+  resume?: boolean;
   /** Time and timers of the back-off and the handshake timeout. Default the system clock. */
   clock?: Clock;
   /** The back-off between attempts, or options for one (default: 1 s doubling to 30 s, full jitter). */
@@ -219,6 +225,7 @@ class Connection implements MimiConnection {
   readonly #secure: ClientSecureOptions;
   readonly #clock: Clock;
   readonly #deviceKeys: DeviceKeyStore | undefined;
+  readonly #resumes: boolean;
   readonly #reconnect: boolean;
   readonly #onError: (error: unknown) => void;
   readonly #store: Store<ClientState, ClientAction>;
@@ -238,6 +245,7 @@ class Connection implements MimiConnection {
     this.#clock = options.clock ?? systemClock;
     this.#secure = { ...options.secure, clock: options.secure.clock ?? this.#clock };
     this.#deviceKeys = options.deviceKeys;
+    this.#resumes = options.resume ?? true;
     this.#reconnect = options.reconnect ?? true;
     this.#onError = options.onError ?? reportOutOfBand;
     this.#store = createClientStore({ onError: this.#onError });
@@ -397,7 +405,7 @@ class Connection implements MimiConnection {
   /** Resumes with the stored credential, if any; `undefined` when there is none or the server no longer knows it. */
   async #resume(client: MimiClient): Promise<LoginResult | undefined> {
     const keys = this.#deviceKeys;
-    if (!keys) return undefined;
+    if (!keys || !this.#resumes) return undefined;
     let credential: DeviceCredential | undefined;
     try {
       credential = await keys.load(this.server);
