@@ -376,6 +376,8 @@ async function devices(config: MimiConfig, args: string[], io: ClientIo): Promis
       return 1;
     }
     await connection.revokeDevice(id);
+    // The server kicks this connection next, which deletes the key too; deleting it here does not depend on that.
+    if (device.current) await deviceKeys(config).delete(address(config));
     io.out(
       device.current
         ? `Revoked device ${id} ("${device.name}"): this machine is signed out.`

@@ -217,6 +217,7 @@ Deno.test(
         assert.match(login.stdout, /stays signed in as "Terminal on \w+" \(device \d+\)/);
         const file = `${home}/.mimi/device_keys`;
         assert.equal((await Deno.stat(file)).mode! & 0o777, 0o600);
+        assert.equal((await Deno.stat(`${home}/.mimi`)).mode! & 0o777, 0o700, "in a directory of its owner's");
         assert.deepEqual(Object.keys(JSON.parse(await Deno.readTextFile(file))), [`127.0.0.1:${server.tcpPort}`]);
 
         // No input at all: a password prompt would fail with "standard input ended".
