@@ -421,7 +421,8 @@ class Connection implements MimiConnection {
     } catch (error) {
       // Revoked, logged out elsewhere, or a server that lost its data: the credential is dead, not the connection.
       if (!(error instanceof ProtocolError && error.code === "device_unknown")) throw error;
-      await keys.delete(this.server);
+      // A store that cannot delete is reported, and the connection opens signed out all the same.
+      await keys.delete(this.server).catch(this.#onError);
       return undefined;
     }
   }
