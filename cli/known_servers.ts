@@ -53,7 +53,8 @@ export class KnownServers {
 
   async #save(): Promise<void> {
     const dir = this.path.replace(/[/\\][^/\\]*$/, "");
-    if (dir && dir !== this.path) await Deno.mkdir(dir, { recursive: true });
+    // Owner-only, as the device keys that may live beside it: a directory made here is 0700.
+    if (dir && dir !== this.path) await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
     const lines = ["# Mimi known servers: host:port fingerprint (see `mimi client forget`)"];
     for (const [address, fingerprint] of this.#pins) lines.push(`${address} ${fingerprint}`);
     await Deno.writeTextFile(this.path, lines.join("\n") + "\n", { mode: 0o600 });

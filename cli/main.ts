@@ -1,15 +1,21 @@
 // The terminal client: `mimi client <command>`, over the secure channel on TCP.
 
 import type { MimiConfig } from "../core/config/schema.ts";
-import { MimiClient } from "../core/client/client.ts";
-import { clientFrameLimit, performClientHandshake, secureOptionsFromConfig } from "../core/client/mod.ts";
-import { HandshakeError } from "../core/crypto/errors.ts";
-import { detectProvider } from "../core/crypto/primitives/detect.ts";
-import { ALGORITHMS, suiteName } from "../core/crypto/suites.ts";
-import { changePassword, login, register } from "../core/client/accounts.ts";
-import { sortContacts } from "../core/client/contacts.ts";
-import { parseNickname, parseUsername } from "../core/protocol/accounts.ts";
+import {
+  connect,
+  detectProvider,
+  type Device,
+  HandshakeError,
+  type MimiConnection,
+  OPS,
+  parseNickname,
+  parseUsername,
+  secureOptionsFromConfig,
+  sortContacts,
+} from "../core/client/mod.ts";
+import { ALGORITHMS } from "../core/crypto/suites.ts";
 import { VERSION } from "../core/version.ts";
+import { FileDeviceKeyStore } from "./device_keys.ts";
 import { expandHome, KnownServers } from "./known_servers.ts";
 import { PromptError, readNewPassword, readPassword } from "./prompt.ts";
 import { connectTcp } from "./tcp.ts";
@@ -28,14 +34,14 @@ type Runner = (config: MimiConfig, rest: string[], io: ClientIo) => Promise<numb
 
 const RUNNERS: Record<Exclude<CommandName, "help">, Runner> = {
   echo: (config, rest, io) =>
-    withClient(config, io, async (client) => {
-      const reply = await client.echo(rest.join(" "));
+    withConnection(config, io, {}, async (connection) => {
+      const reply = await connection.call(OPS.echo, rest.join(" "));
       io.out(typeof reply === "string" ? reply : JSON.stringify(reply));
     }),
   ping: (config, rest, io) =>
-    noArguments("ping", rest, io) ?? withClient(config, io, async (client) => {
+    noArguments("ping", rest, io) ?? withConnection(config, io, {}, async (connection) => {
       const started = performance.now();
-      const time = await client.ping();
+      const { time } = await connection.call(OPS.ping, {});
       const ms = (performance.now() - started).toFixed(1);
       io.out(`pong from ${address(config)} in ${ms} ms, server time ${new Date(time).toISOString()}`);
     }),
@@ -44,6 +50,8 @@ const RUNNERS: Record<Exclude<CommandName, "help">, Runner> = {
   register: (config, rest, io) => accountCommand(config, "register", rest, io),
   login: (config, rest, io) => accountCommand(config, "login", rest, io),
   passwd: (config, rest, io) => accountCommand(config, "passwd", rest, io),
+  devices,
+  logout: (config, rest, io) => noArguments("logout", rest, io) ?? logout(config, io),
 };
 
 /**
@@ -121,18 +129,32 @@ function address(config: MimiConfig): string {
   return host.includes(":") ? `[${host}]:${tcpPort}` : `${host}:${tcpPort}`;
 }
 
-/** Connects, secures, pins, runs `use`, and closes cleanly. */
-async function withClient(
+/** How a command connects. */
+interface ConnectionNeeds {
+  /** The device key file: to resume with the remembered device, or to remember this one at login. */
+  deviceKeys?: FileDeviceKeyStore;
+  /** Whether to resume with the remembered device (default: when `deviceKeys` is given). */
+  resume?: boolean;
+}
+
+/**
+ * Connects through the SDK, secures and pins, resumes when asked, runs `use`, and closes cleanly. One attempt: a
+ * command run once has no one to wait for a retry, so the first failure is reported.
+ *
+ * @returns The exit code: `use`'s, or 0 when it returns nothing; 1 after a failure, reported in one line.
+ */
+async function withConnection(
   config: MimiConfig,
   io: ClientIo,
-  use: (client: MimiClient) => Promise<void>,
+  needs: ConnectionNeeds,
+  use: (connection: MimiConnection) => Promise<number | void>,
 ): Promise<number> {
   const server = address(config);
-  let client: MimiClient | undefined;
+  let connection: MimiConnection | undefined;
   try {
     const known = await KnownServers.load(expandHome(config.client.knownServersFile));
     const provider = await detectProvider();
-    const options = secureOptionsFromConfig(
+    const secure = secureOptionsFromConfig(
       config.crypto,
       config.server.limits.maxFrameBytes,
       provider,
@@ -155,24 +177,27 @@ async function withClient(
       },
     );
     const caCerts = config.client.caFile ? [await Deno.readTextFile(config.client.caFile)] : undefined;
-    const raw = await connectTcp(config.client.host, config.client.tcpPort, {
-      maxFrameBytes: clientFrameLimit(options),
-      tls: config.client.tls ? { caCerts } : undefined,
+    const tls = config.client.tls ? { caCerts } : undefined;
+    connection = connect({
+      open: (_signal, limits) => connectTcp(config.client.host, config.client.tcpPort, { ...limits, tls }),
+      secure,
+      server,
+      deviceKeys: needs.deviceKeys,
+      resume: needs.resume,
+      reconnect: false,
+      // Nothing here runs in the background for long; what goes wrong there is reported like any failure.
+      onError: (error) => io.err(`mimi client: ${oneLine(error)}`),
     });
-    const { duplex, result } = await performClientHandshake(raw, options);
-    io.err(`mimi client: secure connection to ${server} (${suiteName(result.suite)}, ${provider.name})`);
-    client = new MimiClient(duplex, { channelBinding: result.secrets.exporter });
-    await use(client);
-    return 0;
+    await connection.opened();
+    const suite = connection.getSnapshot().connection.suite;
+    io.err(`mimi client: secure connection to ${server} (${suite}, ${provider.name})`);
+    return (await use(connection)) ?? 0;
   } catch (error) {
     // Reported here rather than in runClient so the connection is closed (below) before the process exits.
     io.err(`mimi client: ${oneLine(error)}`);
     return 1;
   } finally {
-    if (client) {
-      await client.close();
-      await client.closed;
-    }
+    await connection?.close();
   }
 }
 
@@ -213,18 +238,21 @@ async function accountCommand(
   args: string[],
   io: ClientIo,
 ): Promise<number> {
-  const { invite, rest } = command === "register" ? takeInvite(args) : { invite: undefined, rest: args };
+  const { value: invite, rest: afterInvite } = command === "register"
+    ? takeOption(args, "--invite")
+    : { value: undefined, rest: args };
   if (invite === "") {
     io.err('mimi client: usage: register --invite CODE <user> <nickname…>; "register --help" shows an example');
     return 2;
   }
+  const { remember, rest } = command === "login"
+    ? takeRemember(afterInvite)
+    : { remember: undefined, rest: afterInvite };
   const [name, ...nicknameWords] = rest;
   const expected = command === "register" ? rest.length >= 2 : rest.length === 1;
-  if (!expected) {
-    io.err(
-      `mimi client: usage: ${command} <user>${command === "register" ? " <nickname…>" : ""}; ` +
-        `"${command} --help" shows an example`,
-    );
+  if (!expected || remember === "") {
+    const args = { register: " <user> <nickname…>", login: " [--remember[=NAME]] <user>", passwd: " <user>" };
+    io.err(`mimi client: usage: ${command}${args[command]}; "${command} --help" shows an example`);
     return 2;
   }
   // Checked before the password is asked for, so a typo in the name does not cost the user a password prompt.
@@ -251,15 +279,17 @@ async function accountCommand(
     password = await readPassword(command === "passwd" ? "Current password: " : "Password: ");
     if (command === "passwd") fresh = await readNewPassword("New password: ", "Repeat the new password: ");
   }
-  return await withClient(config, io, async (client) => {
+  // Only a login that remembers the device touches the key file, and it logs in with the password, never resuming.
+  const needs = remember === undefined ? {} : { deviceKeys: deviceKeys(config), resume: false };
+  return await withConnection(config, io, needs, async (connection) => {
     if (command === "register") {
-      const user = await register(client, username, nickname, password, { invite });
+      const user = await connection.register(username, nickname, password, { invite });
       io.out(`Registered ${user.username} (${user.nickname}). Log in with: deno task client -- login ${user.username}`);
       return;
     }
-    const bundle = await login(client, username, password);
+    const bundle = await connection.login(username, password, remember === undefined ? {} : { remember });
     if (command === "passwd") {
-      await changePassword(client, fresh!);
+      await connection.changePassword(fresh!);
       io.out("Password changed.");
       return;
     }
@@ -277,14 +307,130 @@ async function accountCommand(
     for (const request of bundle.friendRequests) {
       io.out(`Friend request from ${request.from?.nickname ?? "?"} (${request.from?.username ?? "?"})`);
     }
+    if (remember === undefined) return;
+    if (bundle.deviceId === null) {
+      io.err(`mimi client: ${address(config)} does not remember devices; the next command asks for the password again`);
+      return;
+    }
+    io.out(
+      `This machine stays signed in as "${remember}" (device ${bundle.deviceId}); ` +
+        `"deno task client -- logout" signs it out.`,
+    );
   });
 }
 
-/** Takes `--invite CODE` (or `--invite=CODE`) out of `register`'s arguments; `invite` is "" when the code is missing. */
-function takeInvite(args: string[]): { invite: string | undefined; rest: string[] } {
-  const at = args.findIndex((arg) => arg === "--invite" || arg.startsWith("--invite="));
-  if (at === -1) return { invite: undefined, rest: args };
-  const inline = args[at].startsWith("--invite=");
-  const invite = inline ? args[at].slice("--invite=".length) : args[at + 1] ?? "";
-  return { invite, rest: args.toSpliced(at, inline ? 1 : 2) };
+/** The device key file of the config. */
+function deviceKeys(config: MimiConfig): FileDeviceKeyStore {
+  return new FileDeviceKeyStore(expandHome(config.client.deviceKeysFile));
+}
+
+/** What to say when this machine has no remembered device for the server. */
+function notRemembered(config: MimiConfig): string {
+  return `this machine has no remembered device for ${address(config)}; ` +
+    `sign in with: deno task client -- login --remember <user>`;
+}
+
+/**
+ * Connects with the remembered device and runs `use` signed in; says what to do when there is no device or the server
+ * no longer knows it (revoked, or logged out elsewhere), in which case the key is deleted by then.
+ */
+async function withRememberedDevice(
+  config: MimiConfig,
+  io: ClientIo,
+  use: (connection: MimiConnection) => Promise<number | void>,
+  whenForgotten?: () => number,
+): Promise<number> {
+  const keys = deviceKeys(config);
+  if (await keys.load(address(config)) === undefined) {
+    if (whenForgotten) return whenForgotten();
+    io.err(`mimi client: ${notRemembered(config)}`);
+    return 1;
+  }
+  return await withConnection(config, io, { deviceKeys: keys }, async (connection) => {
+    if (connection.getSnapshot().session.state === "signedIn") return await use(connection);
+    if (whenForgotten) return whenForgotten();
+    io.err(
+      `mimi client: ${address(config)} no longer knows this machine's device (revoked, or logged out elsewhere); ` +
+        `sign in again with: deno task client -- login --remember <user>`,
+    );
+    return 1;
+  });
+}
+
+async function devices(config: MimiConfig, args: string[], io: ClientIo): Promise<number> {
+  const { value: revoke, rest } = takeOption(args, "--revoke");
+  const id = revoke === undefined ? undefined : Number(revoke);
+  if (rest.length > 0 || (id !== undefined && !(Number.isSafeInteger(id) && id > 0))) {
+    io.err('mimi client: usage: devices [--revoke ID]; "devices --help" shows an example');
+    return 2;
+  }
+  return await withRememberedDevice(config, io, async (connection) => {
+    const list = await connection.listDevices();
+    if (id === undefined) {
+      showDevices(list, io);
+      return;
+    }
+    const device = list.find((d) => d.id === id);
+    if (!device) {
+      io.err(`mimi client: your account has no device ${id}; "deno task client -- devices" lists them`);
+      return 1;
+    }
+    await connection.revokeDevice(id);
+    // The server kicks this connection next, which deletes the key too; deleting it here does not depend on that.
+    if (device.current) await deviceKeys(config).delete(address(config));
+    io.out(
+      device.current
+        ? `Revoked device ${id} ("${device.name}"): this machine is signed out.`
+        : `Revoked device ${id} ("${device.name}"): it can no longer sign in without the password.`,
+    );
+  });
+}
+
+/** One line per device: id, name, when remembered and last used, and which one this is. */
+function showDevices(list: readonly Device[], io: ClientIo): void {
+  const day = (ms: number) => new Date(ms).toLocaleString();
+  const width = Math.max(...list.map((d) => String(d.id).length));
+  for (const device of list) {
+    io.out(
+      `  ${String(device.id).padStart(width)}  ${device.name}: remembered ${day(device.createdAt)}, ` +
+        `last used ${day(device.lastUsedAt)}${device.current ? " (this machine)" : ""}`,
+    );
+  }
+}
+
+async function logout(config: MimiConfig, io: ClientIo): Promise<number> {
+  const server = address(config);
+  const gone = () => {
+    io.out(`This machine is not signed in to ${server}; nothing to log out.`);
+    return 0;
+  };
+  return await withRememberedDevice(config, io, async (connection) => {
+    const session = connection.getSnapshot().session;
+    await connection.logout();
+    const who = session.state === "signedIn" ? ` ${session.user.nickname} (${session.user.username})` : "";
+    io.out(`Logged out${who} from ${server}; this machine no longer stays signed in.`);
+  }, gone);
+}
+
+/**
+ * Takes `--remember` or `--remember=NAME` out of `login`'s arguments; `remember` is the device name, "" when
+ * `--remember=` names none, and undefined without the option.
+ */
+function takeRemember(args: string[]): { remember: string | undefined; rest: string[] } {
+  const at = args.findIndex((arg) => arg === "--remember" || arg.startsWith("--remember="));
+  if (at === -1) return { remember: undefined, rest: args };
+  const name = args[at] === "--remember" ? `Terminal on ${Deno.build.os}` : args[at].slice("--remember=".length).trim();
+  return { remember: name, rest: args.toSpliced(at, 1) };
+}
+
+/**
+ * Takes `option VALUE` (or `option=VALUE`) out of the arguments, e.g. `register`'s `--invite`; the value is "" when
+ * it is missing, and undefined without the option.
+ */
+function takeOption(args: string[], option: string): { value: string | undefined; rest: string[] } {
+  const at = args.findIndex((arg) => arg === option || arg.startsWith(`${option}=`));
+  if (at === -1) return { value: undefined, rest: args };
+  const inline = args[at].startsWith(`${option}=`);
+  const value = inline ? args[at].slice(option.length + 1) : args[at + 1] ?? "";
+  return { value, rest: args.toSpliced(at, inline ? 1 : 2) };
 }

@@ -44,9 +44,11 @@ export const COMMANDS = [
   },
   {
     name: "login",
-    args: "<user>",
+    args: "[--remember[=NAME]] <user>",
     summary: "log in and show your profile, friends and friend requests",
-    details: "On a terminal the password is asked once and never shown; from a pipe it is the first line of input.",
+    details: "On a terminal the password is asked once and never shown; from a pipe it is the first line of input.\n" +
+      "--remember keeps this machine signed in: devices and logout then need no password. The device's key stays in\n" +
+      'client.deviceKeysFile (mode 0600); NAME is what the device list shows (default "Terminal on <system>").',
     example: "login alice",
   },
   {
@@ -56,6 +58,22 @@ export const COMMANDS = [
     details: "Asks for the current password, then the new one twice (on a terminal).\n" +
       "From a pipe: the current password on the first line, the new one on the second.",
     example: "passwd alice",
+  },
+  {
+    name: "devices",
+    args: "[--revoke ID]",
+    summary: "list the devices that stay signed in to your account",
+    details: "Uses this machine's remembered device (login --remember), so no password is asked.\n" +
+      "--revoke ID signs that device out: it can no longer sign in without the password, and if it is connected it is\n" +
+      "told and disconnected. Revoke a lost device from another one.",
+    example: "devices",
+  },
+  {
+    name: "logout",
+    args: "",
+    summary: "sign this machine's remembered device out",
+    details: "The server forgets the device and its key is deleted here; the next login asks for the password again.",
+    example: "logout",
   },
   {
     name: "suites",

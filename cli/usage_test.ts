@@ -12,9 +12,11 @@ Deno.test("clientUsage() lists every command with its arguments", () => {
 Deno.test("commandUsage() gives the usage line, the details and a runnable example", () => {
   assert.equal(
     commandUsage("login"),
-    `Usage: mimi client login <user>
+    `Usage: mimi client login [--remember[=NAME]] <user>
 Log in and show your profile, friends and friend requests.
 On a terminal the password is asked once and never shown; from a pipe it is the first line of input.
+--remember keeps this machine signed in: devices and logout then need no password. The device's key stays in
+client.deviceKeysFile (mode 0600); NAME is what the device list shows (default "Terminal on <system>").
 
 Example:
   mimi client login alice

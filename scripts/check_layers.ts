@@ -93,11 +93,6 @@ export const TEMPORARY: readonly Exception[] = [
   ["islands/MimiApp.tsx", "core/client/contacts.ts"],
   ["islands/MimiApp.tsx", "core/client/events.ts"],
   ["islands/MimiApp.tsx", "core/client/profile.ts"],
-  ["cli/tcp.ts", "core/client/transport.ts"],
-  ["cli/main.ts", "core/client/client.ts"],
-  ["cli/main.ts", "core/client/secure.ts"],
-  ["cli/main.ts", "core/client/accounts.ts"],
-  ["cli/main.ts", "core/client/contacts.ts"],
 ].map(([from, to]) => ({ from, to, reason: UNTIL_SDK }));
 
 /** Options for {@linkcode checkLayers}; the defaults are the real rules. */

@@ -28,7 +28,8 @@ export interface TestServer {
  * @param flags Extra config flags, e.g. `["--server.limits.maxConnections=2"]`.
  * @param options `clock`: a fake clock that drives the server's deadlines and timers (core/time/clock.ts);
  *   `beforeHandler`: awaited before each request is handled, so a test can hold one back; `dataDir`: a data
- *   directory to use and keep (default: a fresh one, removed by `close()`).
+ *   directory to use and keep (default: a fresh one, removed by `close()`), for a restart with the same identity
+ *   and accounts; pass `--server.tcpPort=…` and `--server.httpPort=…` in `flags` to restart on the same ports.
  */
 export async function startTestServer(
   flags: string[] = [],

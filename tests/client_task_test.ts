@@ -5,8 +5,13 @@
 import assert from "node:assert/strict";
 import { COMMANDS } from "../cli/usage.ts";
 import { VERSION } from "../core/version.ts";
+import { OPS } from "../core/protocol/registry.ts";
 import { startTestServer, type TestServer } from "./_harness.ts";
+import { serverServes } from "./_sdk.ts";
 import { ROOT, runTask, STACK_TRACE, taskEnv, type TaskResult } from "./_task.ts";
+
+/** Whether the server remembers devices (issue 8); until it does, the test of `login --remember` is ignored. */
+const REMEMBERS = await serverServes(OPS.listDevices);
 
 /** The README sections that describe the terminal client. */
 const README_SECTIONS = ["Using it", "Accounts"];
@@ -194,6 +199,59 @@ Deno.test("deno task client refuses an empty or missing password from a pipe wit
     const noNew = await client(home, undefined, ["passwd", "alice"], "current only\n");
     assert.equal(noNew.code, 2);
     assertOneLine(noNew, /^mimi client: No password given/);
+  });
+});
+
+Deno.test(
+  "deno task client login --remember keeps the machine signed in: devices and logout then ask no password",
+  { ignore: !REMEMBERS },
+  async () => {
+    const server = await startTestServer();
+    try {
+      await withHome(async (home) => {
+        const password = "remember me 1";
+        assert.equal((await client(home, server, ["register", "alice", "Alice"], `${password}\n`)).code, 0);
+        const login = await client(home, server, ["login", "--remember", "alice"], `${password}\n`);
+        assert.equal(login.code, 0, login.stderr);
+        assert.match(login.stdout, /^Logged in as Alice \(alice\)/);
+        assert.match(login.stdout, /stays signed in as "Terminal on \w+" \(device \d+\)/);
+        const file = `${home}/.mimi/device_keys`;
+        assert.equal((await Deno.stat(file)).mode! & 0o777, 0o600);
+        assert.equal((await Deno.stat(`${home}/.mimi`)).mode! & 0o777, 0o700, "in a directory of its owner's");
+        assert.deepEqual(Object.keys(JSON.parse(await Deno.readTextFile(file))), [`127.0.0.1:${server.tcpPort}`]);
+
+        // No input at all: a password prompt would fail with "standard input ended".
+        const listed = await client(home, server, ["devices"]);
+        assert.equal(listed.code, 0, listed.stderr);
+        assert.match(listed.stdout, /^ +\d+ {2}Terminal on \w+: remembered .*, last used .* \(this machine\)$/m);
+
+        const out = await client(home, server, ["logout"]);
+        assert.equal(out.code, 0, out.stderr);
+        assert.match(out.stdout, /^Logged out Alice \(alice\) from 127\.0\.0\.1:\d+/);
+        assert.deepEqual(JSON.parse(await Deno.readTextFile(file)), {}, "the key is deleted");
+        const after = await client(home, server, ["devices"]);
+        assert.equal(after.code, 1);
+        assertOneLine(after, /^mimi client: this machine has no remembered device for 127\.0\.0\.1:\d+/);
+      });
+    } finally {
+      await server.close();
+    }
+  },
+);
+
+Deno.test("deno task client devices and logout without a remembered device say so, asking no password", async () => {
+  await withHome(async (home) => {
+    // No server: with no device key there is nothing to connect for.
+    const env = taskEnv(home, { MIMI_CLIENT_TCP_PORT: "1" });
+    const listed = await runTask("client", ["devices"], { env });
+    assert.equal(listed.code, 1);
+    assertOneLine(listed, /^mimi client: this machine has no remembered device for 127\.0\.0\.1:1; sign in with: /);
+    const out = await runTask("client", ["logout"], { env });
+    assert.equal(out.code, 0, out.stderr);
+    assert.equal(out.stdout, "This machine is not signed in to 127.0.0.1:1; nothing to log out.\n");
+    const usage = await runTask("client", ["devices", "--revoke", "x"], { env });
+    assert.equal(usage.code, 2);
+    assertOneLine(usage, /^mimi client: usage: devices \[--revoke ID\]/);
   });
 });
 

@@ -1,38 +1,21 @@
 // Client side of accounts: OPAQUE registration and login bound to the secure channel (PROTOCOL.md §10).
 
 import * as opaque from "@serenity-kit/opaque";
-import type { Value } from "../codec/value.ts";
-import { loginProof } from "../crypto/login_binding.ts";
 import { constantTimeEqual } from "../bytes/mod.ts";
+import { loginProof } from "../crypto/login_binding.ts";
+import type { ResponseOf } from "../protocol/define.ts";
 import { ProtocolError } from "../protocol/errors.ts";
-import { Op } from "../protocol/opcodes.ts";
-import type { MimiClient } from "./client.ts";
+import type { LoginBundle, Profile } from "../protocol/ops/bundle.ts";
+import { checkResponse } from "../protocol/parse.ts";
+import { OPS } from "../protocol/registry.ts";
+import { isMap } from "../protocol/schema.ts";
 import { TransportError } from "../transport/duplex.ts";
+import type { MimiClient } from "./client.ts";
+
+export type { LoginBundle, Profile };
 
 /** Argon2id parameters both registration and login must use (PROTOCOL.md §10). */
 const KEY_STRETCHING = "memory-constrained" as const;
-
-/** A user's public profile. */
-export interface Profile {
-  id: number;
-  username: string;
-  nickname: string;
-  font: { family: string | null; size: number | null };
-}
-
-/** What the server sends after a successful login (PROTOCOL.md §10.3). */
-export interface LoginBundle {
-  user: Profile;
-  friends: { id: number; username: string; nickname: string; online: boolean; lastSeenAt: number | null }[];
-  rooms: { id: number; name: string; kind: string }[];
-  friendRequests: {
-    id: number;
-    from: { id: number; username: string; nickname: string } | null;
-    status: string;
-    createdAt: number;
-  }[];
-  conversations: Value[];
-}
 
 /** Options of {@link register}. */
 export interface RegisterOptions {
@@ -60,27 +43,44 @@ export async function register(
 ): Promise<Profile> {
   await opaque.ready;
   const { clientRegistrationState, registrationRequest } = opaque.client.startRegistration({ password });
-  const body: Record<string, Value> = { username, nickname, request: registrationRequest };
-  if (options.invite !== undefined) body.invite = options.invite;
-  const started = await client.request(Op.registerStart, body) as { response: string };
+  const started = await client.call(OPS.registerStart, {
+    username,
+    nickname,
+    request: registrationRequest,
+    ...options.invite !== undefined ? { invite: options.invite } : {},
+  });
   const { registrationRecord } = opaque.client.finishRegistration({
     clientRegistrationState,
     registrationResponse: started.response,
     password,
     keyStretching: KEY_STRETCHING,
   });
-  const finished = await client.request(Op.registerFinish, { record: registrationRecord }) as unknown as {
-    user: Profile;
-  };
-  return finished.user;
+  return (await client.call(OPS.registerFinish, { record: registrationRecord })).user;
 }
+
+/** What `login_finish` carries to remember this device (PROTOCOL.md §10.9). */
+export interface DeviceRegistration {
+  /** What the device list shows, 1 to 64 characters, e.g. "Firefox on Linux". */
+  name: string;
+  /** The device key's SEC1 uncompressed public key (65 bytes). */
+  publicKey: Uint8Array;
+}
+
+/** Options of {@link login} and {@link startLogin}. */
+export interface LoginOptions {
+  /** Remember this device: the server stores its public key and answers its `deviceId`. */
+  device?: DeviceRegistration;
+}
+
+/** The login bundle with the remembered device's id: null when none was asked for (or the server cannot). */
+export type LoginResult = LoginBundle & { deviceId: number | null };
 
 /** A login whose `login_start` was answered and whose OPAQUE part succeeded; `finish()` completes it. */
 export interface StartedLogin {
   /** The OPAQUE session key (base64url): the client's own secret; never log or send it. */
   readonly sessionKey: string;
   /** Sends `login_finish` bound to this connection and checks the server's proof. */
-  finish(): Promise<LoginBundle>;
+  finish(): Promise<LoginResult>;
 }
 
 /**
@@ -90,15 +90,21 @@ export interface StartedLogin {
  * @param client A connected client whose duplex came from `performClientHandshake` (it needs the channel binding).
  * @param username The username.
  * @param password The password.
+ * @param options `device`: remember this device.
  * @returns The started login; rejects with {@link ProtocolError} `credentials_wrong` (unknown user and wrong password
  *   alike) or `throttled` (with `retryAfterMs`).
  */
-export async function startLogin(client: MimiClient, username: string, password: string): Promise<StartedLogin> {
+export async function startLogin(
+  client: MimiClient,
+  username: string,
+  password: string,
+  options: LoginOptions = {},
+): Promise<StartedLogin> {
   const binding = client.channelBinding;
   if (!binding) throw new TypeError("login needs a secure channel (MimiClient's channelBinding)");
   await opaque.ready;
   const { clientLoginState, startLoginRequest } = opaque.client.startLogin({ password });
-  const started = await client.request(Op.loginStart, { username, request: startLoginRequest }) as { response: string };
+  const started = await client.call(OPS.loginStart, { username, request: startLoginRequest });
   const result = opaque.client.finishLogin({
     clientLoginState,
     loginResponse: started.response,
@@ -110,12 +116,14 @@ export async function startLogin(client: MimiClient, username: string, password:
   return {
     sessionKey: result.sessionKey,
     async finish() {
-      const answer = await client.request(Op.loginFinish, {
+      const body = {
         finish: result.finishLoginRequest,
         proof: loginProof(result.sessionKey, binding, "client"),
-      }) as unknown as LoginBundle & { proof: Uint8Array };
+        ...options.device ? { device: { name: options.device.name, publicKey: options.device.publicKey } } : {},
+      };
+      const answer = loginFinishAnswer(await client.request(OPS.loginFinish.opcode, body));
       const expected = loginProof(result.sessionKey, binding, "server");
-      if (!(answer.proof instanceof Uint8Array) || !constantTimeEqual(answer.proof, expected)) {
+      if (!constantTimeEqual(answer.proof, expected)) {
         void client.close();
         throw new TransportError(
           "bad_message",
@@ -129,16 +137,38 @@ export async function startLogin(client: MimiClient, username: string, password:
 }
 
 /**
+ * Checks the answer of `login_finish` against its schema. A server older than remembered devices (PROTOCOL.md §10.9)
+ * leaves `deviceId` out; it remembers no device, which the spec says as null.
+ */
+function loginFinishAnswer(answer: unknown): ResponseOf<typeof OPS.loginFinish> {
+  const checked = checkResponse(
+    OPS.loginFinish,
+    isMap(answer) && answer.deviceId === undefined ? { ...answer, deviceId: null } : answer,
+  );
+  if (!checked.ok) {
+    throw new TransportError("bad_message", `Server sent a malformed login_finish answer: ${checked.message}`);
+  }
+  return checked.value;
+}
+
+/**
  * Logs in, proving the OPAQUE session key over this connection's channel binding and checking the server's proof.
  *
  * @param client A connected client whose duplex came from `performClientHandshake` (it needs the channel binding).
  * @param username The username.
  * @param password The password.
- * @returns The login bundle; rejects with {@link ProtocolError} `credentials_wrong` (unknown user and wrong password
- *   alike), `throttled` (with `retryAfterMs`), or {@link TransportError} when the server's proof is wrong.
+ * @param options `device`: remember this device, see {@link DeviceRegistration}.
+ * @returns The login bundle and `deviceId`; rejects with {@link ProtocolError} `credentials_wrong` (unknown user and
+ *   wrong password alike), `throttled` (with `retryAfterMs`), or {@link TransportError} when the server's proof is
+ *   wrong or its answer malformed.
  */
-export async function login(client: MimiClient, username: string, password: string): Promise<LoginBundle> {
-  return await (await startLogin(client, username, password)).finish();
+export async function login(
+  client: MimiClient,
+  username: string,
+  password: string,
+  options: LoginOptions = {},
+): Promise<LoginResult> {
+  return await (await startLogin(client, username, password, options)).finish();
 }
 
 /**
@@ -150,12 +180,12 @@ export async function login(client: MimiClient, username: string, password: stri
 export async function changePassword(client: MimiClient, password: string): Promise<void> {
   await opaque.ready;
   const { clientRegistrationState, registrationRequest } = opaque.client.startRegistration({ password });
-  const started = await client.request(Op.passwordStart, { request: registrationRequest }) as { response: string };
+  const started = await client.call(OPS.passwordStart, { request: registrationRequest });
   const { registrationRecord } = opaque.client.finishRegistration({
     clientRegistrationState,
     registrationResponse: started.response,
     password,
     keyStretching: KEY_STRETCHING,
   });
-  await client.request(Op.passwordFinish, { record: registrationRecord });
+  await client.call(OPS.passwordFinish, { record: registrationRecord });
 }

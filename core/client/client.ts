@@ -3,8 +3,11 @@
 import { CodecError } from "../codec/error.ts";
 import { decodeEnvelope, encodeEnvelope } from "../codec/envelope.ts";
 import type { Value } from "../codec/value.ts";
+import type { OpDef, RequestOf, ResponseOf } from "../protocol/define.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import { Op } from "../protocol/opcodes.ts";
+import { checkResponse } from "../protocol/parse.ts";
+import { OPS } from "../protocol/registry.ts";
 import { type Duplex, TransportError } from "../transport/duplex.ts";
 
 interface Pending {
@@ -12,6 +15,16 @@ interface Pending {
   resolve: (body: Value) => void;
   reject: (error: Error) => void;
 }
+
+/**
+ * What a request body may be for an operation whose request is `T`: the same shape, with bytes of any buffer and
+ * lists that may be read-only (the schema's output type asks for `Uint8Array<ArrayBuffer>` and mutable arrays, which
+ * a caller holding a signature or a frozen list need not have).
+ */
+export type Sendable<T> = T extends Uint8Array ? Uint8Array
+  : T extends readonly (infer U)[] ? readonly Sendable<U>[]
+  : T extends object ? { [K in keyof T]: Sendable<T[K]> }
+  : T;
 
 /** A server push: an envelope with id 0 that is not an error (PROTOCOL.md §3). */
 export interface Push {
@@ -88,15 +101,37 @@ export class MimiClient {
   }
 
   /**
+   * Sends a request of a registered operation and checks the answer against the operation's response schema.
+   *
+   * @param def The operation, from the registry (`OPS.setNickname`).
+   * @param body The request body, typed by the operation's request schema.
+   * @returns The response body, typed and with keys the schema does not name left out; rejects with
+   *   {@link ProtocolError} when the server answers with an error, and with {@link TransportError} `bad_message`
+   *   naming the field when the answer does not fit the schema (the connection stays open: one bad answer is that
+   *   request's failure).
+   *
+   * @example
+   * ```ts ignore
+   * import { OPS } from "../protocol/registry.ts";
+   * const { user } = await client.call(OPS.setNickname, { nickname: "小明" });
+   * ```
+   */
+  async call<D extends OpDef>(def: D, body: Sendable<RequestOf<D>>): Promise<ResponseOf<D>> {
+    const answer = await this.request(def.opcode, body as Value);
+    const checked = checkResponse(def, answer);
+    if (!checked.ok) {
+      throw new TransportError("bad_message", `Server sent a malformed ${def.name} answer: ${checked.message}`);
+    }
+    return checked.value;
+  }
+
+  /**
    * Measures liveness.
    *
    * @returns The server clock, in milliseconds since the epoch.
    */
   async ping(): Promise<number> {
-    const body = await this.request(Op.ping, {});
-    const time = (body as { time?: unknown }).time;
-    if (typeof time !== "number") throw new TransportError("bad_message", "Server sent a malformed ping response");
-    return time;
+    return (await this.call(OPS.ping, {})).time;
   }
 
   /**

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { decodeEnvelope, encodeEnvelope, type Envelope } from "../codec/envelope.ts";
 import { errorBody, ProtocolError } from "../protocol/errors.ts";
 import { Op } from "../protocol/opcodes.ts";
+import { OPS } from "../protocol/registry.ts";
 import { MimiClient, type Push } from "./client.ts";
 import { type Duplex, TransportError } from "../transport/duplex.ts";
 import { duplexPair } from "../transport/pair.ts";
@@ -75,4 +76,38 @@ Deno.test("MimiClient closes on an envelope that does not decode, reporting bad_
   const error = await client.closed;
   assert.ok(error instanceof TransportError && error.kind === "bad_message", String(error));
   assert.equal(await far.read(), null, "the client closed its side");
+});
+
+Deno.test("MimiClient.call() returns the answer checked by its schema, without keys the schema does not name", async () => {
+  const { near, next, deliver } = fakeServer();
+  const client = new MimiClient(near);
+  const answer = client.call(OPS.setNickname, { nickname: "小明" });
+  const sent = await next();
+  assert.deepEqual([sent.opcode, sent.body], [OPS.setNickname.opcode, { nickname: "小明" }]);
+  const user = { id: 1, username: "ming", nickname: "小明", font: { family: null, size: null } };
+  deliver({ opcode: sent.opcode, id: sent.id, body: { user, extra: "from a newer server" } });
+  assert.deepEqual(await answer, { user });
+  await client.close();
+});
+
+Deno.test("MimiClient.call() rejects an answer that does not fit the schema with bad_message naming the field", async () => {
+  const { near, next, deliver } = fakeServer();
+  const client = new MimiClient(near);
+  const answer = client.call(OPS.setFont, { family: null, size: 20 });
+  const sent = await next();
+  deliver({ opcode: sent.opcode, id: sent.id, body: { user: { id: 1, username: "ming", nickname: 7 } } });
+  await assert.rejects(answer, (error) => {
+    assert.ok(error instanceof TransportError && error.kind === "bad_message");
+    assert.equal(
+      error.message,
+      "Server sent a malformed set_font answer: Field user.nickname must be a string, not the number 7",
+    );
+    return true;
+  });
+  // One bad answer fails its request, not the connection.
+  const pending = client.call(OPS.echo, "the connection stays");
+  const echo = await next();
+  deliver({ opcode: echo.opcode, id: echo.id, body: echo.body });
+  assert.equal(await pending, "the connection stays");
+  await client.close();
 });

@@ -1,6 +1,6 @@
 // The contact list as a client shows it: friends from the login bundle, kept current by presence pushes.
 
-import type { LoginBundle } from "./accounts.ts";
+import type { LoginBundle } from "../protocol/ops/bundle.ts";
 import type { PresenceEvent } from "./events.ts";
 
 /** A friend with their presence, as in the login bundle (PROTOCOL.md §10.3). */

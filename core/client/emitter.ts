@@ -22,8 +22,13 @@ interface Subscription<T> {
   active: boolean;
 }
 
-/** Reports an error out of band, as the platform does for a throwing event listener. */
-function reportOutOfBand(error: unknown): void {
+/**
+ * Reports an error out of band, as the platform does for a throwing event listener: `reportError` where there is one
+ * (it reaches the console and `error` handlers), otherwise a rethrow from a microtask.
+ *
+ * @param error What went wrong.
+ */
+export function reportOutOfBand(error: unknown): void {
   const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
   if (typeof report === "function") report(error);
   else {queueMicrotask(() => {

@@ -1,29 +1,47 @@
-// Typed server pushes: reads `kicked` and `presence` bodies (PROTOCOL.md §10.4-10.5) into events a UI can use.
+// Typed server pushes: reads `kicked` and `presence` bodies (PROTOCOL.md §10.4-10.5) with the registry's schemas.
 
-import type { Value } from "../codec/value.ts";
-import { Op } from "../protocol/opcodes.ts";
+import type { PushBodyOf } from "../protocol/define.ts";
+import { checkPush } from "../protocol/parse.ts";
+import { PUSHES } from "../protocol/registry.ts";
+import { isMap } from "../protocol/schema.ts";
 import type { Push } from "./client.ts";
 
-/** This session was replaced by a login elsewhere; the server closes the connection next (PROTOCOL.md §10.4). */
-export interface KickedEvent {
-  type: "kicked";
-  /** When the new login came, in milliseconds since the epoch. */
-  at: number;
-  /** The address the new login came from. */
-  address: string;
-}
+/** The body of a `kicked` push: when, from where and why the session was taken over (PROTOCOL.md §10.4). */
+export type Kick = PushBodyOf<typeof PUSHES.kicked>;
 
-/** A contact came online or went offline (PROTOCOL.md §10.5). */
-export interface PresenceEvent {
-  type: "presence";
-  userId: number;
-  online: boolean;
-  /** When the user was last seen, in milliseconds since the epoch; null while online or never seen. */
-  lastSeenAt: number | null;
-}
+/** Why the server ended a session: another login of the account (`elsewhere`) or this device revoked (`revoked`). */
+export type KickReason = Kick["reason"];
+
+/** One user's presence, as a `presence` push or a `watch_presence` answer gives it. */
+export type Presence = PushBodyOf<typeof PUSHES.presence>;
+
+/** This session was replaced by a login elsewhere or its device revoked; the server closes the connection next. */
+export type KickedEvent = { type: "kicked" } & Kick;
+
+/** A watched user came online or went offline (PROTOCOL.md §10.5). */
+export type PresenceEvent = { type: "presence" } & Presence;
 
 /** Every push a client understands. */
 export type ServerEvent = KickedEvent | PresenceEvent;
+
+/**
+ * Reads the body of a `kicked` push. A server older than remembered devices sends no `reason`: the only reason it
+ * knew was another login, so that is what a missing one means.
+ *
+ * @param body The push's body.
+ * @returns The kick, or `undefined` when `at` or `address` is missing or mistyped, or `reason` is not a known one.
+ *
+ * @example
+ * ```ts
+ * import { readKick } from "./events.ts";
+ * readKick({ at: 5, address: "10.0.0.2:5000" }); // { at: 5, address: "10.0.0.2:5000", reason: "elsewhere" }
+ * ```
+ */
+export function readKick(body: unknown): Kick | undefined {
+  if (!isMap(body)) return undefined;
+  const checked = checkPush(PUSHES.kicked, body.reason === undefined ? { ...body, reason: "elsewhere" } : body);
+  return checked.ok ? checked.value : undefined;
+}
 
 /**
  * Reads a push into a typed event.
@@ -41,24 +59,33 @@ export type ServerEvent = KickedEvent | PresenceEvent;
  * ```
  */
 export function readPush(push: Push): ServerEvent | undefined {
-  const body = asMap(push.body);
-  if (!body) return undefined;
-  if (push.opcode === Op.kicked) {
-    if (typeof body.at !== "number" || typeof body.address !== "string") return undefined;
-    return { type: "kicked", at: body.at, address: body.address };
+  if (push.opcode === PUSHES.kicked.opcode) {
+    const kick = readKick(push.body);
+    return kick && { type: "kicked", ...kick };
   }
-  if (push.opcode === Op.presence) {
-    const { userId, online, lastSeenAt } = body;
-    if (typeof userId !== "number" || typeof online !== "boolean") return undefined;
-    if (lastSeenAt !== null && typeof lastSeenAt !== "number") return undefined;
-    return { type: "presence", userId, online, lastSeenAt };
+  if (push.opcode === PUSHES.presence.opcode) {
+    const checked = checkPush(PUSHES.presence, push.body);
+    return checked.ok ? { type: "presence", ...checked.value } : undefined;
   }
   return undefined;
 }
 
-function asMap(value: Value): { [key: string]: Value } | undefined {
-  if (value === null || typeof value !== "object" || Array.isArray(value) || value instanceof Uint8Array) {
-    return undefined;
+/**
+ * Refused because the server handed this connection's session to another login or revoked its device: the connection
+ * is over for good (PROTOCOL.md §10.4).
+ */
+export class KickedError extends Error {
+  override name = "KickedError";
+  /** When, from where and why. */
+  readonly kick: Kick;
+
+  /** @param kick The body of the `kicked` push. */
+  constructor(kick: Kick) {
+    super(
+      kick.reason === "revoked"
+        ? "This device was signed out from another device"
+        : `Signed in elsewhere (from ${kick.address}): this connection is closed`,
+    );
+    this.kick = kick;
   }
-  return value;
 }

@@ -23,3 +23,12 @@ export { connectWebSocket, type WebSocketDuplexOptions } from "../transport/webs
 export { type ClientSecureOptions, type ClientSession, performClientHandshake } from "../crypto/perform_handshake.ts";
 export type { HandshakeResult } from "../crypto/handshake_client.ts";
 export type { SecureDuplex } from "../crypto/secure_duplex.ts";
+export * from "./connect.ts";
+export * from "./resume.ts";
+export { type AnyOp, type AnyPush, OPS, PUSHES } from "../protocol/registry.ts";
+export type { PushBodyOf, RequestOf, ResponseOf } from "../protocol/define.ts";
+export { type ErrorCode, ProtocolError } from "../protocol/errors.ts";
+export { parseNickname, parseUsername } from "../protocol/accounts.ts";
+export { HandshakeError, type HandshakeFailure } from "../crypto/errors.ts";
+export { detectProvider, isSecureCryptoAvailable } from "../crypto/primitives/detect.ts";
+export type { CryptoProvider } from "../crypto/primitives/types.ts";

@@ -1,9 +1,8 @@
 // Client side of the session and profile operations: logout, nickname, chat font (PROTOCOL.md §10.6).
 
-import { TransportError } from "../transport/duplex.ts";
 import { checkFont } from "../protocol/accounts.ts";
-import { Op } from "../protocol/opcodes.ts";
-import type { Profile } from "./accounts.ts";
+import type { Profile } from "../protocol/ops/bundle.ts";
+import { OPS } from "../protocol/registry.ts";
 import type { MimiClient } from "./client.ts";
 
 /** Chat font preferences; null means "the client's default". */
@@ -31,12 +30,13 @@ export function parseFont(family: string, size: string): { font: FontPreference 
 }
 
 /**
- * Ends the session; the connection stays open and may log in again.
+ * Ends the session; the connection stays open and may log in again. The server also forgets the remembered device
+ * this connection logged in or resumed with (PROTOCOL.md §10.6).
  *
  * @param client A logged-in client.
  */
 export async function logout(client: MimiClient): Promise<void> {
-  await client.request(Op.logout, {});
+  await client.call(OPS.logout, {});
 }
 
 /**
@@ -47,7 +47,7 @@ export async function logout(client: MimiClient): Promise<void> {
  * @returns The updated profile; rejects with `ProtocolError` `nickname_invalid` or `not_logged_in`.
  */
 export async function setNickname(client: MimiClient, nickname: string): Promise<Profile> {
-  return profileOf(await client.request(Op.setNickname, { nickname }));
+  return (await client.call(OPS.setNickname, { nickname })).user;
 }
 
 /**
@@ -58,13 +58,5 @@ export async function setNickname(client: MimiClient, nickname: string): Promise
  * @returns The updated profile.
  */
 export async function setFont(client: MimiClient, font: FontPreference): Promise<Profile> {
-  return profileOf(await client.request(Op.setFont, { family: font.family, size: font.size }));
-}
-
-function profileOf(body: unknown): Profile {
-  const user = (body as { user?: Profile } | null)?.user;
-  if (!user || typeof user.nickname !== "string" || typeof user.font !== "object") {
-    throw new TransportError("bad_message", "Server sent a malformed profile");
-  }
-  return user;
+  return (await client.call(OPS.setFont, { family: font.family, size: font.size })).user;
 }

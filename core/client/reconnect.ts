@@ -3,19 +3,9 @@
 import { type Clock, systemClock, type TimerHandle } from "../time/clock.ts";
 import { Backoff, type BackoffOptions } from "./backoff.ts";
 import { Emitter, type EmitterOptions } from "./emitter.ts";
+import type { Kick } from "./events.ts";
 
-/** Why the server ended a session in favour of another (design: push `kicked`). */
-export type KickReason = "elsewhere" | "revoked";
-
-/** The body of a `kicked` push: when, from where and why the session was taken over. */
-export interface Kick {
-  /** When the new login came, in milliseconds since the epoch. */
-  at: number;
-  /** The address the new login came from. */
-  address: string;
-  /** `elsewhere`: another login or resume of the account; `revoked`: this device was revoked. */
-  reason: KickReason;
-}
+export type { Kick, KickReason } from "./events.ts";
 
 /**
  * Where the connection stands, as a screen shows it:

@@ -1,8 +1,9 @@
 // The client's state and the pure reducers that move it: connection, session, contacts, friend requests, rooms, devices.
 
-import type { LoginBundle, Profile } from "./accounts.ts";
+import type { LoginBundle, Profile } from "../protocol/ops/bundle.ts";
 import { applyPresence, type Contact, sortContacts } from "./contacts.ts";
-import type { ConnectionStatus, Kick } from "./reconnect.ts";
+import type { Kick, Presence } from "./events.ts";
+import type { ConnectionStatus } from "./reconnect.ts";
 import { createStore, type Store, type StoreOptions } from "./state.ts";
 
 /** A pending or answered friend request, as in the login bundle (PROTOCOL.md §10.3). */
@@ -44,14 +45,6 @@ export interface ClientState {
   friendRequests: readonly FriendRequest[];
   rooms: readonly Room[];
   devices: readonly Device[];
-}
-
-/** One user's presence, as a `presence` push or a `watch_presence` answer gives it. */
-export interface Presence {
-  userId: number;
-  online: boolean;
-  /** Milliseconds since the epoch; null while online or never seen. */
-  lastSeenAt: number | null;
 }
 
 /** What can happen to the client state; plain data, so actions can be logged, replayed and tested. */

@@ -81,6 +81,8 @@ export interface ClientConfig {
   readonly httpPort: number;
   /** Pinned server fingerprints (trust on first use); `~` is the home directory. */
   readonly knownServersFile: string;
+  /** Remembered devices' keys of the terminal client (mode 0600); `~` is the home directory. */
+  readonly deviceKeysFile: string;
   /** Wrap the TCP connection in TLS (the server must have `server.tls`). */
   readonly tls: boolean;
   /** PEM file of extra certificate authorities for TLS; empty uses the system's. */
@@ -147,6 +149,7 @@ export const DEFAULT_CONFIG: MimiConfig = deepFreeze({
     tcpPort: 8111,
     httpPort: 8080,
     knownServersFile: "~/.mimi/known_servers",
+    deviceKeysFile: "~/.mimi/device_keys",
     tls: false,
     caFile: "",
   },
@@ -410,6 +413,12 @@ export const CONFIG_LEAVES: readonly LeafSpec[] = deepFreeze([
     path: "client.knownServersFile",
     type: "string",
     description: "Pinned server fingerprints of the terminal client; `~` is the home directory",
+  },
+  {
+    path: "client.deviceKeysFile",
+    type: "string",
+    description:
+      "Keys of the terminal client's remembered devices (`login --remember`), kept with mode 0600; `~` is the home directory",
   },
   {
     path: "client.tls",
