@@ -109,6 +109,7 @@ async function clientHandshake(raw: Duplex, options: ClientSecureOptions): Promi
     receiveSecret: result.secrets.serverTraffic,
     records: options.records,
     maxFrameBytes: options.maxFrameBytes,
+    alertBeforeFirstRecord: true,
   });
   return { duplex, result };
 }

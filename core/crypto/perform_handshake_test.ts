@@ -148,3 +148,32 @@ Deno.test("either handshake passes a broken transport's TransportError through",
     assert.ok(error instanceof TransportError && error.kind === "frame_too_large", String(error));
   }
 });
+
+Deno.test("the client reads an alert sent in place of the server's first record as the server's refusal", async () => {
+  // The server may end the connection (shutting down, a timeout) after its ServerHello and before it has read the
+  // client's Finished: it then still speaks in alerts (PROTOCOL.md §7.5), though the client already has its keys.
+  const [c, s] = duplexPair();
+  const [client] = await Promise.all([
+    performClientHandshake(c, clientOptions()),
+    performServerHandshake(s, serverOptions()),
+  ]);
+  s.write(encodeAlert({ code: "server_shutdown", message: "The server is shutting down" }));
+  const error = await rejection(client.duplex.read());
+  assert.ok(error instanceof HandshakeError && error.kind === "alert", String(error));
+  assert.match(error.message, /server_shutdown.*The server is shutting down/);
+  await s.close();
+});
+
+Deno.test("the client refuses an alert after the server's first record as a broken channel", async () => {
+  const [c, s] = duplexPair();
+  const [client, server] = await Promise.all([
+    performClientHandshake(c, clientOptions()),
+    performServerHandshake(s, serverOptions()),
+  ]);
+  server.duplex.write(new Uint8Array([1, 2, 3]));
+  assert.deepEqual(await client.duplex.read(), new Uint8Array([1, 2, 3]));
+  s.write(encodeAlert({ code: "server_shutdown", message: "Too late for an alert" }));
+  const error = await rejection(client.duplex.read());
+  assert.ok(error instanceof TransportError && error.kind === "bad_message", String(error));
+  await s.close();
+});

@@ -3,7 +3,8 @@
 import { CodecError } from "../codec/error.ts";
 import { type Duplex, TransportError } from "../transport/duplex.ts";
 import { SecureChannel } from "./channel.ts";
-import { RecordError } from "./errors.ts";
+import { HandshakeError, RecordError } from "./errors.ts";
+import { ContentType, parseAlert } from "./handshake_messages.ts";
 import type { CryptoProvider } from "./primitives/types.ts";
 import type { RecordOptions } from "./record.ts";
 import type { Suite } from "./suites.ts";
@@ -23,6 +24,12 @@ export interface SecureDuplexOptions {
    * to one record leave in one record (the server's habit; PROTOCOL.md §9).
    */
   corkPerRecord?: boolean;
+  /**
+   * The client's side: an alert in place of the peer's first record is the server's refusal (PROTOCOL.md §7.5). The
+   * server may end a connection after its ServerHello but before it has read the client's Finished (it is shutting
+   * down, or the handshake deadline passed); it then still speaks in alerts, though the client already has its keys.
+   */
+  alertBeforeFirstRecord?: boolean;
   /** Told of every record the peer sends (data, key update, close notice), before it is opened. */
   onRecord?(): void;
   /**
@@ -60,6 +67,8 @@ export class SecureDuplex implements Duplex {
   #failure: TransportError | undefined;
   #reading: Promise<unknown> = Promise.resolve();
   #closing: Promise<void> | undefined;
+  /** Whether a record from the peer has been read; after one, an alert is no longer the peer's way to refuse. */
+  #heardRecord = false;
   /** Resolves when a seal fails, so that a read waiting on the transport reports it at once. */
   readonly #stopped: Promise<null>;
   #stop!: () => void;
@@ -148,6 +157,10 @@ export class SecureDuplex implements Duplex {
         true,
       );
     }
+    if (this.#options.alertBeforeFirstRecord && !this.#heardRecord && record[0] === ContentType.alert) {
+      return this.#fail(refusal(record), true);
+    }
+    this.#heardRecord = true;
     this.#options.onRecord?.();
     let received;
     try {
@@ -225,4 +238,10 @@ export class SecureDuplex implements Duplex {
     })();
     return this.#closing;
   }
+}
+
+/** The server's alert in place of its first record, as the error a refused handshake gives (parseAlert never throws). */
+function refusal(payload: Uint8Array): HandshakeError {
+  const alert = parseAlert(payload);
+  return new HandshakeError("alert", `Server refused the connection (${alert.code}): ${alert.message}`);
 }
