@@ -24,8 +24,7 @@ import { loadServerKeys } from "./identity.ts";
 import { type SecureConnection, secureConnection } from "./secure_connection.ts";
 import { LocalHub } from "./hub/local.ts";
 import { createDispatcher } from "./rpc/dispatch.ts";
-import { loadOpaqueSetup } from "./services/accounts/opaque_setup.ts";
-import { createServices } from "./services/mod.ts";
+import { createServices, loadServiceFiles } from "./services/mod.ts";
 import { osReason, StartupError } from "./startup_error.ts";
 import { openSqliteStore } from "./store/sqlite.ts";
 import { openFailureKind, SchemaTooNewError } from "./store/errors.ts";
@@ -142,7 +141,7 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
     const limits = config.server.limits;
     const store = openStore(dir.databasePath);
     undo.push(() => store.close());
-    const opaqueSetup = await fileStep(`${dataDir}/opaque_server_setup`, () => loadOpaqueSetup(dataDir));
+    const serviceFiles = await loadServiceFiles(dataDir, fileStep);
     const tls = await readTls(config);
 
     const maxConnections = connectionCap(limits.maxConnections, openFileLimit());
@@ -166,7 +165,7 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
         hub,
         clock,
         provider,
-        opaqueSetup,
+        ...serviceFiles,
         registration: config.server.registration,
         limits,
       }),

@@ -9,6 +9,7 @@ import type { Store } from "../store/types.ts";
 import { accountsService } from "./accounts/service.ts";
 import { RegistrationLimiter } from "./accounts/registration_limit.ts";
 import { LoginThrottle } from "./accounts/throttle.ts";
+import { loadOpaqueSetup } from "./accounts/opaque_setup.ts";
 import { devicesService } from "./devices/service.ts";
 import { presenceService } from "./presence/service.ts";
 import { sessionService } from "./session/service.ts";
@@ -27,6 +28,27 @@ export interface ServiceDeps {
   registration: RegistrationMode;
   /** `server.limits.registrationsPerIpPerHour` and `registrationsPerHour`. */
   limits: { registrationsPerIpPerHour: number; registrationsPerHour: number };
+}
+
+/** What the services keep in the data directory, read (or made, at the first start) before they are created. */
+export interface ServiceFiles {
+  /** The OPAQUE server setup (accounts/opaque_setup.ts). */
+  opaqueSetup: string;
+}
+
+/**
+ * Reads or creates the files the services keep in the data directory.
+ *
+ * @param dataDir The data directory.
+ * @param step Runs the loading of one file; the server passes a wrapper that turns a failure into a startup error
+ *   naming the file.
+ * @returns What {@link createServices} needs of them.
+ */
+export async function loadServiceFiles(
+  dataDir: string,
+  step: <T>(path: string, load: () => Promise<T>) => Promise<T>,
+): Promise<ServiceFiles> {
+  return { opaqueSetup: await step(`${dataDir}/opaque_server_setup`, () => loadOpaqueSetup(dataDir)) };
 }
 
 /**
