@@ -22,7 +22,8 @@ import { Op } from "../core/protocol/opcodes.ts";
 import { connectTcp } from "../cli/tcp.ts";
 import { openSqliteStore } from "../server/store/sqlite.ts";
 import type { Store } from "../server/store/types.ts";
-import { deadline, type TestServer } from "./_harness.ts";
+import type { AnyOp } from "../core/protocol/registry.ts";
+import { deadline, startTestServer, type TestServer } from "./_harness.ts";
 
 /** Which transport a client uses. */
 export type Via = "tcp" | "ws";
@@ -205,3 +206,52 @@ export async function withStore<T>(server: TestServer, fn: (store: Store) => Pro
 
 /** The real client's login in two steps, so a test can act between them. */
 export { startLogin } from "../core/client/accounts.ts";
+
+/** Every connection of the accounts tests comes from loopback addresses: lift the per-address connection limits. */
+export const NO_RATE_LIMIT = [
+  "--server.limits.connectionsPerIpPerMinute=1000000",
+  "--server.limits.handshakeUnitsPerIpPerMinute=1000000",
+  "--server.limits.maxConnectionsPerIp=100000",
+  "--server.limits.maxHandshakesPerIp=100000",
+];
+
+/** What a test run by {@link withClients} gets: its server, and a way to connect real clients to it. */
+export interface ClientsContext {
+  server: TestServer;
+  /** Connects a real client; it is closed when the test ends. */
+  open(via: Via, options?: Parameters<typeof connect>[2]): Promise<Connected>;
+}
+
+/**
+ * Runs `fn` with a fresh server without per-address limits and closes every client it opened, then the server;
+ * afterwards the server must have logged no error.
+ *
+ * @param fn The test.
+ * @param options `flags`: more config flags; `dataDir`: a data directory to keep (a restart test); `beforeHandler`:
+ *   awaited before each request is handled (see startTestServer).
+ */
+export async function withClients(
+  fn: (context: ClientsContext) => Promise<void>,
+  options: { flags?: string[]; dataDir?: string; beforeHandler?: (op: AnyOp) => void | Promise<void> } = {},
+): Promise<void> {
+  const server = await startTestServer([...NO_RATE_LIMIT, ...options.flags ?? []], {
+    dataDir: options.dataDir,
+    beforeHandler: options.beforeHandler,
+  });
+  const opened: Connected[] = [];
+  try {
+    await fn({
+      server,
+      async open(via, connectOptions) {
+        const connected = await connect(server, via, connectOptions);
+        opened.push(connected);
+        return connected;
+      },
+    });
+    assert.deepEqual(server.logs.filter((r) => r.level === "error"), [], "the server logged no error");
+  } finally {
+    for (const { client } of opened) client.close();
+    await Promise.all(opened.map(({ client }) => deadline(client.closed, 5000, "a test client to close")));
+    await server.close();
+  }
+}

@@ -1,17 +1,13 @@
 // Helpers for tests of the SDK's connect() against a real server: options for TCP or WebSocket, waiting for a status,
-// and asking a server which operations it serves.
+// and a fresh server per test that closes every connection the test made.
 
 import { DEFAULT_CONFIG } from "../core/config/schema.ts";
 import {
-  type AnyOp,
-  connect,
   type ConnectionStatus,
   type ConnectOptions,
   connectWebSocket,
   HandshakeError,
   type MimiConnection,
-  OPS,
-  ProtocolError,
   secureOptionsFromConfig,
 } from "../core/client/mod.ts";
 import { nobleProvider } from "../core/crypto/primitives/noble.ts";
@@ -79,21 +75,22 @@ export function untilState(connection: MimiConnection, state: ConnectionStatus["
 }
 
 /**
- * Whether a server of this checkout serves `op`: asked before login, a server that has it answers (`not_logged_in`
- * or the answer), one that has not answers `unknown_opcode`. For tests that need what the server side of issue 8
- * adds (resume, devices, watched presence), run only once the server serves it.
+ * Runs `fn` with a fresh server and closes every connection it tracked, then the server.
+ *
+ * @param fn The test; `track` registers a connection for closing and returns it.
  */
-export async function serverServes(op: AnyOp): Promise<boolean> {
+export async function withServer(
+  fn: (server: TestServer, track: (c: MimiConnection) => MimiConnection) => Promise<void>,
+): Promise<void> {
   const server = await startTestServer();
-  const connection = connect({ ...connectOptions(server, "tcp"), reconnect: false });
+  const connections: MimiConnection[] = [];
   try {
-    await connection.call(op, op === OPS.watchPresence ? { userIds: [] } : {} as never);
-    return true;
-  } catch (error) {
-    if (!(error instanceof ProtocolError)) throw error;
-    return error.code !== "unknown_opcode";
+    await fn(server, (connection) => {
+      connections.push(connection);
+      return connection;
+    });
   } finally {
-    await connection.close();
+    for (const connection of connections) await connection.close();
     await server.close();
   }
 }

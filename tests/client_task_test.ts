@@ -5,13 +5,8 @@
 import assert from "node:assert/strict";
 import { COMMANDS } from "../cli/usage.ts";
 import { VERSION } from "../core/version.ts";
-import { OPS } from "../core/protocol/registry.ts";
 import { startTestServer, type TestServer } from "./_harness.ts";
-import { serverServes } from "./_sdk.ts";
 import { ROOT, runTask, STACK_TRACE, taskEnv, type TaskResult } from "./_task.ts";
-
-/** Whether the server remembers devices (issue 8); until it does, the test of `login --remember` is ignored. */
-const REMEMBERS = await serverServes(OPS.listDevices);
 
 /** The README sections that describe the terminal client. */
 const README_SECTIONS = ["Using it", "Accounts"];
@@ -204,7 +199,6 @@ Deno.test("deno task client refuses an empty or missing password from a pipe wit
 
 Deno.test(
   "deno task client login --remember keeps the machine signed in: devices and logout then ask no password",
-  { ignore: !REMEMBERS },
   async () => {
     const server = await startTestServer();
     try {

@@ -9,45 +9,11 @@ import { generateNobleDeviceKey } from "../core/client/device_key_noble.ts";
 import { resumeProof } from "../core/client/resume_proof.ts";
 import { Op } from "../core/protocol/opcodes.ts";
 import type { LogRecord } from "../server/log.ts";
-import { connect, type Connected, expectCode, loginStartOnly, type Via } from "./_accounts_helpers.ts";
+import { expectCode, loginStartOnly, withClients } from "./_accounts_helpers.ts";
 import { listDevices, loginRemembering, resume } from "./_device_helpers.ts";
-import { deadline, startTestServer, type TestServer } from "./_harness.ts";
+import { deadline, type TestServer } from "./_harness.ts";
 
-/** Every connection of these tests comes from loopback addresses: lift the per-address connection limits. */
-const NO_RATE_LIMIT = [
-  "--server.limits.connectionsPerIpPerMinute=1000000",
-  "--server.limits.handshakeUnitsPerIpPerMinute=1000000",
-  "--server.limits.maxConnectionsPerIp=100000",
-  "--server.limits.maxHandshakesPerIp=100000",
-];
 const PASSWORD = "correct horse 电池 staple";
-
-interface Context {
-  server: TestServer;
-  /** Connects a real client; it is closed when the test ends. */
-  open(via: Via, options?: Parameters<typeof connect>[2]): Promise<Connected>;
-}
-
-/** Runs `fn` with a server (on `dataDir` when given) and closes every client and the server afterwards. */
-async function withServer(fn: (context: Context) => Promise<void>, dataDir?: string): Promise<void> {
-  const server = await startTestServer(NO_RATE_LIMIT, { dataDir });
-  const opened: Connected[] = [];
-  try {
-    await fn({
-      server,
-      async open(via, options) {
-        const connected = await connect(server, via, options);
-        opened.push(connected);
-        return connected;
-      },
-    });
-    assert.deepEqual(server.logs.filter((r) => r.level === "error"), [], "the server logged no error");
-  } finally {
-    for (const { client } of opened) client.close();
-    await Promise.all(opened.map(({ client }) => deadline(client.closed, 5000, "a test client to close")));
-    await server.close();
-  }
-}
 
 /** The `audit` actions of the server so far. */
 function audits(server: TestServer): string[] {
@@ -60,7 +26,7 @@ Deno.test("a remembered device resumes after a server restart without the passwo
   try {
     const remembered = await (async () => {
       let result;
-      await withServer(async ({ open }) => {
+      await withClients(async ({ open }) => {
         const { client } = await open("tcp");
         const profile = await register(client, "alice", "爱丽丝", PASSWORD);
         const { device, bundle } = await loginRemembering(client, "alice", PASSWORD, key, "Firefox on Linux");
@@ -74,11 +40,11 @@ Deno.test("a remembered device resumes after a server restart without the passwo
           current: true,
         });
         result = { device, profile };
-      }, dataDir);
+      }, { dataDir });
       return result!;
     })();
 
-    await withServer(async ({ server, open }) => {
+    await withClients(async ({ server, open }) => {
       const { client } = await open("ws");
       const answer = await resume(client, remembered.device);
       assert.equal(answer.deviceId, remembered.device.deviceId);
@@ -90,14 +56,14 @@ Deno.test("a remembered device resumes after a server restart without the passwo
       assert.equal(listed.current, true);
       assert.ok(listed.lastUsedAt >= listed.createdAt);
       assert.deepEqual(audits(server), ["resume"], "no password login on the restarted server");
-    }, dataDir);
+    }, { dataDir });
   } finally {
     await Deno.remove(dataDir, { recursive: true });
   }
 });
 
 Deno.test("revoking the device in use answers first, then kicks its connection with reason revoked; it cannot resume", async () => {
-  await withServer(async ({ server, open }) => {
+  await withClients(async ({ server, open }) => {
     const phone = await open("tcp");
     await register(phone.client, "bob", "鲍勃", PASSWORD);
     const { device } = await loginRemembering(phone.client, "bob", PASSWORD, generateNobleDeviceKey(), "Phone");
@@ -117,7 +83,7 @@ Deno.test("revoking the device in use answers first, then kicks its connection w
 });
 
 Deno.test("one device revokes another: the other cannot resume, the revoker stays, unknown ids are device_unknown", async () => {
-  await withServer(async ({ open }) => {
+  await withClients(async ({ open }) => {
     const laptop = await open("tcp");
     await register(laptop.client, "cara", "卡拉", PASSWORD);
     const { device: laptopDevice } = await loginRemembering(laptop.client, "cara", PASSWORD, generateNobleDeviceKey());
@@ -155,7 +121,7 @@ Deno.test("one device revokes another: the other cannot resume, the revoker stay
 });
 
 Deno.test("a resume proof relayed from another connection is refused with device_unknown; bound to its own it works", async () => {
-  await withServer(async ({ open }) => {
+  await withClients(async ({ open }) => {
     const first = await open("tcp");
     await register(first.client, "erin", "艾琳", PASSWORD);
     const { device } = await loginRemembering(first.client, "erin", PASSWORD, generateNobleDeviceKey());
@@ -180,7 +146,7 @@ Deno.test("a resume proof relayed from another connection is refused with device
 });
 
 Deno.test("a resume kicks an older login elsewhere, while the same device's resume replaces its stale connection silently", async () => {
-  await withServer(async ({ server, open }) => {
+  await withClients(async ({ server, open }) => {
     const setup = await open("tcp");
     await register(setup.client, "finn", "芬恩", PASSWORD);
     const { device } = await loginRemembering(setup.client, "finn", PASSWORD, generateNobleDeviceKey());
@@ -208,7 +174,7 @@ Deno.test("a resume kicks an older login elsewhere, while the same device's resu
 });
 
 Deno.test("bad resumes are throttled per address, and a password guesser cannot lock the remembered device out", async () => {
-  await withServer(async ({ open }) => {
+  await withClients(async ({ open }) => {
     const setup = await open("tcp");
     await register(setup.client, "gina", "吉娜", PASSWORD);
     const { device } = await loginRemembering(setup.client, "gina", PASSWORD, generateNobleDeviceKey());
@@ -241,7 +207,7 @@ Deno.test("bad resumes are throttled per address, and a password guesser cannot 
 });
 
 Deno.test("logout forgets the device it logged in with: it cannot resume afterwards", async () => {
-  await withServer(async ({ server, open }) => {
+  await withClients(async ({ server, open }) => {
     const { client } = await open("tcp");
     await register(client, "hana", "花", PASSWORD);
     const { device } = await loginRemembering(client, "hana", PASSWORD, generateNobleDeviceKey());
@@ -255,7 +221,7 @@ Deno.test("logout forgets the device it logged in with: it cannot resume afterwa
 });
 
 Deno.test("a device key that is not a P-256 point is refused with bad_request and the login does not happen", async () => {
-  await withServer(async ({ open }) => {
+  await withClients(async ({ open }) => {
     const { client } = await open("tcp");
     await register(client, "ivan", "伊万", PASSWORD);
     const offCurve = { publicKey: new Uint8Array(65).fill(4), sign: () => Promise.resolve(new Uint8Array(64)) };
@@ -270,7 +236,7 @@ Deno.test("a device key that is not a P-256 point is refused with bad_request an
 });
 
 Deno.test("a key the user's device already has keeps that device's id; another user's key is refused", async () => {
-  await withServer(async ({ open }) => {
+  await withClients(async ({ open }) => {
     const key = generateNobleDeviceKey();
     const first = await open("tcp");
     await register(first.client, "joe", "乔", PASSWORD);

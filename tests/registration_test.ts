@@ -9,47 +9,21 @@ import { login, register } from "../core/client/accounts.ts";
 import { Op } from "../core/protocol/opcodes.ts";
 import { createInvites, inviteCodeHash } from "../server/services/accounts/invites.ts";
 import {
-  connect,
+  type ClientsContext,
   type Connected,
   expectCode,
   KEY_STRETCHING,
   loginStartOnly,
-  type Via,
+  withClients,
   withStore,
 } from "./_accounts_helpers.ts";
-import { deadline, startTestServer, type TestServer } from "./_harness.ts";
+import type { TestServer } from "./_harness.ts";
 
-/** Many connections from 127.0.0.1 per test: lift the per-address connection rate limit. */
-const NO_RATE_LIMIT = "--server.limits.connectionsPerIpPerMinute=1000000";
 const PASSWORD = "correct horse 电池 staple";
 const HOUR = 3_600_000;
 
-interface Context {
-  server: TestServer;
-  /** Connects a real client; it is closed when the test ends. */
-  open(via: Via, options?: Parameters<typeof connect>[2]): Promise<Connected>;
-}
-
-/** Runs `fn` with a server; afterwards the server must have logged no error. */
-async function withServer(flags: string[], fn: (context: Context) => Promise<void>): Promise<void> {
-  const server = await startTestServer([NO_RATE_LIMIT, ...flags]);
-  const opened: Connected[] = [];
-  try {
-    await fn({
-      server,
-      async open(via, options) {
-        const connected = await connect(server, via, options);
-        opened.push(connected);
-        return connected;
-      },
-    });
-    assert.deepEqual(server.logs.filter((r) => r.level === "error"), [], "the server logged no error");
-  } finally {
-    for (const { client } of opened) client.close();
-    await Promise.all(opened.map(({ client }) => deadline(client.closed, 5000, "a test client to close")));
-    await server.close();
-  }
-}
+/** Runs `fn` with a server started with `flags`; afterwards the server must have logged no error. */
+const withServer = (flags: string[], fn: (context: ClientsContext) => Promise<void>) => withClients(fn, { flags });
 
 let replayable: Promise<string> | undefined;
 

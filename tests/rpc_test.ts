@@ -9,47 +9,11 @@ import { OP_SAMPLES } from "../core/protocol/_samples.ts";
 import { ProtocolError } from "../core/protocol/errors.ts";
 import { Op } from "../core/protocol/opcodes.ts";
 import { type AnyOp, OPS } from "../core/protocol/registry.ts";
-import { connect, type Connected, expectCode, type Via, withStore } from "./_accounts_helpers.ts";
-import { deadline, startTestServer, type TestServer } from "./_harness.ts";
+import { type Connected, expectCode, withClients, withStore } from "./_accounts_helpers.ts";
 
-const NO_RATE_LIMIT = [
-  "--server.limits.connectionsPerIpPerMinute=1000000",
-  "--server.limits.handshakeUnitsPerIpPerMinute=1000000",
-  "--server.limits.maxConnectionsPerIp=100000",
-  "--server.limits.maxHandshakesPerIp=100000",
-];
 const PASSWORD = "correct horse 电池 staple";
 
 type OpKey = keyof typeof OPS;
-
-interface Context {
-  server: TestServer;
-  open(via: Via): Promise<Connected>;
-}
-
-/** Runs `fn` with a server and closes every client it opened and the server afterwards. */
-async function withServer(
-  fn: (context: Context) => Promise<void>,
-  beforeHandler?: (op: AnyOp) => void | Promise<void>,
-): Promise<void> {
-  const server = await startTestServer(NO_RATE_LIMIT, { beforeHandler });
-  const opened: Connected[] = [];
-  try {
-    await fn({
-      server,
-      async open(via) {
-        const connected = await connect(server, via);
-        opened.push(connected);
-        return connected;
-      },
-    });
-    assert.deepEqual(server.logs.filter((r) => r.level === "error"), [], "the server logged no error");
-  } finally {
-    for (const { client } of opened) client.close();
-    await Promise.all(opened.map(({ client }) => deadline(client.closed, 5000, "a test client to close")));
-    await server.close();
-  }
-}
 
 const ENTRIES = Object.entries(OPS) as [OpKey, AnyOp][];
 
@@ -57,7 +21,7 @@ for (const via of ["tcp", "ws"] as const) {
   Deno.test(`${via}: every operation whose auth rule is user is refused with not_logged_in before login`, async () => {
     const userOps = ENTRIES.filter(([, def]) => def.auth === "user");
     assert.ok(userOps.length >= 8, "the registry has logged-in operations to check");
-    await withServer(async ({ open }) => {
+    await withClients(async ({ open }) => {
       const { client } = await open(via);
       for (const [key, def] of userOps) {
         // A body that fits: the refusal is the auth rule's, not the schema's.
@@ -69,7 +33,7 @@ for (const via of ["tcp", "ws"] as const) {
 }
 
 Deno.test("no anonymous operation answers not_logged_in before login", async () => {
-  await withServer(async ({ open }) => {
+  await withClients(async ({ open }) => {
     const { client } = await open("tcp");
     for (const [key, def] of ENTRIES.filter(([, def]) => def.auth === "anonymous")) {
       try {
@@ -83,7 +47,7 @@ Deno.test("no anonymous operation answers not_logged_in before login", async () 
 });
 
 Deno.test("a body that does not fit is answered bad_request naming the field's path, and the connection stays open", async () => {
-  await withServer(async ({ open }) => {
+  await withClients(async ({ open }) => {
     const { client } = await open("ws");
     const publicKey = await expectCode(
       client.request(Op.loginFinish, {
@@ -118,7 +82,7 @@ Deno.test("a slow request is passed by a later fast one, unless both are ordered
     held = { name, release: new Promise((resolve) => open = resolve) };
     return open;
   };
-  await withServer(async ({ open }) => {
+  await withClients(async ({ open }) => {
     const { client } = await open("tcp");
     await register(client, "bob", "鲍勃", PASSWORD);
     await login(client, "bob", PASSWORD);
@@ -145,16 +109,18 @@ Deno.test("a slow request is passed by a later fast one, unless both are ordered
     openNickname();
     await Promise.all([nickname, font]);
     assert.deepEqual(answered, ["ping", "set_nickname", "set_font"]);
-  }, (op) => {
-    if (op.name !== held?.name) return;
-    const { release } = held;
-    held = undefined;
-    return release;
+  }, {
+    beforeHandler(op) {
+      if (op.name !== held?.name) return;
+      const { release } = held;
+      held = undefined;
+      return release;
+    },
   });
 });
 
 Deno.test("one login is pushed to every connection that watches the user, over both transports", async () => {
-  await withServer(async ({ server, open }) => {
+  await withClients(async ({ server, open }) => {
     const registrar = await open("tcp");
     const ann = await register(registrar.client, "ann", "安", PASSWORD);
     const watchers: (Connected & { id: number })[] = [];

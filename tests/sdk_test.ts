@@ -2,38 +2,10 @@
 // (login with remember, resume after a server restart, listing, revoking, logging out).
 
 import assert from "node:assert/strict";
-import {
-  connect,
-  MemoryDeviceKeyStore,
-  type MimiConnection,
-  OPS,
-  ProtocolError,
-  type StoredNobleCredential,
-} from "../core/client/mod.ts";
+import { connect, MemoryDeviceKeyStore, OPS, ProtocolError, type StoredNobleCredential } from "../core/client/mod.ts";
 import { FakeClock } from "../core/time/clock.ts";
 import { startTestServer, type TestServer } from "./_harness.ts";
-import { connectOptions, PASSWORD, serverServes, untilState, type Via } from "./_sdk.ts";
-
-/**
- * Whether the server remembers devices (resume, list_devices, revoke_device: issue 8). The tests of remembered
- * devices run once it does; until then they are reported as ignored.
- */
-const REMEMBERS = await serverServes(OPS.listDevices);
-
-/** Runs `fn` with a fresh server, closing every connection it made and then the server. */
-async function withServer(fn: (server: TestServer, track: (c: MimiConnection) => MimiConnection) => Promise<void>) {
-  const server = await startTestServer();
-  const connections: MimiConnection[] = [];
-  try {
-    await fn(server, (connection) => {
-      connections.push(connection);
-      return connection;
-    });
-  } finally {
-    for (const connection of connections) await connection.close();
-    await server.close();
-  }
-}
+import { connectOptions, PASSWORD, untilState, type Via, withServer } from "./_sdk.ts";
 
 Deno.test("the SDK changes the profile, reports the server's refusals and logs out", async () => {
   await withServer(async (server, track) => {
@@ -94,7 +66,6 @@ Deno.test("a login that is not remembered is signed out after the server restart
 for (const via of ["tcp", "ws"] as Via[]) {
   Deno.test(
     `a remembered device over ${via} is signed in again without a password after the server restarts`,
-    { ignore: !REMEMBERS },
     async () => {
       const dataDir = await Deno.makeTempDir({ prefix: "mimi_test_" });
       const clock = new FakeClock();
@@ -143,7 +114,6 @@ for (const via of ["tcp", "ws"] as Via[]) {
 
 Deno.test(
   "a revoked device is kicked with reason revoked, forgets its credential and cannot resume",
-  { ignore: !REMEMBERS },
   async () => {
     await withServer(async (server, track) => {
       const phoneKeys = new MemoryDeviceKeyStore();
@@ -184,7 +154,6 @@ Deno.test(
 
 Deno.test(
   "logout forgets the remembered device: the next connection is signed out",
-  { ignore: !REMEMBERS },
   async () => {
     await withServer(async (server, track) => {
       const backing = new Map<string, StoredNobleCredential>();

@@ -8,29 +8,11 @@ import { OPS } from "../protocol/registry.ts";
 import { TransportError } from "../transport/duplex.ts";
 import { deadline, startTestServer, type TestServer } from "../../tests/_harness.ts";
 import { withStore } from "../../tests/_accounts_helpers.ts";
-import { connectOptions, PASSWORD, serverServes, untilState, untilStatus, type Via } from "../../tests/_sdk.ts";
-import { connect, type MimiConnection } from "./connect.ts";
+import { connectOptions, PASSWORD, untilState, untilStatus, type Via, withServer } from "../../tests/_sdk.ts";
+import { connect } from "./connect.ts";
 import { KickedError } from "./events.ts";
 
 const VIAS: Via[] = ["tcp", "ws"];
-
-/** Whether the server watches presence by subscription (issue 8); until it does, the presence test waits for it. */
-const WATCHES_PRESENCE = await serverServes(OPS.watchPresence);
-
-/** Runs `fn` with a fresh server, closing every connection it made and then the server. */
-async function withServer(fn: (server: TestServer, track: (c: MimiConnection) => MimiConnection) => Promise<void>) {
-  const server = await startTestServer();
-  const connections: MimiConnection[] = [];
-  try {
-    await fn(server, (connection) => {
-      connections.push(connection);
-      return connection;
-    });
-  } finally {
-    for (const connection of connections) await connection.close();
-    await server.close();
-  }
-}
 
 for (const via of VIAS) {
   Deno.test(`connect() over ${via} opens, registers and logs in, and the state follows`, async () => {
@@ -85,7 +67,6 @@ Deno.test("connect(): calls made while connecting wait for the connection to ope
 
 Deno.test(
   "connect(): every on('presence') subscriber hears a watched friend come online, and the contacts follow",
-  { ignore: !WATCHES_PRESENCE },
   async () => {
     await withServer(async (server, track) => {
       const alice = track(connect(connectOptions(server, "tcp")));
