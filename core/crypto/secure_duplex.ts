@@ -1,10 +1,11 @@
 // The established secure channel as a Duplex of plaintext payloads, over a Duplex of records (PROTOCOL.md §9).
 
 import { CodecError } from "../codec/error.ts";
+import { decodeValue } from "../codec/value.ts";
 import { type Duplex, TransportError } from "../transport/duplex.ts";
 import { SecureChannel } from "./channel.ts";
 import { HandshakeError, RecordError } from "./errors.ts";
-import { ContentType, parseAlert } from "./handshake_messages.ts";
+import { ContentType } from "./handshake_messages.ts";
 import type { CryptoProvider } from "./primitives/types.ts";
 import type { RecordOptions } from "./record.ts";
 import type { Suite } from "./suites.ts";
@@ -158,7 +159,9 @@ export class SecureDuplex implements Duplex {
       );
     }
     if (this.#options.alertBeforeFirstRecord && !this.#heardRecord && record[0] === ContentType.alert) {
-      return this.#fail(refusal(record), true);
+      const refused = refusal(record);
+      if (refused) return this.#fail(refused, true);
+      // Not a well-formed alert: most likely a record whose content type was altered; opening it reports that.
     }
     this.#heardRecord = true;
     this.#options.onRecord?.();
@@ -240,8 +243,23 @@ export class SecureDuplex implements Duplex {
   }
 }
 
-/** The server's alert in place of its first record, as the error a refused handshake gives (parseAlert never throws). */
-function refusal(payload: Uint8Array): HandshakeError {
-  const alert = parseAlert(payload);
-  return new HandshakeError("alert", `Server refused the connection (${alert.code}): ${alert.message}`);
+/**
+ * The server's alert in place of its first record, as the error a refused handshake gives; undefined unless the
+ * payload is a well-formed alert (a map with a string `code` and `message`, §7.5). A lenient reading would let a
+ * single flipped bit (record `02` to alert `03`) pass tampering off as the server's refusal.
+ */
+function refusal(payload: Uint8Array): HandshakeError | undefined {
+  let alert;
+  try {
+    alert = decodeValue(payload.subarray(1));
+  } catch (error) {
+    if (error instanceof CodecError) return undefined; // not an alert: the record path reports it
+    throw error;
+  }
+  if (alert === null || typeof alert !== "object" || Array.isArray(alert) || alert instanceof Uint8Array) {
+    return undefined;
+  }
+  const { code, message } = alert;
+  if (typeof code !== "string" || typeof message !== "string") return undefined;
+  return new HandshakeError("alert", `Server refused the connection (${code}): ${message}`);
 }
