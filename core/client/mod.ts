@@ -24,6 +24,8 @@ export { type ClientSecureOptions, type ClientSession, performClientHandshake } 
 export type { HandshakeResult } from "../crypto/handshake_client.ts";
 export type { SecureDuplex } from "../crypto/secure_duplex.ts";
 export * from "./connect.ts";
+export * from "./page.ts";
+export * from "./key_changed.ts";
 export * from "./resume.ts";
 export { type AnyOp, type AnyPush, OPS, PUSHES } from "../protocol/registry.ts";
 export type { PushBodyOf, RequestOf, ResponseOf } from "../protocol/define.ts";
