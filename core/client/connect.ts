@@ -172,13 +172,13 @@ export interface MimiConnection {
  *
  * @example
  * ```ts ignore
- * import { clientFrameLimit, connect, connectWebSocket, IndexedDbDeviceKeyStore, secureOptionsFromConfig } from "./mod.ts";
+ * import { connect, connectWebSocket, IndexedDbDeviceKeyStore, secureOptionsFromConfig } from "./mod.ts";
  * const secure = secureOptionsFromConfig(config.crypto, maxFrameBytes, provider, verify);
  * const connection = connect({
  *   open: (_signal, limits) => connectWebSocket(url, limits),
  *   secure,
  *   server: location.origin,
- *   deviceKeys: await IndexedDbDeviceKeyStore.open(),
+ *   deviceKeys: new IndexedDbDeviceKeyStore(),
  * });
  * connection.subscribe(() => render(connection.getSnapshot()));
  * await connection.login("alice", password, { remember: "Firefox on Linux" });
