@@ -58,6 +58,11 @@ function useSnapshot<S>(store: Readable<S> | undefined, fallback: S): S {
 let provider: Promise<CryptoProvider> | undefined;
 let deviceKeys: IndexedDbDeviceKeyStore | undefined;
 
+/** Whether this browser can keep a device key: WebCrypto makes it non-extractable, IndexedDB keeps it. */
+function canRememberHere(): boolean {
+  return isSecureCryptoAvailable() && "indexedDB" in globalThis;
+}
+
 /** The state of a page whose connection could not even be made (no provider, settings the SDK refuses). */
 function failedState(error: Error): ClientState {
   return { ...initialClientState, connection: { status: { state: "closed", error }, suite: null } };
@@ -77,8 +82,7 @@ export function useMimi(settings: PageSettings): Mimi {
 
   // Known only in the browser: the server renders the page as a secure one that cannot remember.
   useEffect(() => {
-    const secure = isSecureCryptoAvailable();
-    setBrowser({ insecurePage: !secure, canRemember: secure && "indexedDB" in globalThis });
+    setBrowser({ insecurePage: !isSecureCryptoAvailable(), canRemember: canRememberHere() });
   }, []);
 
   useEffect(() => {
@@ -89,13 +93,8 @@ export function useMimi(settings: PageSettings): Mimi {
     provider ??= detectProvider();
     provider.then((primitives) => {
       if (!current) return;
-      const remembers = isSecureCryptoAvailable() && "indexedDB" in globalThis;
-      if (remembers) deviceKeys ??= new IndexedDbDeviceKeyStore();
-      made = connectPage(settings, {
-        origin: location.origin,
-        provider: primitives,
-        deviceKeys: remembers ? deviceKeys : undefined,
-      });
+      if (canRememberHere()) deviceKeys ??= new IndexedDbDeviceKeyStore();
+      made = connectPage(settings, { origin: location.origin, provider: primitives, deviceKeys });
       setConnection(made);
     }).catch((error: Error) => {
       // Not swallowed: the page shows it as a closed connection, with its reason.
