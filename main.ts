@@ -52,7 +52,7 @@ async function serve(config: MimiConfig): Promise<number> {
   if (!bundle) logger.warn("bundle_missing", { message: "The web client is not built: run deno task build" });
   let server;
   try {
-    server = await startServer(config, { logger, http: (fingerprint) => createPages(bundle, fingerprint) });
+    server = await startServer(config, { logger, http: (page) => createPages(bundle, page) });
   } catch (error) {
     if (!(error instanceof StartupError)) throw error;
     console.error(`mimi: ${error.message}`);

@@ -1,133 +1,103 @@
-// The web client: a secure connection, the account screens, and the contact list with live presence.
+// The web client: the account screens and the contact list, drawn from the SDK's state, with the connection in words.
 
 import { useEffect, useState } from "preact/hooks";
-import { login, type LoginBundle, type Profile, register } from "../core/client/accounts.ts";
-import type { MimiClient } from "../core/client/client.ts";
-import { applyPresence, type Contact, sortContacts } from "../core/client/contacts.ts";
-import { type KickedEvent, readPush } from "../core/client/events.ts";
-import { logout, setFont, setNickname } from "../core/client/profile.ts";
-import { Op } from "../core/protocol/opcodes.ts";
+import {
+  type ConnectionStatus,
+  DeviceKeyStoreError,
+  type Kick,
+  type MimiConnection,
+  type PageSettings,
+  ServerKeyChangedError,
+} from "../core/client/mod.ts";
 import { LoginForm, RegisterForm } from "./_account_forms.tsx";
 import { Home } from "./_home.tsx";
-import { type Connection, useConnection } from "./_use_connection.ts";
-import { errorText } from "./_words.ts";
+import { type Mimi, useMimi } from "./_use_mimi.ts";
+import { deviceName, errorText } from "./_words.ts";
 
 /** Props of {@link MimiApp}; serialisable, as the page passes them through HTML. */
 export interface MimiAppProps {
-  /** WebSocket endpoint path on the page's origin, e.g. `/ws`. */
-  wsPath: string;
-  /** The server's fingerprint as the page was served; the handshake must present the same key. */
-  fingerprint: string;
-}
-
-interface Session {
-  user: Profile;
-  contacts: readonly Contact[];
-  requests: LoginBundle["friendRequests"];
+  /** What the server wrote into the page: fingerprint, WebSocket path, crypto settings, frame limit. */
+  settings: PageSettings;
 }
 
 /** The whole web client: logged out, it offers login and registration; logged in, profile and contacts. */
-export function MimiApp({ wsPath, fingerprint }: MimiAppProps) {
-  const connection = useConnection(wsPath, fingerprint);
-  const client = connection.status === "connected" ? connection.client : undefined;
-  const [session, setSession] = useState<Session | undefined>(undefined);
+export function MimiApp({ settings }: MimiAppProps) {
+  const mimi = useMimi(settings);
+  const { state, connection } = mimi;
+  const { session } = state;
+  const status = state.connection.status;
   const [screen, setScreen] = useState<"login" | "register">("login");
-  const [kicked, setKicked] = useState<KickedEvent | undefined>(undefined);
   const [lastUsername, setLastUsername] = useState("");
   /** Shown above the login form: why the user is there (an account was just created). */
   const [loginNotice, setLoginNotice] = useState<string | undefined>(undefined);
+  /** Shown at the top: something the user should know that is no error of the form (the device not remembered). */
+  const [notice, setNotice] = useState<string | undefined>(undefined);
 
+  const signedInAs = session.state === "signedIn" ? session.user.username : undefined;
   useEffect(() => {
-    // A new connection, or none, is logged out.
-    setSession(undefined);
-    if (!client) return;
-    client.onPush = (push) => {
-      const event = readPush(push);
-      if (event?.type === "kicked") {
-        // The server closes this connection next; a fresh one is ready for the next login.
-        setKicked(event);
-        setScreen("login");
-        connection.reconnect();
-      } else if (event?.type === "presence") {
-        setSession((s) => s && { ...s, contacts: applyPresence(s.contacts, event) });
-      }
-    };
-    return () => client.onPush = undefined;
-  }, [client]);
-
-  /** The client to use now; an idle connection (closed by the server for not logging in) is opened again first. */
-  const connected = (): Promise<MimiClient> => connection.ready();
-  /** Whether the forms can be sent: connected, or idle and able to connect again when they are. */
-  const usable = connection.status === "connected" || connection.status === "idle";
-  const enter = (bundle: LoginBundle, client: MimiClient) => {
-    setKicked(undefined);
+    if (signedInAs === undefined) return;
+    setLastUsername(signedInAs);
     setLoginNotice(undefined);
-    setLastUsername(bundle.user.username);
-    setSession({ user: bundle.user, contacts: sortContacts(bundle.friends), requests: bundle.friendRequests });
-    void watchFriends(client, bundle.friends.map((friend) => friend.id));
+  }, [signedInAs]);
+
+  /** The connection for an action; the forms are disabled until there is one. */
+  const live = (): MimiConnection => {
+    if (!connection) throw new Error("Not connected to the server yet");
+    return connection;
   };
   /**
-   * Presence is by subscription (PROTOCOL.md §10.5): the page watches the friends it lists, and the answer is their
-   * presence now, which may have changed since the login bundle.
+   * Logs in, remembering this browser if asked. A key the browser could not keep leaves the user signed in all the
+   * same, only not remembered: said at the top rather than failing the form.
    */
-  const watchFriends = async (client: MimiClient, userIds: number[]) => {
-    let answer;
+  const logIn = async (username: string, password: string, remember: boolean) => {
     try {
-      answer = await client.request(Op.watchPresence, { userIds }) as {
-        presence: { userId: number; online: boolean; lastSeenAt: number | null }[];
-      };
-    } catch {
-      // Only a closing connection fails here; the page already says so, and the next login watches again.
-      return;
+      setNotice(undefined);
+      await live().login(username, password, remember ? { remember: deviceName(navigator.userAgent) } : {});
+    } catch (error) {
+      if (!(error instanceof DeviceKeyStoreError)) throw error;
+      setNotice(`You are logged in, but this browser will not stay signed in: ${errorText(error)}`);
     }
-    setSession((s) =>
-      s && {
-        ...s,
-        contacts: answer.presence.reduce((list, p) => applyPresence(list, { type: "presence", ...p }), s.contacts),
-      }
-    );
   };
-  const updateUser = (user: Profile) => setSession((s) => s && { ...s, user });
+  /** Whether the forms can be sent: open, or idle and able to connect again when they are. */
+  const usable = connection !== undefined && (status.state === "open" || status.state === "idle");
+  const ended = status.state === "kicked" || status.state === "closed";
 
   return (
     <div class="app">
-      {connection.insecurePage && (
+      {mimi.insecurePage && (
         <p class="notice" data-testid="insecure-notice">
           This page came over plain HTTP, so the browser offers no WebCrypto here. Messages are still encrypted to the
-          server (with a built-in JavaScript implementation), but only HTTPS also protects this page itself.
+          server (with a built-in JavaScript implementation), but only HTTPS also protects this page itself, and this
+          browser cannot stay signed in.
         </p>
       )}
-      {kicked && (
-        <p class="banner" role="alert" data-testid="kicked">
-          You were logged out because your account logged in elsewhere ({new Date(kicked.at).toLocaleString()},{" "}
-          {kicked.address})
-        </p>
-      )}
-      {session
+      <ConnectionBar mimi={mimi} status={status} />
+      {notice && <p class="notice" role="status" data-testid="notice">{notice}</p>}
+      {session.state === "signedIn"
         ? (
           <Home
             user={session.user}
-            contacts={session.contacts}
-            requests={session.requests}
+            contacts={state.contacts}
+            requests={state.friendRequests}
             onLogout={async () => {
-              await logout(await connected());
-              setSession(undefined);
+              await live().logout();
+              setNotice(undefined);
               setScreen("login");
             }}
-            onNickname={async (nickname) => updateUser(await setNickname(await connected(), nickname))}
-            onFont={async (font) => updateUser(await setFont(await connected(), font))}
+            onNickname={async (nickname) => void await live().setNickname(nickname)}
+            onFont={async (font) => void await live().setFont(font)}
           />
         )
+        : ended
+        ? null
         : screen === "login"
         ? (
           <LoginForm
             connected={usable}
+            canRemember={mimi.canRemember}
             initialUsername={lastUsername}
             notice={loginNotice}
-            onLogin={async (username, password) => {
-              const client = await connected();
-              enter(await login(client, username, password), client);
-            }}
+            onLogin={logIn}
             onRegister={() => {
               setLoginNotice(undefined);
               setScreen("register");
@@ -137,46 +107,120 @@ export function MimiApp({ wsPath, fingerprint }: MimiAppProps) {
         : (
           <RegisterForm
             connected={usable}
-            onSubmit={async (username, nickname, password, invite) => {
-              const user = await register(await connected(), username, nickname, password, { invite });
+            canRemember={mimi.canRemember}
+            onSubmit={async (username, nickname, password, invite, remember) => {
+              const user = await live().register(username, nickname, password, { invite });
               // Registering does not log in (PROTOCOL.md §10.2); nobody wants to type the password twice more.
-              let bundle: LoginBundle;
-              let client: MimiClient;
               try {
-                client = await connected();
-                bundle = await login(client, username, password);
+                await logIn(username, password, remember);
               } catch (error) {
                 // Not swallowed: said on the login screen. The account exists, so the register form (which would
                 // now only answer "taken") is the wrong place to stay.
                 setLastUsername(user.username);
                 setLoginNotice(`Your account ${user.username} was created, but logging in failed: ${errorText(error)}`);
                 setScreen("login");
-                return;
               }
-              enter(bundle, client);
             }}
             onLogin={() => setScreen("login")}
           />
         )}
-      <ConnectionInfo connection={connection} fingerprint={fingerprint} />
+      <ConnectionInfo status={status} suite={state.connection.suite} fingerprint={settings.fingerprint} />
     </div>
   );
 }
 
-/** How the page is connected: status, suite, the server's fingerprint, and a way back after a drop. */
-function ConnectionInfo({ connection, fingerprint }: { connection: Connection; fingerprint: string }) {
-  const suite = connection.status === "connecting" ? undefined : connection.suite;
-  const error = connection.status === "closed" ? connection.error : undefined;
+/** The connection's state in one word, for the footer. */
+function statusWord(status: ConnectionStatus): string {
+  switch (status.state) {
+    case "open":
+      return "connected";
+    case "retrying":
+      return "reconnecting";
+    case "kicked":
+      return "closed";
+    default:
+      return status.state;
+  }
+}
+
+/** Why a kicked session ended, in words. */
+function kickText(kick: Kick): string {
+  return kick.reason === "revoked"
+    ? "This device was signed out from another session"
+    : `You were logged out because your account logged in elsewhere (${
+      new Date(kick.at).toLocaleString()
+    }, ${kick.address})`;
+}
+
+/**
+ * What is wrong with the connection, in words, with the button that helps: reconnecting (try now), kicked (log in
+ * again), a changed server key (both keys, reload), closed (reconnect). Nothing while it is open, connecting or idle.
+ */
+function ConnectionBar({ mimi, status }: { mimi: Mimi; status: ConnectionStatus }) {
+  switch (status.state) {
+    case "retrying":
+      return (
+        <div class="bar warning" role="status" data-testid="reconnecting">
+          <span>
+            Reconnecting… (attempt {status.attempt})
+            {status.error && <span class="muted" data-testid="connection-error">{errorText(status.error)}</span>}
+          </span>
+          <button type="button" onClick={() => mimi.connection?.retryNow()}>Try now</button>
+        </div>
+      );
+    case "kicked":
+      return (
+        <div class="bar banner" role="alert">
+          <span data-testid="kicked">{kickText(status)}</span>
+          <button type="button" onClick={mimi.reconnect}>Log in again</button>
+        </div>
+      );
+    case "closed": {
+      const error = status.error;
+      if (error instanceof ServerKeyChangedError) {
+        return (
+          <div class="banner" role="alert" data-testid="key-changed">
+            <p>
+              The server answered with a different key from the one this page was served with. Someone may be
+              intercepting the connection, or the server's operator has given it a new key since this page was loaded.
+              Do not log in: ask the operator whether the key changed, then reload the page.
+            </p>
+            <p class="fingerprint">
+              This page expects: <code>{error.expected}</code>
+            </p>
+            <p class="fingerprint">
+              The server presented: <code>{error.presented}</code>
+            </p>
+            <button type="button" onClick={() => location.reload()}>Reload the page</button>
+          </div>
+        );
+      }
+      return (
+        <div class="bar banner" role="alert">
+          <span>
+            The connection to the server is closed
+            {error && <span data-testid="connection-error">: {errorText(error)}</span>}
+          </span>
+          <button type="button" onClick={mimi.reconnect}>Reconnect</button>
+        </div>
+      );
+    }
+    default:
+      // Open, connecting (the footer says so) or idle (closed for not logging in in time: nothing went wrong).
+      return null;
+  }
+}
+
+/** How the page is connected: status, suite and the server's fingerprint. */
+function ConnectionInfo(
+  { status, suite, fingerprint }: { status: ConnectionStatus; suite: string | null; fingerprint: string },
+) {
   return (
     <footer class="security">
       <p>
-        Connection: <strong data-testid="status">{connection.status}</strong>
+        Connection: <strong data-testid="status">{statusWord(status)}</strong>
         {suite && <span class="suite" data-testid="suite">{suite}</span>}
-        {connection.status === "closed" && (
-          <button type="button" class="link" onClick={connection.reconnect}>Reconnect</button>
-        )}
       </p>
-      {error && <p class="form-error" data-testid="connection-error">{errorText(error)}</p>}
       <p class="fingerprint">
         Server fingerprint: <code data-testid="fingerprint">{fingerprint}</code>
       </p>

@@ -2,8 +2,7 @@
 
 import type { ComponentChildren, InputHTMLAttributes } from "preact";
 import { useState } from "preact/hooks";
-import { parseNickname, parseUsername } from "../core/protocol/accounts.ts";
-import { ProtocolError } from "../core/protocol/errors.ts";
+import { parseNickname, parseUsername, ProtocolError } from "../core/client/mod.ts";
 import { useAction } from "./_use_action.ts";
 
 /** A labelled input with an optional message under it. */
@@ -40,25 +39,48 @@ export function Field(
   );
 }
 
+/**
+ * "Remember this device": shown only where the browser can keep a device key (WebCrypto and IndexedDB). Checked, the
+ * login makes a key that never leaves this browser, and a reload or a server restart keeps the user signed in.
+ */
+function RememberDevice({ id, checked, onChange }: { id: string; checked: boolean; onChange(value: boolean): void }) {
+  return (
+    <label class="check" for={id}>
+      <input
+        id={id}
+        type="checkbox"
+        checked={checked}
+        onChange={(e) => onChange((e.target as HTMLInputElement).checked)}
+      />
+      Remember this device
+    </label>
+  );
+}
+
 /** A form's failure, announced to screen readers. */
 export function FormError({ children }: { children: ComponentChildren }) {
   return children ? <p class="form-error" role="alert" data-testid="form-error">{children}</p> : null;
 }
 
-/** Log in: username and password; Enter submits. `notice` is news from the previous screen (an account created). */
-export function LoginForm({ connected, onLogin, onRegister, initialUsername = "", notice }: {
+/**
+ * Log in: username and password, and "remember this device" where the browser can; Enter submits. `notice` is news
+ * from the previous screen (an account created).
+ */
+export function LoginForm({ connected, canRemember, onLogin, onRegister, initialUsername = "", notice }: {
   connected: boolean;
-  onLogin(username: string, password: string): Promise<void>;
+  canRemember: boolean;
+  onLogin(username: string, password: string, remember: boolean): Promise<void>;
   onRegister(): void;
   initialUsername?: string;
   notice?: string;
 }) {
   const [username, setUsername] = useState(initialUsername);
   const [password, setPassword] = useState("");
+  const [remember, setRemember] = useState(false);
   const action = useAction();
   const submit = (event: Event) => {
     event.preventDefault();
-    void action.run(() => onLogin(username, password));
+    void action.run(() => onLogin(username, password, canRemember && remember));
   };
   return (
     <section class="card auth" aria-labelledby="login-title">
@@ -74,6 +96,7 @@ export function LoginForm({ connected, onLogin, onRegister, initialUsername = ""
           onInput={setPassword}
           autocomplete="current-password"
         />
+        {canRemember && <RememberDevice id="login-remember" checked={remember} onChange={setRemember} />}
         <FormError>{action.error}</FormError>
         <button type="submit" class="primary" disabled={!connected || action.busy || !username || !password}>
           {action.busy ? "Logging in…" : "Log in"}
@@ -90,9 +113,17 @@ export function LoginForm({ connected, onLogin, onRegister, initialUsername = ""
  * Register: username, nickname and the password twice, each checked as it is typed; and an invite code once the server
  * has said it needs one (`invite_required`, `invite_invalid`).
  */
-export function RegisterForm({ connected, onSubmit, onLogin }: {
+export function RegisterForm({ connected, canRemember, onSubmit, onLogin }: {
   connected: boolean;
-  onSubmit(username: string, nickname: string, password: string, invite: string | undefined): Promise<void>;
+  canRemember: boolean;
+  /** Registers, then logs in (remembering this device if `remember`). */
+  onSubmit(
+    username: string,
+    nickname: string,
+    password: string,
+    invite: string | undefined,
+    remember: boolean,
+  ): Promise<void>;
   onLogin(): void;
 }) {
   const [username, setUsername] = useState("");
@@ -101,6 +132,7 @@ export function RegisterForm({ connected, onSubmit, onLogin }: {
   const [repeat, setRepeat] = useState("");
   const [invite, setInvite] = useState("");
   const [askInvite, setAskInvite] = useState(false);
+  const [remember, setRemember] = useState(false);
   const action = useAction();
   const name = parseUsername(username);
   const nick = parseNickname(nickname);
@@ -115,7 +147,7 @@ export function RegisterForm({ connected, onSubmit, onLogin }: {
     if (!valid) return action.setError("Fill in every field as described");
     void action.run(async () => {
       try {
-        await onSubmit(username, nickname, password, askInvite ? invite.trim() : undefined);
+        await onSubmit(username, nickname, password, askInvite ? invite.trim() : undefined, canRemember && remember);
       } catch (error) {
         // Rethrown for useAction to show; the code only decides whether the form needs the invite field.
         if (error instanceof ProtocolError && (error.code === "invite_required" || error.code === "invite_invalid")) {
@@ -173,6 +205,7 @@ export function RegisterForm({ connected, onSubmit, onLogin }: {
             placeholder="From the server's operator"
           />
         )}
+        {canRemember && <RememberDevice id="register-remember" checked={remember} onChange={setRemember} />}
         <FormError>{action.error}</FormError>
         <button type="submit" class="primary" disabled={!connected || action.busy || !valid}>
           {action.busy ? "Creating account…" : "Create account"}

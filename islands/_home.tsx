@@ -1,10 +1,14 @@
 // The logged-in screen: header, profile (nickname, chat font) and the contact list with live presence.
 
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { LoginBundle, Profile } from "../core/client/accounts.ts";
-import type { Contact } from "../core/client/contacts.ts";
-import { type FontPreference, parseFont } from "../core/client/profile.ts";
-import { parseNickname } from "../core/protocol/accounts.ts";
+import {
+  type Contact,
+  type FontPreference,
+  type FriendRequest,
+  parseFont,
+  parseNickname,
+  type Profile,
+} from "../core/client/mod.ts";
 import { Field, FormError } from "./_account_forms.tsx";
 import { useAction } from "./_use_action.ts";
 import { timeAgo } from "./_words.ts";
@@ -13,7 +17,7 @@ import { timeAgo } from "./_words.ts";
 export interface HomeProps {
   user: Profile;
   contacts: readonly Contact[];
-  requests: LoginBundle["friendRequests"];
+  requests: readonly FriendRequest[];
   onLogout(): Promise<void>;
   onNickname(nickname: string): Promise<void>;
   onFont(font: FontPreference): Promise<void>;

@@ -1,7 +1,6 @@
-// What the web client says: errors in words, and times relative to now.
+// What the web client says: errors in words, times relative to now, and the name a remembered browser goes by.
 
-import { ProtocolError } from "../core/protocol/errors.ts";
-import { TransportError } from "../core/client/mod.ts";
+import { DeviceKeyStoreError, HandshakeError, KickedError, ProtocolError, TransportError } from "../core/client/mod.ts";
 
 /** A wait in words: whole seconds under two minutes, else whole minutes, never less than 1 s. */
 const wait = (ms: number | undefined) => {
@@ -50,7 +49,18 @@ export function errorText(error: unknown): string {
     }
     return error.message;
   }
-  if (error instanceof TransportError) return `The connection to the server was lost (${error.message})`;
+  if (error instanceof TransportError) {
+    return error.kind === "connect_failed"
+      ? "The server cannot be reached"
+      : `The connection to the server was lost (${error.message})`;
+  }
+  if (error instanceof KickedError) {
+    return error.kick.reason === "revoked"
+      ? "This device was signed out from another session"
+      : "Your account logged in elsewhere, log in again";
+  }
+  if (error instanceof HandshakeError) return `The secure connection failed: ${error.message}`;
+  if (error instanceof DeviceKeyStoreError) return `This browser cannot keep the device's key (${error.message})`;
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -77,4 +87,38 @@ export function timeAgo(at: number, now: number): string {
     if (elapsed >= size) return relative.format(-Math.floor(elapsed / size), unit);
   }
   return "just now";
+}
+
+/**
+ * A name for this browser in the account's device list: "Chrome on Linux", "Firefox on Windows".
+ *
+ * @param userAgent `navigator.userAgent`.
+ * @returns Browser and system when recognised, else "Web browser"; at most 64 characters, as the server allows.
+ */
+export function deviceName(userAgent: string): string {
+  const browser = /Edg\//.test(userAgent)
+    ? "Edge"
+    : /OPR\//.test(userAgent)
+    ? "Opera"
+    : /Firefox\//.test(userAgent)
+    ? "Firefox"
+    : /Chrom(e|ium)\//.test(userAgent)
+    ? "Chrome"
+    : /Safari\//.test(userAgent)
+    ? "Safari"
+    : "Web browser";
+  const system = /Android/.test(userAgent)
+    ? "Android"
+    : /iPhone|iPad|iPod/.test(userAgent)
+    ? "iOS"
+    : /Windows/.test(userAgent)
+    ? "Windows"
+    : /Mac OS X|Macintosh/.test(userAgent)
+    ? "macOS"
+    : /CrOS/.test(userAgent)
+    ? "ChromeOS"
+    : /Linux/.test(userAgent)
+    ? "Linux"
+    : undefined;
+  return system ? `${browser} on ${system}` : browser;
 }

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { TransportError } from "../core/client/mod.ts";
-import { ProtocolError } from "../core/protocol/errors.ts";
-import { errorText, timeAgo } from "./_words.ts";
+import { KickedError, ProtocolError, TransportError } from "../core/client/mod.ts";
+import { deviceName, errorText, timeAgo } from "./_words.ts";
 
 Deno.test("errorText() says wrong credentials without telling which one", () => {
   assert.equal(errorText(new ProtocolError("credentials_wrong", "x")), "Wrong username or password");
@@ -56,4 +55,31 @@ Deno.test("errorText() says in words why the server ended a connection", () => {
   assert.match(errorText(new ProtocolError("too_many_connections", "x")), /^Too many connections from your network/);
   assert.match(errorText(new ProtocolError("server_shutdown", "x")), /shutting down, try again in a moment$/);
   assert.match(errorText(new ProtocolError("timeout", "x")), /went quiet/);
+});
+
+Deno.test("errorText() says an unreachable server is one, and a kick why it happened", () => {
+  assert.equal(errorText(new TransportError("connect_failed", "x")), "The server cannot be reached");
+  const at = { at: 1, address: "10.0.0.2" };
+  assert.match(errorText(new KickedError({ ...at, reason: "elsewhere" })), /logged in elsewhere/);
+  assert.equal(
+    errorText(new KickedError({ ...at, reason: "revoked" })),
+    "This device was signed out from another session",
+  );
+});
+
+Deno.test("deviceName() names the browser and the system, or says web browser", () => {
+  const chromeLinux =
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/140.0.0.0 Safari/537.36";
+  assert.equal(deviceName(chromeLinux), "Chrome on Linux");
+  assert.equal(
+    deviceName("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0"),
+    "Firefox on Windows",
+  );
+  assert.equal(
+    deviceName(
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1",
+    ),
+    "Safari on iOS",
+  );
+  assert.equal(deviceName(""), "Web browser");
 });

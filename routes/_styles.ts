@@ -64,6 +64,12 @@ button.link {
 .font-sample { margin: 0; padding: .6rem .8rem; border-radius: .35rem; background: var(--line); overflow-wrap: anywhere; }
 .notice { background: #fff3cd; color: #664d03; padding: .5rem .75rem; border-radius: .35rem; }
 .banner { background: #fde8e7; color: #7a1b13; padding: .6rem .9rem; border-radius: .35rem; font-weight: 600; }
+.banner p { margin: .25rem 0; }
+.banner code { word-break: break-all; font-weight: normal; }
+.warning { background: #fff3cd; color: #664d03; }
+.bar .muted { margin-left: .5rem; }
+.check { display: flex; align-items: center; gap: .5rem; font-size: .9rem; }
+.check input { width: auto; margin: 0; }
 .security { margin-top: 2rem; font-size: .85rem; color: var(--muted); }
 .security p { margin: .25rem 0; }
 .suite { margin-left: .75rem; font-family: ui-monospace, monospace; }

@@ -1,6 +1,7 @@
 // The home page: server-rendered shell with the web client island.
 
 import type { ComponentChildren } from "preact";
+import type { PageSettings } from "../core/client/mod.ts";
 import { Island } from "./_island.tsx";
 
 /** The HTML shell every page shares. */
@@ -22,15 +23,15 @@ export function Layout({ title, children }: { title: string; children: Component
   );
 }
 
-/** `/`: the web client's entry page. */
-export function IndexPage({ wsPath, fingerprint }: { wsPath: string; fingerprint: string }) {
+/** `/`: the web client's entry page; `settings` go to the browser as the island's props. */
+export function IndexPage({ settings }: { settings: PageSettings }) {
   return (
     <Layout title="Mimi">
       <main>
         <h1>
           Mimi 秘密 <span class="tagline">a secure, self-hosted messenger</span>
         </h1>
-        <Island name="MimiApp" props={{ wsPath, fingerprint }} />
+        <Island name="MimiApp" props={{ settings }} />
       </main>
     </Layout>
   );

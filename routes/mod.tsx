@@ -1,7 +1,7 @@
 // HTTP routes for pages and assets; the WebSocket endpoint is the server's own (server/server.ts).
 
 import { renderToString } from "preact-render-to-string";
-import { WEBSOCKET_PATH } from "../server/server.ts";
+import type { PageSettings } from "../core/client/mod.ts";
 import { IndexPage } from "./index.tsx";
 import { APP_CSS } from "./_styles.ts";
 
@@ -21,11 +21,12 @@ const SECURITY_HEADERS = {
  * Creates the handler for pages and assets.
  *
  * @param bundle The island bundle's bytes, or `undefined` when it has not been built.
- * @param fingerprint The server's fingerprint, handed to the web client to check the handshake against.
+ * @param page What the web client needs to connect (fingerprint, WebSocket path, crypto settings, frame limit), as
+ *   the server hands it over; the page carries it to the browser.
  * @returns The handler.
  */
-export function createPages(bundle: Uint8Array | undefined, fingerprint: string): (request: Request) => Response {
-  const index = "<!DOCTYPE html>" + renderToString(<IndexPage wsPath={WEBSOCKET_PATH} fingerprint={fingerprint} />);
+export function createPages(bundle: Uint8Array | undefined, page: PageSettings): (request: Request) => Response {
+  const index = "<!DOCTYPE html>" + renderToString(<IndexPage settings={page} />);
   return (request) => {
     const { pathname } = new URL(request.url);
     if (request.method !== "GET" && request.method !== "HEAD") {

@@ -102,12 +102,8 @@ Deno.test("checkLayers() fails a deep import into core/client from islands/ or c
   assert.deepEqual(checkLayers([{ path: "core/client/a.ts", text: 'import "./secure.ts";\n' }]), []);
 });
 
-Deno.test("TEMPORARY holds only islands/ and cli/ arrows into core/client/, each with the item 10 reason", () => {
-  for (const exception of TEMPORARY) {
-    assert.match(exception.from, /^(islands|cli)\//);
-    assert.match(exception.to, /^core\/client\/(?!mod\.ts)/);
-    assert.match(exception.reason, /issue 8 item 10/);
-  }
+Deno.test("TEMPORARY is empty: islands/ and cli/ reach core/client/ only through its mod.ts", () => {
+  assert.deepEqual(TEMPORARY, []);
 });
 
 Deno.test("checkLayers() refuses a file in a core/ folder that has no row, and lets core/version.ts stay a leaf", () => {

@@ -1,6 +1,7 @@
 // Starts Mimi's listeners (TCP and HTTP/WebSocket), admits every socket, and feeds every connection into the rpc
 // dispatcher with every service; stops in order.
 
+import type { PageSettings } from "../core/client/mod.ts";
 import type { MimiConfig } from "../core/config/schema.ts";
 import { maxOuterPayload } from "../core/crypto/channel.ts";
 import { encodeEnvelope } from "../core/codec/envelope.ts";
@@ -90,8 +91,11 @@ export const WEBSOCKET_PATH = "/ws";
 /** Options of {@link startServer}. */
 export interface StartOptions {
   logger: Logger;
-  /** Builds the handler of pages and assets, given the server's fingerprint. */
-  http: (fingerprint: string) => HttpHandler;
+  /**
+   * Builds the handler of pages and assets, given what the web client needs to connect as this server expects: its
+   * fingerprint, the WebSocket path, the `crypto` section and the envelope limit.
+   */
+  http: (page: PageSettings) => HttpHandler;
   provider?: CryptoProvider;
   /** Time and timers for deadlines; tests pass a fake clock. */
   clock?: Clock;
@@ -325,7 +329,12 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
       limits: { ...limits, maxFrameBytes: outerFrameBytes },
       wsPath: WEBSOCKET_PATH,
       allowedOrigins: config.server.allowedOrigins,
-      pages: options.http(serverFingerprint),
+      pages: options.http({
+        wsPath: WEBSOCKET_PATH,
+        fingerprint: serverFingerprint,
+        crypto: config.crypto,
+        maxFrameBytes: limits.maxFrameBytes,
+      }),
       onWebSocket: serveSecure,
       deadlines,
       now: () => clock.now(),

@@ -55,7 +55,7 @@ export async function startTestServer(
   const bundle = await loadBundle();
   const server = await startServer(config, {
     logger,
-    http: (fingerprint) => createPages(bundle, fingerprint),
+    http: (page) => createPages(bundle, page),
     clock: options.clock,
     // Every answer is checked against the registry: a handler that drifts from its schema fails the test loudly.
     checkResponses: true,

@@ -2,14 +2,9 @@
 // resume proofs verify as the server checks them.
 
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { fromHex } from "../core/crypto/primitives/bytes.ts";
 import { verifyResumeProof } from "../core/client/resume_proof.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-/** As in web_test.ts (not imported: that would register its tests here too). */
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"];
-const haveChromium = await Deno.stat(CHROMIUM).then(() => true, () => false);
+import { launch, NO_BROWSER } from "./_browser.ts";
 
 /** Bundles the page script for the browser. */
 async function bundlePage(dir: string): Promise<string> {
@@ -26,8 +21,8 @@ async function bundlePage(dir: string): Promise<string> {
 
 Deno.test({
   name: "IndexedDbDeviceKeyStore in Chromium: the shared store suite, and a key kept across a reload",
-  // On CI a missing browser is a failure, not a skip (as in web_test.ts).
-  ignore: !haveChromium && !Deno.env.get("CI"),
+  // On CI a missing browser is a failure, not a skip.
+  ignore: NO_BROWSER,
   async fn(t) {
     const dir = await Deno.makeTempDir();
     const script = await bundlePage(dir);
@@ -39,7 +34,7 @@ Deno.test({
         headers: { "content-type": "text/html" },
       });
     });
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const browser = await launch();
     try {
       const page = await browser.newPage();
       const errors: string[] = [];

@@ -149,7 +149,7 @@ export interface MimiConnection {
   listDevices(): Promise<readonly Device[]>;
   /** Forgets one of the account's devices; revoking this one ends the connection as `kicked` (`revoked`). */
   revokeDevice(deviceId: number): Promise<void>;
-  /** Skips the wait of a pending retry. @returns Whether a retry was waiting. */
+  /** Skips the wait of a pending retry, or connects again when idle. @returns Whether a retry was waiting or idle. */
   retryNow(): boolean;
   /** Closes for good; resolves once the transport is closed. */
   close(): Promise<void>;
@@ -161,6 +161,8 @@ export interface MimiConnection {
  * (`device_unknown` deletes the credential and leaves the connection signed out); then the status is `open`. After a
  * drop it tries again with exponential back-off and full jitter on `clock`; it never reconnects after a `kicked`
  * push (another login took the session; `revoked` also deletes the credential) nor after a changed server key.
+ * When the server closes a signed-out session for not logging in in time (or to make room for others), the status
+ * is `idle` and the next call connects again, as PROTOCOL.md §11.3 asks of a client.
  *
  * After a login or resume it watches the presence of the user's friends (`watch_presence`) and applies the answer
  * and later `presence` pushes to the state.
@@ -170,13 +172,13 @@ export interface MimiConnection {
  *
  * @example
  * ```ts ignore
- * import { clientFrameLimit, connect, connectWebSocket, IndexedDbDeviceKeyStore, secureOptionsFromConfig } from "./mod.ts";
+ * import { connect, connectWebSocket, IndexedDbDeviceKeyStore, secureOptionsFromConfig } from "./mod.ts";
  * const secure = secureOptionsFromConfig(config.crypto, maxFrameBytes, provider, verify);
  * const connection = connect({
  *   open: (_signal, limits) => connectWebSocket(url, limits),
  *   secure,
  *   server: location.origin,
- *   deviceKeys: await IndexedDbDeviceKeyStore.open(),
+ *   deviceKeys: new IndexedDbDeviceKeyStore(),
  * });
  * connection.subscribe(() => render(connection.getSnapshot()));
  * await connection.login("alice", password, { remember: "Firefox on Linux" });
@@ -200,7 +202,10 @@ class LiveSession implements Session {
     this.client = client;
     this.suite = suite;
     this.closed = new Promise((resolve) => this.#end = resolve);
-    void client.closed.then((error) => this.end(error ? { error, fatal } : { fatal }));
+    void client.closed.then((error) => {
+      if (!error) return this.end({ fatal });
+      this.end(!fatal && isIdleEnd(error) ? { error, idle: true } : { error, fatal });
+    });
   }
 
   get ended(): boolean {
@@ -364,14 +369,19 @@ class Connection implements MimiConnection {
     }
   }
 
-  /** The open session: now, or once the connection opens; rejects once it has ended for good. */
+  /**
+   * The open session: now, or once the connection opens (an idle one connects again for it); rejects once it has
+   * ended for good.
+   */
   #session(): Promise<LiveSession> {
     const status = this.#reconnector.status;
     const session = this.#reconnector.session;
     if (status.state === "open" && session) return Promise.resolve(session);
     const final = finalError(status);
     if (final) return Promise.reject(final);
-    return new Promise((resolve, reject) => this.#waiters.add({ resolve, reject }));
+    const opened = new Promise<LiveSession>((resolve, reject) => this.#waiters.add({ resolve, reject }));
+    if (status.state === "idle") this.#reconnector.retryNow();
+    return opened;
   }
 
   /** One attempt: raw transport, handshake, client, and resume when a credential is stored. */
@@ -496,6 +506,14 @@ class Connection implements MimiConnection {
       this.#pushes.emit("presence", presence);
     }
   }
+}
+
+/**
+ * Whether the server closed a session because nobody used it: not logged in within the login deadline, or not
+ * logged in and making room for a newer connection (PROTOCOL.md §11.1, §11.3). Both close only signed-out sessions.
+ */
+function isIdleEnd(error: Error): boolean {
+  return error instanceof ProtocolError && (error.code === "login_timeout" || error.code === "server_busy");
 }
 
 /** The error a call gets once the connection has ended for good; `undefined` while it may still open. */

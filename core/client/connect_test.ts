@@ -144,6 +144,25 @@ Deno.test("connect(): after the server stops it retries with back-off on its clo
   }
 });
 
+Deno.test("connect(): a session closed for not logging in in time waits idle, and the next call connects again", async () => {
+  const serverClock = new FakeClock();
+  const server = await startTestServer([], { clock: serverClock });
+  const clock = new FakeClock();
+  const connection = connect(connectOptions(server, "ws", { clock }));
+  try {
+    assert.equal(await connection.call(OPS.echo, "hello"), "hello");
+    serverClock.tick(server.config.server.limits.loginTimeoutMs + 250);
+    assert.deepEqual(await untilState(connection, "idle"), { state: "idle" });
+    assert.equal(clock.pending, 0, "no retry is waiting: nobody needs the connection yet");
+    const profile = await connection.register("idler", "Idler", PASSWORD);
+    assert.equal(profile.username, "idler");
+    assert.equal(connection.status.state, "open");
+  } finally {
+    await connection.close();
+    await server.close();
+  }
+});
+
 Deno.test("connect(): a kicked connection says who took it over and never reconnects", async () => {
   await withServer(async (server, track) => {
     const clock = new FakeClock();

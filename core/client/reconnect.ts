@@ -13,6 +13,8 @@ export type { Kick, KickReason } from "./events.ts";
  * - `open`: a session is established;
  * - `retrying`: the last attempt failed or the session dropped; attempt number `attempt` (counted since the last
  *   success, from 1) starts at `retryAt` (milliseconds since the epoch, on the injected clock) unless `retryNow()`;
+ * - `idle`: the server closed a session nobody was using (see {@link SessionEnd.idle}); nothing happens until
+ *   `retryNow()`, which a caller makes when it needs the connection again;
  * - `kicked`: the server handed the session to another login; final, never reconnects;
  * - `closed`: final; `error` says why when it was not asked for (a fatal error), absent after `close()` or abort.
  */
@@ -20,6 +22,7 @@ export type ConnectionStatus =
   | { state: "connecting" }
   | { state: "open" }
   | { state: "retrying"; attempt: number; retryAt: number; error?: Error }
+  | { state: "idle" }
   | ({ state: "kicked" } & Kick)
   | { state: "closed"; error?: Error };
 
@@ -31,6 +34,12 @@ export interface SessionEnd {
   error?: Error;
   /** Retrying cannot help (e.g. the server's key changed, resume refused): stop with `closed` and this `error`. */
   fatal?: boolean;
+  /**
+   * The server closed a session that was not logged in, for not logging in in time or to make room for others
+   * (PROTOCOL.md §11.1, §11.3): no failure, and connecting again at once would only be closed again. Wait in `idle`
+   * until `retryNow()`.
+   */
+  idle?: boolean;
 }
 
 /** One established connection, as {@link ReconnectOptions.open} makes it. */
@@ -155,12 +164,14 @@ export class Reconnector<S extends Session> {
   }
 
   /**
-   * Skips the wait of a pending retry (a "Reconnect now" button, or the page coming back online).
+   * Skips the wait of a pending retry (a "Reconnect now" button, or the page coming back online), or connects again
+   * when idle (the caller needs the connection now).
    *
-   * @returns `true` if a retry was waiting and has started; `false` in any other status.
+   * @returns `true` if a retry was waiting or the connection was idle, and an attempt has started; `false` in any
+   *   other status.
    */
   retryNow(): boolean {
-    if (this.#status.state !== "retrying") return false;
+    if (this.#status.state !== "retrying" && this.#status.state !== "idle") return false;
     this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#attempt();
@@ -246,7 +257,13 @@ export class Reconnector<S extends Session> {
     this.#session = undefined;
     if (end.kicked) this.#finish({ state: "kicked", ...end.kicked });
     else if (end.fatal) this.#finish(end.error ? { state: "closed", error: end.error } : { state: "closed" });
+    else if (end.idle) this.#idle();
     else this.#retry(end.error);
+  }
+
+  #idle(): void {
+    this.#controller = undefined;
+    this.#setStatus({ state: "idle" });
   }
 
   #retry(error: Error | undefined): void {

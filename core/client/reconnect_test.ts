@@ -162,6 +162,21 @@ Deno.test("Reconnector never reconnects after a kick", async () => {
   assert.deepEqual(statuses.map((s) => s.state), ["open", "kicked"], "close() after a kick changes nothing");
 });
 
+Deno.test("Reconnector waits in idle after an idle end, until retryNow() connects again", async () => {
+  const { clock, attempts, connection, reach, statuses } = setUp();
+  attempts[0].succeed().end({ idle: true, error: new Error("login_timeout") });
+  assert.deepEqual(await reach("idle"), { state: "idle" });
+  assert.equal(clock.pending, 0, "no retry is scheduled");
+  clock.tick(10 * 60_000);
+  assert.equal(attempts.length, 1, "nothing happens until asked");
+  assert.equal(connection.retryNow(), true);
+  assert.equal(connection.status.state, "connecting");
+  attempts[1].succeed();
+  await reach("open");
+  assert.deepEqual(statuses.map((s) => s.state), ["open", "idle", "connecting", "open"]);
+  connection.close();
+});
+
 Deno.test("Reconnector stops when the signal aborts during the wait", async () => {
   const controller = new AbortController();
   const { clock, attempts, connection, reach } = setUp({ signal: controller.signal });
