@@ -20,7 +20,7 @@ export interface MimiAppProps {
   settings: PageSettings;
 }
 
-/** The whole web client: logged out, it offers login and registration; logged in, profile and contacts. */
+/** The whole web client: logged out, it offers login and registration; logged in, profile, contacts and devices. */
 export function MimiApp({ settings }: MimiAppProps) {
   const mimi = useMimi(settings);
   const { state, connection } = mimi;
@@ -79,6 +79,7 @@ export function MimiApp({ settings }: MimiAppProps) {
             user={session.user}
             contacts={state.contacts}
             requests={state.friendRequests}
+            devices={state.devices}
             onLogout={async () => {
               await live().logout();
               setNotice(undefined);
@@ -86,6 +87,8 @@ export function MimiApp({ settings }: MimiAppProps) {
             }}
             onNickname={async (nickname) => void await live().setNickname(nickname)}
             onFont={async (font) => void await live().setFont(font)}
+            onListDevices={async () => void await live().listDevices()}
+            onRevokeDevice={(deviceId) => live().revokeDevice(deviceId)}
           />
         )
         : ended

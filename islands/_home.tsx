@@ -1,8 +1,9 @@
-// The logged-in screen: header, profile (nickname, chat font) and the contact list with live presence.
+// The logged-in screen: header, profile (nickname, chat font), the contact list with live presence, and devices.
 
 import { useEffect, useRef, useState } from "preact/hooks";
 import {
   type Contact,
+  type Device,
   type FontPreference,
   type FriendRequest,
   parseFont,
@@ -10,7 +11,9 @@ import {
   type Profile,
 } from "../core/client/mod.ts";
 import { Field, FormError } from "./_account_forms.tsx";
+import { Devices } from "./_devices.tsx";
 import { useAction } from "./_use_action.ts";
+import { useNow } from "./_use_now.ts";
 import { timeAgo } from "./_words.ts";
 
 /** What the logged-in screen shows and does. */
@@ -18,13 +21,19 @@ export interface HomeProps {
   user: Profile;
   contacts: readonly Contact[];
   requests: readonly FriendRequest[];
+  /** The remembered devices, as last fetched. */
+  devices: readonly Device[];
   onLogout(): Promise<void>;
   onNickname(nickname: string): Promise<void>;
   onFont(font: FontPreference): Promise<void>;
+  onListDevices(): Promise<void>;
+  onRevokeDevice(deviceId: number): Promise<void>;
 }
 
-/** Header, contacts and profile of the logged-in user. */
-export function Home({ user, contacts, requests, onLogout, onNickname, onFont }: HomeProps) {
+/** Header, contacts, profile and devices of the logged-in user. */
+export function Home(
+  { user, contacts, requests, devices, onLogout, onNickname, onFont, onListDevices, onRevokeDevice }: HomeProps,
+) {
   const logout = useAction();
   return (
     <>
@@ -46,6 +55,7 @@ export function Home({ user, contacts, requests, onLogout, onNickname, onFont }:
           <FontForm font={user.font} onSave={onFont} />
         </section>
       </div>
+      <Devices devices={devices} onList={onListDevices} onRevoke={onRevokeDevice} />
     </>
   );
 }
@@ -187,16 +197,6 @@ function FontSample({ font }: { font: FontPreference }) {
       你好！今晚一起吃饭吗？ Hello! Dinner tonight? 0123456789
     </p>
   );
-}
-
-/** Re-renders every `ms` so relative times stay true. */
-function useNow(ms: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(timer);
-  }, [ms]);
-  return now;
 }
 
 function Contacts({ contacts, requests }: { contacts: readonly Contact[]; requests: HomeProps["requests"] }) {

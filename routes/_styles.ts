@@ -74,4 +74,30 @@ button.link {
 .security p { margin: .25rem 0; }
 .suite { margin-left: .75rem; font-family: ui-monospace, monospace; }
 .fingerprint code { word-break: break-all; }
+.devices { margin-top: 1rem; }
+.devices p { margin: 0 0 .75rem; }
+.disclosure {
+  display: flex; align-items: center; gap: .5rem; width: 100%; padding: 0; border: 0; background: none;
+  font: inherit; font-weight: inherit; color: inherit; text-align: left;
+}
+.chevron::before { content: "▸"; display: inline-block; transition: transform .15s; }
+.disclosure[aria-expanded="true"] .chevron::before { transform: rotate(90deg); }
+@media (prefers-reduced-motion: reduce) { .chevron::before { transition: none; } }
+.device-list { list-style: none; margin: 0 0 .75rem; padding: 0; }
+.device-list li { padding: .6rem 0; border-bottom: 1px solid var(--line); }
+.device-list li:last-child { border-bottom: 0; }
+.device-line { display: flex; align-items: center; gap: .6rem; }
+.devices .device-dates { margin: .15rem 0 0; font-size: .85rem; }
+.badge {
+  margin-left: .5rem; padding: .05rem .45rem; border-radius: .6rem; font-size: .75rem; font-weight: 600;
+  background: color-mix(in srgb, var(--accent) 15%, transparent); color: var(--accent);
+}
+.confirm { margin-top: .5rem; padding: .6rem .8rem; border: 1px solid var(--danger); border-radius: .35rem; }
+.devices .confirm p { margin: 0 0 .5rem; }
+button.danger { background: var(--danger); border-color: var(--danger); color: #fff; }
+button[aria-disabled="true"] { cursor: not-allowed; opacity: .55; }
+.visually-hidden {
+  position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0);
+  white-space: nowrap; border: 0;
+}
 `;
