@@ -1,6 +1,6 @@
 // The signed-in user's remembered devices: what stays signed in to the account, and signing one out from here.
 
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { Device } from "../core/client/mod.ts";
 import { FormError } from "./_account_forms.tsx";
 import { useAction } from "./_use_action.ts";
@@ -139,8 +139,8 @@ function DeviceRow({ device, now, confirming, busy, onAsk, onCancel, onConfirm }
   const cancelRef = useRef<HTMLButtonElement>(null);
   const wasConfirming = useRef(false);
   // The focus follows the question: to "Cancel" when it appears (the choice that changes nothing), back to
-  // "Sign out" when it is dismissed.
-  useEffect(() => {
+  // "Sign out" when it is dismissed. In a layout effect: with the DOM change, before anyone can act on the page.
+  useLayoutEffect(() => {
     if (confirming) cancelRef.current?.focus();
     else if (wasConfirming.current) askRef.current?.focus();
     wasConfirming.current = confirming;
