@@ -53,8 +53,8 @@ async function rememberTerminal(
 async function openDevices(page: Page, count: number): Promise<void> {
   const toggle = page.getByRole("button", { name: "Devices", exact: true });
   await toggle.click();
-  assert.equal(await toggle.getAttribute("aria-expanded"), "true");
   await page.getByTestId("devices").locator(":scope > li").nth(count - 1).waitFor();
+  assert.equal(await toggle.getAttribute("aria-expanded"), "true");
   assert.equal(await page.getByTestId("devices").locator(":scope > li").count(), count);
 }
 
@@ -97,7 +97,8 @@ webTest(
     await signOut.click();
     await question.getByRole("button", { name: "Yes, sign out" }).click();
     await other.waitFor({ state: "detached" });
-    assert.equal(await page.getByTestId("devices-news").textContent(), "Terminal on Linux was signed out");
+    await page.getByTestId("devices-news").filter({ hasText: /^Terminal on Linux was signed out$/ }).waitFor();
+    assert.equal(await focused(page), "Devices", "the focus leaves the removed row for the section's title");
     assert.equal(await rows.count(), 1);
     const revoked = await server.waitForLog((r) => r.event === "audit" && r.action === "device_revoked");
     assert.equal(revoked.device, terminal.deviceId);
