@@ -148,6 +148,7 @@ function statusWord(status: ConnectionStatus): string {
 
 /** Why a kicked session ended, in words. */
 function kickText(kick: Kick): string {
+  if (kick.ownRevoke) return "You signed this device out";
   return kick.reason === "revoked"
     ? "This device was signed out from another session"
     : `You were logged out because your account logged in elsewhere (${

@@ -55,6 +55,7 @@ export function errorText(error: unknown): string {
       : `The connection to the server was lost (${error.message})`;
   }
   if (error instanceof KickedError) {
+    if (error.kick.ownRevoke) return "You signed this device out";
     return error.kick.reason === "revoked"
       ? "This device was signed out from another session"
       : "Your account logged in elsewhere, log in again";

@@ -65,6 +65,7 @@ Deno.test("errorText() says an unreachable server is one, and a kick why it happ
     errorText(new KickedError({ ...at, reason: "revoked" })),
     "This device was signed out from another session",
   );
+  assert.equal(errorText(new KickedError({ ...at, reason: "revoked", ownRevoke: true })), "You signed this device out");
 });
 
 Deno.test("deviceName() names the browser and the system, or says web browser", () => {

@@ -147,6 +147,7 @@ Deno.test(
       await current.revokeDevice(mine.deviceId!);
       const status = await untilState(current, "kicked");
       assert.ok(status.state === "kicked" && status.reason === "revoked");
+      assert.equal(status.ownRevoke, true, "the kick is known to be this session's own revoke");
       assert.equal(await laptopKeys.load(current.server), undefined);
     });
   },

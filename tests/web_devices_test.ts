@@ -143,7 +143,7 @@ webTest(
 
     const banner = page.getByTestId("kicked");
     await banner.waitFor({ timeout: 10_000 });
-    assert.equal(await banner.textContent(), "This device was signed out from another session");
+    assert.equal(await banner.textContent(), "You signed this device out");
     assert.equal(await page.getByTestId("me").count(), 0);
     assert.equal(await page.getByRole("heading", { name: "Log in" }).count(), 0, "the button leads there");
     await server.waitForLog((r) => r.event === "audit" && r.action === "device_revoked");

@@ -237,6 +237,8 @@ class Connection implements MimiConnection {
   readonly #pushes: Emitter<PushEvents>;
   readonly #reconnector: Reconnector<LiveSession>;
   readonly #waiters = new Set<Waiter>();
+  /** Set while this session revokes its own device: the kick that follows is its own doing. */
+  #revokingOwn = false;
   /** The newest client made, so `close()` can wait for it to be closed. */
   #lastClient: MimiClient | undefined;
 
@@ -349,7 +351,16 @@ class Connection implements MimiConnection {
   }
 
   async revokeDevice(deviceId: number): Promise<void> {
-    await this.call(OPS.revokeDevice, { deviceId });
+    const session = this.#store.getSnapshot().session;
+    const own = session.state === "signedIn" && session.deviceId === deviceId;
+    // The server answers, then kicks this connection (PROTOCOL.md §10.9): the kick must know it was asked for here.
+    if (own) this.#revokingOwn = true;
+    try {
+      await this.call(OPS.revokeDevice, { deviceId });
+    } catch (error) {
+      if (own) this.#revokingOwn = false;
+      throw error;
+    }
     const list = this.#store.getSnapshot().devices;
     if (list.some((device) => device.id === deviceId)) {
       this.#store.dispatch({ type: "devices", list: list.filter((device) => device.id !== deviceId) });
@@ -486,7 +497,8 @@ class Connection implements MimiConnection {
     if (push.opcode === PUSHES.kicked.opcode) {
       // Whatever its body, a kick ends the session for good: reconnecting would take the session back from the
       // login that took it, which would then do the same.
-      const kick: Kick = readKick(push.body) ?? { at: this.#clock.now(), address: "unknown", reason: "elsewhere" };
+      const read: Kick = readKick(push.body) ?? { at: this.#clock.now(), address: "unknown", reason: "elsewhere" };
+      const kick = read.reason === "revoked" && this.#revokingOwn ? { ...read, ownRevoke: true } : read;
       session.end({ kicked: kick });
       void session.client.close();
       this.#pushes.emit("kicked", kick);

@@ -6,8 +6,11 @@ import { PUSHES } from "../protocol/registry.ts";
 import { isMap } from "../protocol/schema.ts";
 import type { Push } from "./client.ts";
 
-/** The body of a `kicked` push: when, from where and why the session was taken over (PROTOCOL.md §10.4). */
-export type Kick = PushBodyOf<typeof PUSHES.kicked>;
+/**
+ * The body of a `kicked` push: when, from where and why the session was taken over (PROTOCOL.md §10.4); and what only
+ * the client knows: `ownRevoke` when this session revoked its own device, so a UI need not say "another session".
+ */
+export type Kick = PushBodyOf<typeof PUSHES.kicked> & { ownRevoke?: boolean };
 
 /** Why the server ended a session: another login of the account (`elsewhere`) or this device revoked (`revoked`). */
 export type KickReason = Kick["reason"];
