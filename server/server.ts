@@ -172,6 +172,7 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
         ...serviceFiles,
         registration: config.server.registration,
         limits,
+        uploadTtlMs: config.server.uploadTtlMs,
       }),
       checkResponses: options.checkResponses,
       beforeHandler: options.beforeHandler,

@@ -177,7 +177,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "deno task start under umask 022 makes the data directory 0700 and every file in it 0600",
+  name: "deno task start under umask 022 makes the data directory and its folders 0700 and every file in it 0600",
   ignore: !LINUX,
   async fn() {
     const parent = await Deno.makeTempDir({ prefix: "mimi_umask_" });
@@ -187,11 +187,16 @@ Deno.test({
       const { client } = await connect({ ...server }, "tcp");
       await register(client, "bob", "Bob", PASSWORD); // a write, so the WAL files exist
       assert.equal(Deno.statSync(dataDir).mode! & 0o777, 0o700);
-      const files = [...Deno.readDirSync(dataDir)].map((e) => e.name);
-      for (const name of ["mimi.db", "mimi.db-wal", "mimi.db-shm", "server_identity.json", "opaque_server_setup"]) {
+      const entries = [...Deno.readDirSync(dataDir)];
+      const files = entries.map((e) => e.name);
+      for (
+        const name of ["mimi.db", "mimi.db-wal", "mimi.db-shm", "server_identity.json", "opaque_server_setup", "blobs"]
+      ) {
         assert.ok(files.includes(name), `${name} in ${files}`);
       }
-      for (const name of files) assert.equal(Deno.statSync(`${dataDir}/${name}`).mode! & 0o777, 0o600, name);
+      for (const { name, isDirectory } of entries) {
+        assert.equal(Deno.statSync(`${dataDir}/${name}`).mode! & 0o777, isDirectory ? 0o700 : 0o600, name);
+      }
       client.close();
     } finally {
       await server.stop();

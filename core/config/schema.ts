@@ -42,6 +42,10 @@ export interface ServerLimits {
   readonly registrationsPerIpPerHour: number;
   /** Accounts created per hour in total. */
   readonly registrationsPerHour: number;
+  /** Largest image a user may upload, in bytes. */
+  readonly imageBytes: number;
+  /** Most pixels (width × height) an uploaded image may have. */
+  readonly imagePixels: number;
 }
 
 /** Who may create an account: anyone, holders of an invite code (`mimi invite`), or nobody. */
@@ -72,6 +76,8 @@ export interface ServerConfig {
   readonly registration: RegistrationMode;
   /** Origins besides the server's own whose pages may open the WebSocket, e.g. `https://chat.example.org`. */
   readonly allowedOrigins: readonly string[];
+  /** An upload that receives no chunk for this long is abandoned and removed. */
+  readonly uploadTtlMs: number;
 }
 
 /** Where a client connects to, and how it recognises the server. */
@@ -138,11 +144,14 @@ export const DEFAULT_CONFIG: MimiConfig = deepFreeze({
       keepAliveMs: 30000,
       registrationsPerIpPerHour: 60,
       registrationsPerHour: 600,
+      imageBytes: 10485760,
+      imagePixels: 40000000,
     },
     tls: { certFile: "", keyFile: "" },
     presenceGraceMs: 20000,
     registration: "open",
     allowedOrigins: [],
+    uploadTtlMs: 86400000,
   },
   client: {
     host: "127.0.0.1",
@@ -358,6 +367,27 @@ export const CONFIG_LEAVES: readonly LeafSpec[] = deepFreeze([
     min: 1,
     max: 1000000,
     description: "Accounts created per hour in total",
+  },
+  {
+    path: "server.limits.imageBytes",
+    type: "integer",
+    min: 1024,
+    max: 1073741824,
+    description: "Largest image a user may upload, in bytes",
+  },
+  {
+    path: "server.limits.imagePixels",
+    type: "integer",
+    min: 1,
+    max: 1000000000,
+    description: "Most pixels (width × height) an uploaded image may have",
+  },
+  {
+    path: "server.uploadTtlMs",
+    type: "integer",
+    min: 60000,
+    max: 2592000000,
+    description: "An upload that receives nothing for this many milliseconds is abandoned and removed",
   },
   {
     path: "server.tls.certFile",

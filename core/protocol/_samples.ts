@@ -16,6 +16,7 @@ const bundle: LoginBundle = {
 const p256 = new Uint8Array(65).fill(7);
 p256[0] = 0x04;
 const user = { user: bundle.user };
+const sha256 = new Uint8Array(32).fill(0xab);
 
 /** One request and one response for every operation, every optional field present. */
 export const OP_SAMPLES: {
@@ -48,6 +49,14 @@ export const OP_SAMPLES: {
     request: { userIds: [2, 5] },
     response: { presence: [{ userId: 2, online: false, lastSeenAt: 1_700_000_000_000 }] },
   },
+  uploadStart: { request: { size: 300_000, sha256, kind: "image" }, response: { uploadId: 7, received: 0 } },
+  uploadChunk: { request: { uploadId: 7, offset: 0, bytes: new Uint8Array(1024) }, response: { received: 1024 } },
+  uploadStatus: { request: { uploadId: 7 }, response: { received: 1024, size: 300_000 } },
+  uploadFinish: {
+    request: { uploadId: 7 },
+    response: { blob: { sha256, size: 300_000, mime: "image/png", width: 640, height: 480 } },
+  },
+  download: { request: { sha256, offset: 0, length: 262_144 }, response: { bytes: new Uint8Array(16), size: 16 } },
 };
 
 /** One body for every push. */

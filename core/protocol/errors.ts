@@ -26,7 +26,12 @@ export type ErrorCode =
   | "registration_closed"
   | "invite_required"
   | "invite_invalid"
-  | "device_unknown";
+  | "device_unknown"
+  | "not_found"
+  | "too_large"
+  | "bad_image"
+  | "upload_mismatch"
+  | "bad_offset";
 
 /**
  * Every error code with whether the server closes the connection after sending it as an error envelope. Before the
@@ -57,6 +62,11 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, { closes: boolean }>> = {
   invite_required: { closes: false },
   invite_invalid: { closes: false },
   device_unknown: { closes: false },
+  not_found: { closes: false },
+  too_large: { closes: false },
+  bad_image: { closes: false },
+  upload_mismatch: { closes: false },
+  bad_offset: { closes: false },
 };
 
 /**

@@ -11,3 +11,5 @@ export { KICK_REASONS } from "./ops/session.ts";
 export { MAX_WATCHED } from "./ops/presence.ts";
 export { MAX_DEVICE_NAME } from "./ops/devices.ts";
 export { MAX_INVITE, MAX_OPAQUE_MESSAGE } from "./ops/accounts.ts";
+export { MAX_CHUNK, UPLOAD_KINDS } from "./ops/blobs.ts";
+export { IMAGE_MIMES, type ImageInfo, type ImageMime, sniffImage } from "./image.ts";

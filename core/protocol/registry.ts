@@ -2,6 +2,7 @@
 
 import type { OpDef, PushDef } from "./define.ts";
 import * as accounts from "./ops/accounts.ts";
+import * as blobs from "./ops/blobs.ts";
 import * as devices from "./ops/devices.ts";
 import * as presence from "./ops/presence.ts";
 import * as session from "./ops/session.ts";
@@ -23,6 +24,7 @@ export const OPS = Object.freeze({
   listDevices: devices.listDevices,
   revokeDevice: devices.revokeDevice,
   watchPresence: presence.watchPresence,
+  ...blobs.BLOB_OPS,
 });
 
 /** Every push, by camelCase name. `ping` shares its opcode with the `ping` operation (PROTOCOL.md §11.3). */

@@ -54,6 +54,11 @@ Deno.test("existing opcodes keep their numbers and the new ones have theirs", ()
     list_devices: 0x001a,
     revoke_device: 0x001b,
     watch_presence: 0x0020,
+    upload_start: 0x0060,
+    upload_chunk: 0x0061,
+    upload_status: 0x0062,
+    upload_finish: 0x0063,
+    download: 0x0064,
   });
   assert.deepEqual(Object.fromEntries(pushes.map((push) => [push.name, push.opcode])), {
     ping: 0x0001,
@@ -87,7 +92,7 @@ Deno.test("device_unknown answers without closing the connection", () => {
   assert.deepEqual(OPS.resume.errors.includes("device_unknown"), true);
 });
 
-Deno.test("login and session operations are ordered; stateless reads and revocations are not", () => {
+Deno.test("login, session and upload steps are ordered; stateless reads and revocations are not", () => {
   const ordered = ops.filter((op) => op.ordered).map((op) => op.name).sort();
   assert.deepEqual(ordered, [
     "login_finish",
@@ -100,6 +105,9 @@ Deno.test("login and session operations are ordered; stateless reads and revocat
     "resume",
     "set_font",
     "set_nickname",
+    "upload_chunk",
+    "upload_finish",
+    "upload_start",
     "watch_presence",
   ]);
 });

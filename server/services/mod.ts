@@ -3,10 +3,13 @@
 import type { RegistrationMode } from "../../core/config/schema.ts";
 import type { CryptoProvider } from "../../core/crypto/primitives/types.ts";
 import type { Clock } from "../../core/time/clock.ts";
+import { openFileBlobStore } from "../blobs/file.ts";
+import type { BlobStore } from "../blobs/types.ts";
 import type { Hub } from "../hub/types.ts";
 import type { Service } from "../rpc/service.ts";
 import type { Store } from "../store/types.ts";
 import { accountsService } from "./accounts/service.ts";
+import { blobsService } from "./blobs/service.ts";
 import { RegistrationLimiter } from "./accounts/registration_limit.ts";
 import { LoginThrottle } from "./accounts/throttle.ts";
 import { loadOpaqueSetup } from "./accounts/opaque_setup.ts";
@@ -26,14 +29,20 @@ export interface ServiceDeps {
   opaqueSetup: string;
   /** Who may register (`server.registration`). */
   registration: RegistrationMode;
-  /** `server.limits.registrationsPerIpPerHour` and `registrationsPerHour`. */
-  limits: { registrationsPerIpPerHour: number; registrationsPerHour: number };
+  /** `server.limits.registrationsPerIpPerHour`, `registrationsPerHour`, `imageBytes` and `imagePixels`. */
+  limits: { registrationsPerIpPerHour: number; registrationsPerHour: number; imageBytes: number; imagePixels: number };
+  /** Where blob bytes live (server/blobs/). */
+  blobStore: BlobStore;
+  /** `server.uploadTtlMs`. */
+  uploadTtlMs: number;
 }
 
 /** What the services keep in the data directory, read (or made, at the first start) before they are created. */
 export interface ServiceFiles {
   /** The OPAQUE server setup (accounts/opaque_setup.ts). */
   opaqueSetup: string;
+  /** The blob bytes under `blobs/` and `uploads/` (server/blobs/file.ts). */
+  blobStore: BlobStore;
 }
 
 /**
@@ -48,7 +57,10 @@ export async function loadServiceFiles(
   dataDir: string,
   step: <T>(path: string, load: () => Promise<T>) => Promise<T>,
 ): Promise<ServiceFiles> {
-  return { opaqueSetup: await step(`${dataDir}/opaque_server_setup`, () => loadOpaqueSetup(dataDir)) };
+  return {
+    opaqueSetup: await step(`${dataDir}/opaque_server_setup`, () => loadOpaqueSetup(dataDir)),
+    blobStore: await step(`${dataDir}/blobs`, () => openFileBlobStore(dataDir)),
+  };
 }
 
 /**
@@ -77,5 +89,6 @@ export function createServices(deps: ServiceDeps): Service[] {
     }),
     devicesService({ store, hub, throttle, provider: deps.provider, clock }),
     presenceService({ store, hub }),
+    blobsService({ store, blobs: deps.blobStore, clock, limits: deps.limits, uploadTtlMs: deps.uploadTtlMs }),
   ];
 }

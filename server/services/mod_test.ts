@@ -3,6 +3,7 @@ import { DEFAULT_CONFIG } from "../../core/config/schema.ts";
 import { nobleProvider } from "../../core/crypto/primitives/noble.ts";
 import { OPS } from "../../core/protocol/registry.ts";
 import { FakeClock } from "../../core/time/clock.ts";
+import { MemoryBlobStore } from "../blobs/memory.ts";
 import { LocalHub } from "../hub/local.ts";
 import { createLogger } from "../log.ts";
 import { routeTable } from "../rpc/dispatch.ts";
@@ -21,6 +22,8 @@ Deno.test("every operation of the registry has exactly one handler among the ser
       opaqueSetup: "unused here",
       registration: "open",
       limits: DEFAULT_CONFIG.server.limits,
+      blobStore: new MemoryBlobStore(),
+      uploadTtlMs: DEFAULT_CONFIG.server.uploadTtlMs,
     });
     // routeTable throws on an operation with two handlers; what is left to check is that none has none.
     const table = routeTable(services);

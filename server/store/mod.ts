@@ -18,6 +18,7 @@ export type {
   UserRecord,
   UserRepository,
 } from "./types.ts";
+export type { BlobRecord, BlobRepository, NewBlob, NewUpload, UploadKind, UploadRecord } from "./types_blobs.ts";
 export {
   DeviceKeyTakenError,
   FriendRequestExistsError,

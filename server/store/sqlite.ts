@@ -13,7 +13,9 @@ import {
 } from "./errors.ts";
 import { AsyncLock } from "./lock.ts";
 import { assertSchemaSupported, migrate, schemaVersion } from "./migrations/mod.ts";
+import { prepareBlobStatements, SqliteBlobRepository } from "./sqlite_blobs.ts";
 import type {
+  BlobRepository,
   DeviceRecord,
   DeviceRepository,
   FriendRepository,
@@ -229,6 +231,7 @@ function prepareStatements(db: DatabaseSync) {
     devicesOf: db.prepare("SELECT * FROM devices WHERE user_id = :userId ORDER BY id"),
     touchDevice: db.prepare("UPDATE devices SET last_used_at = :at WHERE id = :id"),
     deleteDevice: db.prepare("DELETE FROM devices WHERE id = :id AND user_id = :userId"),
+    ...prepareBlobStatements(db),
   } satisfies Record<string, StatementSync>;
 }
 
@@ -590,6 +593,7 @@ class SqliteRepositories {
   readonly rooms: RoomRepository;
   readonly invites: InviteRepository;
   readonly devices: DeviceRepository;
+  readonly blobs: BlobRepository;
 
   constructor(run: Run) {
     this.users = new SqliteUserRepository(run);
@@ -597,6 +601,7 @@ class SqliteRepositories {
     this.rooms = new SqliteRoomRepository(run);
     this.invites = new SqliteInviteRepository(run);
     this.devices = new SqliteDeviceRepository(run);
+    this.blobs = new SqliteBlobRepository(run);
   }
 }
 

@@ -10,6 +10,7 @@ import {
   UsernameTakenError,
 } from "./errors.ts";
 import type { FriendRequestRecord, NewDevice, NewUser, Store, Transaction, UserRecord } from "./types.ts";
+import { blobStoreCases } from "./store_suite_blobs.ts";
 
 const T0 = 1_700_000_000_000;
 
@@ -822,6 +823,8 @@ export function runStoreSuite(options: StoreSuiteOptions): void {
     await assert.rejects(store.devices.listFor(1), StoreError);
     await assert.rejects(store.transaction(() => Promise.resolve(1)), StoreError);
   });
+
+  blobStoreCases(test);
 
   const unknown = [...skipped.keys()].filter((title) => !titles.has(title));
   if (unknown.length > 0) throw new Error(`Cannot skip store suite tests that do not exist: ${unknown.join(", ")}`);

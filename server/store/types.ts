@@ -3,6 +3,9 @@
 // Every method returns a promise, so a store that talks to a server (PostgreSQL) fits the same contract as the SQLite
 // one. Failures arrive as rejections with the typed errors of errors.ts; "throws X" below means "rejects with X".
 
+import type { BlobRepository } from "./types_blobs.ts";
+export type * from "./types_blobs.ts";
+
 /** A registered account as stored. Timestamps are milliseconds since the Unix epoch. */
 export interface UserRecord {
   id: number;
@@ -185,6 +188,7 @@ export interface Repositories {
   readonly rooms: RoomRepository;
   readonly invites: InviteRepository;
   readonly devices: DeviceRepository;
+  readonly blobs: BlobRepository;
 }
 
 /**

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { MigrationError } from "../errors.ts";
 import { openSqliteStore } from "../sqlite.ts";
-import { migrate } from "./mod.ts";
+import { LATEST_VERSION, migrate } from "./mod.ts";
 
 const KEY = Uint8Array.from({ length: 65 }, (_, i) => i === 0 ? 4 : i);
 
@@ -174,7 +174,7 @@ Deno.test("004_devices: a store opened on a version-3 file upgrades it and reads
 
     const store = openSqliteStore(path);
     try {
-      assert.equal(store.version, 4);
+      assert.equal(store.version, LATEST_VERSION);
       const alice = await store.users.findByKey("alice");
       assert.deepEqual([alice?.username, alice?.usernameKey, alice?.fontSize], ["Alice", "alice", 16]);
       const device = await store.devices.create({ userId: alice!.id, name: "laptop", publicKey: KEY, createdAt: 900 });
