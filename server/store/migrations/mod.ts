@@ -7,7 +7,7 @@ import { initial } from "./001_initial.ts";
 import { profile } from "./002_profile.ts";
 import { invites } from "./003_invites.ts";
 import { devices } from "./004_devices.ts";
-import { blobs } from "./008_blobs.ts";
+import { blobs } from "./005_blobs.ts";
 
 export type { Migration } from "./migration.ts";
 

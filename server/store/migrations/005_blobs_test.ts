@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { MigrationError } from "../errors.ts";
 import { openSqliteStore } from "../sqlite.ts";
-import { blobs } from "./008_blobs.ts";
+import { blobs } from "./005_blobs.ts";
 import { migrate } from "./mod.ts";
 
 const BEFORE = blobs.version - 1;
@@ -67,7 +67,7 @@ function insertUpload(
   return Number(result.lastInsertRowid);
 }
 
-Deno.test("008_blobs adds blobs, blob_uploaders and uploads and keeps every other row", () => {
+Deno.test("005_blobs adds blobs, blob_uploaders and uploads and keeps every other row", () => {
   const db = freshBefore();
   try {
     const tablesBefore = names(db, "table");
@@ -86,7 +86,7 @@ Deno.test("008_blobs adds blobs, blob_uploaders and uploads and keeps every othe
   }
 });
 
-Deno.test("008_blobs creates STRICT tables with the design's columns", () => {
+Deno.test("005_blobs creates STRICT tables with the design's columns", () => {
   const db = freshBefore();
   try {
     migrate(db, blobs.version);
@@ -127,7 +127,7 @@ Deno.test("008_blobs creates STRICT tables with the design's columns", () => {
   }
 });
 
-Deno.test("008_blobs: a blob's uploaders go with it, and a gone user leaves the blob without uploaded_by", () => {
+Deno.test("005_blobs: a blob's uploaders go with it, and a gone user leaves the blob without uploaded_by", () => {
   const db = freshBefore();
   try {
     migrate(db, blobs.version);
@@ -146,7 +146,7 @@ Deno.test("008_blobs: a blob's uploaders go with it, and a gone user leaves the 
   }
 });
 
-Deno.test("008_blobs rejects malformed blobs: a name not 32 bytes, a negative size, no mime, a zero dimension", () => {
+Deno.test("005_blobs rejects malformed blobs: a name not 32 bytes, a negative size, no mime, a zero dimension", () => {
   const db = freshBefore();
   try {
     migrate(db, blobs.version);
@@ -168,7 +168,7 @@ Deno.test("008_blobs rejects malformed blobs: a name not 32 bytes, a negative si
   }
 });
 
-Deno.test("008_blobs keeps one upload per user and hash, received within size, a known kind, and never reuses an id", () => {
+Deno.test("005_blobs keeps one upload per user and hash, received within size, a known kind, and never reuses an id", () => {
   const db = freshBefore();
   try {
     migrate(db, blobs.version);
@@ -188,7 +188,7 @@ Deno.test("008_blobs keeps one upload per user and hash, received within size, a
   }
 });
 
-Deno.test("008_blobs: a store opened on a file of the version before upgrades it and keeps its users", async () => {
+Deno.test("005_blobs: a store opened on a file of the version before upgrades it and keeps its users", async () => {
   const dir = await Deno.makeTempDir({ prefix: "mimi_store_" });
   try {
     const path = `${dir}/before.db`;
@@ -206,7 +206,7 @@ Deno.test("008_blobs: a store opened on a file of the version before upgrades it
   }
 });
 
-Deno.test("008_blobs that fails is rolled back and leaves the version before", () => {
+Deno.test("005_blobs that fails is rolled back and leaves the version before", () => {
   const db = freshBefore();
   try {
     // A table of the same name makes the migration fail after it created the first two.

@@ -16,13 +16,11 @@ import type { Migration } from "./migration.ts";
  *   declared size, how much arrived, and when it last grew (the sweep of abandoned uploads reads `updated_at`).
  *   AUTOINCREMENT: an upload id, which also names the upload's file, never comes back for another upload.
  *
- * The version is the next free one on this branch; the design numbers this file 8, after 005-007 of the other areas.
- *
  * @example
  * ```ts
  * import { DatabaseSync } from "node:sqlite";
  * import { migrate } from "./mod.ts";
- * import { blobs } from "./008_blobs.ts";
+ * import { blobs } from "./005_blobs.ts";
  * const db = new DatabaseSync(":memory:");
  * migrate(db, blobs.version - 1);
  * blobs.up(db);
