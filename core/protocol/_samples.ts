@@ -17,6 +17,7 @@ const p256 = new Uint8Array(65).fill(7);
 p256[0] = 0x04;
 const user = { user: bundle.user };
 const sha256 = new Uint8Array(32).fill(0xab);
+const room = { id: 6, name: "读书会", kind: "group", public: false, ownerId: 1, conversationId: 12 };
 
 /** One request and one response for every operation, every optional field present. */
 export const OP_SAMPLES: {
@@ -57,6 +58,25 @@ export const OP_SAMPLES: {
     response: { blob: { sha256, size: 300_000, mime: "image/png", width: 640, height: 480 } },
   },
   download: { request: { sha256, offset: 0, length: 262_144 }, response: { bytes: new Uint8Array(16), size: 16 } },
+  createRoom: { request: { name: "读书会", memberIds: [2, 5], public: false }, response: { room } },
+  listPublicRooms: { request: {}, response: { rooms: [{ id: 6, name: "读书会", memberCount: 3, member: true }] } },
+  joinRoom: { request: { roomId: 6 }, response: { room } },
+  joinRoomByCode: { request: { code: "k3mv-q7ra-a2b4-c5d6-e7f2-g3h4-i5j6-k7l2" }, response: { room } },
+  roomInviteCode: { request: { roomId: 6 }, response: { code: "k3mv-q7ra-a2b4-c5d6-e7f2-g3h4-i5j6-k7l2" } },
+  inviteToRoom: { request: { roomId: 6, userIds: [2, 5] }, response: { added: [5] } },
+  leaveRoom: { request: { roomId: 6 }, response: {} },
+  renameRoom: { request: { roomId: 6, name: "Book club" }, response: { room } },
+  removeMember: { request: { roomId: 6, userId: 5 }, response: {} },
+  transferRoom: { request: { roomId: 6, userId: 2 }, response: { room } },
+  deleteRoom: { request: { roomId: 6 }, response: {} },
+  roomMembers: {
+    request: { roomId: 6 },
+    response: {
+      members: [{ user: { id: 2, username: "bob", nickname: "Bob" }, role: "owner", online: true }],
+      onlineCount: 1,
+    },
+  },
+  watchLobby: { request: { watch: true }, response: { onlineCount: 42 } },
 };
 
 /** One body for every push. */
@@ -64,4 +84,7 @@ export const PUSH_SAMPLES: { [K in keyof typeof PUSHES]: PushBodyOf<(typeof PUSH
   ping: { time: 1_700_000_000_000 },
   kicked: { at: 1_700_000_000_000, address: "198.51.100.7", reason: "elsewhere" },
   presence: { userId: 2, online: true, lastSeenAt: null },
+  roomUpdated: { room },
+  roomRemoved: { roomId: 6, reason: "removed" },
+  lobbyCount: { onlineCount: 42 },
 };

@@ -31,7 +31,9 @@ export type ErrorCode =
   | "too_large"
   | "bad_image"
   | "upload_mismatch"
-  | "bad_offset";
+  | "bad_offset"
+  | "not_allowed"
+  | "room_code_invalid";
 
 /**
  * Every error code with whether the server closes the connection after sending it as an error envelope. Before the
@@ -67,6 +69,8 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, { closes: boolean }>> = {
   bad_image: { closes: false },
   upload_mismatch: { closes: false },
   bad_offset: { closes: false },
+  not_allowed: { closes: false },
+  room_code_invalid: { closes: false },
 };
 
 /**

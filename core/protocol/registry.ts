@@ -5,6 +5,7 @@ import * as accounts from "./ops/accounts.ts";
 import * as blobs from "./ops/blobs.ts";
 import * as devices from "./ops/devices.ts";
 import * as presence from "./ops/presence.ts";
+import * as rooms from "./ops/rooms.ts";
 import * as session from "./ops/session.ts";
 
 /** Every operation, by camelCase name (`loginFinish` for `login_finish`). */
@@ -25,6 +26,7 @@ export const OPS = Object.freeze({
   revokeDevice: devices.revokeDevice,
   watchPresence: presence.watchPresence,
   ...blobs.BLOB_OPS,
+  ...rooms.ROOM_OPS,
 });
 
 /** Every push, by camelCase name. `ping` shares its opcode with the `ping` operation (PROTOCOL.md §11.3). */
@@ -32,6 +34,7 @@ export const PUSHES = Object.freeze({
   ping: session.keepAlive,
   kicked: session.kicked,
   presence: presence.presence,
+  ...rooms.ROOM_PUSHES,
 });
 
 /** The definition of any one operation. */

@@ -59,11 +59,27 @@ Deno.test("existing opcodes keep their numbers and the new ones have theirs", ()
     upload_status: 0x0062,
     upload_finish: 0x0063,
     download: 0x0064,
+    create_room: 0x0040,
+    list_public_rooms: 0x0041,
+    join_room: 0x0042,
+    join_room_by_code: 0x0043,
+    room_invite_code: 0x0044,
+    invite_to_room: 0x0045,
+    leave_room: 0x0046,
+    rename_room: 0x0047,
+    remove_member: 0x0048,
+    transfer_room: 0x0049,
+    delete_room: 0x004a,
+    room_members: 0x004b,
+    watch_lobby: 0x004c,
   });
   assert.deepEqual(Object.fromEntries(pushes.map((push) => [push.name, push.opcode])), {
     ping: 0x0001,
     kicked: 0x0100,
     presence: 0x0101,
+    room_updated: 0x0118,
+    room_removed: 0x0119,
+    lobby_count: 0x011a,
   });
 });
 
@@ -92,9 +108,15 @@ Deno.test("device_unknown answers without closing the connection", () => {
   assert.deepEqual(OPS.resume.errors.includes("device_unknown"), true);
 });
 
-Deno.test("login, session and upload steps are ordered; stateless reads and revocations are not", () => {
+Deno.test("login, session, upload and room-changing steps are ordered; stateless reads and revocations are not", () => {
   const ordered = ops.filter((op) => op.ordered).map((op) => op.name).sort();
   assert.deepEqual(ordered, [
+    "create_room",
+    "delete_room",
+    "invite_to_room",
+    "join_room",
+    "join_room_by_code",
+    "leave_room",
     "login_finish",
     "login_start",
     "logout",
@@ -102,12 +124,17 @@ Deno.test("login, session and upload steps are ordered; stateless reads and revo
     "password_start",
     "register_finish",
     "register_start",
+    "remove_member",
+    "rename_room",
     "resume",
+    "room_invite_code",
     "set_font",
     "set_nickname",
+    "transfer_room",
     "upload_chunk",
     "upload_finish",
     "upload_start",
+    "watch_lobby",
     "watch_presence",
   ]);
 });

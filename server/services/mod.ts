@@ -15,6 +15,7 @@ import { LoginThrottle } from "./accounts/throttle.ts";
 import { loadOpaqueSetup } from "./accounts/opaque_setup.ts";
 import { devicesService } from "./devices/service.ts";
 import { presenceService } from "./presence/service.ts";
+import { roomsService } from "./rooms/service.ts";
 import { sessionService } from "./session/service.ts";
 
 /** What the services need from the server. */
@@ -90,5 +91,6 @@ export function createServices(deps: ServiceDeps): Service[] {
     devicesService({ store, hub, throttle, provider: deps.provider, clock }),
     presenceService({ store, hub }),
     blobsService({ store, blobs: deps.blobStore, clock, limits: deps.limits, uploadTtlMs: deps.uploadTtlMs }),
+    roomsService(),
   ];
 }
