@@ -10,15 +10,13 @@ export type {
   NewDevice,
   NewUser,
   Repositories,
-  RoomMemberRecord,
-  RoomRecord,
-  RoomRepository,
   Store,
   Transaction,
   UserRecord,
   UserRepository,
 } from "./types.ts";
 export type { BlobRecord, BlobRepository, NewBlob, NewUpload, UploadKind, UploadRecord } from "./types_blobs.ts";
+export type { PublicRoomListing, RoomMemberRecord, RoomRecord, RoomRepository } from "./types_rooms.ts";
 export {
   DeviceKeyTakenError,
   FriendRequestExistsError,

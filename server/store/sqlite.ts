@@ -14,6 +14,7 @@ import {
 import { AsyncLock } from "./lock.ts";
 import { assertSchemaSupported, migrate, schemaVersion } from "./migrations/mod.ts";
 import { prepareBlobStatements, SqliteBlobRepository } from "./sqlite_blobs.ts";
+import { prepareRoomStatements, SqliteRoomRepository } from "./sqlite_rooms.ts";
 import type {
   BlobRepository,
   DeviceRecord,
@@ -24,8 +25,6 @@ import type {
   InviteRepository,
   NewDevice,
   NewUser,
-  RoomMemberRecord,
-  RoomRecord,
   RoomRepository,
   Store,
   Transaction,
@@ -189,26 +188,6 @@ function prepareStatements(db: DatabaseSync) {
       "UPDATE friend_requests SET status = :status, updated_at = :at WHERE id = :id",
     ),
 
-    roomsOf: db.prepare(
-      `SELECT rooms.* FROM rooms JOIN room_members ON room_members.room_id = rooms.id
-       WHERE room_members.user_id = :userId ORDER BY rooms.id`,
-    ),
-    createRoom: db.prepare(
-      `INSERT INTO rooms (name, kind, created_by, created_at) VALUES (:name, :kind, :createdBy, :at) RETURNING *`,
-    ),
-    addMember: db.prepare(
-      `INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES (:roomId, :userId, :role, :at)
-       ON CONFLICT (room_id, user_id) DO NOTHING`,
-    ),
-    membersOf: db.prepare("SELECT * FROM room_members WHERE room_id = :roomId ORDER BY user_id"),
-    // DISTINCT: a user who shares two rooms appears once.
-    coMemberIdsOf: db.prepare(
-      `SELECT DISTINCT other.user_id AS id FROM room_members AS mine
-       JOIN room_members AS other ON other.room_id = mine.room_id
-       WHERE mine.user_id = :userId AND other.user_id <> :userId
-       ORDER BY id`,
-    ),
-
     createInvite: db.prepare(
       `INSERT INTO invites (code_hash, created_at, expires_at) VALUES (:codeHash, :createdAt, :expiresAt)
        RETURNING *`,
@@ -232,6 +211,7 @@ function prepareStatements(db: DatabaseSync) {
     touchDevice: db.prepare("UPDATE devices SET last_used_at = :at WHERE id = :id"),
     deleteDevice: db.prepare("DELETE FROM devices WHERE id = :id AND user_id = :userId"),
     ...prepareBlobStatements(db),
+    ...prepareRoomStatements(db),
   } satisfies Record<string, StatementSync>;
 }
 
@@ -326,25 +306,6 @@ function toUser(row: Row): UserRecord {
     lastSeenAt: integerOrNull(row, "last_seen_at"),
     fontFamily: textOrNull(row, "font_family"),
     fontSize: integerOrNull(row, "font_size"),
-  };
-}
-
-function toRoom(row: Row): RoomRecord {
-  return {
-    id: integer(row, "id"),
-    name: text(row, "name"),
-    kind: oneOf(row, "kind", ["group", "lobby"]),
-    createdBy: integerOrNull(row, "created_by"),
-    createdAt: integer(row, "created_at"),
-  };
-}
-
-function toMember(row: Row): RoomMemberRecord {
-  return {
-    roomId: integer(row, "room_id"),
-    userId: integer(row, "user_id"),
-    role: oneOf(row, "role", ["owner", "admin", "member"]),
-    joinedAt: integer(row, "joined_at"),
   };
 }
 
@@ -487,36 +448,6 @@ class SqliteFriendRepository implements FriendRepository {
       "set friend request status",
       (s) => expectChanged(s.setFriendRequestStatus.run({ id, status, at }), "friend_requests", id),
     );
-  }
-}
-
-class SqliteRoomRepository implements RoomRepository {
-  readonly #run: Run;
-
-  constructor(run: Run) {
-    this.#run = run;
-  }
-
-  roomsOf(userId: number): Promise<RoomRecord[]> {
-    return this.#run("list rooms", (s) => s.roomsOf.all({ userId }).map(toRoom));
-  }
-
-  createRoom(name: string, kind: "group" | "lobby", createdBy: number | null, at: number): Promise<RoomRecord> {
-    return this.#run("create room", (s) => toRoom(returned(s.createRoom.get({ name, kind, createdBy, at }))));
-  }
-
-  addMember(roomId: number, userId: number, role: RoomMemberRecord["role"], at: number): Promise<void> {
-    return this.#run("add room member", (s) => {
-      s.addMember.run({ roomId, userId, role, at });
-    });
-  }
-
-  membersOf(roomId: number): Promise<RoomMemberRecord[]> {
-    return this.#run("list room members", (s) => s.membersOf.all({ roomId }).map(toMember));
-  }
-
-  coMemberIdsOf(userId: number): Promise<number[]> {
-    return this.#run("list room co-members", (s) => ids(s.coMemberIdsOf.all({ userId })));
   }
 }
 

@@ -11,6 +11,7 @@ import {
 } from "./errors.ts";
 import type { FriendRequestRecord, NewDevice, NewUser, Store, Transaction, UserRecord } from "./types.ts";
 import { blobStoreCases } from "./store_suite_blobs.ts";
+import { roomStoreCases } from "./store_suite_rooms.ts";
 
 const T0 = 1_700_000_000_000;
 
@@ -357,106 +358,7 @@ export function runStoreSuite(options: StoreSuiteOptions): void {
     assert.equal((await store.friends.openRequestsFor(bob))[0].status, "pending");
   });
 
-  // rooms
-
-  test("rooms.createRoom() returns the stored room; the lobby may have no creator", async (store) => {
-    const [alice] = await createUsers(store, "alice");
-    const lobby = await store.rooms.createRoom("大厅", "lobby", null, T0);
-    const group = await store.rooms.createRoom("Book club", "group", alice, T0 + 1);
-    assert.deepEqual({ ...lobby }, { id: lobby.id, name: "大厅", kind: "lobby", createdBy: null, createdAt: T0 });
-    assert.deepEqual({ ...group }, {
-      id: group.id,
-      name: "Book club",
-      kind: "group",
-      createdBy: alice,
-      createdAt: T0 + 1,
-    });
-    assert.notEqual(lobby.id, group.id);
-  });
-
-  test("rooms.createRoom() with a missing creator or unknown kind throws StoreError", async (store) => {
-    await assert.rejects(store.rooms.createRoom("ghost", "group", 4242, T0), StoreError);
-    await assert.rejects(store.rooms.createRoom("odd", "channel" as "group", null, T0), StoreError);
-  });
-
-  test("rooms.roomsOf() lists only the user's rooms, ordered by id", async (store) => {
-    const [alice, bob] = await createUsers(store, "alice", "bob");
-    const r1 = await store.rooms.createRoom("one", "group", alice, T0);
-    const r2 = await store.rooms.createRoom("two", "group", bob, T0);
-    const r3 = await store.rooms.createRoom("three", "lobby", null, T0);
-    await store.rooms.addMember(r3.id, alice, "member", T0);
-    await store.rooms.addMember(r1.id, alice, "owner", T0);
-    await store.rooms.addMember(r2.id, bob, "owner", T0);
-    assert.deepEqual(await store.rooms.roomsOf(alice), [r1, r3]);
-    assert.deepEqual(await store.rooms.roomsOf(bob), [r2]);
-    assert.deepEqual(await store.rooms.roomsOf(alice + bob + 1000), []);
-  });
-
-  test("rooms.addMember() is idempotent: an existing membership keeps its role and join time", async (store) => {
-    const [alice] = await createUsers(store, "alice");
-    const room = await store.rooms.createRoom("one", "group", alice, T0);
-    await store.rooms.addMember(room.id, alice, "owner", T0);
-    await store.rooms.addMember(room.id, alice, "member", T0 + 1);
-    assert.deepEqual(ids(await store.rooms.roomsOf(alice)), [room.id]);
-    assert.deepEqual(await store.rooms.membersOf(room.id), [{
-      roomId: room.id,
-      userId: alice,
-      role: "owner",
-      joinedAt: T0,
-    }]);
-  });
-
-  test("rooms.addMember() for a missing user or room throws StoreError", async (store) => {
-    const [alice] = await createUsers(store, "alice");
-    const room = await store.rooms.createRoom("one", "group", alice, T0);
-    await assert.rejects(store.rooms.addMember(room.id, alice + 1000, "member", T0), StoreError);
-    await assert.rejects(store.rooms.addMember(room.id + 1000, alice, "member", T0), StoreError);
-    assert.deepEqual(await store.rooms.roomsOf(alice), []);
-  });
-
-  test("rooms.addMember() with an unknown role throws StoreError", async (store) => {
-    const [alice] = await createUsers(store, "alice");
-    const room = await store.rooms.createRoom("one", "group", alice, T0);
-    await assert.rejects(store.rooms.addMember(room.id, alice, "king" as "member", T0), StoreError);
-  });
-
-  test("rooms.membersOf() lists the room's members with role and join time, ordered by user id", async (store) => {
-    const [alice, bob, carol] = await createUsers(store, "alice", "bob", "carol");
-    const room = await store.rooms.createRoom("one", "group", carol, T0);
-    const other = await store.rooms.createRoom("two", "group", alice, T0);
-    await store.rooms.addMember(room.id, carol, "owner", T0);
-    await store.rooms.addMember(room.id, alice, "member", T0 + 2);
-    await store.rooms.addMember(room.id, bob, "admin", T0 + 1);
-    await store.rooms.addMember(other.id, bob, "owner", T0);
-    assert.deepEqual(await store.rooms.membersOf(room.id), [
-      { roomId: room.id, userId: alice, role: "member", joinedAt: T0 + 2 },
-      { roomId: room.id, userId: bob, role: "admin", joinedAt: T0 + 1 },
-      { roomId: room.id, userId: carol, role: "owner", joinedAt: T0 },
-    ]);
-    assert.deepEqual(await store.rooms.membersOf(other.id + room.id + 1000), []);
-  });
-
-  test("rooms.coMemberIdsOf() lists everyone sharing a room once, without self, ascending", async (store) => {
-    const [alice, bob, carol, dave, erin] = await createUsers(store, "alice", "bob", "carol", "dave", "erin");
-    const r1 = await store.rooms.createRoom("one", "group", alice, T0);
-    const r2 = await store.rooms.createRoom("two", "group", alice, T0);
-    const r3 = await store.rooms.createRoom("three", "group", erin, T0);
-    for (const user of [alice, carol, dave]) await store.rooms.addMember(r1.id, user, "member", T0);
-    for (const user of [dave, alice, bob]) await store.rooms.addMember(r2.id, user, "member", T0); // dave: two rooms
-    for (const user of [bob, erin]) await store.rooms.addMember(r3.id, user, "member", T0); // erin: not alice's
-    await store.friends.addFriendship(alice, erin, T0); // friendship does not make a co-member
-    assert.deepEqual(await store.rooms.coMemberIdsOf(alice), [bob, carol, dave]);
-    assert.deepEqual(await store.rooms.coMemberIdsOf(erin), [bob]);
-    assert.deepEqual(await store.rooms.coMemberIdsOf(bob), [alice, dave, erin]);
-  });
-
-  test("rooms.coMemberIdsOf() is empty for a user alone in a room or in none", async (store) => {
-    const [alice, bob] = await createUsers(store, "alice", "bob");
-    const room = await store.rooms.createRoom("solo", "group", alice, T0);
-    await store.rooms.addMember(room.id, alice, "owner", T0);
-    assert.deepEqual(await store.rooms.coMemberIdsOf(alice), []);
-    assert.deepEqual(await store.rooms.coMemberIdsOf(bob), []);
-  });
+  // rooms: store_suite_rooms.ts
 
   // invites
 
@@ -825,6 +727,7 @@ export function runStoreSuite(options: StoreSuiteOptions): void {
   });
 
   blobStoreCases(test);
+  roomStoreCases(test);
 
   const unknown = [...skipped.keys()].filter((title) => !titles.has(title));
   if (unknown.length > 0) throw new Error(`Cannot skip store suite tests that do not exist: ${unknown.join(", ")}`);

@@ -4,7 +4,9 @@
 // one. Failures arrive as rejections with the typed errors of errors.ts; "throws X" below means "rejects with X".
 
 import type { BlobRepository } from "./types_blobs.ts";
+import type { RoomRepository } from "./types_rooms.ts";
 export type * from "./types_blobs.ts";
+export type * from "./types_rooms.ts";
 
 /** A registered account as stored. Timestamps are milliseconds since the Unix epoch. */
 export interface UserRecord {
@@ -80,37 +82,6 @@ export interface FriendRepository {
   createFriendRequest(fromUser: number, toUser: number, at: number): Promise<FriendRequestRecord>;
   /** Sets status and updatedAt only. Throws RecordNotFoundError when `id` names no request. */
   setFriendRequestStatus(id: number, status: FriendRequestRecord["status"], at: number): Promise<void>;
-}
-
-/** A chat room: a user-made group or the shared lobby. */
-export interface RoomRecord {
-  id: number;
-  name: string;
-  kind: "group" | "lobby";
-  /** Null for rooms made by the server (the lobby) or whose creator is gone. */
-  createdBy: number | null;
-  createdAt: number;
-}
-
-/** A user's membership of a room. */
-export interface RoomMemberRecord {
-  roomId: number;
-  userId: number;
-  role: "owner" | "admin" | "member";
-  joinedAt: number;
-}
-
-/** Rooms and their members. Failed constraints (a missing user or room, an unknown kind or role) throw StoreError. */
-export interface RoomRepository {
-  /** Rooms the user is a member of, ordered by id. */
-  roomsOf(userId: number): Promise<RoomRecord[]>;
-  createRoom(name: string, kind: "group" | "lobby", createdBy: number | null, at: number): Promise<RoomRecord>;
-  /** Idempotent: an existing membership keeps its role and join time. */
-  addMember(roomId: number, userId: number, role: RoomMemberRecord["role"], at: number): Promise<void>;
-  /** The room's members ordered by user id; empty for an unknown room. */
-  membersOf(roomId: number): Promise<RoomMemberRecord[]>;
-  /** Distinct ids of the users who share at least one room with `userId`, excluding `userId`, ascending. */
-  coMemberIdsOf(userId: number): Promise<number[]>;
 }
 
 /** A single-use invite code as stored: only the SHA-256 of the code, never the code. */

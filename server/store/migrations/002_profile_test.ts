@@ -17,7 +17,7 @@ function seedV1(db: DatabaseSync): void {
   user.run(2, "Bob", "bob", "Bob", new Uint8Array([0]), 200);
   db.exec(`
     INSERT INTO friendships (user_a, user_b, created_at) VALUES (1, 2, 300);
-    INSERT INTO rooms (id, name, kind, created_by, created_at) VALUES (1, 'lobby', 'lobby', NULL, 50);
+    INSERT INTO rooms (id, name, kind, created_by, created_at) VALUES (1, 'Book club', 'group', NULL, 50);
     INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES (1, 1, 'member', 400), (1, 2, 'member', 401);
     INSERT INTO messages (id, room_id, sender_id, kind, body, sent_at) VALUES (1, 1, 1, 'text', '大家好', 500);
     INSERT INTO messages (id, recipient_id, sender_id, kind, body, sent_at) VALUES (2, 1, 2, 'text', 'hi', 600);

@@ -195,7 +195,7 @@ Deno.test("005_blobs: a store opened on a file of the version before upgrades it
     freshBefore(path).close();
     const store = openSqliteStore(path);
     try {
-      assert.equal(store.version, blobs.version);
+      assert.ok(store.version >= blobs.version, `version ${store.version}`);
       assert.equal((await store.users.findByKey("bob"))?.nickname, "Bob");
       assert.equal(await store.blobs.find(HASH), undefined);
     } finally {
