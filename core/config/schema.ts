@@ -78,6 +78,8 @@ export interface ServerConfig {
   readonly allowedOrigins: readonly string[];
   /** An upload that receives no chunk for this long is abandoned and removed. */
   readonly uploadTtlMs: number;
+  /** The lobby's online count is pushed at most once per this long (PROTOCOL.md §13.4). */
+  readonly lobbyCountIntervalMs: number;
 }
 
 /** Where a client connects to, and how it recognises the server. */
@@ -152,6 +154,7 @@ export const DEFAULT_CONFIG: MimiConfig = deepFreeze({
     registration: "open",
     allowedOrigins: [],
     uploadTtlMs: 86400000,
+    lobbyCountIntervalMs: 5000,
   },
   client: {
     host: "127.0.0.1",
@@ -388,6 +391,13 @@ export const CONFIG_LEAVES: readonly LeafSpec[] = deepFreeze([
     min: 60000,
     max: 2592000000,
     description: "An upload that receives nothing for this many milliseconds is abandoned and removed",
+  },
+  {
+    path: "server.lobbyCountIntervalMs",
+    type: "integer",
+    min: 100,
+    max: 600000,
+    description: "The lobby's online count is pushed to those watching it at most once per this many milliseconds",
   },
   {
     path: "server.tls.certFile",

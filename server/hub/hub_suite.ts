@@ -315,6 +315,24 @@ export function runHubSuite(options: HubSuiteOptions): void {
     assert.equal(await f.hub.isOnline(ANN), false);
   });
 
+  test("onlineCount() counts each user logged in or within the grace period once", 100, async (f) => {
+    assert.equal(await f.hub.onlineCount(), 0);
+    const ann = f.conn(), again = f.conn(), bob = f.conn(), cat = f.conn();
+    await f.hub.claim(ANN, ann, null);
+    await f.hub.claim(BOB, bob, null);
+    await f.hub.claim(ANN, again, null);
+    assert.equal(await f.hub.onlineCount(), 2, "a second login of one account is one user");
+    await f.hub.claim(CAT, cat, null);
+    await f.hub.release(cat, "closed");
+    assert.equal(await f.hub.onlineCount(), 3, "within the grace period");
+    await f.hub.release(bob, "logout");
+    assert.equal(await f.hub.onlineCount(), 2);
+    await f.tick(100);
+    assert.equal(await f.hub.onlineCount(), 1, "the grace period is over");
+    await f.hub.release(ann, "closed");
+    assert.equal(await f.hub.onlineCount(), 1, "the kicked connection held no login");
+  });
+
   test("a claim within the grace period cancels the offline push and pushes nothing", 80, async (f) => {
     const bob = f.conn();
     await f.hub.claim(BOB, bob, null);

@@ -136,6 +136,14 @@ export class LocalHub implements Hub {
     return Promise.resolve(this.#isOnline(userId));
   }
 
+  onlineCount(): Promise<number> {
+    // A claim cancels the user's grace timer and a grace timer starts only once the claim is gone, so the two never
+    // hold the same user; counting the overlap anyway keeps the answer right should that ever change.
+    let count = this.#claims.size;
+    for (const userId of this.#graceTimers.keys()) if (!this.#claims.has(userId)) count++;
+    return Promise.resolve(count);
+  }
+
   watch(connection: HubConnection, userIds: readonly number[]): Promise<void> {
     this.#unwatch(connection);
     // A connection without a login would never be released, so what it watched would never be forgotten.

@@ -67,6 +67,8 @@ export interface Hub {
   kick(userId: number, deviceId: number, reason: KickReason, address: string): Promise<boolean>;
   /** Whether the user counts as online: logged in, or within the grace period after a close. */
   isOnline(userId: number): Promise<boolean>;
+  /** How many users count as online, as `isOnline` counts them: the lobby's count (PROTOCOL.md §13.4). */
+  onlineCount(): Promise<number>;
   /**
    * Replaces the set of users `connection` watches (an empty list watches nobody). Only a connection that holds a
    * login may watch; for any other this does nothing.
