@@ -34,6 +34,12 @@ export function prepareRoomStatements(db: DatabaseSync) {
       `INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES (:roomId, :userId, :role, :at)
        ON CONFLICT (room_id, user_id) DO NOTHING`,
     ),
+    deleteRoomDeparture: db.prepare("DELETE FROM room_departures WHERE room_id = :roomId AND user_id = :userId"),
+    insertRoomDeparture: db.prepare(
+      `INSERT INTO room_departures (room_id, user_id, left_at) VALUES (:roomId, :userId, :at)
+       ON CONFLICT (room_id, user_id) DO UPDATE SET left_at = excluded.left_at`,
+    ),
+    roomDeparture: db.prepare("SELECT 1 AS yes FROM room_departures WHERE room_id = :roomId AND user_id = :userId"),
     roomMember: db.prepare("SELECT * FROM room_members WHERE room_id = :roomId AND user_id = :userId"),
     deleteRoomMember: db.prepare("DELETE FROM room_members WHERE room_id = :roomId AND user_id = :userId"),
     roomMembersOf: db.prepare("SELECT * FROM room_members WHERE room_id = :roomId ORDER BY user_id"),
@@ -185,7 +191,9 @@ export class SqliteRoomRepository implements RoomRepository {
 
   addMember(roomId: number, userId: number, role: RoomMemberRecord["role"], at: number): Promise<void> {
     return this.#run("add room member", (s) => {
+      // Both run at once under the same lock; the second cannot fail where the first succeeded.
       s.insertRoomMember.run({ roomId, userId, role, at });
+      s.deleteRoomDeparture.run({ roomId, userId });
     });
   }
 
@@ -196,8 +204,16 @@ export class SqliteRoomRepository implements RoomRepository {
     });
   }
 
-  removeMember(roomId: number, userId: number): Promise<boolean> {
-    return this.#run("remove room member", (s) => changed(s.deleteRoomMember.run({ roomId, userId })));
+  removeMember(roomId: number, userId: number, at: number): Promise<boolean> {
+    return this.#run("remove room member", (s) => {
+      if (!changed(s.deleteRoomMember.run({ roomId, userId }))) return false;
+      s.insertRoomDeparture.run({ roomId, userId, at });
+      return true;
+    });
+  }
+
+  hasLeft(roomId: number, userId: number): Promise<boolean> {
+    return this.#run("find room departure", (s) => s.roomDeparture.get({ roomId, userId }) !== undefined);
   }
 
   membersOf(roomId: number): Promise<RoomMemberRecord[]> {

@@ -144,16 +144,24 @@ export function roomStoreCases(test: (title: string, fn: (store: Store) => Promi
     assert.equal(await store.rooms.member(other.id, carol), undefined);
   });
 
-  test("rooms.removeMember() ends one membership and says whether there was one", async (store) => {
-    const [alice, bob] = await createUsers(store, "alice", "bob");
+  test("rooms.removeMember() ends one membership, says whether there was one, and remembers who left", async (store) => {
+    const [alice, bob, carol] = await createUsers(store, "alice", "bob", "carol");
     const room = await store.rooms.createRoom("one", "group", alice, T0);
     await store.rooms.addMember(room.id, alice, "owner", T0);
     await store.rooms.addMember(room.id, bob, "member", T0);
-    assert.equal(await store.rooms.removeMember(room.id, bob), true);
-    assert.equal(await store.rooms.removeMember(room.id, bob), false);
+    assert.equal(await store.rooms.hasLeft(room.id, bob), false);
+    assert.equal(await store.rooms.removeMember(room.id, bob, T0 + 1), true);
+    assert.equal(await store.rooms.hasLeft(room.id, bob), true);
+    assert.equal(await store.rooms.removeMember(room.id, bob, T0 + 2), false);
+    assert.equal(await store.rooms.removeMember(room.id, carol, T0 + 2), false);
+    assert.equal(await store.rooms.hasLeft(room.id, carol), false, "never a member: nothing to remember");
     assert.deepEqual((await store.rooms.membersOf(room.id)).map((m) => m.userId), [alice]);
-    assert.equal(await store.rooms.removeMember(room.id, alice), true, "an owner goes like anyone");
+    assert.equal(await store.rooms.removeMember(room.id, alice, T0 + 3), true, "an owner goes like anyone");
     assert.equal((await store.rooms.findById(room.id))?.ownerId, null);
+    await store.rooms.addMember(room.id, bob, "member", T0 + 4);
+    assert.equal(await store.rooms.hasLeft(room.id, bob), false, "joined again");
+    await store.rooms.delete(room.id);
+    assert.equal(await store.rooms.hasLeft(room.id, alice), false, "gone with the room");
   });
 
   test("rooms.coMemberIdsOf() lists everyone sharing a room once, without self, ascending", async (store) => {

@@ -53,12 +53,19 @@ export interface RoomRepository {
   findById(id: number): Promise<RoomRecord | undefined>;
   /** The lobby. Throws StoreError if the database has none (its migration makes it). */
   lobby(): Promise<RoomRecord>;
-  /** Idempotent: an existing membership keeps its role and join time. */
+  /**
+   * Idempotent: an existing membership keeps its role and join time. A user who had left is no longer a former member.
+   */
   addMember(roomId: number, userId: number, role: RoomMemberRecord["role"], at: number): Promise<void>;
   /** The membership, or undefined. */
   member(roomId: number, userId: number): Promise<RoomMemberRecord | undefined>;
-  /** Ends the membership, whatever its role; returns whether there was one. */
-  removeMember(roomId: number, userId: number): Promise<boolean>;
+  /**
+   * Ends the membership, whatever its role, and records the user as a former member who left at `at`; returns whether
+   * there was a membership (nothing is recorded otherwise).
+   */
+  removeMember(roomId: number, userId: number, at: number): Promise<boolean>;
+  /** Whether the user left the room (or was removed) and has not joined it again. */
+  hasLeft(roomId: number, userId: number): Promise<boolean>;
   /** The room's members ordered by user id; empty for an unknown room. */
   membersOf(roomId: number): Promise<RoomMemberRecord[]>;
   /** How many members the room has. */

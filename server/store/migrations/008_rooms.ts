@@ -12,6 +12,8 @@ import type { Migration } from "./migration.ts";
  *   one room.
  * - One owner per room, `room_members.role = 'owner'`, kept by a partial unique index. A room of before with several
  *   owners keeps the one with the smallest id as owner (no version wrote any, so this is only for safety).
+ * - `room_departures`: who left a room (or was removed) and when, until they join again; so a former member is told
+ *   "no longer allowed" rather than "no such room" (§13.1). Gone with the room or the user.
  * - The lobby: exactly one room of kind `lobby`, public, made now if there is none (the oldest one stays the lobby if
  *   there were several; the others become groups). Every user is in it without a row: its member rows from before
  *   are dropped, so it makes nobody a co-member of anybody (presence, §10.5) and no user's list shows it twice.
@@ -43,6 +45,13 @@ export const rooms: Migration = {
         WHERE owners.room_id = room_members.room_id AND owners.role = 'owner'
       );
       CREATE UNIQUE INDEX room_members_owner ON room_members (room_id) WHERE role = 'owner';
+
+      CREATE TABLE room_departures (
+        room_id INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        left_at INTEGER NOT NULL,
+        PRIMARY KEY (room_id, user_id)
+      ) STRICT, WITHOUT ROWID;
 
       UPDATE rooms SET kind = 'group'
       WHERE kind = 'lobby' AND id > (SELECT min(id) FROM rooms WHERE kind = 'lobby');

@@ -127,6 +127,24 @@ Deno.test("008_rooms: a code hash is 32 bytes and names one room; public is 0 or
   }
 });
 
+Deno.test("008_rooms: a departure names a room and a user once, and goes with either", () => {
+  const db = freshBefore();
+  try {
+    migrate(db, rooms.version);
+    const depart = db.prepare("INSERT INTO room_departures (room_id, user_id, left_at) VALUES (?, ?, ?)");
+    depart.run(10, 3, 90);
+    assert.throws(() => depart.run(10, 3, 91), /UNIQUE|PRIMARY KEY/);
+    assert.throws(() => depart.run(99, 3, 91), /FOREIGN KEY/);
+    depart.run(10, 2, 92);
+    db.exec("DELETE FROM users WHERE id = 3");
+    assert.deepEqual(rows(db, "SELECT room_id, user_id FROM room_departures"), [{ room_id: 10, user_id: 2 }]);
+    db.exec("DELETE FROM rooms WHERE id = 10");
+    assert.deepEqual(rows(db, "SELECT * FROM room_departures"), []);
+  } finally {
+    db.close();
+  }
+});
+
 Deno.test("008_rooms: a store opened on a file of the version before upgrades it and finds the lobby", async () => {
   const dir = await Deno.makeTempDir({ prefix: "mimi_store_" });
   try {
