@@ -26,7 +26,14 @@ export type ErrorCode =
   | "registration_closed"
   | "invite_required"
   | "invite_invalid"
-  | "device_unknown";
+  | "device_unknown"
+  | "not_found"
+  | "not_allowed"
+  | "already_friends"
+  | "already_requested"
+  | "too_large"
+  | "bad_image"
+  | "recall_expired";
 
 /**
  * Every error code with whether the server closes the connection after sending it as an error envelope. Before the
@@ -57,6 +64,13 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, { closes: boolean }>> = {
   invite_required: { closes: false },
   invite_invalid: { closes: false },
   device_unknown: { closes: false },
+  not_found: { closes: false },
+  not_allowed: { closes: false },
+  already_friends: { closes: false },
+  already_requested: { closes: false },
+  too_large: { closes: false },
+  bad_image: { closes: false },
+  recall_expired: { closes: false },
 };
 
 /**

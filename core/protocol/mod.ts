@@ -11,3 +11,7 @@ export { KICK_REASONS } from "./ops/session.ts";
 export { MAX_WATCHED } from "./ops/presence.ts";
 export { MAX_DEVICE_NAME } from "./ops/devices.ts";
 export { MAX_INVITE, MAX_OPAQUE_MESSAGE } from "./ops/accounts.ts";
+export type { Friend, FriendRequest, UserRef } from "./ops/friends.ts";
+export { FRIEND_ANSWERS, FRIEND_REQUEST_STATUSES, MAX_REQUEST_NOTE } from "./ops/friends.ts";
+export type { Conversation, Message, MessageBody, SendableBody } from "./ops/messages.ts";
+export { CONVERSATION_KINDS, IMAGE_MIMES, MAX_CLIENT_ID, MAX_HISTORY, SYSTEM_EVENTS } from "./ops/messages.ts";

@@ -11,6 +11,8 @@ import { RegistrationLimiter } from "./accounts/registration_limit.ts";
 import { LoginThrottle } from "./accounts/throttle.ts";
 import { loadOpaqueSetup } from "./accounts/opaque_setup.ts";
 import { devicesService } from "./devices/service.ts";
+import { friendsService } from "./friends/service.ts";
+import { messagesService } from "./messages/service.ts";
 import { presenceService } from "./presence/service.ts";
 import { sessionService } from "./session/service.ts";
 
@@ -77,5 +79,7 @@ export function createServices(deps: ServiceDeps): Service[] {
     }),
     devicesService({ store, hub, throttle, provider: deps.provider, clock }),
     presenceService({ store, hub }),
+    friendsService(),
+    messagesService(),
   ];
 }
