@@ -19,6 +19,7 @@ async function openTempFileStore(): Promise<Store> {
     rooms: store.rooms,
     invites: store.invites,
     devices: store.devices,
+    conversations: store.conversations,
     version: store.version,
     transaction: (fn) => store.transaction(fn),
     async close() {

@@ -45,8 +45,7 @@ export async function loginBundle(store: Repositories, isOnline: IsOnline, user:
     return {
       id: request.id,
       from: from ? { id: from.id, username: from.username, nickname: from.nickname } : null,
-      // The store keeps notes from migration 5 on (section 12.2).
-      note: null,
+      note: request.note,
       status: request.status,
       createdAt: request.createdAt,
     };

@@ -174,7 +174,7 @@ Deno.test("004_devices: a store opened on a version-3 file upgrades it and reads
 
     const store = openSqliteStore(path);
     try {
-      assert.equal(store.version, 4);
+      assert.ok(store.version >= 4, `version ${store.version}`);
       const alice = await store.users.findByKey("alice");
       assert.deepEqual([alice?.username, alice?.usernameKey, alice?.fontSize], ["Alice", "alice", 16]);
       const device = await store.devices.create({ userId: alice!.id, name: "laptop", publicKey: KEY, createdAt: 900 });

@@ -7,11 +7,20 @@ import { initial } from "./001_initial.ts";
 import { profile } from "./002_profile.ts";
 import { invites } from "./003_invites.ts";
 import { devices } from "./004_devices.ts";
+import { friends } from "./005_friends.ts";
+import { conversations } from "./006_conversations.ts";
 
 export type { Migration } from "./migration.ts";
 
 /** Every migration, oldest first; `MIGRATIONS[i].version === i + 1`. */
-export const MIGRATIONS: readonly Migration[] = Object.freeze([initial, profile, invites, devices]);
+export const MIGRATIONS: readonly Migration[] = Object.freeze([
+  initial,
+  profile,
+  invites,
+  devices,
+  friends,
+  conversations,
+]);
 
 /** The schema version a fully migrated database has. */
 export const LATEST_VERSION: number = MIGRATIONS.length;
@@ -76,7 +85,7 @@ export function assertSchemaSupported(db: DatabaseSync): number {
  * import { migrate } from "./mod.ts";
  * const db = new DatabaseSync(":memory:");
  * migrate(db, 1); // 1
- * migrate(db); // 4
+ * migrate(db); // 6
  * ```
  */
 export function migrate(db: DatabaseSync, upTo: number = LATEST_VERSION): number {
