@@ -172,6 +172,7 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
         ...serviceFiles,
         registration: config.server.registration,
         limits,
+        recallWindowMs: config.server.recallWindowMs,
       }),
       checkResponses: options.checkResponses,
       beforeHandler: options.beforeHandler,

@@ -12,7 +12,8 @@ import { LoginThrottle } from "./accounts/throttle.ts";
 import { loadOpaqueSetup } from "./accounts/opaque_setup.ts";
 import { devicesService } from "./devices/service.ts";
 import { friendsService } from "./friends/service.ts";
-import { messagesService } from "./messages/service.ts";
+import type { MessageLimits } from "./messages/body.ts";
+import { type BlobReferences, messagesService } from "./messages/service.ts";
 import { presenceService } from "./presence/service.ts";
 import { sessionService } from "./session/service.ts";
 
@@ -28,8 +29,12 @@ export interface ServiceDeps {
   opaqueSetup: string;
   /** Who may register (`server.registration`). */
   registration: RegistrationMode;
-  /** `server.limits.registrationsPerIpPerHour` and `registrationsPerHour`. */
-  limits: { registrationsPerIpPerHour: number; registrationsPerHour: number };
+  /** `server.limits.registrationsPerIpPerHour` and `registrationsPerHour`, and the message limits. */
+  limits: { registrationsPerIpPerHour: number; registrationsPerHour: number } & MessageLimits;
+  /** `server.recallWindowMs`. */
+  recallWindowMs: number;
+  /** The blob store's check that a user may put a blob in a message; absent until blobs are served. */
+  blobs?: BlobReferences;
 }
 
 /** What the services keep in the data directory, read (or made, at the first start) before they are created. */
@@ -79,7 +84,14 @@ export function createServices(deps: ServiceDeps): Service[] {
     }),
     devicesService({ store, hub, throttle, provider: deps.provider, clock }),
     presenceService({ store, hub }),
-    friendsService(),
-    messagesService(),
+    friendsService({ store, hub, clock }),
+    messagesService({
+      store,
+      hub,
+      clock,
+      limits: deps.limits,
+      recallWindowMs: deps.recallWindowMs,
+      blobs: deps.blobs,
+    }),
   ];
 }

@@ -21,6 +21,7 @@ Deno.test("every operation of the registry has exactly one handler among the ser
       opaqueSetup: "unused here",
       registration: "open",
       limits: DEFAULT_CONFIG.server.limits,
+      recallWindowMs: DEFAULT_CONFIG.server.recallWindowMs,
     });
     // routeTable throws on an operation with two handlers; what is left to check is that none has none.
     const table = routeTable(services);
