@@ -23,6 +23,7 @@ import { connectTcp } from "../cli/tcp.ts";
 import { openSqliteStore } from "../server/store/sqlite.ts";
 import type { Store } from "../server/store/types.ts";
 import type { AnyOp } from "../core/protocol/registry.ts";
+import type { Clock } from "../core/time/clock.ts";
 import { deadline, startTestServer, type TestServer } from "./_harness.ts";
 
 /** Which transport a client uses. */
@@ -228,15 +229,21 @@ export interface ClientsContext {
  *
  * @param fn The test.
  * @param options `flags`: more config flags; `dataDir`: a data directory to keep (a restart test); `beforeHandler`:
- *   awaited before each request is handled (see startTestServer).
+ *   awaited before each request is handled (see startTestServer); `clock`: a fake clock for the server.
  */
 export async function withClients(
   fn: (context: ClientsContext) => Promise<void>,
-  options: { flags?: string[]; dataDir?: string; beforeHandler?: (op: AnyOp) => void | Promise<void> } = {},
+  options: {
+    flags?: string[];
+    dataDir?: string;
+    beforeHandler?: (op: AnyOp) => void | Promise<void>;
+    clock?: Clock;
+  } = {},
 ): Promise<void> {
   const server = await startTestServer([...NO_RATE_LIMIT, ...options.flags ?? []], {
     dataDir: options.dataDir,
     beforeHandler: options.beforeHandler,
+    clock: options.clock,
   });
   const opened: Connected[] = [];
   try {
