@@ -28,11 +28,14 @@ export type ErrorCode =
   | "invite_invalid"
   | "device_unknown"
   | "not_found"
+  | "not_allowed"
+  | "already_friends"
+  | "already_requested"
   | "too_large"
   | "bad_image"
+  | "recall_expired"
   | "upload_mismatch"
   | "bad_offset"
-  | "not_allowed"
   | "room_code_invalid";
 
 /**
@@ -65,11 +68,14 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, { closes: boolean }>> = {
   invite_invalid: { closes: false },
   device_unknown: { closes: false },
   not_found: { closes: false },
+  not_allowed: { closes: false },
+  already_friends: { closes: false },
+  already_requested: { closes: false },
   too_large: { closes: false },
   bad_image: { closes: false },
+  recall_expired: { closes: false },
   upload_mismatch: { closes: false },
   bad_offset: { closes: false },
-  not_allowed: { closes: false },
   room_code_invalid: { closes: false },
 };
 

@@ -3,6 +3,7 @@
 
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { RecordNotFoundError, StoreError } from "./errors.ts";
+import { ids, integer, integerOrNull, oneOf, returned, type Row, text } from "./_sqlite_rows.ts";
 import type { PublicRoomListing, RoomMemberRecord, RoomRecord, RoomRepository } from "./types_rooms.ts";
 
 /** A room's columns, its owner (the member whose role is `owner`) included. */
@@ -75,39 +76,10 @@ export type RoomStatements = ReturnType<typeof prepareRoomStatements>;
 /** How the store runs one operation of this repository (under its lock, or inside a transaction). */
 type Run = <T>(action: string, fn: (statements: RoomStatements) => T) => Promise<T>;
 
-type Row = Record<string, unknown>;
-
-function integer(row: Row, column: string): number {
-  const value = row[column];
-  if (typeof value !== "number" || !Number.isInteger(value)) throw unexpected(column, value);
-  return value;
-}
-
-function integerOrNull(row: Row, column: string): number | null {
-  return row[column] === null ? null : integer(row, column);
-}
-
-function text(row: Row, column: string): string {
-  const value = row[column];
-  if (typeof value !== "string") throw unexpected(column, value);
-  return value;
-}
-
 function flag(row: Row, column: string): boolean {
   const value = integer(row, column);
-  if (value !== 0 && value !== 1) throw unexpected(column, value);
+  if (value !== 0 && value !== 1) throw new StoreError(`Unexpected value in column ${column}: ${value}`);
   return value === 1;
-}
-
-function oneOf<const T extends string>(row: Row, column: string, allowed: readonly T[]): T {
-  const value = text(row, column);
-  if (!(allowed as readonly string[]).includes(value)) throw unexpected(column, value);
-  return value as T;
-}
-
-function unexpected(column: string, value: unknown): StoreError {
-  const shown = value instanceof Uint8Array ? `${value.length} bytes` : JSON.stringify(value) ?? String(value);
-  return new StoreError(`Unexpected value in column ${column}: ${shown}`);
 }
 
 function toRoom(row: Row): RoomRecord {
@@ -166,8 +138,7 @@ export class SqliteRoomRepository implements RoomRepository {
     isPublic = false,
   ): Promise<RoomRecord> {
     return this.#run("create room", (s) => {
-      const inserted = s.insertRoom.get({ name, kind, createdBy, at, public: isPublic ? 1 : 0 });
-      if (inserted === undefined) throw new StoreError("Statement returned no row");
+      const inserted = returned(s.insertRoom.get({ name, kind, createdBy, at, public: isPublic ? 1 : 0 }));
       const row = s.roomById.get({ id: integer(inserted, "id") });
       if (row === undefined) throw new StoreError("A room just made cannot be read back");
       return toRoom(row);
@@ -222,16 +193,14 @@ export class SqliteRoomRepository implements RoomRepository {
 
   memberCount(roomId: number): Promise<number> {
     return this.#run("count room members", (s) => {
-      const row = s.roomMemberCount.get({ roomId });
-      if (row === undefined) throw new StoreError("Statement returned no row");
-      return integer(row, "n");
+      return integer(returned(s.roomMemberCount.get({ roomId })), "n");
     });
   }
 
   coMemberIdsOf(userId: number): Promise<number[]> {
     return this.#run(
       "list room co-members",
-      (s) => s.roomCoMemberIdsOf.all({ userId }).map((row) => integer(row, "id")),
+      (s) => ids(s.roomCoMemberIdsOf.all({ userId })),
     );
   }
 

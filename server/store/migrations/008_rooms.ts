@@ -29,8 +29,7 @@ import type { Migration } from "./migration.ts";
  * ```
  */
 export const rooms: Migration = {
-  // Numbered 6 on this branch, the next free version, until conversations (6 and 7) land before it; then 8.
-  version: 6,
+  version: 8,
   name: "rooms",
   up(db: DatabaseSync): void {
     db.exec(`
