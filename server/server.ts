@@ -174,6 +174,8 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
         limits,
         uploadTtlMs: config.server.uploadTtlMs,
         recallWindowMs: config.server.recallWindowMs,
+        lobbyCountIntervalMs: config.server.lobbyCountIntervalMs,
+        logger,
       }),
       checkResponses: options.checkResponses,
       beforeHandler: options.beforeHandler,

@@ -95,6 +95,12 @@ function emptyBundle(user: LoginBundle["user"]): LoginBundle & { deviceId: null 
   return { user, friends: [], rooms: [], friendRequests: [], conversations: [], deviceId: null };
 }
 
+/** The bundle without the lobby, which every user's lists first (PROTOCOL.md §13.4), after checking it is there. */
+function withoutLobby<B extends LoginBundle>(bundle: B): B {
+  assert.equal(bundle.rooms[0]?.kind, "lobby", "the lobby comes first");
+  return { ...bundle, rooms: bundle.rooms.slice(1) };
+}
+
 // Four suites that, between them, use every kex, aead, hash and signature algorithm.
 const COMBOS: SuitePreferences[] = [
   { kex: ["x25519-mlkem768"], aead: ["aes-256-gcm"], hash: ["sha256"], sig: ["ed25519"] },
@@ -127,7 +133,7 @@ Deno.test("register and login work over TCP and WebSocket with every suite, and 
         const profile = await register(client, username, nickname, PASSWORD);
         assert.deepEqual(profile, { id: profile.id, username, nickname, font: { family: null, size: null } });
         const bundle = await login(client, username, PASSWORD);
-        assert.deepEqual(bundle, emptyBundle(profile));
+        assert.deepEqual(withoutLobby(bundle), emptyBundle(profile));
         assert.equal(await client.echo("登录后"), "登录后", "the logged-in connection serves requests");
       })
     );
@@ -397,7 +403,7 @@ Deno.test("presence reaches the friends and room co-members who watch: at once o
       { id: annP.id, username: "ann", nickname: "安", online: false, lastSeenAt: null },
     ]);
     assert.deepEqual(catC.bundle.friends, [], "a room co-member is not a friend");
-    assert.equal(catC.bundle.rooms.length, 1);
+    assert.deepEqual(catC.bundle.rooms.map((room) => room.kind), ["lobby", "group"]);
     const annOffline = [{ userId: annP.id, online: false, lastSeenAt: null }];
     assert.deepEqual(bobC.watched, annOffline, "a friend may watch ann");
     assert.deepEqual(catC.watched, annOffline, "a co-member may watch ann");
@@ -753,7 +759,7 @@ Deno.test("a registration answered before SIGKILL survives: the restarted server
     const after = await connect(second.target, "ws");
     try {
       const bundle = await login(after.client, "survivor", PASSWORD);
-      assert.deepEqual(bundle, emptyBundle(profile));
+      assert.deepEqual(withoutLobby(bundle), emptyBundle(profile));
     } finally {
       after.client.close();
       await deadline(after.client.closed, 5000, "the client to close");

@@ -19,7 +19,7 @@ const bundle: LoginBundle & { deviceId?: number | null } = {
     { id: 2, username: "amy", nickname: "amy", online: false, lastSeenAt: null },
     { id: 3, username: "xm", nickname: "小明", online: true, lastSeenAt: 500 },
   ],
-  rooms: [{ id: 7, name: "Lobby", kind: "group" }],
+  rooms: [{ id: 7, name: "Lobby", kind: "lobby", public: true, ownerId: null, conversationId: 3 }],
   friendRequests: [
     { id: 4, from: { id: 5, username: "eve", nickname: "Eve" }, note: null, status: "pending", createdAt: 9 },
   ],

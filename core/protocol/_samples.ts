@@ -54,7 +54,7 @@ const conversation: Conversation = {
 const bundle: LoginBundle = {
   user: { id: 1, username: "Alice", nickname: "爱丽丝", font: { family: "Noto Sans SC", size: 14 } },
   friends: [{ id: 2, username: "bob", nickname: "Bob", online: false, lastSeenAt: 1_700_000_000_000 }],
-  rooms: [{ id: 3, name: "Lobby", kind: "public" }],
+  rooms: [{ id: 3, name: "Lobby", kind: "lobby", public: true, ownerId: null, conversationId: 11 }],
   friendRequests: [
     {
       id: 4,

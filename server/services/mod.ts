@@ -6,6 +6,7 @@ import type { Clock } from "../../core/time/clock.ts";
 import { openFileBlobStore } from "../blobs/file.ts";
 import type { BlobStore } from "../blobs/types.ts";
 import type { Hub } from "../hub/types.ts";
+import type { Logger } from "../log.ts";
 import type { Service } from "../rpc/service.ts";
 import type { Store } from "../store/types.ts";
 import { accountsService } from "./accounts/service.ts";
@@ -41,6 +42,10 @@ export interface ServiceDeps {
   uploadTtlMs: number;
   /** `server.recallWindowMs`. */
   recallWindowMs: number;
+  /** `server.lobbyCountIntervalMs`. */
+  lobbyCountIntervalMs: number;
+  /** Where failures no request hears of are logged (the lobby's background count). */
+  logger?: Logger;
 }
 
 /** What the services keep in the data directory, read (or made, at the first start) before they are created. */
@@ -88,6 +93,13 @@ export function createServices(deps: ServiceDeps): Service[] {
     // Besides its uploaders, whoever may read a conversation whose messages show the blob (PROTOCOL.md §15).
     mayRead: (userId, sha256) => store.conversations.referencesBlob(userId, sha256),
   });
+  const rooms = roomsService({
+    store,
+    hub,
+    clock,
+    lobbyCountIntervalMs: deps.lobbyCountIntervalMs,
+    logger: deps.logger,
+  });
   return [
     sessionService({ hub, clock }),
     accountsService({
@@ -114,7 +126,9 @@ export function createServices(deps: ServiceDeps): Service[] {
       recallWindowMs: deps.recallWindowMs,
       // An image message may name a blob its sender uploaded or can already read (PROTOCOL.md §14.3, §15).
       blobs: { mayReference: (userId, sha256) => blobs.mayReference(userId, sha256) },
+      // The lobby is open to everyone and heard live by its watchers; a room's former members are refused (§13).
+      rooms: rooms.conversations,
     }),
-    roomsService(),
+    rooms,
   ];
 }

@@ -25,6 +25,7 @@ Deno.test("every operation of the registry has exactly one handler among the ser
       blobStore: new MemoryBlobStore(),
       uploadTtlMs: DEFAULT_CONFIG.server.uploadTtlMs,
       recallWindowMs: DEFAULT_CONFIG.server.recallWindowMs,
+      lobbyCountIntervalMs: DEFAULT_CONFIG.server.lobbyCountIntervalMs,
     });
     // routeTable throws on an operation with two handlers; what is left to check is that none has none.
     const table = routeTable(services);

@@ -4,6 +4,7 @@ import * as v from "valibot";
 import * as s from "../schema.ts";
 import { friend, friendRequest } from "./friends.ts";
 import { conversation } from "./messages.ts";
+import { room } from "./rooms.ts";
 
 // Defined with the friends operations, whose answers and pushes carry them too; exported here as before.
 export { friend, friendRequest };
@@ -16,8 +17,8 @@ export const profile = s.map({
   font: s.map({ family: v.nullable(s.string), size: v.nullable(s.int) }),
 });
 
-/** A room the user is a member of. */
-export const room = s.map({ id: s.id, name: s.string, kind: s.string });
+// Defined with the room operations, whose answers and pushes carry it too; exported here as before.
+export { room };
 
 /** The keys of the login bundle, spread into the answers of `login_finish` and `resume`. */
 export const LOGIN_BUNDLE = {

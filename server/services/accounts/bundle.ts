@@ -1,6 +1,7 @@
 // The login bundle (PROTOCOL.md §10.3): what login_finish and resume answer besides their own keys.
 
 import type { LoginBundle, Profile } from "../../../core/protocol/ops/bundle.ts";
+import { roomsOf } from "../rooms/view.ts";
 import type { Repositories, UserRecord } from "../../store/types.ts";
 import { conversationsOf } from "../messages/conversations.ts";
 
@@ -55,7 +56,7 @@ export async function loginBundle(store: Repositories, isOnline: IsOnline, user:
   return {
     user: profile(user),
     friends,
-    rooms: (await store.rooms.roomsOf(user.id)).map((room) => ({ id: room.id, name: room.name, kind: room.kind })),
+    rooms: await roomsOf(store, user.id),
     friendRequests,
     conversations: await conversationsOf(store, user.id),
   };

@@ -56,21 +56,35 @@ export async function conversationsOf(store: Repositories, userId: number): Prom
 }
 
 /**
+ * What the rooms service says of a room's conversation to a user who has no member row in it (PROTOCOL.md §13): the
+ * lobby is open to everyone logged in, a former member is told they may no longer use it.
+ */
+export interface RoomConversations {
+  /** `open` for the lobby, `left` for a former member of the room, else undefined. */
+  standing(roomId: number, userId: number): Promise<"open" | "left" | undefined>;
+  /** Who hears the room's messages live besides its members: the lobby's watchers; empty for other rooms. */
+  listeners(roomId: number): Promise<readonly number[]>;
+}
+
+/**
  * The conversation and the caller's membership, for an operation that names a conversation (PROTOCOL.md §14.1).
  *
  * @param store The store.
  * @param conversationId The conversation named.
  * @param userId The caller.
- * @returns Both.
+ * @param rooms The rooms service's say over room conversations the caller has no member row in; without it, those
+ *   are `not_found`.
+ * @returns Both; `open` when the caller may use the conversation without being a member (the lobby), whose `member`
+ *   then stands for everyone: nothing hidden before, nothing read.
  * @throws {RequestError} `not_found` for an unknown conversation or one the caller never was in; `not_allowed` for a
- *   direct conversation of the caller's pair while they are not friends (a room's former members are the rooms
- *   service's to tell apart).
+ *   direct conversation of the caller's pair while they are not friends, and for a room the caller left.
  */
 export async function requireMember(
   store: Repositories,
   conversationId: number,
   userId: number,
-): Promise<{ conversation: ConversationRecord; member: ConversationMemberRecord }> {
+  rooms?: RoomConversations,
+): Promise<{ conversation: ConversationRecord; member: ConversationMemberRecord; open?: true }> {
   const conversation = await store.conversations.findById(conversationId);
   if (conversation) {
     const member = await store.conversations.member(conversationId, userId);
@@ -78,12 +92,18 @@ export async function requireMember(
     if (conversation.userA === userId || conversation.userB === userId) {
       throw new RequestError("not_allowed", "You can no longer write in this conversation");
     }
+    const standing = conversation.roomId === null ? undefined : await rooms?.standing(conversation.roomId, userId);
+    if (standing === "open") {
+      const everyone = { conversationId, userId, joinedSeq: 0, readSeq: 0, joinedAt: conversation.createdAt };
+      return { conversation, member: everyone, open: true };
+    }
+    if (standing === "left") throw new RequestError("not_allowed", "You are no longer a member of this room");
   }
   throw new RequestError("not_found", "No such conversation");
 }
 
 /**
- * Pushes a conversation's change to its members who are logged in, but one.
+ * Pushes a conversation's change to its members who are logged in, and to its listeners, but one.
  *
  * @param store Who the members are.
  * @param hub Delivery.
@@ -91,6 +111,7 @@ export async function requireMember(
  * @param except Who is not told: the member whose request caused it, and who has the answer.
  * @param def `PUSHES.message` or `PUSHES.messageRecalled`.
  * @param message The message.
+ * @param listeners Who hears it besides the members (the lobby's watchers, {@link RoomConversations.listeners}).
  */
 export async function deliverToMembers(
   store: Repositories,
@@ -99,8 +120,9 @@ export async function deliverToMembers(
   except: number | null,
   def: typeof PUSHES.message | typeof PUSHES.messageRecalled,
   message: Message,
+  listeners: readonly number[] = [],
 ): Promise<void> {
-  const members = (await store.conversations.membersOf(conversationId)).filter((id) => id !== except);
+  const members = [...await store.conversations.membersOf(conversationId), ...listeners].filter((id) => id !== except);
   const body: PushBodyOf<typeof PUSHES.message> = { message };
   await hub.deliver(members, push(def, body));
 }

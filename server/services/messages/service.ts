@@ -7,7 +7,7 @@ import { RequestError } from "../../rpc/errors.ts";
 import { defineService, type Service } from "../../rpc/service.ts";
 import type { Store } from "../../store/types.ts";
 import { blobsOf, checkSendable, encodeBody, type MessageLimits, toMessage } from "./body.ts";
-import { conversationsOf, deliverToMembers, requireMember } from "./conversations.ts";
+import { conversationsOf, deliverToMembers, requireMember, type RoomConversations } from "./conversations.ts";
 
 /** What the server knows of an uploaded image, checked when it was uploaded (PROTOCOL.md §15.3). */
 export interface ReferencedBlob {
@@ -36,6 +36,8 @@ export interface MessagesDeps {
   recallWindowMs: number;
   /** The blob store's check for image bodies; without it, an image's blob is not checked (until blobs exist). */
   blobs?: BlobReferences;
+  /** The rooms service's say over the lobby and former members; without it, those are `not_found`. */
+  rooms?: RoomConversations;
 }
 
 /**
@@ -45,13 +47,15 @@ export interface MessagesDeps {
  * @returns The service.
  */
 export function messagesService(deps: MessagesDeps): Service {
-  const { store, hub, clock, limits, recallWindowMs } = deps;
+  const { store, hub, clock, limits, recallWindowMs, rooms } = deps;
+  /** Who hears a conversation live besides its members: the lobby's watchers. */
+  const listeners = async (roomId: number | null) => roomId === null || !rooms ? [] : await rooms.listeners(roomId);
 
   return defineService({
     name: "messages",
     ops: {
       async sendMessage({ conversationId, clientId, body }, { user }) {
-        await requireMember(store, conversationId, user.id);
+        const { conversation } = await requireMember(store, conversationId, user.id, rooms);
         checkSendable(body, limits);
         if (body.type === "image" && deps.blobs) {
           const blob = await deps.blobs.mayReference(user.id, body.blob);
@@ -74,12 +78,15 @@ export function messagesService(deps: MessagesDeps): Service {
         });
         const message = toMessage(record);
         // A resend after a lost answer: the others had it the first time.
-        if (!duplicate) await deliverToMembers(store, hub, conversationId, user.id, PUSHES.message, message);
+        if (!duplicate) {
+          const also = await listeners(conversation.roomId);
+          await deliverToMembers(store, hub, conversationId, user.id, PUSHES.message, message, also);
+        }
         return { message };
       },
 
       async history({ conversationId, before, after, limit }, { user }) {
-        const { member } = await requireMember(store, conversationId, user.id);
+        const { member } = await requireMember(store, conversationId, user.id, rooms);
         const page = await store.conversations.page(conversationId, {
           before: before ?? undefined,
           after: after ?? undefined,
@@ -94,7 +101,9 @@ export function messagesService(deps: MessagesDeps): Service {
       },
 
       async markRead({ conversationId, seq }, { user }) {
-        await requireMember(store, conversationId, user.id);
+        const { conversation, open } = await requireMember(store, conversationId, user.id, rooms);
+        // The lobby keeps no read position (PROTOCOL.md §13.4): the answer is the position asked for, stored nowhere.
+        if (open) return { readSeq: Math.min(seq, conversation.lastSeq) };
         const readSeq = await store.conversations.markRead(conversationId, user.id, seq);
         // Gone between the check and the write: answered as if the check had come after.
         if (readSeq === undefined) throw new RequestError("not_allowed", "You can no longer read this conversation");
@@ -102,7 +111,7 @@ export function messagesService(deps: MessagesDeps): Service {
       },
 
       async recallMessage({ conversationId, seq }, { user }) {
-        const { member } = await requireMember(store, conversationId, user.id);
+        const { conversation, member } = await requireMember(store, conversationId, user.id, rooms);
         const record = await store.conversations.message(conversationId, seq);
         if (!record || seq <= member.joinedSeq) throw new RequestError("not_found", "No such message");
         if (record.senderId !== user.id) throw new RequestError("not_allowed", "Only its sender can recall a message");
@@ -116,7 +125,8 @@ export function messagesService(deps: MessagesDeps): Service {
         // Recalled by a request that overtook this one: that one told the others.
         if (!recalled) return { message: toMessage((await store.conversations.message(conversationId, seq))!) };
         const message = toMessage(recalled);
-        await deliverToMembers(store, hub, conversationId, user.id, PUSHES.messageRecalled, message);
+        const also = await listeners(conversation.roomId);
+        await deliverToMembers(store, hub, conversationId, user.id, PUSHES.messageRecalled, message, also);
         return { message };
       },
     },

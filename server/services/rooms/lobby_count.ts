@@ -72,6 +72,11 @@ export class LobbyCount {
     return this.#watchers.size;
   }
 
+  /** The users whose connection watches, in the order they began. */
+  userIds(): number[] {
+    return [...this.#watchers.keys()];
+  }
+
   /**
    * Makes `connection`, the login of `userId`, a watcher that was just told `known`; replaces an earlier watch of the
    * user's. Starts the timer if nobody watched.
