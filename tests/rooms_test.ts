@@ -9,7 +9,18 @@ import type { Room } from "../core/protocol/ops/rooms.ts";
 import { OPS, PUSHES } from "../core/protocol/registry.ts";
 import { FakeClock } from "../core/time/clock.ts";
 import { expectCode, withClients } from "./_accounts_helpers.ts";
-import { befriend, logInAgain, next, type Person, received, say, signUp, stillServes } from "./_chat_helpers.ts";
+import {
+  befriend,
+  logInAgain,
+  next,
+  type Person,
+  received,
+  say,
+  shareImage,
+  signUp,
+  stillServes,
+} from "./_chat_helpers.ts";
+import { hollowPng } from "./_images.ts";
 
 /** The whole history of a conversation as one member reads it. */
 async function historyOf(person: Person, conversationId: number): Promise<Message[]> {
@@ -280,7 +291,26 @@ Deno.test("in the lobby users who are not friends chat, and lobby_count reaches 
     assert.deepEqual((await next(alice.pushes, PUSHES.message)).message, hello, "a watcher hears it live");
     await say(alice, lobby.conversationId, "hi Bob");
     assert.deepEqual(lines(await historyOf(bob, lobby.conversationId)), ["大家好", "hi Bob"], "anyone may read it");
+    assert.deepEqual(
+      await bob.client.call(OPS.markRead, { conversationId: lobby.conversationId, seq: 99 }),
+      { readSeq: 2 },
+      "the lobby keeps no read position: the answer is the last message at most",
+    );
     assert.deepEqual(received(bob.pushes, PUSHES.message), [], "Bob does not watch the lobby");
+
+    // An image in the lobby is everyone's to fetch, as the lobby is; a recalled one is no one's but its uploader's.
+    const png = hollowPng(3, 2);
+    const image = await say(bob, lobby.conversationId, await shareImage(bob, png));
+    assert.equal(image.body.type, "image");
+    const name = image.body.type === "image" ? image.body.blob : new Uint8Array();
+    const fetched = await alice.client.call(OPS.download, { sha256: name, offset: 0, length: png.length });
+    assert.deepEqual(fetched.bytes, png);
+    await bob.client.call(OPS.recallMessage, { conversationId: lobby.conversationId, seq: image.seq });
+    await expectCode(
+      alice.client.call(OPS.download, { sha256: name, offset: 0, length: 1 }),
+      "not_found",
+      "a recalled image",
+    );
 
     for (
       const [what, call] of [

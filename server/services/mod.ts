@@ -90,8 +90,10 @@ export function createServices(deps: ServiceDeps): Service[] {
     clock,
     limits: deps.limits,
     uploadTtlMs: deps.uploadTtlMs,
-    // Besides its uploaders, whoever may read a conversation whose messages show the blob (PROTOCOL.md §15).
-    mayRead: (userId, sha256) => store.conversations.referencesBlob(userId, sha256),
+    // Besides its uploaders, whoever may read a conversation whose messages show the blob (PROTOCOL.md §15): its
+    // members, and everyone for the lobby (§13.4).
+    mayRead: async (userId, sha256) =>
+      await store.conversations.referencesBlob(userId, sha256) || await store.rooms.lobbyReferencesBlob(sha256),
   });
   const rooms = roomsService({
     store,

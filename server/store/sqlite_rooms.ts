@@ -67,6 +67,14 @@ export function prepareRoomStatements(db: DatabaseSync) {
        ORDER BY member_count DESC, rooms.id LIMIT :limit`,
     ),
     deleteRoom: db.prepare("DELETE FROM rooms WHERE id = :id"),
+    // Only messages that still show it: a recalled one no longer does.
+    lobbyReferencesBlob: db.prepare(
+      `SELECT 1 AS yes FROM message_blobs
+       JOIN messages ON messages.conversation_id = message_blobs.conversation_id AND messages.seq = message_blobs.seq
+       JOIN conversations ON conversations.id = message_blobs.conversation_id
+       JOIN rooms ON rooms.id = conversations.room_id
+       WHERE rooms.kind = 'lobby' AND message_blobs.sha256 = :sha256 AND messages.recalled_at IS NULL LIMIT 1`,
+    ),
   } satisfies Record<string, StatementSync>;
 }
 
@@ -240,6 +248,10 @@ export class SqliteRoomRepository implements RoomRepository {
         memberCount: integer(row, "member_count"),
         member: flag(row, "is_member"),
       })));
+  }
+
+  lobbyReferencesBlob(sha256: Uint8Array): Promise<boolean> {
+    return this.#run("find a lobby message's blob", (s) => s.lobbyReferencesBlob.get({ sha256 }) !== undefined);
   }
 
   delete(roomId: number): Promise<boolean> {

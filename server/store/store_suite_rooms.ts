@@ -249,6 +249,27 @@ export function roomStoreCases(test: (title: string, fn: (store: Store) => Promi
     assert.deepEqual((await store.rooms.listPublic(carol, 1)).map((entry) => entry.room.id), [big.id]);
   });
 
+  test("rooms.lobbyReferencesBlob() finds a blob of a lobby message not recalled, and no other room's", async (store) => {
+    const [alice] = await createUsers(store, "alice");
+    const lobby = await store.conversations.forRoom((await store.rooms.lobby()).id, T0);
+    const group = await store.rooms.createRoom("one", "group", alice, T0);
+    const other = await store.conversations.forRoom(group.id, T0);
+    const post = (conversationId: number, n: number) =>
+      store.conversations.append(conversationId, {
+        senderId: alice,
+        clientId: `c${n}`,
+        at: T0 + n,
+        body: new Uint8Array([n]),
+        blobs: [hash(n)],
+      });
+    await post(other.id, 1);
+    assert.equal(await store.rooms.lobbyReferencesBlob(hash(1)), false, "a group's blob is its members'");
+    const { message } = await post(lobby.id, 2);
+    assert.equal(await store.rooms.lobbyReferencesBlob(hash(2)), true);
+    await store.conversations.recall(lobby.id, message.seq, alice, T0 + 3);
+    assert.equal(await store.rooms.lobbyReferencesBlob(hash(2)), false, "recalled");
+  });
+
   test("rooms.delete() removes the room and its members, and says whether there was one", async (store) => {
     const [alice, bob] = await createUsers(store, "alice", "bob");
     const room = await store.rooms.createRoom("one", "group", alice, T0);

@@ -88,6 +88,11 @@ export interface RoomRepository {
   findByInviteCode(codeHash: Uint8Array): Promise<RoomRecord | undefined>;
   /** Public groups (not the lobby), most members first, then by id, at most `limit`; `member` is `userId`'s. */
   listPublic(userId: number, limit: number): Promise<PublicRoomListing[]>;
+  /**
+   * Whether a message of the lobby's conversation that is not recalled references the blob: such a blob is readable by
+   * everyone, as the lobby is.
+   */
+  lobbyReferencesBlob(sha256: Uint8Array): Promise<boolean>;
   /** Deletes the room with its members (and, by the schema, its conversation); returns whether there was one. */
   delete(roomId: number): Promise<boolean>;
 }
