@@ -163,6 +163,7 @@ export function roomsService(deps: RoomsDeps): Service & { conversations: RoomCo
       const room = await find(tx);
       const lines: Message[] = [];
       const already = room.kind === "lobby" || (await tx.rooms.member(room.id, userId)) !== undefined;
+      // A member already: no line, so nothing is delivered and the conversation is not needed (0).
       const conversationId = already ? 0 : await join(tx, room, [userId], undefined, at, lines);
       return { room, after: { conversationId, lines, joined: [], removed: [], updated: [] } };
     });
@@ -187,7 +188,11 @@ export function roomsService(deps: RoomsDeps): Service & { conversations: RoomCo
 
   /** The lobby's id, read once: the lobby is made by a migration and never goes. */
   let lobbyId: Promise<number> | undefined;
-  const isLobby = async (roomId: number) => roomId === await (lobbyId ??= store.rooms.lobby().then((room) => room.id));
+  const isLobby = async (roomId: number) =>
+    roomId === await (lobbyId ??= store.rooms.lobby().then((room) => room.id, (error) => {
+      lobbyId = undefined; // read again next time rather than keep one failed read for good
+      throw error;
+    }));
 
   const conversations: RoomConversations = {
     async standing(roomId, userId) {
