@@ -56,6 +56,12 @@ export async function conversationsOf(store: Repositories, userId: number): Prom
 }
 
 /**
+ * The refusal of a conversation's former member, for reading and writing alike: the same words whether a friendship
+ * ended, either side blocked, or a room was left, so a blocked user cannot tell a block (PROTOCOL.md §12.3).
+ */
+export const noLongerMember = () => new RequestError("not_allowed", "You are no longer a member of this conversation");
+
+/**
  * The conversation and the caller's membership, for an operation that names a conversation (PROTOCOL.md §14.1).
  *
  * @param store The store.
@@ -76,7 +82,7 @@ export async function requireMember(
     const member = await store.conversations.member(conversationId, userId);
     if (member) return { conversation, member };
     if (conversation.userA === userId || conversation.userB === userId) {
-      throw new RequestError("not_allowed", "You can no longer write in this conversation");
+      throw noLongerMember();
     }
   }
   throw new RequestError("not_found", "No such conversation");
