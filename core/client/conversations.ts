@@ -135,7 +135,7 @@ function summaryAfter(
 ): ConversationSummary {
   let { lastSeq, last, lastAt, unread } = summary;
   for (const message of incoming) {
-    if (message.seq > lastSeq) {
+    if (message.seq > lastSeq || (message.seq === lastSeq && (last === null || last.seq < message.seq))) {
       if (message.seq > summary.lastSeq && message.seq > summary.readSeq && isCounted(message, context.me)) unread++;
       lastSeq = message.seq;
       last = message;
