@@ -173,6 +173,7 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
         registration: config.server.registration,
         limits,
         uploadTtlMs: config.server.uploadTtlMs,
+        recallWindowMs: config.server.recallWindowMs,
       }),
       checkResponses: options.checkResponses,
       beforeHandler: options.beforeHandler,

@@ -20,7 +20,9 @@ const bundle: LoginBundle & { deviceId?: number | null } = {
     { id: 3, username: "xm", nickname: "小明", online: true, lastSeenAt: 500 },
   ],
   rooms: [{ id: 7, name: "Lobby", kind: "group" }],
-  friendRequests: [{ id: 4, from: { id: 5, username: "eve", nickname: "Eve" }, status: "pending", createdAt: 9 }],
+  friendRequests: [
+    { id: 4, from: { id: 5, username: "eve", nickname: "Eve" }, note: null, status: "pending", createdAt: 9 },
+  ],
   conversations: [],
   deviceId: 42,
 };

@@ -42,10 +42,14 @@ export interface ServerLimits {
   readonly registrationsPerIpPerHour: number;
   /** Accounts created per hour in total. */
   readonly registrationsPerHour: number;
-  /** Largest image a user may upload, in bytes. */
+  /** Longest text message, in characters (code points). */
+  readonly messageTextChars: number;
+  /** Largest image a message may carry, in bytes. */
   readonly imageBytes: number;
-  /** Most pixels (width × height) an uploaded image may have. */
+  /** Most pixels (width times height) of an image a message may carry. */
   readonly imagePixels: number;
+  /** Largest thumbnail a message's image may carry, in bytes. */
+  readonly thumbnailBytes: number;
 }
 
 /** Who may create an account: anyone, holders of an invite code (`mimi invite`), or nobody. */
@@ -72,6 +76,8 @@ export interface ServerConfig {
   readonly tls: ServerTls;
   /** A user whose connection dropped without logout shows as offline after this long. */
   readonly presenceGraceMs: number;
+  /** How long after sending a message its sender may recall it. */
+  readonly recallWindowMs: number;
   /** Who may create an account. */
   readonly registration: RegistrationMode;
   /** Origins besides the server's own whose pages may open the WebSocket, e.g. `https://chat.example.org`. */
@@ -144,11 +150,14 @@ export const DEFAULT_CONFIG: MimiConfig = deepFreeze({
       keepAliveMs: 30000,
       registrationsPerIpPerHour: 60,
       registrationsPerHour: 600,
+      messageTextChars: 4000,
       imageBytes: 10485760,
       imagePixels: 40000000,
+      thumbnailBytes: 65536,
     },
     tls: { certFile: "", keyFile: "" },
     presenceGraceMs: 20000,
+    recallWindowMs: 120000,
     registration: "open",
     allowedOrigins: [],
     uploadTtlMs: 86400000,
@@ -369,6 +378,13 @@ export const CONFIG_LEAVES: readonly LeafSpec[] = deepFreeze([
     description: "Accounts created per hour in total",
   },
   {
+    path: "server.limits.messageTextChars",
+    type: "integer",
+    min: 1,
+    max: 1000000,
+    description: "Longest text message, in characters (code points); longer ones are refused with `too_large`",
+  },
+  {
     path: "server.limits.imageBytes",
     type: "integer",
     min: 1024,
@@ -381,6 +397,13 @@ export const CONFIG_LEAVES: readonly LeafSpec[] = deepFreeze([
     min: 1,
     max: 1000000000,
     description: "Most pixels (width × height) an uploaded image may have",
+  },
+  {
+    path: "server.limits.thumbnailBytes",
+    type: "integer",
+    min: 0,
+    max: 1048576,
+    description: "Largest thumbnail the sending client may attach to an image, in bytes",
   },
   {
     path: "server.uploadTtlMs",
@@ -407,6 +430,13 @@ export const CONFIG_LEAVES: readonly LeafSpec[] = deepFreeze([
     min: 0,
     max: 600000,
     description: "A user whose connection dropped without logout is shown offline after this many milliseconds",
+  },
+  {
+    path: "server.recallWindowMs",
+    type: "integer",
+    min: 0,
+    max: 86400000,
+    description: "How long after sending a message, in milliseconds, its sender may still recall it",
   },
   {
     path: "server.registration",

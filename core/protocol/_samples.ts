@@ -2,17 +2,72 @@
 
 import type { PushBodyOf, RequestOf, ResponseOf } from "./define.ts";
 import type { LoginBundle } from "./ops/bundle.ts";
+import type { Conversation, Message } from "./ops/messages.ts";
 import type { OPS, PUSHES } from "./registry.ts";
 
+const bob = { id: 2, username: "bob", nickname: "Bob" };
+const text: Message = {
+  conversationId: 6,
+  seq: 41,
+  senderId: 2,
+  clientId: "c-7f3a",
+  at: 1_700_000_000_000,
+  body: { type: "text", text: "第一行\nsecond line" },
+  recalledAt: null,
+};
+const image: Message = {
+  ...text,
+  seq: 42,
+  clientId: "c-7f3b",
+  body: {
+    type: "image",
+    blob: new Uint8Array(32).fill(0xab),
+    mime: "image/png",
+    width: 640,
+    height: 480,
+    size: 123_456,
+    thumbnail: new Uint8Array([0x89, 0x50, 0x4e, 0x47]),
+  },
+};
+const system: Message = {
+  conversationId: 8,
+  seq: 3,
+  senderId: null,
+  clientId: null,
+  at: 1_700_000_000_000,
+  body: { type: "system", event: "renamed", userId: 2, by: 1, name: "周末爬山" },
+  recalledAt: null,
+};
+const recalled: Message = { ...text, seq: 43, body: { type: "recalled" }, recalledAt: 1_700_000_060_000 };
+const conversation: Conversation = {
+  id: 6,
+  kind: "direct",
+  roomId: null,
+  peer: bob,
+  title: "Bob",
+  lastSeq: 43,
+  readSeq: 40,
+  unread: 2,
+  last: recalled,
+  lastAt: 1_700_000_000_000,
+};
 const bundle: LoginBundle = {
   user: { id: 1, username: "Alice", nickname: "爱丽丝", font: { family: "Noto Sans SC", size: 14 } },
   friends: [{ id: 2, username: "bob", nickname: "Bob", online: false, lastSeenAt: 1_700_000_000_000 }],
   rooms: [{ id: 3, name: "Lobby", kind: "public" }],
   friendRequests: [
-    { id: 4, from: { id: 5, username: "carol", nickname: "Carol" }, status: "pending", createdAt: 1_700_000_000_000 },
+    {
+      id: 4,
+      from: { id: 5, username: "carol", nickname: "Carol" },
+      note: "我是你的同学",
+      status: "pending",
+      createdAt: 1_700_000_000_000,
+    },
   ],
-  conversations: [],
+  conversations: [conversation],
 };
+const request = bundle.friendRequests[0];
+const friend = bundle.friends[0];
 const p256 = new Uint8Array(65).fill(7);
 p256[0] = 0x04;
 const user = { user: bundle.user };
@@ -57,6 +112,27 @@ export const OP_SAMPLES: {
     response: { blob: { sha256, size: 300_000, mime: "image/png", width: 640, height: 480 } },
   },
   download: { request: { sha256, offset: 0, length: 262_144 }, response: { bytes: new Uint8Array(16), size: 16 } },
+  findUser: { request: { username: "Bob" }, response: { user: bob } },
+  sendFriendRequest: { request: { userId: 2, note: "我是小明" }, response: { request } },
+  answerFriendRequest: {
+    request: { requestId: 4, answer: "accept" },
+    response: { request: { ...request, status: "accepted" }, friend, conversationId: 6 },
+  },
+  removeFriend: { request: { userId: 2 }, response: {} },
+  blockUser: { request: { userId: 2 }, response: {} },
+  unblockUser: { request: { userId: 2 }, response: {} },
+  listBlocked: { request: {}, response: { blocked: [{ ...bob, blockedAt: 1_700_000_000_000 }] } },
+  sendMessage: {
+    request: { conversationId: 6, clientId: "c-7f3a", body: { type: "text", text: "第一行\nsecond line" } },
+    response: { message: text },
+  },
+  history: {
+    request: { conversationId: 6, before: 44, after: 30, limit: 50 },
+    response: { messages: [text, image, recalled], hasMore: true },
+  },
+  sync: { request: {}, response: { conversations: [conversation] } },
+  markRead: { request: { conversationId: 6, seq: 43 }, response: { readSeq: 43 } },
+  recallMessage: { request: { conversationId: 6, seq: 43 }, response: { message: recalled } },
 };
 
 /** One body for every push. */
@@ -64,4 +140,11 @@ export const PUSH_SAMPLES: { [K in keyof typeof PUSHES]: PushBodyOf<(typeof PUSH
   ping: { time: 1_700_000_000_000 },
   kicked: { at: 1_700_000_000_000, address: "198.51.100.7", reason: "elsewhere" },
   presence: { userId: 2, online: true, lastSeenAt: null },
+  friendRequest: { request },
+  friendAdded: { friend, conversationId: 6 },
+  friendRemoved: { userId: 2 },
+  message: { message: image },
+  messageRecalled: { message: recalled },
+  conversationAdded: { conversation: { ...conversation, kind: "room", roomId: 9, peer: null, last: system } },
+  conversationRemoved: { conversationId: 6 },
 };

@@ -28,8 +28,12 @@ export type ErrorCode =
   | "invite_invalid"
   | "device_unknown"
   | "not_found"
+  | "not_allowed"
+  | "already_friends"
+  | "already_requested"
   | "too_large"
   | "bad_image"
+  | "recall_expired"
   | "upload_mismatch"
   | "bad_offset";
 
@@ -63,8 +67,12 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, { closes: boolean }>> = {
   invite_invalid: { closes: false },
   device_unknown: { closes: false },
   not_found: { closes: false },
+  not_allowed: { closes: false },
+  already_friends: { closes: false },
+  already_requested: { closes: false },
   too_large: { closes: false },
   bad_image: { closes: false },
+  recall_expired: { closes: false },
   upload_mismatch: { closes: false },
   bad_offset: { closes: false },
 };

@@ -4,6 +4,8 @@ import type { OpDef, PushDef } from "./define.ts";
 import * as accounts from "./ops/accounts.ts";
 import * as blobs from "./ops/blobs.ts";
 import * as devices from "./ops/devices.ts";
+import * as friends from "./ops/friends.ts";
+import * as messages from "./ops/messages.ts";
 import * as presence from "./ops/presence.ts";
 import * as session from "./ops/session.ts";
 
@@ -25,6 +27,18 @@ export const OPS = Object.freeze({
   revokeDevice: devices.revokeDevice,
   watchPresence: presence.watchPresence,
   ...blobs.BLOB_OPS,
+  findUser: friends.findUser,
+  sendFriendRequest: friends.sendFriendRequest,
+  answerFriendRequest: friends.answerFriendRequest,
+  removeFriend: friends.removeFriend,
+  blockUser: friends.blockUser,
+  unblockUser: friends.unblockUser,
+  listBlocked: friends.listBlocked,
+  sendMessage: messages.sendMessage,
+  history: messages.history,
+  sync: messages.sync,
+  markRead: messages.markRead,
+  recallMessage: messages.recallMessage,
 });
 
 /** Every push, by camelCase name. `ping` shares its opcode with the `ping` operation (PROTOCOL.md §11.3). */
@@ -32,6 +46,13 @@ export const PUSHES = Object.freeze({
   ping: session.keepAlive,
   kicked: session.kicked,
   presence: presence.presence,
+  friendRequest: friends.friendRequestPush,
+  friendAdded: friends.friendAdded,
+  friendRemoved: friends.friendRemoved,
+  message: messages.messagePush,
+  messageRecalled: messages.messageRecalled,
+  conversationAdded: messages.conversationAdded,
+  conversationRemoved: messages.conversationRemoved,
 });
 
 /** The definition of any one operation. */

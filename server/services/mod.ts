@@ -14,6 +14,9 @@ import { RegistrationLimiter } from "./accounts/registration_limit.ts";
 import { LoginThrottle } from "./accounts/throttle.ts";
 import { loadOpaqueSetup } from "./accounts/opaque_setup.ts";
 import { devicesService } from "./devices/service.ts";
+import { friendsService } from "./friends/service.ts";
+import type { MessageLimits } from "./messages/body.ts";
+import { messagesService } from "./messages/service.ts";
 import { presenceService } from "./presence/service.ts";
 import { sessionService } from "./session/service.ts";
 
@@ -29,12 +32,14 @@ export interface ServiceDeps {
   opaqueSetup: string;
   /** Who may register (`server.registration`). */
   registration: RegistrationMode;
-  /** `server.limits.registrationsPerIpPerHour`, `registrationsPerHour`, `imageBytes` and `imagePixels`. */
-  limits: { registrationsPerIpPerHour: number; registrationsPerHour: number; imageBytes: number; imagePixels: number };
+  /** `server.limits.registrationsPerIpPerHour` and `registrationsPerHour`, the message and image limits. */
+  limits: { registrationsPerIpPerHour: number; registrationsPerHour: number } & MessageLimits;
   /** Where blob bytes live (server/blobs/). */
   blobStore: BlobStore;
   /** `server.uploadTtlMs`. */
   uploadTtlMs: number;
+  /** `server.recallWindowMs`. */
+  recallWindowMs: number;
 }
 
 /** What the services keep in the data directory, read (or made, at the first start) before they are created. */
@@ -73,6 +78,15 @@ export function createServices(deps: ServiceDeps): Service[] {
   const { store, hub, clock } = deps;
   const now = () => clock.now();
   const throttle = new LoginThrottle(undefined, now);
+  const blobs = blobsService({
+    store,
+    blobs: deps.blobStore,
+    clock,
+    limits: deps.limits,
+    uploadTtlMs: deps.uploadTtlMs,
+    // Besides its uploaders, whoever may read a conversation whose messages show the blob (PROTOCOL.md §15).
+    mayRead: (userId, sha256) => store.conversations.referencesBlob(userId, sha256),
+  });
   return [
     sessionService({ hub, clock }),
     accountsService({
@@ -89,6 +103,16 @@ export function createServices(deps: ServiceDeps): Service[] {
     }),
     devicesService({ store, hub, throttle, provider: deps.provider, clock }),
     presenceService({ store, hub }),
-    blobsService({ store, blobs: deps.blobStore, clock, limits: deps.limits, uploadTtlMs: deps.uploadTtlMs }),
+    blobs,
+    friendsService({ store, hub, clock }),
+    messagesService({
+      store,
+      hub,
+      clock,
+      limits: deps.limits,
+      recallWindowMs: deps.recallWindowMs,
+      // An image message may name a blob its sender uploaded or can already read (PROTOCOL.md §14.3, §15).
+      blobs: { mayReference: (userId, sha256) => blobs.mayReference(userId, sha256) },
+    }),
   ];
 }

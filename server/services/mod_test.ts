@@ -24,6 +24,7 @@ Deno.test("every operation of the registry has exactly one handler among the ser
       limits: DEFAULT_CONFIG.server.limits,
       blobStore: new MemoryBlobStore(),
       uploadTtlMs: DEFAULT_CONFIG.server.uploadTtlMs,
+      recallWindowMs: DEFAULT_CONFIG.server.recallWindowMs,
     });
     // routeTable throws on an operation with two handlers; what is left to check is that none has none.
     const table = routeTable(services);

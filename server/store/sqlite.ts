@@ -3,26 +3,43 @@
 
 import { AsyncLocalStorage } from "node:async_hooks";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import {
-  DeviceKeyTakenError,
-  FriendRequestExistsError,
-  messageOf,
-  RecordNotFoundError,
-  StoreError,
-  UsernameTakenError,
-} from "./errors.ts";
+import { DeviceKeyTakenError, messageOf, StoreError, UsernameTakenError } from "./errors.ts";
+import { GroupCommit } from "./group_commit.ts";
 import { AsyncLock } from "./lock.ts";
 import { assertSchemaSupported, migrate, schemaVersion } from "./migrations/mod.ts";
+import {
+  bytes,
+  expectChanged,
+  ids,
+  integer,
+  integerOrNull,
+  isUniqueViolation,
+  oneOf,
+  returned,
+  type Row,
+  text,
+  toUser,
+} from "./_sqlite_rows.ts";
 import { prepareBlobStatements, SqliteBlobRepository } from "./sqlite_blobs.ts";
+import {
+  appendBatch,
+  type ConversationStatements,
+  type PendingAppend,
+  prepareConversationStatements,
+  SqliteConversationRepository,
+} from "./sqlite_conversations.ts";
+import { type FriendStatements, prepareFriendStatements, SqliteFriendRepository } from "./sqlite_friends.ts";
 import type {
+  AppendResult,
   BlobRepository,
+  ConversationRepository,
   DeviceRecord,
   DeviceRepository,
   FriendRepository,
-  FriendRequestRecord,
   InviteRecord,
   InviteRepository,
   NewDevice,
+  NewMessage,
   NewUser,
   RoomMemberRecord,
   RoomRecord,
@@ -32,9 +49,6 @@ import type {
   UserRecord,
   UserRepository,
 } from "./types.ts";
-
-/** SQLite extended result code for a UNIQUE constraint failure. */
-const SQLITE_CONSTRAINT_UNIQUE = 2067;
 
 /**
  * Opens a SQLite database configured the way the store needs it, and
@@ -111,7 +125,12 @@ export function openDatabase(path: string): DatabaseSync {
  * function gets runs its statements without the lock (the transaction holds it already), which is why using `tx`
  * inside never waits and using the store itself there is refused (it would wait for itself).
  *
+ * `conversations.append` on the store is the one call that does not run alone: the appends made while the store is busy
+ * or in the same turn of the event loop are committed together in one transaction (group commit, group_commit.ts),
+ * each in its own savepoint, and each resolves once that transaction has committed.
+ *
  * @param path File path, or `:memory:` for a throwaway store (tests).
+ * @param options `onGroupCommit`: told the size of each group commit.
  * @returns The open store.
  * @throws {SchemaTooNewError} The database was written by a newer Mimi.
  * @throws {StoreError} The file cannot be opened, configured or migrated.
@@ -135,8 +154,14 @@ export function openDatabase(path: string): DatabaseSync {
  * await store.close();
  * ```
  */
-export function openSqliteStore(path: string): Store {
-  return new SqliteStore(openDatabase(path));
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
+  return new SqliteStore(openDatabase(path), options);
+}
+
+/** Options of {@link openSqliteStore}. */
+export interface SqliteStoreOptions {
+  /** Told the size of each group commit of `conversations.append` (tests and statistics): one call, one transaction. */
+  onGroupCommit?: (size: number) => void;
 }
 
 function isInMemory(path: string): boolean {
@@ -157,37 +182,6 @@ function prepareStatements(db: DatabaseSync) {
     setRegistrationRecord: db.prepare("UPDATE users SET registration_record = :record WHERE id = :id"),
     setFont: db.prepare("UPDATE users SET font_family = :family, font_size = :size WHERE id = :id"),
     setLastSeen: db.prepare("UPDATE users SET last_seen_at = :at WHERE id = :id"),
-
-    friendsOf: db.prepare(
-      `SELECT * FROM users WHERE id IN (
-         SELECT user_b FROM friendships WHERE user_a = :userId
-         UNION SELECT user_a FROM friendships WHERE user_b = :userId
-       ) ORDER BY id`,
-    ),
-    friendIdsOf: db.prepare(
-      `SELECT user_b AS id FROM friendships WHERE user_a = :userId
-       UNION SELECT user_a FROM friendships WHERE user_b = :userId
-       ORDER BY id`,
-    ),
-    openRequestsFor: db.prepare(
-      `SELECT * FROM friend_requests WHERE to_user = :userId AND status IN ('pending', 'deferred')
-       ORDER BY created_at, id`,
-    ),
-    // ON CONFLICT DO NOTHING, not INSERT OR IGNORE: OR IGNORE would also swallow CHECK and NOT NULL failures.
-    addFriendship: db.prepare(
-      `INSERT INTO friendships (user_a, user_b, created_at) VALUES (:a, :b, :at)
-       ON CONFLICT (user_a, user_b) DO NOTHING`,
-    ),
-    createFriendRequest: db.prepare(
-      `INSERT INTO friend_requests (from_user, to_user, status, created_at, updated_at)
-       VALUES (:fromUser, :toUser, 'pending', :at, :at) RETURNING *`,
-    ),
-    friendRequestIdByPair: db.prepare(
-      "SELECT id FROM friend_requests WHERE from_user = :fromUser AND to_user = :toUser",
-    ),
-    setFriendRequestStatus: db.prepare(
-      "UPDATE friend_requests SET status = :status, updated_at = :at WHERE id = :id",
-    ),
 
     roomsOf: db.prepare(
       `SELECT rooms.* FROM rooms JOIN room_members ON room_members.room_id = rooms.id
@@ -241,6 +235,9 @@ type Statements = ReturnType<typeof prepareStatements>;
 interface Connection {
   readonly db: DatabaseSync;
   readonly statements: Statements;
+  /** The statements of the repositories that live in their own files, prepared once like the others. */
+  readonly friendStatements: FriendStatements;
+  readonly conversationStatements: ConversationStatements;
   open: boolean;
 }
 
@@ -264,71 +261,6 @@ function guard<T>(conn: Connection, action: string, fn: (statements: Statements)
   }
 }
 
-function isUniqueViolation(err: unknown, columns: string): boolean {
-  return err instanceof Error && (err as { errcode?: unknown }).errcode === SQLITE_CONSTRAINT_UNIQUE &&
-    err.message.endsWith(`UNIQUE constraint failed: ${columns}`);
-}
-
-/** Throws RecordNotFoundError when an UPDATE by id touched nothing. */
-function expectChanged(result: { changes: number | bigint }, table: string, id: number): void {
-  if (Number(result.changes) === 0) throw new RecordNotFoundError(table, id);
-}
-
-// Rows arrive as null-prototype objects of SQLite values; these readers check each column's type so a
-// schema drift fails loudly instead of leaking `undefined` or a string into a record.
-type Row = Record<string, unknown>;
-
-function integer(row: Row, column: string): number {
-  const value = row[column];
-  if (typeof value !== "number" || !Number.isInteger(value)) throw unexpected(column, value);
-  return value;
-}
-
-function integerOrNull(row: Row, column: string): number | null {
-  return row[column] === null ? null : integer(row, column);
-}
-
-function text(row: Row, column: string): string {
-  const value = row[column];
-  if (typeof value !== "string") throw unexpected(column, value);
-  return value;
-}
-
-function textOrNull(row: Row, column: string): string | null {
-  return row[column] === null ? null : text(row, column);
-}
-
-function bytes(row: Row, column: string): Uint8Array {
-  const value = row[column];
-  if (!(value instanceof Uint8Array)) throw unexpected(column, value);
-  return value;
-}
-
-function oneOf<const T extends string>(row: Row, column: string, allowed: readonly T[]): T {
-  const value = text(row, column);
-  if (!(allowed as readonly string[]).includes(value)) throw unexpected(column, value);
-  return value as T;
-}
-
-function unexpected(column: string, value: unknown): StoreError {
-  const shown = value instanceof Uint8Array ? `${value.length} bytes` : JSON.stringify(value) ?? String(value);
-  return new StoreError(`Unexpected value in column ${column}: ${shown}`);
-}
-
-function toUser(row: Row): UserRecord {
-  return {
-    id: integer(row, "id"),
-    username: text(row, "username"),
-    usernameKey: text(row, "username_key"),
-    nickname: text(row, "nickname"),
-    registrationRecord: bytes(row, "registration_record"),
-    createdAt: integer(row, "created_at"),
-    lastSeenAt: integerOrNull(row, "last_seen_at"),
-    fontFamily: textOrNull(row, "font_family"),
-    fontSize: integerOrNull(row, "font_size"),
-  };
-}
-
 function toRoom(row: Row): RoomRecord {
   return {
     id: integer(row, "id"),
@@ -345,17 +277,6 @@ function toMember(row: Row): RoomMemberRecord {
     userId: integer(row, "user_id"),
     role: oneOf(row, "role", ["owner", "admin", "member"]),
     joinedAt: integer(row, "joined_at"),
-  };
-}
-
-function toFriendRequest(row: Row): FriendRequestRecord {
-  return {
-    id: integer(row, "id"),
-    fromUser: integer(row, "from_user"),
-    toUser: integer(row, "to_user"),
-    status: oneOf(row, "status", ["pending", "accepted", "rejected", "deferred"]),
-    createdAt: integer(row, "created_at"),
-    updatedAt: integer(row, "updated_at"),
   };
 }
 
@@ -378,16 +299,6 @@ function toDevice(row: Row): DeviceRecord {
     createdAt: integer(row, "created_at"),
     lastUsedAt: integer(row, "last_used_at"),
   };
-}
-
-/** A statement that must return a row (INSERT … RETURNING). */
-function returned(row: Row | undefined): Row {
-  if (row === undefined) throw new StoreError("Statement returned no row");
-  return row;
-}
-
-function ids(rows: Row[]): number[] {
-  return rows.map((row) => integer(row, "id"));
 }
 
 class SqliteUserRepository implements UserRepository {
@@ -442,51 +353,6 @@ class SqliteUserRepository implements UserRepository {
 
   setLastSeen(id: number, at: number): Promise<void> {
     return this.#run("set last seen", (s) => expectChanged(s.setLastSeen.run({ id, at }), "users", id));
-  }
-}
-
-class SqliteFriendRepository implements FriendRepository {
-  readonly #run: Run;
-
-  constructor(run: Run) {
-    this.#run = run;
-  }
-
-  friendsOf(userId: number): Promise<UserRecord[]> {
-    return this.#run("list friends", (s) => s.friendsOf.all({ userId }).map(toUser));
-  }
-
-  friendIdsOf(userId: number): Promise<number[]> {
-    return this.#run("list friends", (s) => ids(s.friendIdsOf.all({ userId })));
-  }
-
-  openRequestsFor(userId: number): Promise<FriendRequestRecord[]> {
-    return this.#run("list friend requests", (s) => s.openRequestsFor.all({ userId }).map(toFriendRequest));
-  }
-
-  addFriendship(a: number, b: number, at: number): Promise<void> {
-    return this.#run("add friendship", (s) => {
-      s.addFriendship.run({ a: Math.min(a, b), b: Math.max(a, b), at });
-    });
-  }
-
-  createFriendRequest(fromUser: number, toUser: number, at: number): Promise<FriendRequestRecord> {
-    return this.#run("create friend request", (s) => {
-      try {
-        return toFriendRequest(returned(s.createFriendRequest.get({ fromUser, toUser, at })));
-      } catch (err) {
-        if (!isUniqueViolation(err, "friend_requests.from_user, friend_requests.to_user")) throw err;
-        const existing = s.friendRequestIdByPair.get({ fromUser, toUser });
-        throw new FriendRequestExistsError(fromUser, toUser, integer(returned(existing), "id"), { cause: err });
-      }
-    });
-  }
-
-  setFriendRequestStatus(id: number, status: FriendRequestRecord["status"], at: number): Promise<void> {
-    return this.#run(
-      "set friend request status",
-      (s) => expectChanged(s.setFriendRequestStatus.run({ id, status, at }), "friend_requests", id),
-    );
   }
 }
 
@@ -586,7 +452,7 @@ class SqliteDeviceRepository implements DeviceRepository {
   }
 }
 
-/** The five repositories over one way of running statements. */
+/** The repositories over one way of running statements. */
 class SqliteRepositories {
   readonly users: UserRepository;
   readonly friends: FriendRepository;
@@ -594,14 +460,25 @@ class SqliteRepositories {
   readonly invites: InviteRepository;
   readonly devices: DeviceRepository;
   readonly blobs: BlobRepository;
+  readonly conversations: ConversationRepository;
 
-  constructor(run: Run) {
+  /**
+   * @param run Runs one operation under the store's lock, or in a transaction.
+   * @param conn The connection, for the statements of the repositories in their own files.
+   * @param append The group commit of `conversations.append`: the store's; absent in a transaction.
+   */
+  constructor(
+    run: Run,
+    conn: Connection,
+    append?: (conversationId: number, message: NewMessage) => Promise<AppendResult>,
+  ) {
     this.users = new SqliteUserRepository(run);
-    this.friends = new SqliteFriendRepository(run);
+    this.friends = new SqliteFriendRepository(run, conn.friendStatements);
     this.rooms = new SqliteRoomRepository(run);
     this.invites = new SqliteInviteRepository(run);
     this.devices = new SqliteDeviceRepository(run);
     this.blobs = new SqliteBlobRepository(run);
+    this.conversations = new SqliteConversationRepository(run, conn.conversationStatements, append);
   }
 }
 
@@ -620,11 +497,13 @@ class SqliteTransaction extends SqliteRepositories implements Transaction {
 
   constructor(store: SqliteStore, conn: Connection, parent: SqliteTransaction | undefined) {
     // Runs at once, not a turn later; the promise executor turns a throw into a rejection.
-    super((action, fn) =>
-      new Promise((resolve) => {
-        this.assertUsable(action);
-        resolve(guard(conn, action, fn));
-      })
+    super(
+      (action, fn) =>
+        new Promise((resolve) => {
+          this.assertUsable(action);
+          resolve(guard(conn, action, fn));
+        }),
+      conn,
     );
     this.#store = store;
     this.parent = parent;
@@ -671,26 +550,48 @@ class SqliteStore extends SqliteRepositories implements Store {
   readonly #lock: AsyncLock;
   /** The transaction whose function is running in the current async context, to refuse the store's own calls there. */
   readonly #current: AsyncLocalStorage<SqliteTransaction>;
+  /** The group commit of `conversations.append` on the store. */
+  readonly #appends: GroupCommit<PendingAppend, AppendResult>;
   #closing: Promise<void> | undefined;
 
-  constructor(db: DatabaseSync) {
-    let statements: Statements;
+  constructor(db: DatabaseSync, options: SqliteStoreOptions) {
+    let conn: Connection;
     try {
-      statements = prepareStatements(db);
+      conn = {
+        db,
+        statements: prepareStatements(db),
+        friendStatements: prepareFriendStatements(db),
+        conversationStatements: prepareConversationStatements(db),
+        open: true,
+      };
     } catch (err) {
       db.close();
       throw new StoreError(`Cannot prepare statements: ${messageOf(err)}`, { cause: err });
     }
-    const conn: Connection = { db, statements, open: true };
     const lock = new AsyncLock();
     const current = new AsyncLocalStorage<SqliteTransaction>();
-    super(async (action, fn) => {
-      refuseInsideTransaction(current, action);
-      return await lock.run(() => guard(conn, action, fn));
-    });
+    // Each batch takes the lock like any call, so it never lands inside a transaction, and runs synchronously.
+    const appends = new GroupCommit<PendingAppend, AppendResult>(
+      (items) =>
+        lock.run(() => guard(conn, "append messages", () => appendBatch(db, conn.conversationStatements, items))),
+      { onBatch: options.onGroupCommit },
+    );
+    super(
+      async (action, fn) => {
+        refuseInsideTransaction(current, action);
+        return await lock.run(() => guard(conn, action, fn));
+      },
+      conn,
+      (conversationId, message) => {
+        // Checked now, not when the batch runs: the caller's transaction would be waiting for this very append.
+        refuseInsideTransaction(current, "append message");
+        return appends.submit({ conversationId, message });
+      },
+    );
     this.#conn = conn;
     this.#lock = lock;
     this.#current = current;
+    this.#appends = appends;
     this.version = schemaVersion(db);
   }
 
@@ -745,12 +646,14 @@ class SqliteStore extends SqliteRepositories implements Store {
 
   async close(): Promise<void> {
     refuseInsideTransaction(this.#current, "close the store");
-    // Queued behind every call and transaction begun before it, so none is cut off half-way.
-    this.#closing ??= this.#lock.run(() => {
-      if (!this.#conn.open) return;
-      this.#conn.open = false;
-      this.#conn.db.close();
-    });
+    // Appends already made are committed first: each was promised a commit or an error, not a closed store.
+    this.#closing ??= this.#appends.flush().then(() =>
+      this.#lock.run(() => {
+        if (!this.#conn.open) return;
+        this.#conn.open = false;
+        this.#conn.db.close();
+      })
+    );
     await this.#closing;
   }
 }

@@ -20,6 +20,7 @@ async function openTempFileStore(): Promise<Store> {
     invites: store.invites,
     devices: store.devices,
     blobs: store.blobs,
+    conversations: store.conversations,
     version: store.version,
     transaction: (fn) => store.transaction(fn),
     async close() {

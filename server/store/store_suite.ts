@@ -9,7 +9,7 @@ import {
   StoreError,
   UsernameTakenError,
 } from "./errors.ts";
-import type { FriendRequestRecord, NewDevice, NewUser, Store, Transaction, UserRecord } from "./types.ts";
+import type { FriendRequestRecord, NewDevice, NewMessage, NewUser, Store, Transaction, UserRecord } from "./types.ts";
 import { blobStoreCases } from "./store_suite_blobs.ts";
 
 const T0 = 1_700_000_000_000;
@@ -61,6 +61,33 @@ function key(n: number): Uint8Array {
 
 function newDevice(userId: number, n: number, overrides: Partial<NewDevice> = {}): NewDevice {
   return { userId, name: `device ${n}`, publicKey: key(n), createdAt: T0 + n, ...overrides };
+}
+
+/** Codec bytes standing in for a message body: the store never reads them. */
+function body(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
+
+/** A message from `senderId` whose body is its client id. */
+function message(senderId: number, clientId: string, at: number): NewMessage {
+  return { senderId, clientId, at, body: body(clientId) };
+}
+
+/** The whole numbers from `from` to `to`, both included. */
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+/** Alice and Bob's direct conversation, both members, with `count` messages alternating from Alice; Carol apart. */
+async function chat(store: Store, count: number) {
+  const [alice, bob, carol] = await createUsers(store, "alice", "bob", "carol");
+  const { id } = await store.conversations.directFor(alice, bob, T0);
+  await store.conversations.addMember(id, alice, T0);
+  await store.conversations.addMember(id, bob, T0);
+  for (let i = 1; i <= count; i++) {
+    await store.conversations.append(id, message(i % 2 ? alice : bob, `c${i}`, T0 + i));
+  }
+  return { id, alice, bob, carol };
 }
 
 /** A promise with its resolver, to hold a transaction open until the test lets go. */
@@ -298,6 +325,7 @@ export function runStoreSuite(options: StoreSuiteOptions): void {
       fromUser: alice,
       toUser: bob,
       status: "pending",
+      note: null,
       createdAt: T0,
       updatedAt: T0,
     });
@@ -617,6 +645,390 @@ export function runStoreSuite(options: StoreSuiteOptions): void {
     const third = await store.devices.create(newDevice(alice, 2));
     assert.ok(![first.id, second.id].includes(third.id), `id ${third.id} was issued before`);
     assert.deepEqual(ids(await store.devices.listFor(alice)), [first.id, third.id]);
+  });
+
+  // friend requests: notes and sending again
+
+  test("friends.createFriendRequest() keeps a note, and findRequest() and requestBetween() find it", async (store) => {
+    const [alice, bob] = await createUsers(store, "alice", "bob");
+    const request = await store.friends.createFriendRequest(alice, bob, T0, "我是你的同学");
+    assert.equal(request.note, "我是你的同学");
+    assert.deepEqual(await store.friends.findRequest(request.id), request);
+    assert.deepEqual(await store.friends.requestBetween(alice, bob), request);
+    assert.equal(await store.friends.requestBetween(bob, alice), undefined, "one direction only");
+    assert.equal(await store.friends.findRequest(request.id + 100), undefined);
+  });
+
+  test("friends.reopenFriendRequest() makes a request pending again with a new note and time, same id", async (store) => {
+    const [alice, bob] = await createUsers(store, "alice", "bob");
+    const request = await store.friends.createFriendRequest(alice, bob, T0, "first");
+    await store.friends.setFriendRequestStatus(request.id, "rejected", T0 + 5);
+    const again = await store.friends.reopenFriendRequest(request.id, null, T0 + 10);
+    assert.deepEqual(again, { ...request, status: "pending", note: null, createdAt: T0 + 10, updatedAt: T0 + 10 });
+    assert.deepEqual(await store.friends.openRequestsFor(bob), [again]);
+    await assert.rejects(store.friends.reopenFriendRequest(request.id + 100, null, T0), RecordNotFoundError);
+  });
+
+  test("friends.deleteOpenRequestsBetween() deletes open requests both ways and leaves answered ones", async (store) => {
+    const [alice, bob, carol] = await createUsers(store, "alice", "bob", "carol");
+    const toBob = await store.friends.createFriendRequest(alice, bob, T0);
+    const toAlice = await store.friends.createFriendRequest(bob, alice, T0);
+    await store.friends.setFriendRequestStatus(toAlice.id, "deferred", T0);
+    const rejected = await store.friends.createFriendRequest(carol, alice, T0);
+    await store.friends.setFriendRequestStatus(rejected.id, "rejected", T0);
+    const other = await store.friends.createFriendRequest(carol, bob, T0);
+    assert.equal(await store.friends.deleteOpenRequestsBetween(bob, alice), 2);
+    assert.equal(await store.friends.findRequest(toBob.id), undefined);
+    assert.equal(await store.friends.findRequest(toAlice.id), undefined);
+    assert.equal(await store.friends.deleteOpenRequestsBetween(alice, carol), 0, "a rejected request stays");
+    assert.deepEqual(await store.friends.openRequestsFor(bob), [other]);
+  });
+
+  test("friends.areFriends() and removeFriendship() are symmetric", async (store) => {
+    const [alice, bob, carol] = await createUsers(store, "alice", "bob", "carol");
+    await store.friends.addFriendship(bob, alice, T0);
+    assert.equal(await store.friends.areFriends(alice, bob), true);
+    assert.equal(await store.friends.areFriends(bob, alice), true);
+    assert.equal(await store.friends.areFriends(alice, carol), false);
+    assert.equal(await store.friends.removeFriendship(alice, bob), true);
+    assert.equal(await store.friends.removeFriendship(bob, alice), false);
+    assert.equal(await store.friends.areFriends(alice, bob), false);
+    assert.deepEqual(await store.friends.friendIdsOf(alice), []);
+  });
+
+  // blocks
+
+  test("friends.block() is directed and idempotent, keeping the first time; unblock() lifts one direction", async (store) => {
+    const [alice, bob] = await createUsers(store, "alice", "bob");
+    await store.friends.block(alice, bob, T0);
+    await store.friends.block(alice, bob, T0 + 5);
+    assert.equal(await store.friends.isBlocked(alice, bob), true);
+    assert.equal(await store.friends.isBlocked(bob, alice), false);
+    await store.friends.block(bob, alice, T0 + 7);
+    assert.deepEqual((await store.friends.blockedBy(alice)).map((b) => [b.user.id, b.blockedAt]), [[bob, T0]]);
+    assert.equal(await store.friends.unblock(alice, bob), true);
+    assert.equal(await store.friends.unblock(alice, bob), false);
+    assert.equal(await store.friends.isBlocked(alice, bob), false);
+    assert.equal(await store.friends.isBlocked(bob, alice), true, "Bob's own block stays");
+  });
+
+  test("friends.blockedBy() lists full user records, most recent block first", async (store) => {
+    const [alice, bob, carol, dave] = await createUsers(store, "alice", "bob", "carol", "dave");
+    await store.friends.block(alice, bob, T0 + 1);
+    await store.friends.block(alice, carol, T0 + 3);
+    await store.friends.block(alice, dave, T0 + 2);
+    const blocked = await store.friends.blockedBy(alice);
+    assert.deepEqual(blocked.map((b) => [b.user.id, b.blockedAt]), [[carol, T0 + 3], [dave, T0 + 2], [bob, T0 + 1]]);
+    assert.equal(blocked[0].user.usernameKey, "carol");
+    assert.deepEqual(await store.friends.blockedBy(bob), []);
+  });
+
+  test("friends.block() of oneself or a missing user throws StoreError", async (store) => {
+    const [alice] = await createUsers(store, "alice");
+    await assert.rejects(store.friends.block(alice, alice, T0), StoreError);
+    await assert.rejects(store.friends.block(alice, alice + 100, T0), StoreError);
+  });
+
+  // conversations
+
+  test("conversations.directFor() makes one conversation per pair, whichever way round, and keeps it", async (store) => {
+    const [alice, bob, carol] = await createUsers(store, "alice", "bob", "carol");
+    const first = await store.conversations.directFor(bob, alice, T0);
+    assert.deepEqual(first, {
+      id: first.id,
+      kind: "direct",
+      roomId: null,
+      userA: alice,
+      userB: bob,
+      lastSeq: 0,
+      lastAt: null,
+      createdAt: T0,
+    });
+    assert.deepEqual(await store.conversations.directFor(alice, bob, T0 + 9), first);
+    assert.notEqual((await store.conversations.directFor(alice, carol, T0)).id, first.id);
+    assert.deepEqual(await store.conversations.findById(first.id), first);
+    assert.equal(await store.conversations.findById(first.id + 100), undefined);
+  });
+
+  test("conversations.directFor() with oneself or a missing user throws StoreError", async (store) => {
+    const [alice] = await createUsers(store, "alice");
+    await assert.rejects(store.conversations.directFor(alice, alice, T0), StoreError);
+    await assert.rejects(store.conversations.directFor(alice, alice + 100, T0), StoreError);
+  });
+
+  test("conversations.forRoom() makes one conversation per room", async (store) => {
+    const [alice] = await createUsers(store, "alice");
+    const room = await store.rooms.createRoom("周末爬山", "group", alice, T0);
+    const conversation = await store.conversations.forRoom(room.id, T0);
+    assert.deepEqual([conversation.kind, conversation.roomId, conversation.userA], ["room", room.id, null]);
+    assert.deepEqual(await store.conversations.forRoom(room.id, T0 + 1), conversation);
+    await assert.rejects(store.conversations.forRoom(room.id + 100, T0), StoreError);
+  });
+
+  test("conversations.addMember() is idempotent, removeMember() says whether there was one", async (store) => {
+    const [alice, bob] = await createUsers(store, "alice", "bob");
+    const { id } = await store.conversations.directFor(alice, bob, T0);
+    await store.conversations.addMember(id, bob, T0);
+    await store.conversations.addMember(id, alice, T0 + 1);
+    await store.conversations.addMember(id, alice, T0 + 2);
+    assert.deepEqual(await store.conversations.membersOf(id), [alice, bob]);
+    assert.deepEqual(await store.conversations.member(id, alice), {
+      conversationId: id,
+      userId: alice,
+      joinedSeq: 0,
+      readSeq: 0,
+      joinedAt: T0 + 1,
+    });
+    assert.equal(await store.conversations.isMember(id, alice), true);
+    assert.equal(await store.conversations.removeMember(id, alice), true);
+    assert.equal(await store.conversations.removeMember(id, alice), false);
+    assert.equal(await store.conversations.isMember(id, alice), false);
+    assert.equal(await store.conversations.member(id, alice), undefined);
+    await assert.rejects(store.conversations.addMember(id + 100, alice, T0), RecordNotFoundError);
+  });
+
+  test("conversations.append() numbers messages 1, 2, 3… and raises lastSeq and lastAt", async (store) => {
+    const [alice, bob] = await createUsers(store, "alice", "bob");
+    const { id } = await store.conversations.directFor(alice, bob, T0);
+    const first = await store.conversations.append(id, message(alice, "a1", T0 + 1));
+    assert.deepEqual(first, {
+      duplicate: false,
+      message: {
+        conversationId: id,
+        seq: 1,
+        senderId: alice,
+        clientId: "a1",
+        at: T0 + 1,
+        body: body("a1"),
+        recalledAt: null,
+      },
+    });
+    const second = await store.conversations.append(id, message(bob, "b1", T0 + 2));
+    assert.equal(second.message.seq, 2);
+    const conversation = await store.conversations.findById(id);
+    assert.deepEqual([conversation?.lastSeq, conversation?.lastAt], [2, T0 + 2]);
+    assert.deepEqual(await store.conversations.message(id, 2), second.message);
+    assert.equal(await store.conversations.message(id, 3), undefined);
+  });
+
+  test("conversations.append() of a sender's client id again answers the stored message and stores nothing", async (store) => {
+    const [alice, bob] = await createUsers(store, "alice", "bob");
+    const { id } = await store.conversations.directFor(alice, bob, T0);
+    const stored = await store.conversations.append(id, message(alice, "x", T0));
+    const again = await store.conversations.append(id, { ...message(alice, "x", T0 + 5), body: body("changed") });
+    assert.deepEqual(again, { duplicate: true, message: stored.message });
+    const other = await store.conversations.append(id, message(bob, "x", T0 + 6));
+    assert.deepEqual([other.duplicate, other.message.seq], [false, 2], "another sender's x is another message");
+    const system = [1, 2].map(() =>
+      store.conversations.append(id, { senderId: null, clientId: null, at: T0, body: body("s") })
+    );
+    assert.deepEqual((await Promise.all(system)).map((r) => r.message.seq), [3, 4], "server lines are never merged");
+    assert.equal((await store.conversations.findById(id))?.lastSeq, 4);
+  });
+
+  test("conversations.append() to an unknown conversation throws RecordNotFoundError", async (store) => {
+    const [alice] = await createUsers(store, "alice");
+    await assert.rejects(store.conversations.append(999, message(alice, "x", T0)), RecordNotFoundError);
+  });
+
+  test("conversations.append(): appends made together are each numbered in call order and all stored", async (store) => {
+    const [alice, bob] = await createUsers(store, "alice", "bob");
+    const { id } = await store.conversations.directFor(alice, bob, T0);
+    const results = await Promise.all(
+      Array.from(
+        { length: 40 },
+        (_, i) => store.conversations.append(id, message(i % 2 ? bob : alice, `c${i}`, T0 + i)),
+      ),
+    );
+    assert.deepEqual(results.map((r) => r.message.seq), Array.from({ length: 40 }, (_, i) => i + 1));
+    assert.deepEqual(results.map((r) => r.message.clientId), Array.from({ length: 40 }, (_, i) => `c${i}`));
+    assert.equal((await store.conversations.page(id, { after: 0, limit: 100 })).messages.length, 40);
+  });
+
+  test("conversations.append(): one that fails among many fails alone", async (store) => {
+    const [alice, bob] = await createUsers(store, "alice", "bob");
+    const { id } = await store.conversations.directFor(alice, bob, T0);
+    const results = await Promise.allSettled([
+      store.conversations.append(id, message(alice, "a", T0)),
+      store.conversations.append(id + 100, message(alice, "lost", T0)),
+      store.conversations.append(id, message(alice, "b", T0)),
+    ]);
+    assert.deepEqual(results.map((r) => r.status), ["fulfilled", "rejected", "fulfilled"]);
+    assert.ok(results[1].status === "rejected" && results[1].reason instanceof RecordNotFoundError);
+    assert.deepEqual(
+      (await store.conversations.page(id, { after: 0, limit: 10 })).messages.map((m) => [m.seq, m.clientId]),
+      [[1, "a"], [2, "b"]],
+    );
+  });
+
+  test("conversations.append() in a transaction is rolled back with it", async (store) => {
+    const [alice, bob] = await createUsers(store, "alice", "bob");
+    const { id } = await store.conversations.directFor(alice, bob, T0);
+    const failure = new Error("undo");
+    await assert.rejects(
+      store.transaction(async (tx) => {
+        assert.equal((await tx.conversations.append(id, message(alice, "a", T0))).message.seq, 1);
+        throw failure;
+      }),
+      (err) => err === failure,
+    );
+    assert.equal((await store.conversations.findById(id))?.lastSeq, 0);
+    assert.equal((await store.conversations.append(id, message(alice, "a", T0))).message.seq, 1);
+  });
+
+  test("conversations.append() on the store inside its own transaction throws TypeError", async (store) => {
+    const [alice, bob] = await createUsers(store, "alice", "bob");
+    const { id } = await store.conversations.directFor(alice, bob, T0);
+    await store.transaction(async () => {
+      assert.throws(() => store.conversations.append(id, message(alice, "a", T0)), TypeError);
+      await Promise.resolve();
+    });
+  });
+
+  test("close() commits the appends already made before it closes", async (store) => {
+    const [alice, bob] = await createUsers(store, "alice", "bob");
+    const { id } = await store.conversations.directFor(alice, bob, T0);
+    const pending = [1, 2, 3].map((n) => store.conversations.append(id, message(alice, `c${n}`, T0)));
+    const closed = store.close();
+    assert.deepEqual((await Promise.all(pending)).map((r) => r.message.seq), [1, 2, 3]);
+    await closed;
+  });
+
+  test("conversations.page() pages backward from the newest and forward from a seq, without gaps or repeats", async (store) => {
+    const { id, alice, bob } = await chat(store, 25);
+    const seqs = (page: { messages: { seq: number }[] }) => page.messages.map((m) => m.seq);
+    const newest = await store.conversations.page(id, { limit: 10 });
+    assert.deepEqual([seqs(newest), newest.hasMore], [range(16, 25), true]);
+    const older = await store.conversations.page(id, { before: 16, limit: 10 });
+    assert.deepEqual([seqs(older), older.hasMore], [range(6, 15), true]);
+    const oldest = await store.conversations.page(id, { before: 6, limit: 10 });
+    assert.deepEqual([seqs(oldest), oldest.hasMore], [range(1, 5), false]);
+    const forward = await store.conversations.page(id, { after: 0, limit: 10 });
+    assert.deepEqual([seqs(forward), forward.hasMore], [range(1, 10), true]);
+    const next = await store.conversations.page(id, { after: 20, limit: 10 });
+    assert.deepEqual([seqs(next), next.hasMore], [range(21, 25), false]);
+    const exact = await store.conversations.page(id, { after: 15, limit: 10 });
+    assert.deepEqual([seqs(exact), exact.hasMore], [range(16, 25), false], "exactly the rest: nothing more");
+    const window = await store.conversations.page(id, { after: 5, before: 9, limit: 10 });
+    assert.deepEqual([seqs(window), window.hasMore], [[6, 7, 8], false]);
+    assert.deepEqual(newest.messages.slice(0, 2).map((m) => m.senderId), [bob, alice], "16 is Bob's, 17 Alice's");
+  });
+
+  test("conversations.page() shows nothing at or below floor, whichever the direction", async (store) => {
+    const { id } = await chat(store, 10);
+    const back = await store.conversations.page(id, { floor: 6, limit: 3 });
+    assert.deepEqual([back.messages.map((m) => m.seq), back.hasMore], [[8, 9, 10], true]);
+    const all = await store.conversations.page(id, { floor: 6, limit: 10 });
+    assert.deepEqual([all.messages.map((m) => m.seq), all.hasMore], [[7, 8, 9, 10], false]);
+    const forward = await store.conversations.page(id, { floor: 6, after: 2, limit: 2 });
+    assert.deepEqual([forward.messages.map((m) => m.seq), forward.hasMore], [[7, 8], true]);
+    assert.deepEqual((await store.conversations.page(id + 100, { limit: 5 })).messages, []);
+  });
+
+  test("conversations.markRead() only moves forward, never past lastSeq, and only for a member", async (store) => {
+    const { id, alice, bob, carol } = await chat(store, 5);
+    assert.equal(await store.conversations.markRead(id, bob, 3), 3);
+    assert.equal(await store.conversations.markRead(id, bob, 2), 3, "never back");
+    assert.equal(await store.conversations.markRead(id, bob, 99), 5, "never past the last message");
+    assert.equal((await store.conversations.member(id, bob))?.readSeq, 5);
+    assert.equal((await store.conversations.member(id, alice))?.readSeq, 0, "one member's position only");
+    assert.equal(await store.conversations.markRead(id, carol, 1), undefined);
+  });
+
+  test("conversations.recall() deletes the sender's body once, and only the sender's", async (store) => {
+    const { id, alice, bob } = await chat(store, 2);
+    assert.equal(await store.conversations.recall(id, 1, bob, T0 + 50), undefined, "message 1 is Alice's");
+    const recalled = await store.conversations.recall(id, 1, alice, T0 + 50);
+    assert.deepEqual(recalled, { ...(await store.conversations.message(id, 1))!, body: null, recalledAt: T0 + 50 });
+    assert.equal(recalled?.seq, 1);
+    assert.equal(recalled?.senderId, alice);
+    assert.equal(await store.conversations.recall(id, 1, alice, T0 + 60), undefined, "already recalled");
+    assert.equal(await store.conversations.recall(id, 9, alice, T0 + 60), undefined);
+    assert.equal((await store.conversations.message(id, 2))?.recalledAt, null);
+  });
+
+  test("conversations.referencesBlob() is true for members who may see a message with the blob until it is recalled", async (store) => {
+    const { id, alice, bob, carol } = await chat(store, 0);
+    const sha = new Uint8Array(32).fill(7);
+    const other = new Uint8Array(32).fill(8);
+    await store.conversations.append(id, { ...message(alice, "img", T0), blobs: [sha] });
+    assert.equal(await store.conversations.referencesBlob(bob, sha), true);
+    assert.equal(await store.conversations.referencesBlob(alice, sha), true);
+    assert.equal(await store.conversations.referencesBlob(carol, sha), false, "not a member");
+    assert.equal(await store.conversations.referencesBlob(bob, other), false);
+    await store.conversations.removeMember(id, bob);
+    assert.equal(await store.conversations.referencesBlob(bob, sha), false, "no longer a member");
+    await store.conversations.recall(id, 1, alice, T0 + 1);
+    assert.equal(await store.conversations.referencesBlob(alice, sha), false, "recalled");
+  });
+
+  test("conversations.referencesBlob() is false for a room member who joined after the message", async (store) => {
+    const [alice, bob] = await createUsers(store, "alice", "bob");
+    const room = await store.rooms.createRoom("room", "group", alice, T0);
+    const { id } = await store.conversations.forRoom(room.id, T0);
+    await store.conversations.addMember(id, alice, T0);
+    const sha = new Uint8Array(32).fill(7);
+    await store.conversations.append(id, { ...message(alice, "img", T0), blobs: [sha] });
+    await store.conversations.addMember(id, bob, T0 + 1);
+    assert.deepEqual(
+      { ...(await store.conversations.member(id, bob))! },
+      { conversationId: id, userId: bob, joinedSeq: 1, readSeq: 1, joinedAt: T0 + 1 },
+      "a room's member starts after the last message, with nothing unread",
+    );
+    assert.equal(await store.conversations.referencesBlob(bob, sha), false);
+    assert.equal(await store.conversations.referencesBlob(alice, sha), true);
+  });
+
+  test("conversations.listFor() counts others' unread messages and shows the last, most recent conversation first", async (store) => {
+    const [alice, bob, carol] = await createUsers(store, "alice", "bob", "carol");
+    const withBob = await store.conversations.directFor(alice, bob, T0);
+    const withCarol = await store.conversations.directFor(alice, carol, T0);
+    for (const [conversation, peer] of [[withBob, bob], [withCarol, carol]] as const) {
+      await store.conversations.addMember(conversation.id, alice, T0);
+      await store.conversations.addMember(conversation.id, peer, T0);
+    }
+    await store.conversations.append(withBob.id, message(bob, "b1", T0 + 1));
+    await store.conversations.append(withBob.id, message(bob, "b2", T0 + 2));
+    await store.conversations.append(withBob.id, message(alice, "a1", T0 + 3));
+    await store.conversations.append(withBob.id, { senderId: null, clientId: null, at: T0 + 4, body: body("s") });
+    await store.conversations.append(withBob.id, message(bob, "b3", T0 + 5));
+    await store.conversations.append(withCarol.id, message(carol, "c1", T0 + 9));
+    await store.conversations.recall(withBob.id, 5, bob, T0 + 6);
+    const list = await store.conversations.listFor(alice);
+    assert.deepEqual(list.map((l) => [l.conversation.id, l.unread, l.last?.seq]), [
+      [withCarol.id, 1, 1],
+      [withBob.id, 2, 5],
+    ], "own messages, server lines and a recalled one do not count");
+    assert.equal(list[1].last?.recalledAt, T0 + 6);
+    assert.deepEqual(list[1].member, {
+      conversationId: withBob.id,
+      userId: alice,
+      joinedSeq: 0,
+      readSeq: 0,
+      joinedAt: T0,
+    });
+    assert.equal(list[1].roomName, null);
+    await store.conversations.markRead(withBob.id, alice, 1);
+    assert.equal((await store.conversations.listingFor(withBob.id, alice))?.unread, 1);
+    assert.equal((await store.conversations.listingFor(withBob.id, bob))?.unread, 1, "Alice's a1 is Bob's to read");
+    assert.equal(await store.conversations.listingFor(withCarol.id, bob), undefined);
+  });
+
+  test("conversations.listFor() lists a room's conversation with its name and conversations without messages last", async (store) => {
+    const [alice, bob] = await createUsers(store, "alice", "bob");
+    const room = await store.rooms.createRoom("周末爬山", "group", alice, T0);
+    const inRoom = await store.conversations.forRoom(room.id, T0);
+    const direct = await store.conversations.directFor(alice, bob, T0);
+    const quiet = await store.conversations.forRoom((await store.rooms.createRoom("quiet", "group", alice, T0)).id, T0);
+    for (const { id } of [inRoom, direct, quiet]) await store.conversations.addMember(id, alice, T0);
+    await store.conversations.append(inRoom.id, message(alice, "hi", T0 + 1));
+    const list = await store.conversations.listFor(alice);
+    assert.deepEqual(list.map((l) => [l.conversation.id, l.roomName, l.last?.seq ?? null]), [
+      [inRoom.id, "周末爬山", 1],
+      [quiet.id, "quiet", null],
+      [direct.id, null, null],
+    ]);
+    assert.deepEqual(await store.conversations.listFor(bob), []);
   });
 
   // transactions

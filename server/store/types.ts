@@ -59,8 +59,18 @@ export interface FriendRequestRecord {
   fromUser: number;
   toUser: number;
   status: "pending" | "accepted" | "rejected" | "deferred";
+  /** What the sender wrote to the recipient; null for nothing. */
+  note: string | null;
+  /** When it was sent, or last sent again (`reopenFriendRequest`). */
   createdAt: number;
+  /** When its status last changed: for a rejected request, when it was rejected. */
   updatedAt: number;
+}
+
+/** A user someone blocked, and since when. */
+export interface BlockedUserRecord {
+  user: UserRecord;
+  blockedAt: number;
 }
 
 /** Friendships and friend requests. Failed constraints (e.g. a missing user) throw StoreError. */
@@ -74,12 +84,39 @@ export interface FriendRepository {
   /** Idempotent and symmetric: (a, b) and (b, a) are one friendship. A friendship with oneself throws StoreError. */
   addFriendship(a: number, b: number, at: number): Promise<void>;
   /**
-   * Stores a pending request. Throws FriendRequestExistsError (carrying the existing id) when the pair already has
-   * a request in that direction, whatever its status; StoreError for a request to oneself or a missing user.
+   * Stores a pending request with its note (null or absent: none). Throws FriendRequestExistsError (carrying the
+   * existing id) when the pair already has a request in that direction, whatever its status; StoreError for a request
+   * to oneself or a missing user.
    */
-  createFriendRequest(fromUser: number, toUser: number, at: number): Promise<FriendRequestRecord>;
+  createFriendRequest(fromUser: number, toUser: number, at: number, note?: string | null): Promise<FriendRequestRecord>;
   /** Sets status and updatedAt only. Throws RecordNotFoundError when `id` names no request. */
   setFriendRequestStatus(id: number, status: FriendRequestRecord["status"], at: number): Promise<void>;
+  /** The request with this id, whatever its status, or undefined. */
+  findRequest(id: number): Promise<FriendRequestRecord | undefined>;
+  /** The request from `fromUser` to `toUser` (that direction only), whatever its status, or undefined. */
+  requestBetween(fromUser: number, toUser: number): Promise<FriendRequestRecord | undefined>;
+  /**
+   * Sends an existing request again: status pending, the new note, `createdAt` and `updatedAt` set to `at`; its id
+   * stays. Returns it. Throws RecordNotFoundError when `id` names no request.
+   */
+  reopenFriendRequest(id: number, note: string | null, at: number): Promise<FriendRequestRecord>;
+  /** Deletes the open (pending or deferred) requests between the two, in both directions; returns how many went. */
+  deleteOpenRequestsBetween(a: number, b: number): Promise<number>;
+  /** Whether the two are friends (symmetric). */
+  areFriends(a: number, b: number): Promise<boolean>;
+  /** Ends the friendship (symmetric); returns whether there was one. */
+  removeFriendship(a: number, b: number): Promise<boolean>;
+  /**
+   * Records that `blocker` blocked `blocked`. Idempotent: blocking again keeps the first time. StoreError for a block
+   * of oneself or a missing user.
+   */
+  block(blocker: number, blocked: number, at: number): Promise<void>;
+  /** Lifts the block; returns whether there was one. Only that direction: the other user's block of this one stays. */
+  unblock(blocker: number, blocked: number): Promise<boolean>;
+  /** Whether `blocker` blocked `blocked` (that direction only). */
+  isBlocked(blocker: number, blocked: number): Promise<boolean>;
+  /** The users `blocker` blocked, most recent block first (then by user id). */
+  blockedBy(blocker: number): Promise<BlockedUserRecord[]>;
 }
 
 /** A chat room: a user-made group or the shared lobby. */
@@ -181,6 +218,154 @@ export interface DeviceRepository {
   delete(id: number, userId: number): Promise<boolean>;
 }
 
+/** A conversation (PROTOCOL.md §14.1): the pair of a direct one, or the room of a room's. */
+export interface ConversationRecord {
+  id: number;
+  kind: "direct" | "room";
+  /** The room, for a room's conversation; null for a direct one. */
+  roomId: number | null;
+  /** A direct conversation's pair, smaller id first; null for a room's. */
+  userA: number | null;
+  userB: number | null;
+  /** The sequence number of the last message; 0 while there is none. */
+  lastSeq: number;
+  /** When the last message was stored; null while there is none. */
+  lastAt: number | null;
+  createdAt: number;
+}
+
+/** A member of a conversation. */
+export interface ConversationMemberRecord {
+  conversationId: number;
+  userId: number;
+  /** The member sees the messages after this one only: 0 for a direct conversation, the last seq at joining a room. */
+  joinedSeq: number;
+  /** How far the member read; never past the conversation's `lastSeq`. */
+  readSeq: number;
+  joinedAt: number;
+}
+
+/** A stored message. The store never reads `body`: codec bytes that the messages service wrote. */
+export interface MessageRecord {
+  conversationId: number;
+  seq: number;
+  /** Null for a line the server wrote, or once the sender's account is gone. */
+  senderId: number | null;
+  clientId: string | null;
+  at: number;
+  /** Null once recalled: the content is deleted. */
+  body: Uint8Array | null;
+  recalledAt: number | null;
+}
+
+/** What `ConversationRepository.append` stores; the store gives it its sequence number. */
+export interface NewMessage {
+  senderId: number | null;
+  /** The sender's id for it (PROTOCOL.md §14.3); with a sender, a repeat of it is not stored again. */
+  clientId: string | null;
+  at: number;
+  body: Uint8Array;
+  /** SHA-256 of each blob the message references, recorded for `referencesBlob`. */
+  blobs?: readonly Uint8Array[];
+}
+
+/** What `append` did: stored the message, or found it stored already (same conversation, sender and client id). */
+export interface AppendResult {
+  message: MessageRecord;
+  /** True when the message was stored before: nothing new was written, and nothing should be delivered again. */
+  duplicate: boolean;
+}
+
+/** One conversation of a user, as their list shows it. */
+export interface ConversationListing {
+  conversation: ConversationRecord;
+  /** The room's name, for a room's conversation; null for a direct one. */
+  roomName: string | null;
+  member: ConversationMemberRecord;
+  /** Messages after the read position (and after joining) from other users, not recalled. */
+  unread: number;
+  /** The last message the member may see, or null. */
+  last: MessageRecord | null;
+}
+
+/** Which messages `page` answers: see `ConversationRepository.page`. */
+export interface PageOptions {
+  /** Only messages with a smaller seq. */
+  before?: number;
+  /** Only messages with a larger seq, and page forward from it. */
+  after?: number;
+  /** Only messages with a larger seq, whatever the direction: a room member's `joinedSeq`. */
+  floor?: number;
+  /** Most messages answered, from 1. */
+  limit: number;
+}
+
+/** A page of messages, ascending by seq, and whether more lie further in the direction of paging. */
+export interface MessagePage {
+  messages: MessageRecord[];
+  hasMore: boolean;
+}
+
+/**
+ * Conversations, their members and messages (PROTOCOL.md §14). Failed constraints (a missing user or room) throw
+ * StoreError. On the store (not in a transaction), `append` calls made in the same tick are committed together in one
+ * transaction (group commit), each resolving once that transaction is committed; in a transaction, `append` writes
+ * through it like any other call.
+ */
+export interface ConversationRepository {
+  /** The direct conversation of the pair, made (at `at`, without members) if they never had one. `a !== b`. */
+  directFor(a: number, b: number, at: number): Promise<ConversationRecord>;
+  /** The room's conversation, made (at `at`, without members) if it has none. */
+  forRoom(roomId: number, at: number): Promise<ConversationRecord>;
+  findById(id: number): Promise<ConversationRecord | undefined>;
+  /**
+   * Makes the user a member, with nothing unread: `readSeq` is the last seq now, and so is `joinedSeq` for a room's
+   * conversation (0 for a direct one, whose history is the pair's). Idempotent: a member stays as they are. Throws
+   * RecordNotFoundError for an unknown conversation.
+   */
+  addMember(conversationId: number, userId: number, at: number): Promise<void>;
+  /** Returns whether the user was a member. Their messages stay. */
+  removeMember(conversationId: number, userId: number): Promise<boolean>;
+  /** The membership, or undefined. */
+  member(conversationId: number, userId: number): Promise<ConversationMemberRecord | undefined>;
+  isMember(conversationId: number, userId: number): Promise<boolean>;
+  /** Ids of the members, ascending. */
+  membersOf(conversationId: number): Promise<number[]>;
+  /** The user's conversations, most recent message first (those without one last, newest first). */
+  listFor(userId: number): Promise<ConversationListing[]>;
+  /** One conversation as `listFor` shows it, or undefined when the user is not a member. */
+  listingFor(conversationId: number, userId: number): Promise<ConversationListing | undefined>;
+  /**
+   * Stores a message with the next seq and raises the conversation's `lastSeq` and `lastAt`, in one transaction. With
+   * a sender and a client id already stored for them in this conversation, stores nothing and answers the stored one
+   * (`duplicate`). Throws RecordNotFoundError for an unknown conversation.
+   */
+  append(conversationId: number, message: NewMessage): Promise<AppendResult>;
+  /** The message at `seq`, or undefined. */
+  message(conversationId: number, seq: number): Promise<MessageRecord | undefined>;
+  /**
+   * Messages ascending by seq, all within `floor < seq < before` (each bound when given). With `after`, the first
+   * `limit` with `seq > after`, and `hasMore` when more follow; without it, the last `limit`, and `hasMore` when more
+   * lie before them.
+   */
+  page(conversationId: number, options: PageOptions): Promise<MessagePage>;
+  /**
+   * Moves the member's read position forward to `seq`, never back and never past `lastSeq`. Returns the position now,
+   * or undefined when the user is not a member.
+   */
+  markRead(conversationId: number, userId: number, seq: number): Promise<number | undefined>;
+  /**
+   * Recalls the message at `seq` if `senderId` sent it and it is not recalled yet: deletes its body and blob
+   * references, sets `recalledAt`. Returns the message as it is now, or undefined when nothing was recalled.
+   */
+  recall(conversationId: number, seq: number, senderId: number, at: number): Promise<MessageRecord | undefined>;
+  /**
+   * Whether the user is a member of a conversation with a message they may see (after their `joinedSeq`), not
+   * recalled, that references the blob.
+   */
+  referencesBlob(userId: number, sha256: Uint8Array): Promise<boolean>;
+}
+
 /** The repositories, one per aggregate: what a store and a transaction both offer. */
 export interface Repositories {
   readonly users: UserRepository;
@@ -189,6 +374,7 @@ export interface Repositories {
   readonly invites: InviteRepository;
   readonly devices: DeviceRepository;
   readonly blobs: BlobRepository;
+  readonly conversations: ConversationRepository;
 }
 
 /**

@@ -2,6 +2,11 @@
 
 import * as v from "valibot";
 import * as s from "../schema.ts";
+import { friend, friendRequest } from "./friends.ts";
+import { conversation } from "./messages.ts";
+
+// Defined with the friends operations, whose answers and pushes carry them too; exported here as before.
+export { friend, friendRequest };
 
 /** A user's public profile: `font` family and size are null for the client's default. */
 export const profile = s.map({
@@ -11,34 +16,18 @@ export const profile = s.map({
   font: s.map({ family: v.nullable(s.string), size: v.nullable(s.int) }),
 });
 
-/** A friend as the login bundle lists them; `lastSeenAt` is null while online or never seen. */
-export const friend = s.map({
-  id: s.id,
-  username: s.string,
-  nickname: s.string,
-  online: s.bool,
-  lastSeenAt: v.nullable(s.time),
-});
-
 /** A room the user is a member of. */
 export const room = s.map({ id: s.id, name: s.string, kind: s.string });
-
-/** A pending or deferred friend request to the user; `from` is null when its sender no longer exists. */
-export const friendRequest = s.map({
-  id: s.id,
-  from: v.nullable(s.map({ id: s.id, username: s.string, nickname: s.string })),
-  status: s.string,
-  createdAt: s.time,
-});
 
 /** The keys of the login bundle, spread into the answers of `login_finish` and `resume`. */
 export const LOGIN_BUNDLE = {
   user: profile,
   friends: s.list(friend),
   rooms: s.list(room),
+  /** Pending and deferred requests to the user, oldest first: a deferred one is asked again at every login. */
   friendRequests: s.list(friendRequest),
-  /** Conversation summaries, filled in by messaging; empty for now. */
-  conversations: s.list(s.anyValue),
+  /** The user's conversations, as `sync` answers them (§14). */
+  conversations: s.list(conversation),
 } as const;
 
 /** The login bundle alone. */

@@ -10,7 +10,7 @@ const bundle = {
   user: { id: 1, username: "alice", nickname: "Alice", font: { family: null, size: null } },
   friends: [],
   rooms: [],
-  friendRequests: [{ id: 4, from: null, status: "deferred", createdAt: 5 }],
+  friendRequests: [{ id: 4, from: null, note: null, status: "deferred", createdAt: 5 }],
   conversations: [],
 };
 

@@ -2,6 +2,7 @@
 
 import type { LoginBundle, Profile } from "../../../core/protocol/ops/bundle.ts";
 import type { Repositories, UserRecord } from "../../store/types.ts";
+import { conversationsOf } from "../messages/conversations.ts";
 
 /** Tells whether a user counts as online (the hub's answer). */
 export type IsOnline = (userId: number) => boolean | Promise<boolean>;
@@ -22,7 +23,8 @@ export function profile(user: UserRecord): Profile {
 }
 
 /**
- * Builds a user's login bundle: profile, friends with their presence now, rooms, open friend requests.
+ * Builds a user's login bundle: profile, friends with their presence now, rooms, open friend requests (a deferred
+ * one is in every bundle until answered: "later" asks again at the next login), and conversations as `sync` has them.
  *
  * @param store Where the user's friends, rooms and requests are.
  * @param isOnline Whether a friend is online now.
@@ -45,6 +47,7 @@ export async function loginBundle(store: Repositories, isOnline: IsOnline, user:
     return {
       id: request.id,
       from: from ? { id: from.id, username: from.username, nickname: from.nickname } : null,
+      note: request.note,
       status: request.status,
       createdAt: request.createdAt,
     };
@@ -54,6 +57,6 @@ export async function loginBundle(store: Repositories, isOnline: IsOnline, user:
     friends,
     rooms: (await store.rooms.roomsOf(user.id)).map((room) => ({ id: room.id, name: room.name, kind: room.kind })),
     friendRequests,
-    conversations: [],
+    conversations: await conversationsOf(store, user.id),
   };
 }

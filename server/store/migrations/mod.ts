@@ -8,11 +8,21 @@ import { profile } from "./002_profile.ts";
 import { invites } from "./003_invites.ts";
 import { devices } from "./004_devices.ts";
 import { blobs } from "./005_blobs.ts";
+import { friends } from "./006_friends.ts";
+import { conversations } from "./007_conversations.ts";
 
 export type { Migration } from "./migration.ts";
 
 /** Every migration, oldest first; `MIGRATIONS[i].version === i + 1`. */
-export const MIGRATIONS: readonly Migration[] = Object.freeze([initial, profile, invites, devices, blobs]);
+export const MIGRATIONS: readonly Migration[] = Object.freeze([
+  initial,
+  profile,
+  invites,
+  devices,
+  blobs,
+  friends,
+  conversations,
+]);
 
 /** The schema version a fully migrated database has. */
 export const LATEST_VERSION: number = MIGRATIONS.length;

@@ -1,0 +1,163 @@
+// Conversations as a user's list shows them, who may use one, delivery to members, and the server's own lines.
+
+import type { Conversation, Message, SYSTEM_EVENTS } from "../../../core/protocol/ops/messages.ts";
+import type { PushBodyOf } from "../../../core/protocol/define.ts";
+import { PUSHES } from "../../../core/protocol/registry.ts";
+import { push } from "../../hub/push.ts";
+import type { Hub } from "../../hub/types.ts";
+import { RequestError } from "../../rpc/errors.ts";
+import type {
+  ConversationListing,
+  ConversationMemberRecord,
+  ConversationRecord,
+  Repositories,
+  Transaction,
+} from "../../store/types.ts";
+import { encodeBody, toMessage } from "./body.ts";
+
+/**
+ * A conversation as the user's list shows it (PROTOCOL.md §14.1).
+ *
+ * @param store Where the peer's name is.
+ * @param listing The store's listing for the user.
+ * @returns The summary; a peer whose account is gone shows as null with an empty title.
+ */
+export async function conversationView(store: Repositories, listing: ConversationListing): Promise<Conversation> {
+  const { conversation, member } = listing;
+  let peer: Conversation["peer"] = null;
+  if (conversation.kind === "direct") {
+    const peerId = conversation.userA === member.userId ? conversation.userB : conversation.userA;
+    const user = peerId === null ? undefined : await store.users.findById(peerId);
+    if (user) peer = { id: user.id, username: user.username, nickname: user.nickname };
+  }
+  return {
+    id: conversation.id,
+    kind: conversation.kind,
+    roomId: conversation.roomId,
+    peer,
+    title: peer?.nickname ?? listing.roomName ?? "",
+    lastSeq: conversation.lastSeq,
+    readSeq: member.readSeq,
+    unread: listing.unread,
+    last: listing.last ? toMessage(listing.last) : null,
+    lastAt: conversation.lastAt,
+  };
+}
+
+/**
+ * Every conversation of the user, most recent activity first: what `sync` and the login bundle answer.
+ *
+ * @param store The store.
+ * @param userId The user.
+ * @returns The conversations.
+ */
+export async function conversationsOf(store: Repositories, userId: number): Promise<Conversation[]> {
+  return await Promise.all((await store.conversations.listFor(userId)).map((l) => conversationView(store, l)));
+}
+
+/**
+ * The conversation and the caller's membership, for an operation that names a conversation (PROTOCOL.md §14.1).
+ *
+ * @param store The store.
+ * @param conversationId The conversation named.
+ * @param userId The caller.
+ * @returns Both.
+ * @throws {RequestError} `not_found` for an unknown conversation or one the caller never was in; `not_allowed` for a
+ *   direct conversation of the caller's pair while they are not friends (a room's former members are the rooms
+ *   service's to tell apart).
+ */
+export async function requireMember(
+  store: Repositories,
+  conversationId: number,
+  userId: number,
+): Promise<{ conversation: ConversationRecord; member: ConversationMemberRecord }> {
+  const conversation = await store.conversations.findById(conversationId);
+  if (conversation) {
+    const member = await store.conversations.member(conversationId, userId);
+    if (member) return { conversation, member };
+    if (conversation.userA === userId || conversation.userB === userId) {
+      throw new RequestError("not_allowed", "You can no longer write in this conversation");
+    }
+  }
+  throw new RequestError("not_found", "No such conversation");
+}
+
+/**
+ * Pushes a conversation's change to its members who are logged in, but one.
+ *
+ * @param store Who the members are.
+ * @param hub Delivery.
+ * @param conversationId The conversation.
+ * @param except Who is not told: the member whose request caused it, and who has the answer.
+ * @param def `PUSHES.message` or `PUSHES.messageRecalled`.
+ * @param message The message.
+ */
+export async function deliverToMembers(
+  store: Repositories,
+  hub: Hub,
+  conversationId: number,
+  except: number | null,
+  def: typeof PUSHES.message | typeof PUSHES.messageRecalled,
+  message: Message,
+): Promise<void> {
+  const members = (await store.conversations.membersOf(conversationId)).filter((id) => id !== except);
+  const body: PushBodyOf<typeof PUSHES.message> = { message };
+  await hub.deliver(members, push(def, body));
+}
+
+/**
+ * Tells a user they became a member of a conversation: `conversation_added` with it as their list shows it.
+ *
+ * @param store The store.
+ * @param hub Delivery.
+ * @param conversationId The conversation.
+ * @param userId The new member.
+ */
+export async function announceConversation(
+  store: Repositories,
+  hub: Hub,
+  conversationId: number,
+  userId: number,
+): Promise<void> {
+  const listing = await store.conversations.listingFor(conversationId, userId);
+  // Left again meanwhile: its conversation_removed is on its way, and nothing is to be added.
+  if (!listing) return;
+  await hub.deliver([userId], push(PUSHES.conversationAdded, { conversation: await conversationView(store, listing) }));
+}
+
+/** What a line of the server's in a room's history says (PROTOCOL.md §14.2). */
+export interface SystemEvent {
+  event: (typeof SYSTEM_EVENTS)[number];
+  /** Whom it is about. */
+  userId?: number;
+  /** Who did it. */
+  by?: number;
+  /** A room's new name. */
+  name?: string;
+}
+
+/**
+ * Appends a line of the server's to a conversation in the caller's transaction (the rooms service's joins, leaves,
+ * renames…). Delivering it is the caller's, once the transaction has committed (see {@link deliverToMembers}).
+ *
+ * @param tx The transaction.
+ * @param conversationId The room's conversation.
+ * @param event What happened.
+ * @param at The server's time.
+ * @returns The message as stored.
+ */
+export async function appendSystem(
+  tx: Transaction,
+  conversationId: number,
+  event: SystemEvent,
+  at: number,
+): Promise<Message> {
+  const body = { type: "system" as const, ...event };
+  const { message } = await tx.conversations.append(conversationId, {
+    senderId: null,
+    clientId: null,
+    at,
+    body: encodeBody(body),
+  });
+  return toMessage(message);
+}

@@ -1,0 +1,124 @@
+// The messages service: sending, history, sync, read positions and recall (PROTOCOL.md §14).
+
+import { PUSHES } from "../../../core/protocol/registry.ts";
+import type { Clock } from "../../../core/time/clock.ts";
+import type { Hub } from "../../hub/types.ts";
+import { RequestError } from "../../rpc/errors.ts";
+import { defineService, type Service } from "../../rpc/service.ts";
+import type { Store } from "../../store/types.ts";
+import { blobsOf, checkSendable, encodeBody, type MessageLimits, toMessage } from "./body.ts";
+import { conversationsOf, deliverToMembers, requireMember } from "./conversations.ts";
+
+/** What the server knows of an uploaded image, checked when it was uploaded (PROTOCOL.md §15.3). */
+export interface ReferencedBlob {
+  size: number;
+  mime: string;
+  width: number;
+  height: number;
+}
+
+/**
+ * Whether a user may put a blob in a message: the blobs service's answer (it exists, and they uploaded it or may
+ * read it), with what its upload showed it to be.
+ */
+export interface BlobReferences {
+  mayReference(userId: number, sha256: Uint8Array): Promise<ReferencedBlob | undefined>;
+}
+
+/** What the messages service needs. */
+export interface MessagesDeps {
+  store: Store;
+  hub: Hub;
+  clock: Clock;
+  /** `server.limits.messageTextChars`, `imageBytes`, `imagePixels`, `thumbnailBytes`. */
+  limits: MessageLimits;
+  /** `server.recallWindowMs`. */
+  recallWindowMs: number;
+  /** The blob store's check for image bodies; without it, an image's blob is not checked (until blobs exist). */
+  blobs?: BlobReferences;
+}
+
+/**
+ * The messages service.
+ *
+ * @param deps Store, hub, clock, limits, the recall window and, once there is one, the blob check.
+ * @returns The service.
+ */
+export function messagesService(deps: MessagesDeps): Service {
+  const { store, hub, clock, limits, recallWindowMs } = deps;
+
+  return defineService({
+    name: "messages",
+    ops: {
+      async sendMessage({ conversationId, clientId, body }, { user }) {
+        await requireMember(store, conversationId, user.id);
+        checkSendable(body, limits);
+        if (body.type === "image" && deps.blobs) {
+          const blob = await deps.blobs.mayReference(user.id, body.blob);
+          if (!blob) throw new RequestError("not_found", "No uploaded image with this hash: upload it first");
+          // The body must describe the image the server checked, not what the sender claims it is.
+          if (
+            blob.mime !== body.mime || blob.size !== body.size || blob.width !== body.width ||
+            blob.height !== body.height
+          ) {
+            throw new RequestError("bad_image", "The image's type, size or dimensions differ from its upload");
+          }
+        }
+        // Acknowledged once durable: append resolves after its group commit.
+        const { message: record, duplicate } = await store.conversations.append(conversationId, {
+          senderId: user.id,
+          clientId,
+          at: clock.now(),
+          body: encodeBody(body),
+          blobs: blobsOf(body),
+        });
+        const message = toMessage(record);
+        // A resend after a lost answer: the others had it the first time.
+        if (!duplicate) await deliverToMembers(store, hub, conversationId, user.id, PUSHES.message, message);
+        return { message };
+      },
+
+      async history({ conversationId, before, after, limit }, { user }) {
+        const { member } = await requireMember(store, conversationId, user.id);
+        const page = await store.conversations.page(conversationId, {
+          before: before ?? undefined,
+          after: after ?? undefined,
+          floor: member.joinedSeq,
+          limit,
+        });
+        return { messages: page.messages.map(toMessage), hasMore: page.hasMore };
+      },
+
+      async sync(_body, { user }) {
+        return { conversations: await conversationsOf(store, user.id) };
+      },
+
+      async markRead({ conversationId, seq }, { user }) {
+        await requireMember(store, conversationId, user.id);
+        const readSeq = await store.conversations.markRead(conversationId, user.id, seq);
+        // Gone between the check and the write: answered as if the check had come after.
+        if (readSeq === undefined) throw new RequestError("not_allowed", "You can no longer read this conversation");
+        return { readSeq };
+      },
+
+      async recallMessage({ conversationId, seq }, { user }) {
+        const { member } = await requireMember(store, conversationId, user.id);
+        const record = await store.conversations.message(conversationId, seq);
+        if (!record || seq <= member.joinedSeq) throw new RequestError("not_found", "No such message");
+        if (record.senderId !== user.id) throw new RequestError("not_allowed", "Only its sender can recall a message");
+        // A repeat (an answer lost on the way) is answered as it is now.
+        if (record.recalledAt !== null) return { message: toMessage(record) };
+        const now = clock.now();
+        if (now - record.at > recallWindowMs) {
+          throw new RequestError("recall_expired", `A message can be recalled within ${recallWindowMs / 1000} s`);
+        }
+        const recalled = await store.conversations.recall(conversationId, seq, user.id, now);
+        // Recalled by a request that overtook this one: that one told the others.
+        if (!recalled) return { message: toMessage((await store.conversations.message(conversationId, seq))!) };
+        const message = toMessage(recalled);
+        await deliverToMembers(store, hub, conversationId, user.id, PUSHES.messageRecalled, message);
+        return { message };
+      },
+    },
+  });
+}

@@ -1,0 +1,114 @@
+// Tests of the SQLite conversations repository's group commit: appends made together share one transaction, each is
+// acknowledged only once that transaction is on disk, and one that fails does not fail the others. (What every store
+// must do is in store_suite.ts.)
+
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { RecordNotFoundError } from "./errors.ts";
+import { openSqliteStore } from "./sqlite.ts";
+import type { Store } from "./types.ts";
+
+async function withFileStore(fn: (store: Store, path: string, batches: number[]) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "mimi_store_" });
+  const path = `${dir}/mimi.db`;
+  const batches: number[] = [];
+  const store = openSqliteStore(path, { onGroupCommit: (size) => batches.push(size) });
+  try {
+    await fn(store, path, batches);
+  } finally {
+    await store.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Two users and their conversation. */
+async function pair(store: Store): Promise<{ id: number; alice: number; bob: number }> {
+  const user = (key: string) =>
+    store.users.create({
+      username: key,
+      usernameKey: key,
+      nickname: key,
+      registrationRecord: new Uint8Array([1]),
+      createdAt: 1,
+    });
+  const alice = (await user("alice")).id;
+  const bob = (await user("bob")).id;
+  return { id: (await store.conversations.directFor(alice, bob, 1)).id, alice, bob };
+}
+
+/** How many messages another connection to the file sees: only what is committed. */
+function committedMessages(path: string): number {
+  const db = new DatabaseSync(path, { readOnly: true });
+  try {
+    return Number(db.prepare("SELECT count(*) AS n FROM messages").get()?.n);
+  } finally {
+    db.close();
+  }
+}
+
+Deno.test("sqlite: 50 appends made in one tick are committed in one transaction, in call order", async () => {
+  await withFileStore(async (store, _path, batches) => {
+    const { id, alice } = await pair(store);
+    const results = await Promise.all(
+      Array.from(
+        { length: 50 },
+        (_, i) =>
+          store.conversations.append(id, { senderId: alice, clientId: `c${i}`, at: 10 + i, body: new Uint8Array([i]) }),
+      ),
+    );
+    assert.deepEqual(batches, [50]);
+    assert.deepEqual(results.map((r) => r.message.seq), Array.from({ length: 50 }, (_, i) => i + 1));
+  });
+});
+
+Deno.test("sqlite: an append resolves only once its transaction is committed, visible to another connection", async () => {
+  await withFileStore(async (store, path) => {
+    const { id, alice } = await pair(store);
+    const seen: number[] = [];
+    await Promise.all(
+      Array.from(
+        { length: 20 },
+        (_, i) =>
+          store.conversations.append(id, { senderId: alice, clientId: `c${i}`, at: 10, body: new Uint8Array([i]) })
+            .then(() => seen.push(committedMessages(path))),
+      ),
+    );
+    assert.deepEqual(seen, Array(20).fill(20), "each acknowledgement came after the whole batch was on disk");
+  });
+});
+
+Deno.test("sqlite: an append that fails in a batch fails alone; the batch commits the others", async () => {
+  await withFileStore(async (store, path, batches) => {
+    const { id, alice, bob } = await pair(store);
+    const appends = Array.from({ length: 10 }, (_, i) =>
+      store.conversations.append(i === 4 ? id + 100 : id, {
+        senderId: i % 2 ? bob : alice,
+        clientId: `c${i}`,
+        at: 10,
+        body: new Uint8Array([i]),
+      }));
+    const results = await Promise.allSettled(appends);
+    assert.deepEqual(batches, [10]);
+    assert.ok(results[4].status === "rejected" && results[4].reason instanceof RecordNotFoundError);
+    const stored = results.flatMap((r) => r.status === "fulfilled" ? [r.value.message.seq] : []);
+    assert.deepEqual(stored, [1, 2, 3, 4, 5, 6, 7, 8, 9], "no gap where the failed one was");
+    assert.equal(committedMessages(path), 9);
+  });
+});
+
+Deno.test("sqlite: appends made while a transaction holds the store wait and then go as one batch", async () => {
+  await withFileStore(async (store, _path, batches) => {
+    const { id, alice } = await pair(store);
+    let release!: () => void;
+    const held = store.transaction(() => new Promise<void>((resolve) => release = resolve));
+    const appends = [1, 2, 3].map((n) =>
+      store.conversations.append(id, { senderId: alice, clientId: `c${n}`, at: 10, body: new Uint8Array([n]) })
+    );
+    // One turn of timers: the batch's own turn, which comes first.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.deepEqual(batches, [3], "the batch is formed and waits for the lock");
+    release();
+    await held;
+    assert.deepEqual((await Promise.all(appends)).map((r) => r.message.seq), [1, 2, 3]);
+  });
+});
