@@ -28,10 +28,13 @@ export interface CatchUpOptions {
    * this: older ones come with `loadOlder`. Default 50.
    */
   initialPage?: number;
-  /** Where a failed fetch goes (one that is not the session ending, nor the conversation being gone). */
+  /** Where a failed fetch goes, unless `isExpected` says it needs no report. */
   onError(error: unknown): void;
-  /** Whether a failure is the conversation's being gone (`not_found`, `not_allowed`): nothing to report. */
-  isGone?(error: unknown): boolean;
+  /**
+   * Whether a failure needs no report: the conversation is gone (`not_found`, `not_allowed`; its push follows) or
+   * the session ended under the request (the next session catches up).
+   */
+  isExpected?(error: unknown): boolean;
 }
 
 /**
@@ -103,7 +106,7 @@ export class CatchUp {
           await this.#fill(conversationId);
         } while (job.again && !this.#stopped);
       } catch (error) {
-        if (!this.#stopped && !this.#options.isGone?.(error)) this.#options.onError(error);
+        if (!this.#stopped && !this.#options.isExpected?.(error)) this.#options.onError(error);
       } finally {
         this.#running.delete(conversationId);
       }

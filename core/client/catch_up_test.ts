@@ -105,7 +105,7 @@ Deno.test("CatchUp drops pages that arrive after it stopped and reports failures
     getState: () => state,
     dispatch: (action) => state = chatReducer(state, action, context),
     onError: (error) => errors.push(error),
-    isGone: (error) => error === "gone",
+    isExpected: (error) => error === "gone",
   });
   const done = catchUp.request(4);
   catchUp.stop();
@@ -119,7 +119,7 @@ Deno.test("CatchUp drops pages that arrive after it stopped and reports failures
       getState: () => state,
       dispatch: () => {},
       onError: (e) => errors.push(e),
-      isGone: (e) => e === "gone",
+      isExpected: (e) => e === "gone",
     });
   await failing("gone").request(4);
   assert.deepEqual(errors, []);

@@ -214,7 +214,7 @@ export function friendRequestsReducer(
 ): readonly FriendRequest[] {
   switch (action.type) {
     case "loggedIn":
-      return bundleRequests(action.bundle);
+      return action.bundle.friendRequests;
     case "kicked":
     case "loggedOut":
       return NONE;
@@ -236,7 +236,7 @@ export function friendRequestsReducer(
 export function roomsReducer(state: readonly Room[], action: ClientAction): readonly Room[] {
   switch (action.type) {
     case "loggedIn":
-      return withConversationRooms(action.bundle.rooms, bundleConversations(action.bundle));
+      return withConversationRooms(action.bundle.rooms, action.bundle.conversations);
     case "conversations":
       return withConversationRooms(state, action.conversations);
     case "conversationAdded":
@@ -257,24 +257,6 @@ function withConversationRooms(rooms: readonly Room[], conversations: readonly C
     .filter((c) => c.kind === "room" && c.roomId !== null && !known.has(c.roomId))
     .map((c) => ({ id: c.roomId!, name: c.title, kind: "group" }));
   return added.length ? [...rooms, ...added] : rooms;
-}
-
-/**
- * The login bundle's friend requests with their notes.
- *
- * TEMPORARY: until the chat protocol lands, the bundle's requests carry no `note`.
- */
-function bundleRequests(bundle: LoginBundle): readonly FriendRequest[] {
-  return bundle.friendRequests.map((request) => ({ note: null, ...request }));
-}
-
-/**
- * The login bundle's conversations, as `sync` answers them.
- *
- * TEMPORARY: until the chat protocol lands, the bundle's `conversations` is typed as any value.
- */
-function bundleConversations(bundle: LoginBundle): readonly Conversation[] {
-  return bundle.conversations as unknown as readonly Conversation[];
 }
 
 /**
@@ -352,7 +334,7 @@ function chatPart(state: ClientState, action: ClientAction, context: ChatContext
     case "loggedIn":
       return chatReducer(chat, {
         type: "conversations",
-        conversations: bundleConversations(action.bundle),
+        conversations: action.bundle.conversations,
         reset: !sameUser(state.session, action.bundle),
       }, context);
     case "kicked":
@@ -434,8 +416,8 @@ export function usersReducer(
       return learnUsers(base, [
         bundle.user,
         ...bundle.friends,
-        ...bundleRequests(bundle).map((request) => request.from),
-        ...bundleConversations(bundle).map((conversation) => conversation.peer),
+        ...bundle.friendRequests.map((request) => request.from),
+        ...bundle.conversations.map((conversation) => conversation.peer),
       ]);
     }
     case "profile":
