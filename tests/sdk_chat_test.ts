@@ -139,7 +139,7 @@ Deno.test("two SDK users befriend: a request answered 'later' is asked again at 
   });
 });
 
-Deno.test("SDK users chat both ways with multi-line text and an image fetched back byte for byte", async () => {
+Deno.test("SDK users chat both ways with multi-line text and an image fetched back byte for byte, recall it, and block", async () => {
   await withServer(async (server, track) => {
     const alice = await signUp(server, track, "alice", "爱丽丝", "tcp");
     const bob = await signUp(server, track, "bob", "Bob", "ws");
@@ -171,6 +171,19 @@ Deno.test("SDK users chat both ways with multi-line text and an image fetched ba
     assert.deepEqual(await bob.downloadBlob(body.blob), png);
     assert.deepEqual(held(alice, id).map((m) => m.seq), [1, 2, 3]);
     assert.deepEqual(held(bob, id).map((m) => m.seq), [1, 2, 3]);
+
+    const recalled = await alice.recall(id, 3);
+    assert.deepEqual([recalled.body, held(alice, id)[2].recalledAt !== null], [{ type: "recalled" }, true]);
+    await until(bob, (s) => s.messages[id].messages[2].recalledAt !== null, "bob sees the image recalled");
+    assert.deepEqual(summary(bob, id)?.preview?.content, { kind: "recalled" });
+    assert.equal(summary(bob, id)?.unread, 1, "a recalled message is no longer unread");
+
+    await bob.blockUser(me(alice));
+    assert.deepEqual(bob.getSnapshot().blocked.map((u) => u.username), ["alice"]);
+    assert.deepEqual(bob.getSnapshot().contacts, []);
+    await until(alice, (s) => s.contacts.length === 0 && s.conversations.length === 0, "alice loses bob and the chat");
+    await bob.unblockUser(me(alice));
+    assert.deepEqual(bob.getSnapshot().blocked, []);
   });
 });
 
