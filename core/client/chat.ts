@@ -2,6 +2,7 @@
 // resume, pushes into the state, read positions, recall, older pages and images (PROTOCOL.md §12, §14, §15).
 
 import { sha256 } from "@noble/hashes/sha2.js";
+import type { ResponseOf } from "../protocol/define.ts";
 import { ERROR_CODES, type ErrorCode, ProtocolError } from "../protocol/errors.ts";
 import { MAX_WATCHED } from "../protocol/ops/presence.ts";
 import { OPS } from "../protocol/registry.ts";
@@ -30,11 +31,7 @@ export interface QueuedSend {
 }
 
 /** The answer of `answer_friend_request`: the request in its new state and, on accept, the friend and conversation. */
-export interface FriendAnswer {
-  request: FriendRequest;
-  friend?: { id: number; username: string; nickname: string; online: boolean; lastSeenAt: number | null } | null;
-  conversationId?: number | null;
-}
+export type FriendAnswer = ResponseOf<typeof OPS.answerFriendRequest>;
 
 /** Options of {@link Chat}. */
 export interface ChatOptions {
@@ -190,7 +187,10 @@ export class Chat {
         store.dispatch({ type: "friendRequest", request: (body as { request: FriendRequest }).request });
         return;
       case "friendAdded": {
-        const { friend, conversationId } = body as { friend: FriendAnswer["friend"] & object; conversationId: number };
+        const { friend, conversationId } = body as {
+          friend: NonNullable<FriendAnswer["friend"]>;
+          conversationId: number;
+        };
         store.dispatch({ type: "friendAdded", friend, conversationId });
         this.#watchFriends();
         return;

@@ -64,6 +64,7 @@ export {
 } from "./preview.ts";
 export { type OutboxEntry, OutboxFullError, type OutboxState } from "./outbox.ts";
 export { type BlobInfo, type BlobOptions, checkImage } from "./blobs.ts";
+export type { FriendAnswer, QueuedSend } from "./chat.ts";
 export { type Contact, sortContacts } from "./contacts.ts";
 export { type FontPreference, parseFont } from "./profile.ts";
 export { type Kick, KickedError, type KickReason, type Presence } from "./events.ts";
