@@ -8,7 +8,7 @@ import type { PushBodyOf, RequestOf, ResponseOf } from "../protocol/define.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import { MAX_WATCHED } from "../protocol/ops/presence.ts";
 import { checkPush } from "../protocol/parse.ts";
-import { type AnyOp, OPS, pushByCode, PUSHES } from "../protocol/registry.ts";
+import { type AnyOp, type AnyPush, OPS, pushByCode, PUSHES } from "../protocol/registry.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
 import { type Duplex, TransportError } from "../transport/duplex.ts";
 import {
@@ -21,6 +21,9 @@ import {
   type RegisterOptions,
 } from "./accounts.ts";
 import type { Backoff, BackoffOptions } from "./backoff.ts";
+import type { BlobOptions } from "./blobs.ts";
+import { Chat, type FriendAnswer, type QueuedSend } from "./chat.ts";
+import type { FriendRequest, Message, UserRef } from "./chat_types.ts";
 import { MimiClient, type Push, type Sendable } from "./client.ts";
 import type { DeviceCredential, DeviceKey, DeviceKeyStore } from "./device_key.ts";
 import { Emitter, reportOutOfBand } from "./emitter.ts";
@@ -149,6 +152,83 @@ export interface MimiConnection {
   listDevices(): Promise<readonly Device[]>;
   /** Forgets one of the account's devices; revoking this one ends the connection as `kicked` (`revoked`). */
   revokeDevice(deviceId: number): Promise<void>;
+  /**
+   * Looks a user up by exact username (PROTOCOL.md §12.1); the state's `users` learns them.
+   *
+   * @returns The user; rejects with `ProtocolError` `not_found` for no such user (or one who blocked this one).
+   */
+  findUser(username: string): Promise<UserRef>;
+  /**
+   * Asks a user to be friends, with an optional note (one line, at most 200 characters); the state's `sentRequests`
+   * shows it. Asking someone who asked first accepts their request (the answer is `accepted`).
+   *
+   * @returns The request; rejects with `ProtocolError` `not_found`, `not_allowed`, `already_friends`,
+   *   `already_requested`, or `rate_limited` (with `retryAfterMs`) after a rejection.
+   */
+  sendFriendRequest(userId: number, note?: string): Promise<FriendRequest>;
+  /**
+   * Answers a request to the user: `accept` (the friend joins the contacts, their conversation the list), `reject`,
+   * or `later` (it stays, `deferred`, and is asked again at the next login).
+   */
+  answerFriendRequest(requestId: number, answer: "accept" | "reject" | "later"): Promise<FriendAnswer>;
+  /** Ends a friendship, for both; the conversation leaves the list and its history stays on the server. */
+  removeFriend(userId: number): Promise<void>;
+  /** Blocks a user (ending any friendship); the state's `blocked` follows. */
+  blockUser(userId: number): Promise<void>;
+  /** Lifts a block; the friendship it ended does not come back. */
+  unblockUser(userId: number): Promise<void>;
+  /** Asks for the blocked users; the state's `blocked` follows. */
+  listBlocked(): Promise<void>;
+  /**
+   * Sends a text through the outbox: it shows at once among the conversation's `outgoing` as `pending`, goes out in
+   * order when connected, goes again with the same client id after a reconnect (the server keeps it once), and
+   * becomes the server's message (with its `seq`) when answered, or `failed` when refused.
+   *
+   * @returns Its client id, and `done`: the server's message, or its refusal.
+   * @throws {TypeError} If the text is empty or only white space.
+   * @throws {OutboxFullError} If 1000 sends are waiting already.
+   */
+  sendText(conversationId: number, text: string): QueuedSend;
+  /**
+   * Sends an image through the outbox as {@link sendText} does: its upload (resumed after a drop) comes first.
+   *
+   * @param bytes A PNG, JPEG, GIF or WebP.
+   * @param options `thumbnail`: a small image the client made, shown before the image is downloaded.
+   * @throws {TypeError} If the bytes are not such an image (nothing is queued).
+   */
+  sendImage(conversationId: number, bytes: Uint8Array, options?: { thumbnail?: Uint8Array }): QueuedSend;
+  /** Queues a failed send again under its client id. @returns What its `done` is. */
+  retrySend(clientId: string): Promise<Message>;
+  /** Drops a failed send. @throws {RangeError} If no failed send has that id. */
+  discardSend(clientId: string): void;
+  /**
+   * Moves the read position forward (to `seq`, default the conversation's last message); unread counts follow.
+   *
+   * @returns The read position now.
+   */
+  markRead(conversationId: number, seq?: number): Promise<number>;
+  /**
+   * Recalls one of the user's messages within the server's window; the state shows it recalled.
+   *
+   * @returns The message in its recalled form; rejects with `ProtocolError` `not_allowed` (not the sender) or
+   *   `recall_expired`.
+   */
+  recall(conversationId: number, seq: number): Promise<Message>;
+  /**
+   * Fetches the page of messages before the oldest held (PROTOCOL.md §14.4).
+   *
+   * @param limit Most messages, 1 to 200 (default 50).
+   * @returns Whether older messages remain.
+   */
+  loadOlder(conversationId: number, limit?: number): Promise<boolean>;
+  /**
+   * Downloads a blob (an image message's `body.blob`) in chunks and checks its hash.
+   *
+   * @returns The bytes; rejects with `ProtocolError` `not_found` when it is not the user's to read.
+   */
+  downloadBlob(sha256: Uint8Array, options?: BlobOptions): Promise<Uint8Array>;
+  /** Asks `sync` for the conversation list and catches up what it shows (done by itself after every login). */
+  sync(): Promise<void>;
   /** Skips the wait of a pending retry, or connects again when idle. @returns Whether a retry was waiting or idle. */
   retryNow(): boolean;
   /** Closes for good; resolves once the transport is closed. */
@@ -165,7 +245,9 @@ export interface MimiConnection {
  * is `idle` and the next call connects again, as PROTOCOL.md §11.3 asks of a client.
  *
  * After a login or resume it watches the presence of the user's friends (`watch_presence`) and applies the answer
- * and later `presence` pushes to the state.
+ * and later `presence` pushes to the state. It then catches up every conversation (`sync`, then `history` for what
+ * the state lacks), applies friend and message pushes to the state, fills any gap a pushed message shows, and sends
+ * what the outbox holds.
  *
  * @param options See {@link ConnectOptions}.
  * @returns The connection, already connecting.
@@ -237,6 +319,7 @@ class Connection implements MimiConnection {
   readonly #pushes: Emitter<PushEvents>;
   readonly #reconnector: Reconnector<LiveSession>;
   readonly #waiters = new Set<Waiter>();
+  readonly #chat: Chat;
   /** Set while this session revokes its own device: the kick that follows is its own doing. */
   #revokingOwn = false;
   /** The newest client made, so `close()` can wait for it to be closed. */
@@ -257,6 +340,7 @@ class Connection implements MimiConnection {
     this.#onError = options.onError ?? reportOutOfBand;
     this.#store = createClientStore({ onError: this.#onError });
     this.#pushes = new Emitter<PushEvents>({ onError: this.#onError });
+    this.#chat = new Chat({ store: this.#store, call: (def, body) => this.call(def, body), onError: this.#onError });
     this.#reconnector = new Reconnector<LiveSession>({
       open: (signal) => this.#openSession(signal),
       clock: this.#clock,
@@ -325,6 +409,7 @@ class Connection implements MimiConnection {
     // Forgotten here first: should the request fail with the connection, the next connection must not resume.
     await this.#deviceKeys?.delete(this.server);
     await logout(session.client);
+    this.#chat.signedOut(new TransportError("closed", "Logged out: the send was dropped"));
     if (!session.ended) this.#store.dispatch({ type: "loggedOut" });
   }
 
@@ -365,6 +450,70 @@ class Connection implements MimiConnection {
     if (list.some((device) => device.id === deviceId)) {
       this.#store.dispatch({ type: "devices", list: list.filter((device) => device.id !== deviceId) });
     }
+  }
+
+  findUser(username: string): Promise<UserRef> {
+    return this.#chat.findUser(username);
+  }
+
+  sendFriendRequest(userId: number, note?: string): Promise<FriendRequest> {
+    return this.#chat.sendFriendRequest(userId, note);
+  }
+
+  answerFriendRequest(requestId: number, answer: "accept" | "reject" | "later"): Promise<FriendAnswer> {
+    return this.#chat.answerFriendRequest(requestId, answer);
+  }
+
+  removeFriend(userId: number): Promise<void> {
+    return this.#chat.removeFriend(userId);
+  }
+
+  blockUser(userId: number): Promise<void> {
+    return this.#chat.blockUser(userId);
+  }
+
+  unblockUser(userId: number): Promise<void> {
+    return this.#chat.unblockUser(userId);
+  }
+
+  listBlocked(): Promise<void> {
+    return this.#chat.listBlocked();
+  }
+
+  sendText(conversationId: number, text: string): QueuedSend {
+    return this.#chat.sendText(conversationId, text);
+  }
+
+  sendImage(conversationId: number, bytes: Uint8Array, options?: { thumbnail?: Uint8Array }): QueuedSend {
+    return this.#chat.sendImage(conversationId, bytes, options);
+  }
+
+  retrySend(clientId: string): Promise<Message> {
+    return this.#chat.retrySend(clientId);
+  }
+
+  discardSend(clientId: string): void {
+    this.#chat.discardSend(clientId);
+  }
+
+  markRead(conversationId: number, seq?: number): Promise<number> {
+    return this.#chat.markRead(conversationId, seq);
+  }
+
+  recall(conversationId: number, seq: number): Promise<Message> {
+    return this.#chat.recall(conversationId, seq);
+  }
+
+  loadOlder(conversationId: number, limit?: number): Promise<boolean> {
+    return this.#chat.loadOlder(conversationId, limit);
+  }
+
+  downloadBlob(sha256: Uint8Array, options?: BlobOptions): Promise<Uint8Array> {
+    return this.#chat.downloadBlob(sha256, options);
+  }
+
+  sync(): Promise<void> {
+    return this.#chat.sync();
   }
 
   retryNow(): boolean {
@@ -449,8 +598,10 @@ class Connection implements MimiConnection {
   }
 
   #statusChanged(status: ConnectionStatus): void {
+    if (status.state !== "open") this.#chat.dropped();
     if (status.state === "kicked") {
       const { state: _state, ...kick } = status;
+      this.#chat.signedOut(new KickedError(kick));
       this.#store.dispatch({ type: "kicked", ...kick });
       if (kick.reason === "revoked") this.#deviceKeys?.delete(this.server).catch(this.#onError);
     } else {
@@ -478,6 +629,7 @@ class Connection implements MimiConnection {
   /** A login or resume succeeded on `session`: the state takes the bundle, then watches the friends' presence. */
   #signedIn(session: LiveSession, bundle: LoginBundle & { deviceId: number | null }): void {
     this.#store.dispatch({ type: "loggedIn", bundle });
+    this.#chat.signedIn((def, body) => session.client.call(def, body), bundle.user.id);
     const userIds = bundle.friends.map((friend) => friend.id).slice(0, MAX_WATCHED);
     // The watched set starts empty at login (PROTOCOL.md §10.5): with no friends there is nothing to ask.
     if (userIds.length === 0) return;
@@ -512,13 +664,23 @@ class Connection implements MimiConnection {
       this.#onError(new TransportError("bad_message", `Server sent a malformed ${def.name} push: ${checked.message}`));
       return;
     }
+    const name = PUSH_NAMES.get(def)!;
     if (def === PUSHES.presence) {
       const presence = checked.value as PushEvents["presence"];
       this.#store.dispatch({ type: "presence", ...presence });
-      this.#pushes.emit("presence", presence);
+    } else {
+      this.#chat.pushed(name, checked.value);
     }
+    this.#pushes.emit(name, checked.value as PushEvents[typeof name]);
   }
 }
+
+/** Each push's registry name, by its definition. */
+const PUSH_NAMES = new Map(
+  (Object.entries(PUSHES) as [keyof typeof PUSHES, (typeof PUSHES)[keyof typeof PUSHES]][])
+    .filter(([name]) => name !== "ping" && name !== "kicked")
+    .map(([name, def]) => [def as AnyPush, name as PushName]),
+);
 
 /**
  * Whether the server closed a session because nobody used it: not logged in within the login deadline, or not

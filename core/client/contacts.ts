@@ -52,3 +52,38 @@ export function applyPresence(contacts: readonly Contact[], presence: PresenceEv
   if (contact.online === presence.online && contact.lastSeenAt === lastSeenAt) return contacts;
   return sortContacts(contacts.map((c, i) => i === index ? { ...contact, online: presence.online, lastSeenAt } : c));
 }
+
+/**
+ * Adds a new friend to the contact list, or replaces what it held of them.
+ *
+ * @param contacts The current list; not modified.
+ * @param friend The friend, with their presence.
+ * @returns The list sorted with {@link sortContacts}.
+ *
+ * @example
+ * ```ts
+ * import { addContact } from "./contacts.ts";
+ * addContact([], { id: 1, username: "bob", nickname: "Bob", online: true, lastSeenAt: null }).length; // 1
+ * ```
+ */
+export function addContact(contacts: readonly Contact[], friend: Contact): readonly Contact[] {
+  return sortContacts([...contacts.filter((contact) => contact.id !== friend.id), friend]);
+}
+
+/**
+ * Takes a former friend off the contact list.
+ *
+ * @param contacts The current list; not modified.
+ * @param userId Who is no longer a friend.
+ * @returns The list without them; the same array when they were not in it.
+ *
+ * @example
+ * ```ts
+ * import { removeContact } from "./contacts.ts";
+ * removeContact([{ id: 1, username: "bob", nickname: "Bob", online: true, lastSeenAt: null }], 1).length; // 0
+ * ```
+ */
+export function removeContact(contacts: readonly Contact[], userId: number): readonly Contact[] {
+  const left = contacts.filter((contact) => contact.id !== userId);
+  return left.length === contacts.length ? contacts : left;
+}

@@ -37,6 +37,34 @@ export {
   type SessionState,
 } from "./reducers.ts";
 export type { LoginBundle, LoginResult, Profile, RegisterOptions } from "./accounts.ts";
+export type {
+  BlockedUser,
+  Conversation,
+  Friend,
+  ImageBody,
+  Message,
+  MessageBody,
+  SendableBody,
+  SystemBody,
+  TextBody,
+  UserRef,
+} from "./chat_types.ts";
+export type { SentFriendRequest } from "./friends.ts";
+export { type ConversationSummary, countUnread, sortConversations } from "./conversations.ts";
+export type { ConversationMessages, OutgoingMessage } from "./messages.ts";
+export {
+  cutToWidth,
+  displayWidth,
+  foldLines,
+  formatPreview,
+  type Preview,
+  PREVIEW_WIDTH,
+  type PreviewContent,
+  type PreviewWords,
+} from "./preview.ts";
+export { type OutboxEntry, OutboxFullError, type OutboxState } from "./outbox.ts";
+export { type BlobInfo, type BlobOptions, checkImage } from "./blobs.ts";
+export type { FriendAnswer, QueuedSend } from "./chat.ts";
 export { type Contact, sortContacts } from "./contacts.ts";
 export { type FontPreference, parseFont } from "./profile.ts";
 export { type Kick, KickedError, type KickReason, type Presence } from "./events.ts";

@@ -217,6 +217,18 @@ export class Outbox<T, R> {
     }
   }
 
+  /**
+   * Drops every pending and failed send, rejecting each one's `done` with `reason`: for a session that ended for good
+   * (a logout, a kick), whose sends must not go out under the next login. A send on its way when this is called may
+   * still reach the server; its answer is ignored. No `change` events: the sends are gone, not settled.
+   *
+   * @param reason What each dropped send's `done` rejects with.
+   */
+  clear(reason: unknown): void {
+    const items = this.#items.splice(0);
+    for (const item of items) item.reject(reason);
+  }
+
   #enqueue(entry: OutboxEntry<T>): Promise<R> {
     let resolve!: (answer: R) => void, reject!: (error: unknown) => void;
     const done = new Promise<R>((yes, no) => [resolve, reject] = [yes, no]);
@@ -245,10 +257,14 @@ export class Outbox<T, R> {
         const epoch = this.#epoch;
         try {
           const answer = await this.#send(item.entry.clientId, item.entry.message);
-          this.#items.splice(this.#items.indexOf(item), 1);
+          const index = this.#items.indexOf(item);
+          // Cleared while on its way: its `done` has rejected already.
+          if (index === -1) continue;
+          this.#items.splice(index, 1);
           this.#settle(item, { ...item.entry, state: "sent" });
           item.resolve(answer);
         } catch (error) {
+          if (!this.#items.includes(item)) continue;
           if (this.#isTransient(error)) {
             // The connection broke under this send: keep it pending, first in line, until the next connection. A
             // connection that came up meanwhile (a newer epoch) is not affected.

@@ -206,3 +206,22 @@ Deno.test("Outbox rejects a limit that is not a whole number from 1", () => {
   const options = { send: () => Promise.resolve(""), isTransient: () => false };
   for (const limit of [0, -1, 1.5, NaN]) assert.throws(() => new Outbox({ ...options, limit }), RangeError);
 });
+
+Deno.test("Outbox.clear() rejects every waiting send and ignores the answer of the one on its way", async () => {
+  const { outbox, called, changes } = setUp({ online: true });
+  const first = outbox.send("one");
+  const second = outbox.send("two");
+  const call = await called(1);
+  const reason = new Error("logged out");
+  outbox.clear(reason);
+  assert.deepEqual(outbox.entries(), []);
+  await assert.rejects(first.done, (error) => error === reason);
+  await assert.rejects(second.done, (error) => error === reason);
+  const before = changes.length;
+  call.answer("late");
+  await settle();
+  assert.equal(changes.length, before, "the late answer settles nothing");
+  const third = outbox.send("three");
+  (await called(2)).answer("ok");
+  assert.equal(await third.done, "ok", "the outbox goes on with new sends");
+});

@@ -1,13 +1,33 @@
-// The client's state and the pure reducers that move it: connection, session, contacts, friend requests, rooms, devices.
+// The client's state and the pure reducers that move it: connection, session, contacts, friend requests, blocks,
+// rooms, devices, conversations and their messages.
 
 import type { LoginBundle, Profile } from "../protocol/ops/bundle.ts";
-import { applyPresence, type Contact, sortContacts } from "./contacts.ts";
+import type { BlockedUser, Conversation, FriendRequest, UserRef } from "./chat_types.ts";
+import { addContact, applyPresence, type Contact, removeContact, sortContacts } from "./contacts.ts";
+import {
+  type ChatAction,
+  type ChatContext,
+  chatReducer,
+  type ChatState,
+  type ConversationSummary,
+  emptyChat,
+  refreshPreviews,
+} from "./conversations.ts";
+import {
+  blockedUsers,
+  type FriendsAction,
+  incomingRequests,
+  learnUsers,
+  type SentFriendRequest,
+  sentRequests,
+} from "./friends.ts";
+import type { ConversationMessages } from "./messages.ts";
 import type { Kick, Presence } from "./events.ts";
 import type { ConnectionStatus } from "./reconnect.ts";
 import { createStore, type Store, type StoreOptions } from "./state.ts";
 
-/** A pending or answered friend request, as in the login bundle (PROTOCOL.md §10.3). */
-export type FriendRequest = LoginBundle["friendRequests"][number];
+/** An open (pending or deferred) friend request to the user, as in the login bundle (PROTOCOL.md §10.3, §12.2). */
+export type { FriendRequest } from "./chat_types.ts";
 
 /** A room the user belongs to, as in the login bundle. */
 export type Room = LoginBundle["rooms"][number];
@@ -42,9 +62,21 @@ export interface ClientState {
   session: SessionState;
   /** Friends, sorted for display by `sortContacts` (online first). */
   contacts: readonly Contact[];
+  /** Open requests to the user, oldest first: `pending`, or `deferred` ("later", asked again at the next login). */
   friendRequests: readonly FriendRequest[];
+  /** Requests the user sent in this session that are still open. */
+  sentRequests: readonly SentFriendRequest[];
+  /** The users the user blocked, as `list_blocked` last answered (newest first). */
+  blocked: readonly BlockedUser[];
+  /** The rooms the user is in: the bundle's, and those of room conversations. */
   rooms: readonly Room[];
   devices: readonly Device[];
+  /** Users known by name (the user, friends, requesters, peers, users found), by id: what previews name senders by. */
+  users: Readonly<Record<number, UserRef>>;
+  /** The user's conversations, most recent activity first, with unread counts and previews. */
+  conversations: readonly ConversationSummary[];
+  /** What is held of each conversation's messages, by conversation id. */
+  messages: Readonly<Record<number, ConversationMessages>>;
 }
 
 /** What can happen to the client state; plain data, so actions can be logged, replayed and tested. */
@@ -64,7 +96,9 @@ export type ClientAction =
   /** The answer of `list_devices`. */
   | { type: "devices"; list: readonly Device[] }
   /** The user's own profile changed (nickname, font). */
-  | { type: "profile"; user: Profile };
+  | { type: "profile"; user: Profile }
+  | FriendsAction
+  | ChatAction;
 
 const NONE: readonly never[] = Object.freeze([]);
 
@@ -74,8 +108,13 @@ export const initialClientState: ClientState = Object.freeze({
   session: Object.freeze({ state: "signedOut" as const }),
   contacts: NONE,
   friendRequests: NONE,
+  sentRequests: NONE,
+  blocked: NONE,
   rooms: NONE,
   devices: NONE,
+  users: Object.freeze({}),
+  conversations: emptyChat.conversations,
+  messages: emptyChat.messages,
 });
 
 /**
@@ -147,6 +186,10 @@ export function contactsReducer(state: readonly Contact[], action: ClientAction)
     }
     case "presenceList":
       return action.presence.reduce((list, p) => applyPresence(list, { type: "presence", ...p }), state);
+    case "friendAdded":
+      return addContact(state, action.friend);
+    case "friendRemoved":
+      return removeContact(state, action.userId);
     case "kicked":
     case "loggedOut":
       return NONE;
@@ -156,7 +199,8 @@ export function contactsReducer(state: readonly Contact[], action: ClientAction)
 }
 
 /**
- * Friend requests: the bundle's, forgotten at the end of the session.
+ * Friend requests to the user: the bundle's, then pushed, answered, or ended by a friendship; forgotten at the end of
+ * the session.
  *
  * @example
  * ```ts
@@ -175,12 +219,13 @@ export function friendRequestsReducer(
     case "loggedOut":
       return NONE;
     default:
-      return state;
+      return incomingRequests(state, action as FriendsAction);
   }
 }
 
 /**
- * Rooms: the bundle's, forgotten at the end of the session.
+ * Rooms: the bundle's, with the rooms of room conversations the list gains (named by their title) and without those
+ * it loses; forgotten at the end of the session.
  *
  * @example
  * ```ts
@@ -191,13 +236,28 @@ export function friendRequestsReducer(
 export function roomsReducer(state: readonly Room[], action: ClientAction): readonly Room[] {
   switch (action.type) {
     case "loggedIn":
-      return action.bundle.rooms;
+      return withConversationRooms(action.bundle.rooms, action.bundle.conversations);
+    case "conversations":
+      return withConversationRooms(state, action.conversations);
+    case "conversationAdded":
+      return withConversationRooms(state, [action.conversation]);
     case "kicked":
     case "loggedOut":
       return NONE;
     default:
       return state;
   }
+}
+
+/** Adds the rooms of room conversations not listed yet; the bundle's own entries win. */
+function withConversationRooms(rooms: readonly Room[], conversations: readonly Conversation[]): readonly Room[] {
+  const known = new Set(rooms.map((room) => room.id));
+  // A room conversation carries no room kind: "group" is every room but the lobby, which the bundle lists itself. Nor
+  // does it say whether the room is public or who owns it: private and unknown until the next bundle tells.
+  const added = conversations
+    .filter((c) => c.kind === "room" && c.roomId !== null && !known.has(c.roomId))
+    .map((c) => ({ id: c.roomId!, name: c.title, kind: "group", public: false, ownerId: null, conversationId: c.id }));
+  return added.length ? [...rooms, ...added] : rooms;
 }
 
 /**
@@ -240,16 +300,145 @@ export function devicesReducer(state: readonly Device[], action: ClientAction): 
  * ```
  */
 export function clientReducer(state: ClientState, action: ClientAction): ClientState {
+  const session = sessionReducer(state.session, action);
+  const users = usersReducer(state.users, action, state.session);
+  const me = session.state === "signedIn" ? session.user.id : null;
+  const context: ChatContext = { me, nickname: (id) => users[id]?.nickname };
+  let chat = chatPart(state, action, context);
+  if (users !== state.users) chat = refreshPreviews(chat, context);
   const next: ClientState = {
     connection: connectionReducer(state.connection, action),
-    session: sessionReducer(state.session, action),
+    session,
     contacts: contactsReducer(state.contacts, action),
     friendRequests: friendRequestsReducer(state.friendRequests, action),
-    rooms: roomsReducer(state.rooms, action),
+    sentRequests: sentRequestsReducer(state.sentRequests, action),
+    blocked: blockedReducer(state.blocked, action),
+    rooms: roomsAfter(state, action),
     devices: devicesReducer(state.devices, action),
+    users,
+    conversations: chat.conversations,
+    messages: chat.messages,
   };
   const changed = (Object.keys(next) as (keyof ClientState)[]).some((key) => next[key] !== state[key]);
   return changed ? next : state;
+}
+
+/** Whether a login is the signed-in user's again (a resume after a drop), whose data the state may keep. */
+function sameUser(session: SessionState, bundle: LoginBundle): boolean {
+  return session.state === "signedIn" && session.user.id === bundle.user.id;
+}
+
+/** The conversations and messages after an action. */
+function chatPart(state: ClientState, action: ClientAction, context: ChatContext): ChatState {
+  const chat: ChatState = { conversations: state.conversations, messages: state.messages };
+  switch (action.type) {
+    case "loggedIn":
+      return chatReducer(chat, {
+        type: "conversations",
+        conversations: action.bundle.conversations,
+        reset: !sameUser(state.session, action.bundle),
+      }, context);
+    case "kicked":
+    case "loggedOut":
+      return emptyChat;
+    default:
+      return chatReducer(chat, action as ChatAction, context);
+  }
+}
+
+/** The rooms after an action: leaving a room's conversation leaves the room. */
+function roomsAfter(state: ClientState, action: ClientAction): readonly Room[] {
+  if (action.type !== "conversationRemoved") return roomsReducer(state.rooms, action);
+  const roomId = state.conversations.find((c) => c.id === action.conversationId)?.roomId;
+  if (roomId === undefined || roomId === null || !state.rooms.some((room) => room.id === roomId)) return state.rooms;
+  return state.rooms.filter((room) => room.id !== roomId);
+}
+
+/**
+ * Requests the user sent: kept through a resume, forgotten at a new login or the end of the session.
+ *
+ * @example
+ * ```ts
+ * import { sentRequestsReducer } from "./reducers.ts";
+ * sentRequestsReducer([], { type: "loggedOut" }).length; // 0
+ * ```
+ */
+export function sentRequestsReducer(
+  state: readonly SentFriendRequest[],
+  action: ClientAction,
+): readonly SentFriendRequest[] {
+  switch (action.type) {
+    case "kicked":
+    case "loggedOut":
+      return state.length ? NONE : state;
+    default:
+      return sentRequests(state, action as FriendsAction);
+  }
+}
+
+/**
+ * Blocked users: the last `list_blocked` answer, forgotten at a login and at the end of the session.
+ *
+ * @example
+ * ```ts
+ * import { blockedReducer } from "./reducers.ts";
+ * blockedReducer([], { type: "blocked", list: [{ id: 3, username: "x", nickname: "X", blockedAt: 1 }] }).length; // 1
+ * ```
+ */
+export function blockedReducer(state: readonly BlockedUser[], action: ClientAction): readonly BlockedUser[] {
+  switch (action.type) {
+    case "loggedIn":
+    case "kicked":
+    case "loggedOut":
+      return state.length ? NONE : state;
+    default:
+      return blockedUsers(state, action as FriendsAction);
+  }
+}
+
+/**
+ * The users known by name: learnt from the bundle, pushes and answers; kept through a resume, forgotten at another
+ * user's login and at the end of the session.
+ *
+ * @param state The directory.
+ * @param action What happened.
+ * @param session The session before the action, to tell a resume from another user's login.
+ * @returns The next directory; `state` itself when nothing changed.
+ */
+export function usersReducer(
+  state: Readonly<Record<number, UserRef>>,
+  action: ClientAction,
+  session: SessionState,
+): Readonly<Record<number, UserRef>> {
+  switch (action.type) {
+    case "loggedIn": {
+      const { bundle } = action;
+      const base = sameUser(session, bundle) ? state : initialClientState.users;
+      return learnUsers(base, [
+        bundle.user,
+        ...bundle.friends,
+        ...bundle.friendRequests.map((request) => request.from),
+        ...bundle.conversations.map((conversation) => conversation.peer),
+      ]);
+    }
+    case "profile":
+      return session.state === "signedIn" ? learnUsers(state, [action.user]) : state;
+    case "friendRequest":
+      return learnUsers(state, [action.request.from]);
+    case "friendAdded":
+      return learnUsers(state, [action.friend]);
+    case "conversationAdded":
+      return learnUsers(state, [action.conversation.peer]);
+    case "conversations":
+      return learnUsers(state, action.conversations.map((conversation) => conversation.peer));
+    case "users":
+      return learnUsers(state, action.users);
+    case "kicked":
+    case "loggedOut":
+      return Object.keys(state).length ? initialClientState.users : state;
+    default:
+      return state;
+  }
 }
 
 /**

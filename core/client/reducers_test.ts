@@ -156,3 +156,78 @@ Deno.test("createClientStore() starts signed out and connecting, and follows dis
   store.dispatch({ type: "presence", userId: 99, online: true, lastSeenAt: null });
   assert.equal(calls, 1, "an action that changes nothing is not announced");
 });
+
+const conversation = {
+  id: 30,
+  kind: "room" as const,
+  roomId: 8,
+  peer: null,
+  title: "Study group",
+  lastSeq: 1,
+  readSeq: 0,
+  unread: 1,
+  last: null,
+  lastAt: null,
+};
+const withConversation = {
+  ...bundle,
+  conversations: [conversation] as unknown as LoginBundle["conversations"],
+};
+const page = {
+  type: "history" as const,
+  conversationId: 30,
+  after: 0,
+  hasMore: false,
+  knownLastSeq: 1,
+  messages: [{
+    conversationId: 30,
+    seq: 1,
+    senderId: 3,
+    clientId: "a",
+    at: 5,
+    body: { type: "text" as const, text: "hi" },
+    recalledAt: null,
+  }],
+};
+
+Deno.test("clientReducer() keeps the messages held through a resume of the same user and drops them for another", () => {
+  const held = run({ type: "loggedIn", bundle: withConversation }, page);
+  assert.equal(held.messages[30].messages.length, 1);
+  assert.deepEqual(held.conversations[0].preview, {
+    sender: "小明",
+    senderId: 3,
+    content: { kind: "text", text: "hi" },
+  });
+  const resumed = clientReducer(held, { type: "loggedIn", bundle: withConversation });
+  assert.equal(resumed.messages[30], held.messages[30]);
+  const other = { ...withConversation, user: { ...bundle.user, id: 11 } };
+  assert.deepEqual(clientReducer(held, { type: "loggedIn", bundle: other }).messages, {});
+  const out = clientReducer(held, { type: "loggedOut" });
+  assert.deepEqual([out.conversations, out.messages, out.users], [[], {}, {}]);
+});
+
+Deno.test("clientReducer() holds the rooms of room conversations and drops a room whose conversation goes", () => {
+  const state = run({ type: "loggedIn", bundle: withConversation });
+  assert.deepEqual(state.rooms.map((room) => room.id), [7, 8]);
+  const left = clientReducer(state, { type: "conversationRemoved", conversationId: 30 });
+  assert.deepEqual(left.rooms.map((room) => room.id), [7]);
+  assert.deepEqual(left.conversations, []);
+});
+
+Deno.test("clientReducer() adds a new friend to the contacts and takes them off the requests", () => {
+  const friend = { id: 5, username: "eve", nickname: "Eve", online: true, lastSeenAt: null };
+  const state = run({ type: "loggedIn", bundle }, { type: "friendAdded", friend, conversationId: 31 });
+  assert.deepEqual(state.contacts.map((c) => c.id), [5, 3, 2, 1]);
+  assert.deepEqual(state.friendRequests, []);
+  assert.deepEqual(clientReducer(state, { type: "friendRemoved", userId: 5 }).contacts.map((c) => c.id), [3, 2, 1]);
+});
+
+Deno.test("clientReducer() names room senders in previews once their nickname is learnt", () => {
+  const state = run({ type: "loggedIn", bundle: withConversation }, {
+    ...page,
+    messages: [{ ...page.messages[0], senderId: 40 }],
+  });
+  assert.equal(state.conversations[0].preview?.sender, null);
+  const named = clientReducer(state, { type: "users", users: [{ id: 40, username: "li", nickname: "小李" }] });
+  assert.equal(named.conversations[0].preview?.sender, "小李");
+});

@@ -193,7 +193,7 @@ export const roomMembers = defineOp({
   name: "room_members",
   request: roomId,
   response: s.map({ members: s.list(roomMember), onlineCount: s.int }),
-  errors: ["not_found"],
+  errors: ["not_found", "not_allowed"],
   auth: "user",
 });
 

@@ -56,6 +56,12 @@ export async function conversationsOf(store: Repositories, userId: number): Prom
 }
 
 /**
+ * The refusal of a conversation's former member, for reading and writing alike: the same words whether a friendship
+ * ended, either side blocked, or a room was left, so a blocked user cannot tell a block (PROTOCOL.md §12.3).
+ */
+export const noLongerMember = () => new RequestError("not_allowed", "You are no longer a member of this conversation");
+
+/**
  * What the rooms service says of a room's conversation to a user who has no member row in it (PROTOCOL.md §13): the
  * lobby is open to everyone logged in, a former member is told they may no longer use it.
  */
@@ -90,14 +96,14 @@ export async function requireMember(
     const member = await store.conversations.member(conversationId, userId);
     if (member) return { conversation, member };
     if (conversation.userA === userId || conversation.userB === userId) {
-      throw new RequestError("not_allowed", "You can no longer write in this conversation");
+      throw noLongerMember();
     }
     const standing = conversation.roomId === null ? undefined : await rooms?.standing(conversation.roomId, userId);
     if (standing === "open") {
       const everyone = { conversationId, userId, joinedSeq: 0, readSeq: 0, joinedAt: conversation.createdAt };
       return { conversation, member: everyone, open: true };
     }
-    if (standing === "left") throw new RequestError("not_allowed", "You are no longer a member of this room");
+    if (standing === "left") throw noLongerMember();
   }
   throw new RequestError("not_found", "No such conversation");
 }

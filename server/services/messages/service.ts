@@ -7,7 +7,13 @@ import { RequestError } from "../../rpc/errors.ts";
 import { defineService, type Service } from "../../rpc/service.ts";
 import type { Store } from "../../store/types.ts";
 import { blobsOf, checkSendable, encodeBody, type MessageLimits, toMessage } from "./body.ts";
-import { conversationsOf, deliverToMembers, requireMember, type RoomConversations } from "./conversations.ts";
+import {
+  conversationsOf,
+  deliverToMembers,
+  noLongerMember,
+  requireMember,
+  type RoomConversations,
+} from "./conversations.ts";
 
 /** What the server knows of an uploaded image, checked when it was uploaded (PROTOCOL.md §15.3). */
 export interface ReferencedBlob {
@@ -106,7 +112,7 @@ export function messagesService(deps: MessagesDeps): Service {
         if (open) return { readSeq: Math.min(seq, conversation.lastSeq) };
         const readSeq = await store.conversations.markRead(conversationId, user.id, seq);
         // Gone between the check and the write: answered as if the check had come after.
-        if (readSeq === undefined) throw new RequestError("not_allowed", "You can no longer read this conversation");
+        if (readSeq === undefined) throw noLongerMember();
         return { readSeq };
       },
 

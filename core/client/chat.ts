@@ -1,0 +1,384 @@
+// The chat side of a connection: friends and blocks, sends through the outbox, catch-up after every login and
+// resume, pushes into the state, read positions, recall, older pages and images (PROTOCOL.md §12, §14, §15).
+
+import { sha256 } from "@noble/hashes/sha2.js";
+import type { ResponseOf } from "../protocol/define.ts";
+import { ERROR_CODES, type ErrorCode, ProtocolError } from "../protocol/errors.ts";
+import { MAX_WATCHED } from "../protocol/ops/presence.ts";
+import { OPS } from "../protocol/registry.ts";
+import { TransportError } from "../transport/duplex.ts";
+import type { RandomSource } from "../crypto/primitives/types.ts";
+import { type BlobOptions, type Caller, checkImage, downloadBlob, uploadImage } from "./blobs.ts";
+import { CatchUp } from "./catch_up.ts";
+import type { FriendRequest, Message, SendableBody, UserRef } from "./chat_types.ts";
+import { KickedError } from "./events.ts";
+import { Outbox, type OutboxEntry } from "./outbox.ts";
+import type { ClientAction, ClientState } from "./reducers.ts";
+import type { Store } from "./state.ts";
+
+/** What the outbox holds of one send: the conversation, the body shown while pending, and an image's bytes. */
+export interface ChatSend {
+  conversationId: number;
+  body: SendableBody;
+  /** An image's bytes, uploaded (or its upload resumed) before the message goes out. */
+  image?: Uint8Array;
+}
+
+/** A send the outbox took: its client id, and `done`, which resolves with the server's message. */
+export interface QueuedSend {
+  clientId: string;
+  done: Promise<Message>;
+}
+
+/** The answer of `answer_friend_request`: the request in its new state and, on accept, the friend and conversation. */
+export type FriendAnswer = ResponseOf<typeof OPS.answerFriendRequest>;
+
+/** Options of {@link Chat}. */
+export interface ChatOptions {
+  /** The connection's state store. */
+  store: Store<ClientState, ClientAction>;
+  /** Sends an operation once the connection is open (`MimiConnection.call`). */
+  call: Caller;
+  /** Where failures that belong to no caller go. */
+  onError(error: unknown): void;
+  /** Random bytes for client ids (tests). */
+  random?: RandomSource;
+  /** How many of the newest messages catch-up fetches of a long conversation it holds nothing of. Default 50. */
+  initialPage?: number;
+}
+
+/**
+ * Whether a failed send should wait for the next connection and go again under the same client id: the connection
+ * broke (or the server ended it) before the answer. A refusal of the message itself is final.
+ */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof TransportError) return error.kind !== "bad_message";
+  if (error instanceof ProtocolError) {
+    return Object.hasOwn(ERROR_CODES, error.code) && ERROR_CODES[error.code as ErrorCode].closes;
+  }
+  return false;
+}
+
+/**
+ * Whether a catch-up failure needs no report: the conversation is gone (its `conversation_removed` push follows), or
+ * the session ended under the request (the next one catches up).
+ */
+function isExpected(error: unknown): boolean {
+  if (isTransient(error) || error instanceof KickedError) return true;
+  return error instanceof ProtocolError && (error.code === "not_found" || error.code === "not_allowed");
+}
+
+/**
+ * The chat side of one {@link MimiConnection}: it holds the outbox of sends and the catch-up of the current session,
+ * and turns pushes and answers into state actions. The connection tells it when a session signs in, drops and ends.
+ */
+export class Chat {
+  readonly #store: Store<ClientState, ClientAction>;
+  readonly #call: Caller;
+  readonly #onError: (error: unknown) => void;
+  readonly #initialPage: number | undefined;
+  readonly #outbox: Outbox<ChatSend, Message>;
+  /** The image bodies of sends whose upload finished, by client id, until the message is answered. */
+  readonly #uploaded = new Map<string, SendableBody>();
+  #catchUp: CatchUp | undefined;
+  /** Whose sends the outbox holds. */
+  #user: number | undefined;
+
+  /** @param options See {@link ChatOptions}. */
+  constructor(options: ChatOptions) {
+    this.#store = options.store;
+    this.#call = options.call;
+    this.#onError = options.onError;
+    this.#initialPage = options.initialPage;
+    this.#outbox = new Outbox<ChatSend, Message>({
+      send: (clientId, send) => this.#send(clientId, send),
+      isTransient,
+      random: options.random,
+      onError: options.onError,
+    });
+    this.#outbox.on("change", (entry) => this.#outboxChanged(entry));
+  }
+
+  /**
+   * A login or resume succeeded and the state holds its bundle: catch up from it, then ask `sync` (a message sent
+   * while the session was being made is in neither the bundle nor a push) and catch up again; sends go out.
+   *
+   * @param history Sends `history` and `sync` over this session, so answers of an older session never mix in.
+   * @param userId Who signed in: sends still waiting from another user are dropped, the same user's go out.
+   */
+  signedIn(history: Caller, userId: number): void {
+    this.#catchUp?.stop();
+    if (this.#user !== undefined && this.#user !== userId) {
+      this.#outbox.clear(new TransportError("closed", "Signed in as another user: the send was dropped"));
+      this.#uploaded.clear();
+    }
+    this.#user = userId;
+    // The state may have forgotten the sends still waiting (signed out by a server that lost the session): show them.
+    for (const entry of this.#outbox.entries()) this.#outboxChanged(entry);
+    const catchUp = this.#catchUp = new CatchUp({
+      history: (request) => history(OPS.history, request),
+      getState: () => this.#store.getSnapshot(),
+      dispatch: (action) => this.#store.dispatch(action),
+      onError: this.#onError,
+      isExpected,
+      initialPage: this.#initialPage,
+    });
+    void catchUp.all();
+    history(OPS.sync, {}).then(
+      ({ conversations }) => {
+        if (catchUp.stopped) return;
+        this.#store.dispatch({ type: "conversations", conversations });
+        return catchUp.all();
+      },
+      (error) => {
+        if (!catchUp.stopped && !isExpected(error)) this.#onError(error);
+      },
+    );
+    this.#outbox.setOnline(true);
+  }
+
+  /** The session dropped (it may resume): catch-up stops, sends wait. */
+  dropped(): void {
+    this.#catchUp?.stop();
+    this.#catchUp = undefined;
+    this.#outbox.setOnline(false);
+  }
+
+  /** The session ended for good for this user (logout, kick, another login): waiting sends are dropped. */
+  signedOut(reason: Error): void {
+    this.dropped();
+    this.#outbox.clear(reason);
+    this.#uploaded.clear();
+    this.#user = undefined;
+  }
+
+  /**
+   * A chat push arrived; the state takes it and catch-up fills any gap it shows.
+   *
+   * @param name The push's registry name.
+   * @param body Its checked body.
+   */
+  pushed(name: string, body: unknown): void {
+    const store = this.#store;
+    switch (name) {
+      case "message": {
+        const { message } = body as { message: Message };
+        store.dispatch({ type: "messages", messages: [message] });
+        const held = store.getSnapshot().messages[message.conversationId];
+        if (held && held.through < message.seq) void this.#catchUp?.request(message.conversationId);
+        return;
+      }
+      case "messageRecalled":
+        store.dispatch({ type: "messages", messages: [(body as { message: Message }).message] });
+        return;
+      case "conversationAdded": {
+        const { conversation } = body as { conversation: Parameters<typeof addConversation>[0] };
+        store.dispatch(addConversation(conversation));
+        void this.#catchUp?.request(conversation.id);
+        return;
+      }
+      case "conversationRemoved":
+        store.dispatch({
+          type: "conversationRemoved",
+          conversationId: (body as { conversationId: number }).conversationId,
+        });
+        return;
+      case "friendRequest":
+        store.dispatch({ type: "friendRequest", request: (body as { request: FriendRequest }).request });
+        return;
+      case "friendAdded": {
+        const { friend, conversationId } = body as {
+          friend: NonNullable<FriendAnswer["friend"]>;
+          conversationId: number;
+        };
+        store.dispatch({ type: "friendAdded", friend, conversationId });
+        this.#watchFriends();
+        return;
+      }
+      case "friendRemoved":
+        store.dispatch({ type: "friendRemoved", userId: (body as { userId: number }).userId });
+        return;
+    }
+  }
+
+  /** Watches the presence of every friend again: `watch_presence` replaces the watched set. */
+  #watchFriends(): void {
+    const userIds = this.#store.getSnapshot().contacts.map((contact) => contact.id).slice(0, MAX_WATCHED);
+    this.#call(OPS.watchPresence, { userIds }).then(
+      ({ presence }) => this.#store.dispatch({ type: "presenceList", presence }),
+      (error) => {
+        if (!isTransient(error) && !(error instanceof KickedError)) this.#onError(error);
+      },
+    );
+  }
+
+  async findUser(username: string): Promise<UserRef> {
+    const { user } = await this.#call(OPS.findUser, { username });
+    this.#store.dispatch({ type: "users", users: [user] });
+    return user;
+  }
+
+  async sendFriendRequest(userId: number, note?: string): Promise<FriendRequest> {
+    const { request } = await this.#call(OPS.sendFriendRequest, note === undefined ? { userId } : { userId, note });
+    this.#store.dispatch({ type: "friendRequestSent", userId, request });
+    return request;
+  }
+
+  async answerFriendRequest(requestId: number, answer: "accept" | "reject" | "later"): Promise<FriendAnswer> {
+    const result = await this.#call(OPS.answerFriendRequest, { requestId, answer });
+    this.#store.dispatch({ type: "friendRequestAnswered", request: result.request, answer });
+    if (result.friend && result.conversationId) {
+      this.#store.dispatch({ type: "friendAdded", friend: result.friend, conversationId: result.conversationId });
+      this.#watchFriends();
+    }
+    return result;
+  }
+
+  async removeFriend(userId: number): Promise<void> {
+    await this.#call(OPS.removeFriend, { userId });
+    this.#store.dispatch({ type: "friendRemoved", userId });
+  }
+
+  async blockUser(userId: number): Promise<void> {
+    await this.#call(OPS.blockUser, { userId });
+    this.#store.dispatch({ type: "friendRemoved", userId });
+    await this.listBlocked();
+  }
+
+  async unblockUser(userId: number): Promise<void> {
+    await this.#call(OPS.unblockUser, { userId });
+    const list = this.#store.getSnapshot().blocked;
+    this.#store.dispatch({ type: "blocked", list: list.filter((user) => user.id !== userId) });
+  }
+
+  async listBlocked(): Promise<void> {
+    const { blocked } = await this.#call(OPS.listBlocked, {});
+    this.#store.dispatch({ type: "blocked", list: blocked });
+  }
+
+  sendText(conversationId: number, text: string): QueuedSend {
+    if (typeof text !== "string" || text.trim() === "") {
+      throw new TypeError("Cannot send the message: it is empty or only white space");
+    }
+    return this.#outbox.send({ conversationId, body: { type: "text", text } });
+  }
+
+  sendImage(conversationId: number, bytes: Uint8Array, options: { thumbnail?: Uint8Array } = {}): QueuedSend {
+    const info = checkImage(bytes);
+    const body: SendableBody = {
+      type: "image",
+      blob: sha256(bytes),
+      mime: info.mime,
+      width: info.width,
+      height: info.height,
+      size: bytes.length,
+      // A copy: the caller may reuse its buffer, and the body must own bytes of its own for its whole wait.
+      ...options.thumbnail ? { thumbnail: options.thumbnail.slice() } : {},
+    };
+    return this.#outbox.send({ conversationId, body, image: bytes });
+  }
+
+  retrySend(clientId: string): Promise<Message> {
+    return this.#outbox.retry(clientId);
+  }
+
+  discardSend(clientId: string): void {
+    const entry = this.#outbox.entries().find((entry) => entry.clientId === clientId);
+    this.#outbox.discard(clientId);
+    this.#uploaded.delete(clientId);
+    if (entry) {
+      this.#store.dispatch({
+        type: "outgoing",
+        entry: { clientId, conversationId: entry.message.conversationId, state: "gone" },
+      });
+    }
+  }
+
+  async markRead(conversationId: number, seq?: number): Promise<number> {
+    const summary = this.#store.getSnapshot().conversations.find((c) => c.id === conversationId);
+    const upTo = seq ?? summary?.lastSeq ?? 0;
+    const { readSeq } = await this.#call(OPS.markRead, { conversationId, seq: upTo });
+    this.#store.dispatch({ type: "read", conversationId, readSeq });
+    return readSeq;
+  }
+
+  async recall(conversationId: number, seq: number): Promise<Message> {
+    const { message } = await this.#call(OPS.recallMessage, { conversationId, seq });
+    this.#store.dispatch({ type: "messages", messages: [message] });
+    return message;
+  }
+
+  async loadOlder(conversationId: number, limit?: number): Promise<boolean> {
+    const catchUp = this.#catchUp ?? this.#standalone();
+    return await catchUp.loadOlder(conversationId, limit);
+  }
+
+  downloadBlob(name: Uint8Array, options?: BlobOptions): Promise<Uint8Array> {
+    return downloadBlob(this.#call, name, options);
+  }
+
+  async sync(): Promise<void> {
+    const { conversations } = await this.#call(OPS.sync, {});
+    this.#store.dispatch({ type: "conversations", conversations });
+    await this.#catchUp?.all();
+  }
+
+  /** A catch-up over whatever session is open next, for a page asked while none is. */
+  #standalone(): CatchUp {
+    return new CatchUp({
+      history: (request) => this.#call(OPS.history, request),
+      getState: () => this.#store.getSnapshot(),
+      dispatch: (action) => this.#store.dispatch(action),
+      onError: this.#onError,
+      isExpected,
+    });
+  }
+
+  async #send(clientId: string, send: ChatSend): Promise<Message> {
+    let body = this.#uploaded.get(clientId) ?? send.body;
+    if (send.image && !this.#uploaded.has(clientId)) {
+      // After a drop the upload resumes where the server stands (upload_start of the same hash).
+      const blob = await uploadImage(this.#call, send.image);
+      const thumbnail = body.type === "image" ? body.thumbnail : undefined;
+      body = {
+        type: "image",
+        blob: blob.sha256,
+        mime: blob.mime,
+        width: blob.width,
+        height: blob.height,
+        size: blob.size,
+        ...thumbnail ? { thumbnail } : {},
+      };
+      // A finished upload is not resumed but started again: a resend of the message must not upload it twice.
+      this.#uploaded.set(clientId, body);
+    }
+    const { message } = await this.#call(OPS.sendMessage, { conversationId: send.conversationId, clientId, body });
+    this.#uploaded.delete(clientId);
+    this.#store.dispatch({ type: "messages", messages: [message] });
+    return message;
+  }
+
+  #outboxChanged(entry: OutboxEntry<ChatSend>): void {
+    const { clientId, message } = entry;
+    const conversationId = message.conversationId;
+    if (entry.state === "sent") {
+      this.#store.dispatch({ type: "outgoing", entry: { clientId, conversationId, state: "sent" } });
+      return;
+    }
+    this.#store.dispatch({
+      type: "outgoing",
+      entry: {
+        clientId,
+        conversationId,
+        body: message.body,
+        state: entry.state,
+        ...entry.state === "failed" ? { error: entry.error } : {},
+      },
+    });
+  }
+}
+
+/** The action of a `conversation_added` push. */
+function addConversation(conversation: Extract<ClientAction, { type: "conversationAdded" }>["conversation"]) {
+  return { type: "conversationAdded" as const, conversation };
+}
