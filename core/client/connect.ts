@@ -32,6 +32,8 @@ import { type FontPreference, logout, setFont, setNickname } from "./profile.ts"
 import { type ConnectionStatus, Reconnector, type Session, type SessionEnd } from "./reconnect.ts";
 import { type ClientAction, type ClientState, createClientStore, type Device } from "./reducers.ts";
 import { resume } from "./resume.ts";
+import { type CreateRoomOptions, RoomCalls } from "./room_calls.ts";
+import type { PublicRoom, Room, RoomMembers } from "./rooms.ts";
 import { clientFrameLimit } from "./secure.ts";
 import type { Store } from "./state.ts";
 
@@ -227,6 +229,45 @@ export interface MimiConnection {
    * @returns The bytes; rejects with `ProtocolError` `not_found` when it is not the user's to read.
    */
   downloadBlob(sha256: Uint8Array, options?: BlobOptions): Promise<Uint8Array>;
+  /**
+   * Makes a room owned by the user, with friends in it from the start (PROTOCOL.md §13.2); the state's `rooms` and
+   * conversations show it.
+   *
+   * @returns The room; rejects with `ProtocolError` `not_allowed` when a member named is not the user's friend.
+   */
+  createRoom(name: string, options?: CreateRoomOptions): Promise<Room>;
+  /** The public rooms, most members first; the state does not keep them (the list is a moment's view). */
+  listPublicRooms(): Promise<readonly PublicRoom[]>;
+  /** Joins a public room; the state shows it and its conversation. Rejects with `not_found` for a private one. */
+  joinRoom(roomId: number): Promise<Room>;
+  /** Joins a room by its invite code; the state shows it and its conversation. Rejects with `room_code_invalid`. */
+  joinRoomByCode(code: string): Promise<Room>;
+  /** The owner makes a new invite code for the room (the one before stops working). @returns The code. */
+  roomInviteCode(roomId: number): Promise<string>;
+  /** Adds friends to a room. @returns Those who joined, ascending; rejects with `not_allowed` for a non-friend. */
+  inviteToRoom(roomId: number, userIds: readonly number[]): Promise<readonly number[]>;
+  /** Leaves a room; it and its conversation leave the state. An owner hands it over first (`not_allowed`). */
+  leaveRoom(roomId: number): Promise<void>;
+  /** The owner renames a room; the state's room follows (and the other members' by `room_updated`). */
+  renameRoom(roomId: number, name: string): Promise<Room>;
+  /** The owner removes a member; held members are asked for again. */
+  removeMember(roomId: number, userId: number): Promise<void>;
+  /** The owner hands a room over to a member; the state's room follows, held members are asked for again. */
+  transferRoom(roomId: number, userId: number): Promise<Room>;
+  /** The owner deletes a room; it and its conversation leave the state. */
+  deleteRoom(roomId: number): Promise<void>;
+  /**
+   * A room's members in the server's order (online first); the state's `roomMembers[roomId]` holds the answer. The
+   * lobby answers no members, only how many users are online.
+   */
+  roomMembers(roomId: number): Promise<RoomMembers>;
+  /**
+   * Starts (default) or stops watching the lobby: its messages are pushed (`message`) and its online count kept in
+   * the state's `lobbyOnline` (`lobby_count`); watched again after a reconnect.
+   *
+   * @returns How many users are online now.
+   */
+  watchLobby(watch?: boolean): Promise<number>;
   /** Asks `sync` for the conversation list and catches up what it shows (done by itself after every login). */
   sync(): Promise<void>;
   /** Skips the wait of a pending retry, or connects again when idle. @returns Whether a retry was waiting or idle. */
@@ -246,8 +287,8 @@ export interface MimiConnection {
  *
  * After a login or resume it watches the presence of the user's friends (`watch_presence`) and applies the answer
  * and later `presence` pushes to the state. It then catches up every conversation (`sync`, then `history` for what
- * the state lacks), applies friend and message pushes to the state, fills any gap a pushed message shows, and sends
- * what the outbox holds.
+ * the state lacks), applies friend, room and message pushes to the state, fills any gap a pushed message shows, sends
+ * what the outbox holds, and watches the lobby again if it was watched.
  *
  * @param options See {@link ConnectOptions}.
  * @returns The connection, already connecting.
@@ -320,6 +361,7 @@ class Connection implements MimiConnection {
   readonly #reconnector: Reconnector<LiveSession>;
   readonly #waiters = new Set<Waiter>();
   readonly #chat: Chat;
+  readonly #rooms: RoomCalls;
   /** Set while this session revokes its own device: the kick that follows is its own doing. */
   #revokingOwn = false;
   /** The newest client made, so `close()` can wait for it to be closed. */
@@ -341,6 +383,12 @@ class Connection implements MimiConnection {
     this.#store = createClientStore({ onError: this.#onError });
     this.#pushes = new Emitter<PushEvents>({ onError: this.#onError });
     this.#chat = new Chat({ store: this.#store, call: (def, body) => this.call(def, body), onError: this.#onError });
+    this.#rooms = new RoomCalls({
+      store: this.#store,
+      call: (def, body) => this.call(def, body),
+      sync: () => this.#chat.sync(),
+      onError: this.#onError,
+    });
     this.#reconnector = new Reconnector<LiveSession>({
       open: (signal) => this.#openSession(signal),
       clock: this.#clock,
@@ -410,6 +458,7 @@ class Connection implements MimiConnection {
     await this.#deviceKeys?.delete(this.server);
     await logout(session.client);
     this.#chat.signedOut(new TransportError("closed", "Logged out: the send was dropped"));
+    this.#rooms.signedOut();
     if (!session.ended) this.#store.dispatch({ type: "loggedOut" });
   }
 
@@ -516,6 +565,58 @@ class Connection implements MimiConnection {
     return this.#chat.sync();
   }
 
+  createRoom(name: string, options?: CreateRoomOptions): Promise<Room> {
+    return this.#rooms.createRoom(name, options);
+  }
+
+  listPublicRooms(): Promise<readonly PublicRoom[]> {
+    return this.#rooms.listPublicRooms();
+  }
+
+  joinRoom(roomId: number): Promise<Room> {
+    return this.#rooms.joinRoom(roomId);
+  }
+
+  joinRoomByCode(code: string): Promise<Room> {
+    return this.#rooms.joinRoomByCode(code);
+  }
+
+  roomInviteCode(roomId: number): Promise<string> {
+    return this.#rooms.roomInviteCode(roomId);
+  }
+
+  inviteToRoom(roomId: number, userIds: readonly number[]): Promise<readonly number[]> {
+    return this.#rooms.inviteToRoom(roomId, userIds);
+  }
+
+  leaveRoom(roomId: number): Promise<void> {
+    return this.#rooms.leaveRoom(roomId);
+  }
+
+  renameRoom(roomId: number, name: string): Promise<Room> {
+    return this.#rooms.renameRoom(roomId, name);
+  }
+
+  removeMember(roomId: number, userId: number): Promise<void> {
+    return this.#rooms.removeMember(roomId, userId);
+  }
+
+  transferRoom(roomId: number, userId: number): Promise<Room> {
+    return this.#rooms.transferRoom(roomId, userId);
+  }
+
+  deleteRoom(roomId: number): Promise<void> {
+    return this.#rooms.deleteRoom(roomId);
+  }
+
+  roomMembers(roomId: number): Promise<RoomMembers> {
+    return this.#rooms.roomMembers(roomId);
+  }
+
+  watchLobby(watch?: boolean): Promise<number> {
+    return this.#rooms.watchLobby(watch);
+  }
+
   retryNow(): boolean {
     return this.#reconnector.retryNow();
   }
@@ -602,6 +703,7 @@ class Connection implements MimiConnection {
     if (status.state === "kicked") {
       const { state: _state, ...kick } = status;
       this.#chat.signedOut(new KickedError(kick));
+      this.#rooms.signedOut();
       this.#store.dispatch({ type: "kicked", ...kick });
       if (kick.reason === "revoked") this.#deviceKeys?.delete(this.server).catch(this.#onError);
     } else {
@@ -630,6 +732,7 @@ class Connection implements MimiConnection {
   #signedIn(session: LiveSession, bundle: LoginBundle & { deviceId: number | null }): void {
     this.#store.dispatch({ type: "loggedIn", bundle });
     this.#chat.signedIn((def, body) => session.client.call(def, body), bundle.user.id);
+    this.#rooms.signedIn((def, body) => session.client.call(def, body), () => !session.ended);
     const userIds = bundle.friends.map((friend) => friend.id).slice(0, MAX_WATCHED);
     // The watched set starts empty at login (PROTOCOL.md §10.5): with no friends there is nothing to ask.
     if (userIds.length === 0) return;
@@ -668,6 +771,8 @@ class Connection implements MimiConnection {
     if (def === PUSHES.presence) {
       const presence = checked.value as PushEvents["presence"];
       this.#store.dispatch({ type: "presence", ...presence });
+    } else if (name === "roomUpdated" || name === "roomRemoved" || name === "lobbyCount") {
+      this.#rooms.pushed(name, checked.value);
     } else {
       this.#chat.pushed(name, checked.value);
     }

@@ -24,6 +24,7 @@ import {
 import type { ConversationMessages } from "./messages.ts";
 import type { Kick, Presence } from "./events.ts";
 import type { ConnectionStatus } from "./reconnect.ts";
+import { lobbyOnline, roomList, type RoomMembers, roomMembersByRoom, type RoomsAction } from "./rooms.ts";
 import { createStore, type Store, type StoreOptions } from "./state.ts";
 
 /** An open (pending or deferred) friend request to the user, as in the login bundle (PROTOCOL.md §10.3, §12.2). */
@@ -68,8 +69,12 @@ export interface ClientState {
   sentRequests: readonly SentFriendRequest[];
   /** The users the user blocked, as `list_blocked` last answered (newest first). */
   blocked: readonly BlockedUser[];
-  /** The rooms the user is in: the bundle's, and those of room conversations. */
+  /** The rooms the user is in: the bundle's, those of room conversations, answers and `room_updated` pushes. */
   rooms: readonly Room[];
+  /** Each room's members as `room_members` last answered, by room id, in the server's order (online first). */
+  roomMembers: Readonly<Record<number, RoomMembers>>;
+  /** How many users are online, as `watch_lobby` answered or `lobby_count` pushed; null until asked. */
+  lobbyOnline: number | null;
   devices: readonly Device[];
   /** Users known by name (the user, friends, requesters, peers, users found), by id: what previews name senders by. */
   users: Readonly<Record<number, UserRef>>;
@@ -98,6 +103,7 @@ export type ClientAction =
   /** The user's own profile changed (nickname, font). */
   | { type: "profile"; user: Profile }
   | FriendsAction
+  | RoomsAction
   | ChatAction;
 
 const NONE: readonly never[] = Object.freeze([]);
@@ -111,6 +117,8 @@ export const initialClientState: ClientState = Object.freeze({
   sentRequests: NONE,
   blocked: NONE,
   rooms: NONE,
+  roomMembers: Object.freeze({}),
+  lobbyOnline: null,
   devices: NONE,
   users: Object.freeze({}),
   conversations: emptyChat.conversations,
@@ -245,7 +253,51 @@ export function roomsReducer(state: readonly Room[], action: ClientAction): read
     case "loggedOut":
       return NONE;
     default:
-      return state;
+      return roomList(state, action as RoomsAction);
+  }
+}
+
+/**
+ * Members per room: what `room_members` answered, forgotten at a login (members may have changed while away) and at
+ * the end of the session; a room that leaves takes its entry with it.
+ *
+ * @example
+ * ```ts
+ * import { roomMembersReducer } from "./reducers.ts";
+ * Object.keys(roomMembersReducer({}, { type: "loggedOut" })).length; // 0
+ * ```
+ */
+export function roomMembersReducer(
+  state: Readonly<Record<number, RoomMembers>>,
+  action: ClientAction,
+): Readonly<Record<number, RoomMembers>> {
+  switch (action.type) {
+    case "loggedIn":
+    case "kicked":
+    case "loggedOut":
+      return Object.keys(state).length ? initialClientState.roomMembers : state;
+    default:
+      return roomMembersByRoom(state, action as RoomsAction);
+  }
+}
+
+/**
+ * The lobby's online count: forgotten at a login (a new connection watches nothing) and at the end of the session.
+ *
+ * @example
+ * ```ts
+ * import { lobbyOnlineReducer } from "./reducers.ts";
+ * lobbyOnlineReducer(4, { type: "loggedOut" }); // null
+ * ```
+ */
+export function lobbyOnlineReducer(state: number | null, action: ClientAction): number | null {
+  switch (action.type) {
+    case "loggedIn":
+    case "kicked":
+    case "loggedOut":
+      return null;
+    default:
+      return lobbyOnline(state, action as RoomsAction);
   }
 }
 
@@ -314,6 +366,8 @@ export function clientReducer(state: ClientState, action: ClientAction): ClientS
     sentRequests: sentRequestsReducer(state.sentRequests, action),
     blocked: blockedReducer(state.blocked, action),
     rooms: roomsAfter(state, action),
+    roomMembers: roomMembersAfter(state, action),
+    lobbyOnline: lobbyOnlineReducer(state.lobbyOnline, action),
     devices: devicesReducer(state.devices, action),
     users,
     conversations: chat.conversations,
@@ -341,6 +395,12 @@ function chatPart(state: ClientState, action: ClientAction, context: ChatContext
     case "kicked":
     case "loggedOut":
       return emptyChat;
+    case "roomRemoved": {
+      // A room that leaves the list takes its conversation with it.
+      const room = state.rooms.find((room) => room.id === action.roomId);
+      if (!room) return chat;
+      return chatReducer(chat, { type: "conversationRemoved", conversationId: room.conversationId }, context);
+    }
     default:
       return chatReducer(chat, action as ChatAction, context);
   }
@@ -349,9 +409,24 @@ function chatPart(state: ClientState, action: ClientAction, context: ChatContext
 /** The rooms after an action: leaving a room's conversation leaves the room. */
 function roomsAfter(state: ClientState, action: ClientAction): readonly Room[] {
   if (action.type !== "conversationRemoved") return roomsReducer(state.rooms, action);
-  const roomId = state.conversations.find((c) => c.id === action.conversationId)?.roomId;
-  if (roomId === undefined || roomId === null || !state.rooms.some((room) => room.id === roomId)) return state.rooms;
-  return state.rooms.filter((room) => room.id !== roomId);
+  const roomId = roomOfConversation(state, action.conversationId);
+  return roomId === undefined ? state.rooms : roomsReducer(state.rooms, { type: "roomRemoved", roomId });
+}
+
+/** The members after an action: leaving a room's conversation forgets the room's members too. */
+function roomMembersAfter(state: ClientState, action: ClientAction): Readonly<Record<number, RoomMembers>> {
+  if (action.type !== "conversationRemoved") return roomMembersReducer(state.roomMembers, action);
+  const roomId = roomOfConversation(state, action.conversationId);
+  return roomId === undefined
+    ? state.roomMembers
+    : roomMembersReducer(state.roomMembers, { type: "roomRemoved", roomId });
+}
+
+/** The id of the listed room whose conversation this is. */
+function roomOfConversation(state: ClientState, conversationId: number): number | undefined {
+  const roomId = state.conversations.find((c) => c.id === conversationId)?.roomId ??
+    state.rooms.find((room) => room.conversationId === conversationId)?.id;
+  return roomId ?? undefined;
 }
 
 /**

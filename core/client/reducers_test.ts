@@ -231,3 +231,31 @@ Deno.test("clientReducer() names room senders in previews once their nickname is
   const named = clientReducer(state, { type: "users", users: [{ id: 40, username: "li", nickname: "小李" }] });
   assert.equal(named.conversations[0].preview?.sender, "小李");
 });
+
+Deno.test("clientReducer() drops a removed room with its conversation and members", () => {
+  const members = [{ user: { id: 40, username: "li", nickname: "小李" }, role: "owner", online: true }];
+  const state = run(
+    { type: "loggedIn", bundle: withConversation },
+    { type: "roomMembers", roomId: 8, members, onlineCount: 1 },
+  );
+  assert.equal(state.roomMembers[8].members, members);
+  const removed = clientReducer(state, { type: "roomRemoved", roomId: 8 });
+  assert.deepEqual(removed.rooms.map((room) => room.id), [7]);
+  assert.deepEqual([removed.conversations, removed.roomMembers], [[], {}]);
+});
+
+Deno.test("clientReducer() renames a room from room_updated and keeps its conversation", () => {
+  const state = run({ type: "loggedIn", bundle: withConversation });
+  const room = { ...state.rooms.find((room) => room.id === 8)!, name: "Renamed", ownerId: 40 };
+  const renamed = clientReducer(state, { type: "roomUpdated", room });
+  assert.deepEqual(renamed.rooms.find((room) => room.id === 8), room);
+  assert.equal(renamed.conversations, state.conversations);
+});
+
+Deno.test("clientReducer() keeps the lobby count until the session ends or another login starts", () => {
+  const state = run({ type: "loggedIn", bundle }, { type: "lobbyCount", onlineCount: 5 });
+  assert.equal(state.lobbyOnline, 5);
+  assert.equal(clientReducer(state, { type: "lobbyCount", onlineCount: 5 }), state);
+  assert.equal(clientReducer(state, { type: "loggedOut" }).lobbyOnline, null);
+  assert.equal(clientReducer(state, { type: "loggedIn", bundle }).lobbyOnline, null);
+});

@@ -1,0 +1,190 @@
+// The room side of a connection: the typed room operations, each answer and room push turned into state actions, and
+// the lobby watched again after a reconnect (PROTOCOL.md §13).
+
+import { ProtocolError } from "../protocol/errors.ts";
+import { OPS } from "../protocol/registry.ts";
+import type { Caller } from "./blobs.ts";
+import { isTransient } from "./chat.ts";
+import { KickedError } from "./events.ts";
+import type { ClientAction, ClientState } from "./reducers.ts";
+import type { PublicRoom, Room, RoomMembers } from "./rooms.ts";
+import type { Store } from "./state.ts";
+
+/** Options of {@link RoomCalls}. */
+export interface RoomCallsOptions {
+  /** The connection's state store. */
+  store: Store<ClientState, ClientAction>;
+  /** Sends an operation once the connection is open (`MimiConnection.call`). */
+  call: Caller;
+  /** Asks `sync` and catches up: a room the user joined by their own request comes with no `conversation_added`. */
+  sync(): Promise<void>;
+  /** Where failures that belong to no caller go. */
+  onError(error: unknown): void;
+}
+
+/** Options of `createRoom`. */
+export interface CreateRoomOptions {
+  /** Friends in the room from the start (default none: a room of one). */
+  memberIds?: readonly number[];
+  /** Listed by `list_public_rooms` and open to `join_room` (default false). */
+  public?: boolean;
+}
+
+/** The room operations of one connection, and the room pushes into its state. */
+export class RoomCalls {
+  readonly #store: Store<ClientState, ClientAction>;
+  readonly #call: Caller;
+  readonly #sync: () => Promise<void>;
+  readonly #onError: (error: unknown) => void;
+  /** Whether the user watches the lobby: watching belongs to a connection, so a new one asks again. */
+  #watchingLobby = false;
+
+  /** @param options See {@link RoomCallsOptions}. */
+  constructor(options: RoomCallsOptions) {
+    this.#store = options.store;
+    this.#call = options.call;
+    this.#sync = options.sync;
+    this.#onError = options.onError;
+  }
+
+  /**
+   * A login or resume succeeded on a new connection: a lobby watched before is watched again.
+   *
+   * @param call Sends over this session.
+   * @param isCurrent Whether the session is still the one signed in, so a late answer of an older one is dropped.
+   */
+  signedIn(call: Caller, isCurrent: () => boolean): void {
+    if (!this.#watchingLobby) return;
+    call(OPS.watchLobby, { watch: true }).then(
+      ({ onlineCount }) => {
+        if (isCurrent()) this.#store.dispatch({ type: "lobbyCount", onlineCount });
+      },
+      (error) => {
+        // The connection ending under the request is what the status reports; anything else is worth a report.
+        if (isCurrent()) this.#onError(error);
+      },
+    );
+  }
+
+  /** The session ended for good (logout, kick): the lobby is no longer watched. */
+  signedOut(): void {
+    this.#watchingLobby = false;
+  }
+
+  /**
+   * A room push arrived; the state takes it.
+   *
+   * @param name The push's registry name.
+   * @param body Its checked body.
+   */
+  pushed(name: string, body: unknown): void {
+    switch (name) {
+      case "roomUpdated":
+        this.#store.dispatch({ type: "roomUpdated", room: (body as { room: Room }).room });
+        return;
+      case "roomRemoved":
+        this.#store.dispatch({ type: "roomRemoved", roomId: (body as { roomId: number }).roomId });
+        return;
+      case "lobbyCount":
+        this.#store.dispatch({ type: "lobbyCount", onlineCount: (body as { onlineCount: number }).onlineCount });
+        return;
+    }
+  }
+
+  async createRoom(name: string, options: CreateRoomOptions = {}): Promise<Room> {
+    const { room } = await this.#call(OPS.createRoom, {
+      name,
+      memberIds: [...options.memberIds ?? []],
+      ...options.public === undefined ? {} : { public: options.public },
+    });
+    return await this.#joined(room);
+  }
+
+  async listPublicRooms(): Promise<readonly PublicRoom[]> {
+    const { rooms } = await this.#call(OPS.listPublicRooms, {});
+    return rooms;
+  }
+
+  async joinRoom(roomId: number): Promise<Room> {
+    const { room } = await this.#call(OPS.joinRoom, { roomId });
+    return await this.#joined(room);
+  }
+
+  async joinRoomByCode(code: string): Promise<Room> {
+    const { room } = await this.#call(OPS.joinRoomByCode, { code });
+    return await this.#joined(room);
+  }
+
+  async roomInviteCode(roomId: number): Promise<string> {
+    const { code } = await this.#call(OPS.roomInviteCode, { roomId });
+    return code;
+  }
+
+  async inviteToRoom(roomId: number, userIds: readonly number[]): Promise<readonly number[]> {
+    const { added } = await this.#call(OPS.inviteToRoom, { roomId, userIds: [...userIds] });
+    if (added.length) this.#refreshMembers(roomId);
+    return added;
+  }
+
+  async leaveRoom(roomId: number): Promise<void> {
+    await this.#call(OPS.leaveRoom, { roomId });
+    this.#store.dispatch({ type: "roomRemoved", roomId });
+  }
+
+  async renameRoom(roomId: number, name: string): Promise<Room> {
+    const { room } = await this.#call(OPS.renameRoom, { roomId, name });
+    this.#store.dispatch({ type: "roomUpdated", room });
+    return room;
+  }
+
+  async removeMember(roomId: number, userId: number): Promise<void> {
+    await this.#call(OPS.removeMember, { roomId, userId });
+    this.#refreshMembers(roomId);
+  }
+
+  async transferRoom(roomId: number, userId: number): Promise<Room> {
+    const { room } = await this.#call(OPS.transferRoom, { roomId, userId });
+    this.#store.dispatch({ type: "roomUpdated", room });
+    this.#refreshMembers(roomId);
+    return room;
+  }
+
+  async deleteRoom(roomId: number): Promise<void> {
+    await this.#call(OPS.deleteRoom, { roomId });
+    this.#store.dispatch({ type: "roomRemoved", roomId });
+  }
+
+  async roomMembers(roomId: number): Promise<RoomMembers> {
+    const { members, onlineCount } = await this.#call(OPS.roomMembers, { roomId });
+    this.#store.dispatch({ type: "users", users: members.map((member) => member.user) });
+    this.#store.dispatch({ type: "roomMembers", roomId, members, onlineCount });
+    return { members, onlineCount };
+  }
+
+  async watchLobby(watch = true): Promise<number> {
+    this.#watchingLobby = watch;
+    const { onlineCount } = await this.#call(OPS.watchLobby, { watch });
+    this.#store.dispatch({ type: "lobbyCount", onlineCount });
+    return onlineCount;
+  }
+
+  /** A room the user is in by their own request: listed now, its conversation once `sync` answers. */
+  async #joined(room: Room): Promise<Room> {
+    this.#store.dispatch({ type: "roomUpdated", room });
+    const listed = this.#store.getSnapshot().conversations.some((c) => c.id === room.conversationId);
+    if (!listed) await this.#sync();
+    return room;
+  }
+
+  /** Asks for a room's members again when the state holds them: a change of members or roles made them stale. */
+  #refreshMembers(roomId: number): void {
+    if (!(roomId in this.#store.getSnapshot().roomMembers)) return;
+    this.roomMembers(roomId).catch((error) => {
+      // The room may have gone under the request (its room_removed push follows), or the session with it; anything
+      // else is worth a report.
+      if (isTransient(error) || error instanceof KickedError) return;
+      if (error instanceof ProtocolError && (error.code === "not_found" || error.code === "not_allowed")) return;
+      this.#onError(error);
+    });
+  }
+}
