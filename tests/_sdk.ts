@@ -1,8 +1,11 @@
-// Helpers for tests of the SDK's connect() against a real server: options for TCP or WebSocket, waiting for a status,
-// and a fresh server per test that closes every connection the test made.
+// Helpers for tests of the SDK's connect() against a real server: options for TCP or WebSocket, waiting for a status
+// or a state, a fresh server per test that closes every connection the test made, and users signed up and befriended.
 
+import assert from "node:assert/strict";
 import { DEFAULT_CONFIG } from "../core/config/schema.ts";
 import {
+  type ClientState,
+  connect,
   type ConnectionStatus,
   type ConnectOptions,
   connectWebSocket,
@@ -93,4 +96,55 @@ export async function withServer(
     for (const connection of connections) await connection.close();
     await server.close();
   }
+}
+
+/** Resolves once `accept` holds for the connection's state; rejects after 20 s so a broken test fails, not hangs. */
+export function until(
+  connection: MimiConnection,
+  accept: (state: ClientState) => boolean,
+  what: string,
+): Promise<void> {
+  let off = () => {};
+  const reached = new Promise<void>((resolve) => {
+    const check = () => accept(connection.getSnapshot()) && resolve();
+    off = connection.subscribe(check);
+    check();
+  });
+  return deadline(reached, 20_000, what).finally(() => off());
+}
+
+/** Registers and logs in a user on a new connection over `via`. */
+export async function signUp(
+  server: TestServer,
+  track: (c: MimiConnection) => MimiConnection,
+  username: string,
+  nickname: string,
+  via: Via = "tcp",
+): Promise<MimiConnection> {
+  const connection = track(connect(connectOptions(server, via)));
+  await connection.register(username, nickname, PASSWORD);
+  await connection.login(username, PASSWORD);
+  return connection;
+}
+
+/** The signed-in user's id. */
+export function me(connection: MimiConnection): number {
+  const session = connection.getSnapshot().session;
+  assert.ok(session.state === "signedIn");
+  return session.user.id;
+}
+
+/** Makes two signed-in users friends through the SDK and answers their conversation's id, once both lists hold it. */
+export async function befriend(a: MimiConnection, b: MimiConnection): Promise<number> {
+  const bSession = b.getSnapshot().session;
+  assert.ok(bSession.state === "signedIn");
+  const found = await a.findUser(bSession.user.username);
+  await a.sendFriendRequest(found.id);
+  await until(b, (s) => s.friendRequests.some((r) => r.from?.id === me(a)), "the request reaches b");
+  const request = b.getSnapshot().friendRequests.find((r) => r.from?.id === me(a))!;
+  const answer = await b.answerFriendRequest(request.id, "accept");
+  const id = answer.conversationId!;
+  await until(a, (s) => s.conversations.some((c) => c.id === id), "a's list holds the conversation");
+  await until(b, (s) => s.conversations.some((c) => c.id === id), "b's list holds the conversation");
+  return id;
 }

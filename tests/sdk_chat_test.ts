@@ -5,7 +5,6 @@
 
 import assert from "node:assert/strict";
 import {
-  type ClientState,
   connect,
   type ConnectOptions,
   type Duplex,
@@ -17,18 +16,7 @@ import {
 import { FakeClock } from "../core/time/clock.ts";
 import { deadline, type TestServer } from "./_harness.ts";
 import { noisyPng } from "./_images.ts";
-import { connectOptions, PASSWORD, untilState, type Via, withServer } from "./_sdk.ts";
-
-/** Resolves once `accept` holds for the connection's state; rejects after 20 s so a broken test fails, not hangs. */
-function until(connection: MimiConnection, accept: (state: ClientState) => boolean, what: string): Promise<void> {
-  let off = () => {};
-  const reached = new Promise<void>((resolve) => {
-    const check = () => accept(connection.getSnapshot()) && resolve();
-    off = connection.subscribe(check);
-    check();
-  });
-  return deadline(reached, 20_000, what).finally(() => off());
-}
+import { befriend, connectOptions, me, PASSWORD, signUp, until, untilState, type Via, withServer } from "./_sdk.ts";
 
 /** A connection whose transport a test can cut, as a network would. */
 interface Cuttable {
@@ -50,41 +38,6 @@ function cuttable(server: TestServer, via: Via, extra: Partial<ConnectOptions>):
       await current?.close();
     },
   };
-}
-
-/** Registers and logs in a user on a new connection over `via`. */
-async function signUp(
-  server: TestServer,
-  track: (c: MimiConnection) => MimiConnection,
-  username: string,
-  nickname: string,
-  via: Via = "tcp",
-): Promise<MimiConnection> {
-  const connection = track(connect(connectOptions(server, via)));
-  await connection.register(username, nickname, PASSWORD);
-  await connection.login(username, PASSWORD);
-  return connection;
-}
-
-function me(connection: MimiConnection): number {
-  const session = connection.getSnapshot().session;
-  assert.ok(session.state === "signedIn");
-  return session.user.id;
-}
-
-/** Makes two signed-in users friends through the SDK and answers their conversation's id, once both lists hold it. */
-async function befriend(a: MimiConnection, b: MimiConnection): Promise<number> {
-  const bSession = b.getSnapshot().session;
-  assert.ok(bSession.state === "signedIn");
-  const found = await a.findUser(bSession.user.username);
-  await a.sendFriendRequest(found.id);
-  await until(b, (s) => s.friendRequests.some((r) => r.from?.id === me(a)), "the request reaches b");
-  const request = b.getSnapshot().friendRequests.find((r) => r.from?.id === me(a))!;
-  const answer = await b.answerFriendRequest(request.id, "accept");
-  const id = answer.conversationId!;
-  await until(a, (s) => s.conversations.some((c) => c.id === id), "a's list holds the conversation");
-  await until(b, (s) => s.conversations.some((c) => c.id === id), "b's list holds the conversation");
-  return id;
 }
 
 function held(connection: MimiConnection, conversationId: number): readonly Message[] {
