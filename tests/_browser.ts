@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { connect, type MimiConnection, type Profile } from "../core/client/mod.ts";
 import { withStore } from "./_accounts_helpers.ts";
-import type { TestServer } from "./_harness.ts";
+import { startTestServer, type TestServer } from "./_harness.ts";
 import { connectOptions, PASSWORD } from "./_sdk.ts";
 
 export { PASSWORD };
@@ -188,4 +188,25 @@ export async function withBrowser<T>(fn: (browser: Browser) => Promise<T>, hosts
   } finally {
     await browser.close();
   }
+}
+
+/** Runs a browser test with its own server (started with `flags`) and browser; `hosts` map to 127.0.0.1 in it. */
+export function webTest(
+  name: string,
+  fn: (server: TestServer, browser: Browser) => Promise<void>,
+  options: { flags?: string[]; hosts?: string[] } = {},
+): void {
+  Deno.test({
+    name: `web client: ${name}`,
+    // On CI a missing browser is a failure, not a skip.
+    ignore: NO_BROWSER,
+    async fn() {
+      const server = await startTestServer(options.flags);
+      try {
+        await withBrowser((browser) => fn(server, browser), options.hosts);
+      } finally {
+        await server.close();
+      }
+    },
+  });
 }

@@ -2,7 +2,6 @@
 // Each test has its own server and browser, and seeds the users it needs over TCP.
 
 import assert from "node:assert/strict";
-import type { Browser } from "playwright-core";
 import { createInvites } from "../server/services/accounts/invites.ts";
 import { FakeClock } from "../core/time/clock.ts";
 import { withStore } from "./_accounts_helpers.ts";
@@ -20,29 +19,9 @@ import {
   seedUsers,
   submitLogin,
   submitRegistration,
+  webTest,
   withBrowser,
 } from "./_browser.ts";
-
-/** Runs a browser test with its own server (started with `flags`) and browser. */
-function webTest(
-  name: string,
-  fn: (server: TestServer, browser: Browser) => Promise<void>,
-  options: { flags?: string[]; hosts?: string[] } = {},
-) {
-  Deno.test({
-    name: `web client: ${name}`,
-    // On CI a missing browser is a failure, not a skip.
-    ignore: NO_BROWSER,
-    async fn() {
-      const server = await startTestServer(options.flags);
-      try {
-        await withBrowser((browser) => fn(server, browser), options.hosts);
-      } finally {
-        await server.close();
-      }
-    },
-  });
-}
 
 webTest(
   "the page connects with the suites the server's config names, and shows its fingerprint and the suite",

@@ -2,28 +2,11 @@
 // one signed out. Each test has its own server and browser; the second device logs in from the test process over TCP.
 
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { connect, MemoryDeviceKeyStore, type StoredNobleCredential } from "../core/client/mod.ts";
-import { startTestServer, type TestServer } from "./_harness.ts";
+import type { TestServer } from "./_harness.ts";
 import { connectOptions } from "./_sdk.ts";
-import { connected, logIn, NO_BROWSER, openTab, pageUrl, PASSWORD, seedUsers, withBrowser } from "./_browser.ts";
-
-/** Runs a browser test with its own server and browser. */
-function webTest(name: string, fn: (server: TestServer, browser: Browser) => Promise<void>) {
-  Deno.test({
-    name: `web client: ${name}`,
-    // On CI a missing browser is a failure, not a skip.
-    ignore: NO_BROWSER,
-    async fn() {
-      const server = await startTestServer();
-      try {
-        await withBrowser((browser) => fn(server, browser));
-      } finally {
-        await server.close();
-      }
-    },
-  });
-}
+import { connected, logIn, openTab, pageUrl, PASSWORD, seedUsers, webTest } from "./_browser.ts";
 
 /**
  * Remembers a second device of `username` from the test process (a terminal, over TCP) and disconnects it without

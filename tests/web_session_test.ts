@@ -2,7 +2,6 @@
 // changed server key, and live presence. Each test has its own server and browser, and seeds its users over TCP.
 
 import assert from "node:assert/strict";
-import type { Browser } from "playwright-core";
 import { startTestServer, type TestServer } from "./_harness.ts";
 import { untilState } from "./_sdk.ts";
 import {
@@ -16,25 +15,9 @@ import {
   openTab,
   pageUrl,
   seedUsers,
+  webTest,
   withBrowser,
 } from "./_browser.ts";
-
-/** Runs a browser test with its own server and browser. */
-function webTest(name: string, fn: (server: TestServer, browser: Browser) => Promise<void>) {
-  Deno.test({
-    name: `web client: ${name}`,
-    // On CI a missing browser is a failure, not a skip.
-    ignore: NO_BROWSER,
-    async fn() {
-      const server = await startTestServer();
-      try {
-        await withBrowser((browser) => fn(server, browser));
-      } finally {
-        await server.close();
-      }
-    },
-  });
-}
 
 webTest(
   'with "remember this device" a reload stays signed in, and logging out forgets the device',
