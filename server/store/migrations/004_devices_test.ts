@@ -3,8 +3,8 @@
 
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { MigrationError } from "../errors.ts";
-import { openSqliteStore } from "../sqlite.ts";
+import { assertRollsBack, names, rows, userVersion, withStoreOn } from "./_migration_test_utils.ts";
+import { devices } from "./004_devices.ts";
 import { LATEST_VERSION, migrate } from "./mod.ts";
 
 const KEY = Uint8Array.from({ length: 65 }, (_, i) => i === 0 ? 4 : i);
@@ -33,15 +33,6 @@ function freshV3(path = ":memory:"): DatabaseSync {
   db.prepare("INSERT INTO invites (code_hash, created_at, expires_at, used_at, used_by) VALUES (?, 10, 20, 15, 2)")
     .run(new Uint8Array(32).fill(7));
   return db;
-}
-
-function rows(db: DatabaseSync, sql: string, ...params: (number | string | Uint8Array | null)[]): unknown[] {
-  return db.prepare(sql).all(...params).map((row) => ({ ...row }));
-}
-
-function names(db: DatabaseSync, type: "table" | "index"): string[] {
-  return rows(db, "SELECT name FROM sqlite_schema WHERE type = ? AND name NOT LIKE 'sqlite_%' ORDER BY name", type)
-    .map((row) => (row as { name: string }).name);
 }
 
 /** Every row of the tables 004 keeps, to compare before and after. */
@@ -85,7 +76,7 @@ Deno.test("004_devices drops messages, blobs and read_state with their indexes a
     ]);
     assert.deepEqual(kept(db), before);
     assert.deepEqual(rows(db, "PRAGMA foreign_key_check"), []);
-    assert.equal(db.prepare("PRAGMA user_version").get()?.user_version, 4);
+    assert.equal(userVersion(db), 4);
   } finally {
     db.close();
   }
@@ -167,24 +158,13 @@ Deno.test("004_devices never reissues the id of a deleted device", () => {
 });
 
 Deno.test("004_devices: a store opened on a version-3 file upgrades it and reads the old users with their keys", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "mimi_store_" });
-  try {
-    const path = `${dir}/v3.db`;
-    freshV3(path).close();
-
-    const store = openSqliteStore(path);
-    try {
-      assert.equal(store.version, LATEST_VERSION);
-      const alice = await store.users.findByKey("alice");
-      assert.deepEqual([alice?.username, alice?.usernameKey, alice?.fontSize], ["Alice", "alice", 16]);
-      const device = await store.devices.create({ userId: alice!.id, name: "laptop", publicKey: KEY, createdAt: 900 });
-      assert.deepEqual(await store.devices.listFor(alice!.id), [device]);
-    } finally {
-      await store.close();
-    }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await withStoreOn(freshV3, async (store) => {
+    assert.equal(store.version, LATEST_VERSION);
+    const alice = await store.users.findByKey("alice");
+    assert.deepEqual([alice?.username, alice?.usernameKey, alice?.fontSize], ["Alice", "alice", 16]);
+    const device = await store.devices.create({ userId: alice!.id, name: "laptop", publicKey: KEY, createdAt: 900 });
+    assert.deepEqual(await store.devices.listFor(alice!.id), [device]);
+  });
 });
 
 Deno.test("004_devices that fails is rolled back and leaves version 3 with its tables", () => {
@@ -192,15 +172,7 @@ Deno.test("004_devices that fails is rolled back and leaves version 3 with its t
   try {
     // A table of the same name makes the migration fail after the DROPs ran.
     db.exec("CREATE TABLE devices (x INTEGER)");
-    assert.throws(() => migrate(db, 4), (err: unknown) => {
-      assert.ok(err instanceof MigrationError);
-      assert.equal(err.version, 4);
-      assert.equal(err.migration, "devices");
-      assert.match(err.message, /already exists/);
-      return true;
-    });
-    assert.equal(db.prepare("PRAGMA user_version").get()?.user_version, 3);
-    assert.equal(db.isTransaction, false);
+    assertRollsBack(db, devices, 3);
     assert.deepEqual(rows(db, "SELECT id FROM messages ORDER BY id"), [{ id: 1 }, { id: 2 }], "the DROPs were undone");
     assert.ok(names(db, "index").includes("messages_room"));
   } finally {

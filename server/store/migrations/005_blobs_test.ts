@@ -3,8 +3,7 @@
 
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { MigrationError } from "../errors.ts";
-import { openSqliteStore } from "../sqlite.ts";
+import { assertRollsBack, names, rows, userVersion, withStoreOn } from "./_migration_test_utils.ts";
 import { blobs } from "./005_blobs.ts";
 import { LATEST_VERSION, migrate } from "./mod.ts";
 
@@ -26,15 +25,6 @@ function freshBefore(path = ":memory:"): DatabaseSync {
   db.prepare("INSERT INTO devices (user_id, name, public_key, created_at, last_used_at) VALUES (1, 'phone', ?, 1, 1)")
     .run(new Uint8Array(65).fill(4));
   return db;
-}
-
-function rows(db: DatabaseSync, sql: string, ...params: (number | string | Uint8Array | null)[]): unknown[] {
-  return db.prepare(sql).all(...params).map((row) => ({ ...row }));
-}
-
-function names(db: DatabaseSync, type: "table" | "index"): string[] {
-  return rows(db, "SELECT name FROM sqlite_schema WHERE type = ? AND name NOT LIKE 'sqlite_%' ORDER BY name", type)
-    .map((row) => (row as { name: string }).name);
 }
 
 function columns(db: DatabaseSync, table: string): unknown[] {
@@ -80,7 +70,7 @@ Deno.test("005_blobs adds blobs, blob_uploaders and uploads and keeps every othe
       kept,
     );
     assert.deepEqual(rows(db, "PRAGMA foreign_key_check"), []);
-    assert.equal(db.prepare("PRAGMA user_version").get()?.user_version, blobs.version);
+    assert.equal(userVersion(db), blobs.version);
   } finally {
     db.close();
   }
@@ -189,21 +179,11 @@ Deno.test("005_blobs keeps one upload per user and hash, received within size, a
 });
 
 Deno.test("005_blobs: a store opened on a file of the version before upgrades it and keeps its users", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "mimi_store_" });
-  try {
-    const path = `${dir}/before.db`;
-    freshBefore(path).close();
-    const store = openSqliteStore(path);
-    try {
-      assert.equal(store.version, LATEST_VERSION);
-      assert.equal((await store.users.findByKey("bob"))?.nickname, "Bob");
-      assert.equal(await store.blobs.find(HASH), undefined);
-    } finally {
-      await store.close();
-    }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await withStoreOn(freshBefore, async (store) => {
+    assert.equal(store.version, LATEST_VERSION);
+    assert.equal((await store.users.findByKey("bob"))?.nickname, "Bob");
+    assert.equal(await store.blobs.find(HASH), undefined);
+  });
 });
 
 Deno.test("005_blobs that fails is rolled back and leaves the version before", () => {
@@ -211,13 +191,7 @@ Deno.test("005_blobs that fails is rolled back and leaves the version before", (
   try {
     // A table of the same name makes the migration fail after it created the first two.
     db.exec("CREATE TABLE uploads (x INTEGER)");
-    assert.throws(() => migrate(db, blobs.version), (err: unknown) => {
-      assert.ok(err instanceof MigrationError);
-      assert.equal(err.version, blobs.version);
-      assert.match(err.message, /already exists/);
-      return true;
-    });
-    assert.equal(db.prepare("PRAGMA user_version").get()?.user_version, BEFORE);
+    assertRollsBack(db, blobs, BEFORE);
     assert.equal(names(db, "table").includes("blobs"), false, "the CREATEs were undone");
   } finally {
     db.close();

@@ -3,8 +3,8 @@
 
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { MigrationError } from "../errors.ts";
-import { openSqliteStore } from "../sqlite.ts";
+import { assertRollsBack, names, rows, withStoreOn } from "./_migration_test_utils.ts";
+import { conversations } from "./007_conversations.ts";
 import { migrate } from "./mod.ts";
 
 const SHA = new Uint8Array(32).fill(0xab);
@@ -27,15 +27,6 @@ function freshV5(path = ":memory:"): DatabaseSync {
     INSERT INTO blocks (blocker, blocked, created_at) VALUES (3, 2, 460);
   `);
   return db;
-}
-
-function rows(db: DatabaseSync, sql: string): unknown[] {
-  return db.prepare(sql).all().map((row) => ({ ...row }));
-}
-
-function names(db: DatabaseSync, type: "table" | "index"): string[] {
-  return rows(db, `SELECT name FROM sqlite_schema WHERE type = '${type}' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
-    .map((row) => (row as { name: string }).name);
 }
 
 /** A direct conversation of 1 and 2 (id 1) and one of room 1 (id 2), with both of 1 and 2 members of the first. */
@@ -179,13 +170,7 @@ Deno.test("007_conversations that fails is rolled back and leaves version 6", ()
   const db = freshV5();
   try {
     db.exec("CREATE TABLE message_blobs (x INTEGER)");
-    assert.throws(() => migrate(db, 7), (err: unknown) => {
-      assert.ok(err instanceof MigrationError);
-      assert.equal(err.version, 7);
-      assert.equal(err.migration, "conversations");
-      return true;
-    });
-    assert.equal(db.prepare("PRAGMA user_version").get()?.user_version, 6);
+    assertRollsBack(db, conversations, 6);
     assert.equal(names(db, "table").includes("conversations"), false, "the CREATEs were undone");
   } finally {
     db.close();
@@ -193,27 +178,17 @@ Deno.test("007_conversations that fails is rolled back and leaves version 6", ()
 });
 
 Deno.test("007_conversations: a store opened on a version-6 file makes the pair's conversation and appends to it", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "mimi_store_" });
-  try {
-    const path = `${dir}/v5.db`;
-    freshV5(path).close();
-    const store = openSqliteStore(path);
-    try {
-      const conversation = await store.conversations.directFor(2, 1, 700);
-      assert.deepEqual([conversation.kind, conversation.userA, conversation.userB], ["direct", 1, 2]);
-      await store.conversations.addMember(conversation.id, 1, 700);
-      const { message } = await store.conversations.append(conversation.id, {
-        senderId: 1,
-        clientId: "c1",
-        at: 710,
-        body: new Uint8Array([1]),
-      });
-      assert.equal(message.seq, 1);
-      assert.equal(await store.friends.isBlocked(3, 2), true);
-    } finally {
-      await store.close();
-    }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await withStoreOn(freshV5, async (store) => {
+    const conversation = await store.conversations.directFor(2, 1, 700);
+    assert.deepEqual([conversation.kind, conversation.userA, conversation.userB], ["direct", 1, 2]);
+    await store.conversations.addMember(conversation.id, 1, 700);
+    const { message } = await store.conversations.append(conversation.id, {
+      senderId: 1,
+      clientId: "c1",
+      at: 710,
+      body: new Uint8Array([1]),
+    });
+    assert.equal(message.seq, 1);
+    assert.equal(await store.friends.isBlocked(3, 2), true);
+  });
 });

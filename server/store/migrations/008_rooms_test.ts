@@ -3,8 +3,7 @@
 
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { MigrationError } from "../errors.ts";
-import { openSqliteStore } from "../sqlite.ts";
+import { assertRollsBack, rows, userVersion, withStoreOn } from "./_migration_test_utils.ts";
 import { rooms } from "./008_rooms.ts";
 import { migrate } from "./mod.ts";
 
@@ -28,10 +27,6 @@ function freshBefore(path = ":memory:"): DatabaseSync {
     INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES (10, 1, 'owner', 60), (10, 2, 'member', 61);
   `);
   return db;
-}
-
-function rows(db: DatabaseSync, sql: string, ...params: (number | string | Uint8Array | null)[]): unknown[] {
-  return db.prepare(sql).all(...params).map((row) => ({ ...row }));
 }
 
 function lobbies(db: DatabaseSync): { id: number; name: string; public: number; created_by: number | null }[] {
@@ -63,7 +58,7 @@ Deno.test("008_rooms adds public and invite_code_hash, keeps every row, and make
     // Whole seconds: SQLite's clock, read in the migration, has no finer grain there.
     assert.ok(createdAt.created_at >= Math.floor(before / 1000) * 1000, `${createdAt.created_at}`);
     assert.deepEqual(rows(db, "PRAGMA foreign_key_check"), []);
-    assert.equal(db.prepare("PRAGMA user_version").get()?.user_version, rooms.version);
+    assert.equal(userVersion(db), rooms.version);
   } finally {
     db.close();
   }
@@ -146,21 +141,11 @@ Deno.test("008_rooms: a departure names a room and a user once, and goes with ei
 });
 
 Deno.test("008_rooms: a store opened on a file of the version before upgrades it and finds the lobby", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "mimi_store_" });
-  try {
-    const path = `${dir}/before.db`;
-    freshBefore(path).close();
-    const store = openSqliteStore(path);
-    try {
-      assert.ok(store.version >= rooms.version, `version ${store.version}`);
-      assert.equal((await store.rooms.lobby()).kind, "lobby");
-      assert.equal((await store.rooms.findById(10))?.ownerId, 1);
-    } finally {
-      await store.close();
-    }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await withStoreOn(freshBefore, async (store) => {
+    assert.ok(store.version >= rooms.version, `version ${store.version}`);
+    assert.equal((await store.rooms.lobby()).kind, "lobby");
+    assert.equal((await store.rooms.findById(10))?.ownerId, 1);
+  });
 });
 
 Deno.test("008_rooms that fails is rolled back and leaves the version before", () => {
@@ -168,13 +153,7 @@ Deno.test("008_rooms that fails is rolled back and leaves the version before", (
   try {
     // An index of the same name makes the migration fail after it altered the table.
     db.exec("CREATE INDEX room_members_owner ON room_members (user_id)");
-    assert.throws(() => migrate(db, rooms.version), (err: unknown) => {
-      assert.ok(err instanceof MigrationError);
-      assert.equal(err.version, rooms.version);
-      assert.match(err.message, /already exists/);
-      return true;
-    });
-    assert.equal(db.prepare("PRAGMA user_version").get()?.user_version, BEFORE);
+    assertRollsBack(db, rooms, BEFORE);
     const columns = rows(db, "SELECT name FROM pragma_table_info('rooms')").map((row) =>
       (row as { name: string }).name
     );
