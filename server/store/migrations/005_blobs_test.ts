@@ -2,8 +2,8 @@
 // other row, and the new tables keep only well-formed rows.
 
 import assert from "node:assert/strict";
-import { DatabaseSync } from "node:sqlite";
-import { assertRollsBack, names, rows, userVersion, withStoreOn } from "./_migration_test_utils.ts";
+import type { DatabaseSync } from "node:sqlite";
+import { assertRollsBack, databaseAt, names, rows, userVersion, withStoreOn } from "./_migration_test_utils.ts";
 import { blobs } from "./005_blobs.ts";
 import { LATEST_VERSION, migrate } from "./mod.ts";
 
@@ -13,14 +13,10 @@ const OTHER = new Uint8Array(32).fill(0xcd);
 
 /** A database one version before blobs, with two users, a friendship and a device. */
 function freshBefore(path = ":memory:"): DatabaseSync {
-  const db = new DatabaseSync(path);
-  db.exec("PRAGMA foreign_keys = ON");
-  migrate(db, BEFORE);
-  const user = db.prepare(
-    "INSERT INTO users (id, username, username_key, nickname, registration_record, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-  );
-  user.run(1, "Alice", "alice", "爱丽丝", new Uint8Array([1, 2, 3]), 100);
-  user.run(2, "Bob", "bob", "Bob", new Uint8Array([0]), 200);
+  const db = databaseAt(path, BEFORE, [
+    [1, "Alice", "爱丽丝", new Uint8Array([1, 2, 3]), 100],
+    [2, "Bob", "Bob", new Uint8Array([0]), 200],
+  ]);
   db.exec("INSERT INTO friendships (user_a, user_b, created_at) VALUES (1, 2, 300)");
   db.prepare("INSERT INTO devices (user_id, name, public_key, created_at, last_used_at) VALUES (1, 'phone', ?, 1, 1)")
     .run(new Uint8Array(65).fill(4));

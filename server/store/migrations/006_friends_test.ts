@@ -2,22 +2,18 @@
 // well-formed, directed rows that go with either user.
 
 import assert from "node:assert/strict";
-import { DatabaseSync } from "node:sqlite";
-import { assertRollsBack, rows, withStoreOn } from "./_migration_test_utils.ts";
+import type { DatabaseSync } from "node:sqlite";
+import { assertRollsBack, databaseAt, rows, withStoreOn } from "./_migration_test_utils.ts";
 import { friends } from "./006_friends.ts";
 import { migrate } from "./mod.ts";
 
 /** A version-5 database with three users, a friendship and two requests. */
 function freshV4(path = ":memory:"): DatabaseSync {
-  const db = new DatabaseSync(path);
-  db.exec("PRAGMA foreign_keys = ON");
-  migrate(db, 5);
-  const user = db.prepare(
-    "INSERT INTO users (id, username, username_key, nickname, registration_record, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-  );
-  user.run(1, "Alice", "alice", "爱丽丝", new Uint8Array([1]), 100);
-  user.run(2, "Bob", "bob", "Bob", new Uint8Array([2]), 200);
-  user.run(3, "Carol", "carol", "Carol", new Uint8Array([3]), 300);
+  const db = databaseAt(path, 5, [
+    [1, "Alice", "爱丽丝", new Uint8Array([1]), 100],
+    [2, "Bob", "Bob", new Uint8Array([2]), 200],
+    [3, "Carol", "Carol", new Uint8Array([3]), 300],
+  ]);
   db.exec(`
     INSERT INTO friendships (user_a, user_b, created_at) VALUES (1, 2, 400);
     INSERT INTO friend_requests (id, from_user, to_user, status, created_at, updated_at)

@@ -2,8 +2,8 @@
 // blobs that keep only well-formed rows and go with what they belong to.
 
 import assert from "node:assert/strict";
-import { DatabaseSync } from "node:sqlite";
-import { assertRollsBack, names, rows, withStoreOn } from "./_migration_test_utils.ts";
+import type { DatabaseSync } from "node:sqlite";
+import { assertRollsBack, databaseAt, names, rows, withStoreOn } from "./_migration_test_utils.ts";
 import { conversations } from "./007_conversations.ts";
 import { migrate } from "./mod.ts";
 
@@ -11,15 +11,11 @@ const SHA = new Uint8Array(32).fill(0xab);
 
 /** A version-6 database with three users, a friendship, a room and a block. */
 function freshV5(path = ":memory:"): DatabaseSync {
-  const db = new DatabaseSync(path);
-  db.exec("PRAGMA foreign_keys = ON");
-  migrate(db, 6);
-  const user = db.prepare(
-    "INSERT INTO users (id, username, username_key, nickname, registration_record, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-  );
-  user.run(1, "Alice", "alice", "爱丽丝", new Uint8Array([1]), 100);
-  user.run(2, "Bob", "bob", "Bob", new Uint8Array([2]), 200);
-  user.run(3, "Carol", "carol", "Carol", new Uint8Array([3]), 300);
+  const db = databaseAt(path, 6, [
+    [1, "Alice", "爱丽丝", new Uint8Array([1]), 100],
+    [2, "Bob", "Bob", new Uint8Array([2]), 200],
+    [3, "Carol", "Carol", new Uint8Array([3]), 300],
+  ]);
   db.exec(`
     INSERT INTO friendships (user_a, user_b, created_at) VALUES (1, 2, 400);
     INSERT INTO rooms (id, name, kind, created_by, created_at) VALUES (1, '周末爬山', 'group', 1, 450);

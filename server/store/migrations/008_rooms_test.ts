@@ -2,8 +2,8 @@
 // lobby exists afterwards, public and without member rows, while every other row stays.
 
 import assert from "node:assert/strict";
-import { DatabaseSync } from "node:sqlite";
-import { assertRollsBack, rows, userVersion, withStoreOn } from "./_migration_test_utils.ts";
+import type { DatabaseSync } from "node:sqlite";
+import { assertRollsBack, databaseAt, rows, userVersion, withStoreOn } from "./_migration_test_utils.ts";
 import { rooms } from "./008_rooms.ts";
 import { migrate } from "./mod.ts";
 
@@ -12,15 +12,11 @@ const HASH = new Uint8Array(32).fill(0xab);
 
 /** A database one version before rooms, with three users, a friendship, and a group room of two. */
 function freshBefore(path = ":memory:"): DatabaseSync {
-  const db = new DatabaseSync(path);
-  db.exec("PRAGMA foreign_keys = ON");
-  migrate(db, BEFORE);
-  const user = db.prepare(
-    "INSERT INTO users (id, username, username_key, nickname, registration_record, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-  );
-  user.run(1, "Alice", "alice", "爱丽丝", new Uint8Array([1, 2, 3]), 100);
-  user.run(2, "Bob", "bob", "Bob", new Uint8Array([0]), 200);
-  user.run(3, "Carol", "carol", "Carol", new Uint8Array([0]), 300);
+  const db = databaseAt(path, BEFORE, [
+    [1, "Alice", "爱丽丝", new Uint8Array([1, 2, 3]), 100],
+    [2, "Bob", "Bob", new Uint8Array([0]), 200],
+    [3, "Carol", "Carol", new Uint8Array([0]), 300],
+  ]);
   db.exec(`
     INSERT INTO friendships (user_a, user_b, created_at) VALUES (1, 2, 300);
     INSERT INTO rooms (id, name, kind, created_by, created_at) VALUES (10, 'Book club', 'group', 1, 50);

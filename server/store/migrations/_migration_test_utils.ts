@@ -2,12 +2,29 @@
 // migration that fails being rolled back. Each migration test seeds its own database of the version before.
 
 import assert from "node:assert/strict";
-import type { DatabaseSync } from "node:sqlite";
+import { DatabaseSync } from "node:sqlite";
 import { MigrationError } from "../errors.ts";
 import { openSqliteStore } from "../sqlite.ts";
 import type { Store } from "../types.ts";
 import type { Migration } from "./migration.ts";
 import { migrate } from "./mod.ts";
+
+/** A user of a seeded database: id, username (its key is the username lowercased), nickname, record, created_at. */
+export type SeedUser = [id: number, username: string, nickname: string, record: Uint8Array, createdAt: number];
+
+/** Opens the database at `path` with foreign keys on, migrates it up to `version` and inserts `users`. */
+export function databaseAt(path: string, version: number, users: SeedUser[]): DatabaseSync {
+  const db = new DatabaseSync(path);
+  db.exec("PRAGMA foreign_keys = ON");
+  migrate(db, version);
+  const user = db.prepare(
+    "INSERT INTO users (id, username, username_key, nickname, registration_record, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+  );
+  for (const [id, username, nickname, record, createdAt] of users) {
+    user.run(id, username, username.toLowerCase(), nickname, record, createdAt);
+  }
+  return db;
+}
 
 /** Every row `sql` selects, as plain objects (node:sqlite's rows have a null prototype, which deepEqual minds). */
 export function rows(db: DatabaseSync, sql: string, ...params: (number | string | Uint8Array | null)[]): unknown[] {
