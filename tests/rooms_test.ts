@@ -344,3 +344,32 @@ Deno.test("in the lobby users who are not friends chat, and lobby_count reaches 
     assert.equal(received(alice.pushes, PUSHES.lobbyCount).length, 1, "no push after watching stopped");
   }, { clock, flags: ["--server.presenceGraceMs=0", "--server.lobbyCountIntervalMs=1000"] });
 });
+
+Deno.test("a block hides presence both ways even between members of one room; other members still see both", async () => {
+  await withClients(async (context) => {
+    const [alice, bob, carol] = await Promise.all(["alice", "bob", "carol"].map((name) => signUp(context, name)));
+    await befriend(alice, bob);
+    await befriend(alice, carol);
+    await makeRoom(alice, "Book club", [bob, carol]);
+    const watch = (person: Person, ...others: Person[]) =>
+      person.client.call(OPS.watchPresence, { userIds: others.map((other) => other.profile.id) })
+        .then(({ presence }) => presence.map((p) => p.userId));
+    assert.deepEqual(await watch(bob, carol), [carol.profile.id], "co-members see each other");
+    assert.deepEqual(await watch(carol, bob), [bob.profile.id], "Carol watches Bob before the block");
+
+    await bob.client.call(OPS.blockUser, { userId: carol.profile.id });
+    assert.deepEqual(await watch(bob, carol, alice), [alice.profile.id], "the blocker no longer sees the blocked");
+    assert.deepEqual(await watch(carol, bob, alice), [alice.profile.id], "nor the blocked the blocker");
+    assert.deepEqual(await watch(alice, bob, carol), [bob.profile.id, carol.profile.id], "the others see both");
+
+    // A watch made before the block ends with it: Bob's logout reaches Alice, and not Carol. The server pushes to
+    // watchers before it answers the logout, so Carol's answer to a request sent after it comes after any push.
+    await bob.client.call(OPS.unblockUser, { userId: carol.profile.id });
+    assert.deepEqual(await watch(carol, bob, alice), [bob.profile.id, alice.profile.id], "unblocked, seen again");
+    await bob.client.call(OPS.blockUser, { userId: carol.profile.id });
+    await bob.client.call(OPS.logout, {});
+    await next(alice.pushes, PUSHES.presence, (p) => p.userId === bob.profile.id && !p.online);
+    await stillServes(carol);
+    assert.deepEqual(received(carol.pushes, PUSHES.presence).filter((p) => p.userId === bob.profile.id), []);
+  });
+});

@@ -407,6 +407,31 @@ export function runHubSuite(options: HubSuiteOptions): void {
     assert.equal(bob.presence().length, 1, "watching nobody hears nothing");
   });
 
+  test(
+    "unwatchPair() stops each of the two hearing the other, in either order, and keeps what else they watch",
+    0,
+    async (f) => {
+      const [ann, bob] = [f.conn(), f.conn()];
+      await f.hub.claim(ANN, ann, null);
+      await f.hub.claim(BOB, bob, null);
+      await f.hub.watch(ann, [BOB, CAT]);
+      await f.hub.unwatchPair(ANN, BOB);
+      await f.hub.release(bob, "logout");
+      await f.hub.claim(CAT, f.conn(), null);
+      await f.hub.idle();
+      assert.deepEqual(ann.presence(), [{ userId: CAT, online: true, lastSeenAt: null }], "Bob's change is not heard");
+
+      const [watcher, watched] = [f.conn(), f.conn()];
+      await f.hub.claim(200, watcher, null);
+      await f.hub.claim(201, watched, null);
+      await f.hub.watch(watcher, [201]);
+      await f.hub.unwatchPair(201, 200);
+      await f.hub.release(watched, "logout");
+      await f.hub.idle();
+      assert.deepEqual(watcher.presence(), []);
+    },
+  );
+
   test("several connections watching one user each get its change", 0, async (f) => {
     const watchers = Array.from({ length: 20 }, () => f.conn());
     for (const [i, watcher] of watchers.entries()) {

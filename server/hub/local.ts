@@ -158,6 +158,16 @@ export class LocalHub implements Hub {
     return Promise.resolve();
   }
 
+  unwatchPair(a: number, b: number): Promise<void> {
+    for (const [user, other] of [[a, b], [b, a]]) {
+      const connection = this.#claims.get(user)?.connection;
+      if (!connection) continue;
+      this.#watching.get(connection)?.delete(other);
+      this.#watchers.get(other)?.delete(connection);
+    }
+    return Promise.resolve();
+  }
+
   async idle(): Promise<void> {
     while (this.#background.size > 0) await Promise.all(this.#background);
   }

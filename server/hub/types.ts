@@ -74,6 +74,11 @@ export interface Hub {
    * login may watch; for any other this does nothing.
    */
   watch(connection: HubConnection, userIds: readonly number[]): Promise<void>;
+  /**
+   * Stops the logged-in connection of each of the two users from watching the other (a block between them,
+   * PROTOCOL.md §12.3): what each watches otherwise stays.
+   */
+  unwatchPair(a: number, b: number): Promise<void>;
   /** Settles once the presence work started by grace timers and `closed` releases so far has finished. */
   idle(): Promise<void>;
   /** Shutdown: timers cancelled, and every user still online (or in a grace period) marked as last seen now. */

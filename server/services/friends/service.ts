@@ -216,6 +216,8 @@ export function friendsService({ store, hub, clock }: FriendsDeps): Service {
         });
         // Told exactly as a removal is: the blocked user learns of no block.
         if (ended !== undefined) await announceUnfriending(user.id, userId, ended);
+        // Presence no longer crosses the block, even between members of one room (PROTOCOL.md §10.5).
+        await hub.unwatchPair(user.id, userId);
         return {};
       },
 
