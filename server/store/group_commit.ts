@@ -21,6 +21,11 @@ export interface GroupCommitOptions {
   maxBatch?: number;
   /** Told the size of each batch before it is committed (for tests and statistics). */
   onBatch?: (size: number) => void;
+  /**
+   * Runs the taking and committing of one batch under a lock (the store's): the batch is taken only once the lock
+   * is held, so writes that arrive while it waits for the lock join it instead of waiting for the next one.
+   */
+  exclusive?: (fn: () => Promise<void>) => Promise<void>;
 }
 
 interface Pending<I, O> {
@@ -52,6 +57,7 @@ export class GroupCommit<I, O> {
   readonly #schedule: (run: () => void) => void;
   readonly #maxBatch: number;
   readonly #onBatch: ((size: number) => void) | undefined;
+  readonly #exclusive: (fn: () => Promise<void>) => Promise<void>;
   #queue: Pending<I, O>[] = [];
   /** Whether a run is scheduled and has not started yet. */
   #scheduled = false;
@@ -60,7 +66,7 @@ export class GroupCommit<I, O> {
 
   /**
    * @param commit Commits one batch.
-   * @param options Scheduling, batch size cap, observer.
+   * @param options Scheduling, batch size cap, observer, lock.
    * @throws {RangeError} When `maxBatch` is not a whole number from 1.
    */
   constructor(commit: CommitBatch<I, O>, options: GroupCommitOptions = {}) {
@@ -72,6 +78,7 @@ export class GroupCommit<I, O> {
     this.#schedule = options.schedule ?? defaultSchedule;
     this.#maxBatch = maxBatch;
     this.#onBatch = options.onBatch;
+    this.#exclusive = options.exclusive ?? ((fn) => fn());
   }
 
   /**
@@ -112,8 +119,7 @@ export class GroupCommit<I, O> {
     this.#running = (async () => {
       try {
         while (this.#queue.length > 0) {
-          const batch = this.#queue.splice(0, this.#maxBatch);
-          await this.#commitBatch(batch);
+          await this.#exclusive(() => this.#commitBatch(this.#queue.splice(0, this.#maxBatch)));
         }
       } finally {
         // In the same turn as the loop's last check of the queue: nothing submitted in between is left behind.

@@ -499,11 +499,12 @@ class SqliteStore extends SqliteRepositories implements Store {
     }
     const lock = new AsyncLock();
     const current = new AsyncLocalStorage<SqliteTransaction>();
-    // Each batch takes the lock like any call, so it never lands inside a transaction, and runs synchronously.
+    // Each batch is taken and committed under the lock, like any call: it never lands inside a transaction, runs
+    // synchronously, and gathers the appends made while it waited for the lock.
     const appends = new GroupCommit<PendingAppend, AppendResult>(
       (items) =>
-        lock.run(() => guard(conn, "append messages", () => appendBatch(db, conn.conversationStatements, items))),
-      { onBatch: options.onGroupCommit },
+        Promise.resolve(guard(conn, "append messages", () => appendBatch(db, conn.conversationStatements, items))),
+      { onBatch: options.onGroupCommit, exclusive: (fn) => lock.run(fn) },
     );
     super(
       async (action, fn) => {

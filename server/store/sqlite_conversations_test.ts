@@ -101,14 +101,16 @@ Deno.test("sqlite: appends made while a transaction holds the store wait and the
     const { id, alice } = await pair(store);
     let release!: () => void;
     const held = store.transaction(() => new Promise<void>((resolve) => release = resolve));
-    const appends = [1, 2, 3].map((n) =>
-      store.conversations.append(id, { senderId: alice, clientId: `c${n}`, at: 10, body: new Uint8Array([n]) })
-    );
-    // One turn of timers: the batch's own turn, which comes first.
+    const append = (n: number) =>
+      store.conversations.append(id, { senderId: alice, clientId: `c${n}`, at: 10, body: new Uint8Array([n]) });
+    const appends = [1, 2, 3].map(append);
+    // One turn of timers: the batch's own turn, which comes first; it waits for the lock before taking its items.
     await new Promise((resolve) => setTimeout(resolve, 0));
-    assert.deepEqual(batches, [3], "the batch is formed and waits for the lock");
+    assert.deepEqual(batches, [], "no batch is taken while the transaction holds the lock");
+    appends.push(...[4, 5].map(append));
     release();
     await held;
-    assert.deepEqual((await Promise.all(appends)).map((r) => r.message.seq), [1, 2, 3]);
+    assert.deepEqual((await Promise.all(appends)).map((r) => r.message.seq), [1, 2, 3, 4, 5]);
+    assert.deepEqual(batches, [5], "the appends made while the batch waited for the lock joined it");
   });
 });
