@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { assertRollsBack, names, rows, userVersion, withStoreOn } from "./_migration_test_utils.ts";
+import { assertRollsBack, columns, names, rows, userVersion, withStoreOn } from "./_migration_test_utils.ts";
 import { devices } from "./004_devices.ts";
 import { LATEST_VERSION, migrate } from "./mod.ts";
 
@@ -88,7 +88,7 @@ Deno.test("004_devices creates an empty STRICT devices table with the design's c
     migrate(db, 4);
     assert.deepEqual(rows(db, "SELECT * FROM devices"), []);
     assert.deepEqual(
-      rows(db, "SELECT name, type, \"notnull\", pk FROM pragma_table_info('devices') ORDER BY cid"),
+      columns(db, "devices"),
       [
         { name: "id", type: "INTEGER", notnull: 0, pk: 1 },
         { name: "user_id", type: "INTEGER", notnull: 1, pk: 0 },

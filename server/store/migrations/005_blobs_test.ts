@@ -3,7 +3,15 @@
 
 import assert from "node:assert/strict";
 import type { DatabaseSync } from "node:sqlite";
-import { assertRollsBack, databaseAt, names, rows, userVersion, withStoreOn } from "./_migration_test_utils.ts";
+import {
+  assertRollsBack,
+  columns,
+  databaseAt,
+  names,
+  rows,
+  userVersion,
+  withStoreOn,
+} from "./_migration_test_utils.ts";
 import { blobs } from "./005_blobs.ts";
 import { LATEST_VERSION, migrate } from "./mod.ts";
 
@@ -21,10 +29,6 @@ function freshBefore(path = ":memory:"): DatabaseSync {
   db.prepare("INSERT INTO devices (user_id, name, public_key, created_at, last_used_at) VALUES (1, 'phone', ?, 1, 1)")
     .run(new Uint8Array(65).fill(4));
   return db;
-}
-
-function columns(db: DatabaseSync, table: string): unknown[] {
-  return rows(db, `SELECT name, type, "notnull", pk FROM pragma_table_info('${table}') ORDER BY cid`);
 }
 
 function insertBlob(

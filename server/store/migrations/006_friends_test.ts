@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import type { DatabaseSync } from "node:sqlite";
-import { assertRollsBack, databaseAt, rows, withStoreOn } from "./_migration_test_utils.ts";
+import { assertRollsBack, columns, databaseAt, rows, withStoreOn } from "./_migration_test_utils.ts";
 import { friends } from "./006_friends.ts";
 import { migrate } from "./mod.ts";
 
@@ -47,7 +47,7 @@ Deno.test("006_friends creates a STRICT blocks table keyed by blocker and blocke
   const db = freshV4();
   try {
     migrate(db, 6);
-    assert.deepEqual(rows(db, "SELECT name, type, \"notnull\", pk FROM pragma_table_info('blocks') ORDER BY cid"), [
+    assert.deepEqual(columns(db, "blocks"), [
       { name: "blocker", type: "INTEGER", notnull: 1, pk: 1 },
       { name: "blocked", type: "INTEGER", notnull: 1, pk: 2 },
       { name: "created_at", type: "INTEGER", notnull: 1, pk: 0 },

@@ -31,6 +31,11 @@ export function rows(db: DatabaseSync, sql: string, ...params: (number | string 
   return db.prepare(sql).all(...params).map((row) => ({ ...row }));
 }
 
+/** A table's columns as `pragma_table_info` gives them: name, type, whether NOT NULL, place in the primary key. */
+export function columns(db: DatabaseSync, table: string): unknown[] {
+  return rows(db, `SELECT name, type, "notnull", pk FROM pragma_table_info('${table}') ORDER BY cid`);
+}
+
 /** The names of the database's own tables or indexes, sorted. */
 export function names(db: DatabaseSync, type: "table" | "index"): string[] {
   return rows(db, "SELECT name FROM sqlite_schema WHERE type = ? AND name NOT LIKE 'sqlite_%' ORDER BY name", type)
