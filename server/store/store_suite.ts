@@ -98,6 +98,24 @@ function gate(): { promise: Promise<void>; open: () => void } {
   return { promise, open };
 }
 
+/**
+ * Opens a transaction that writes alice and then waits, holding the store, until `release` is opened; then it
+ * rolls back. Resolves once alice is written.
+ */
+async function aliceRolledBackLater(
+  store: Store,
+): Promise<{ transaction: Promise<void>; release: { open: () => void } }> {
+  const written = gate(), release = gate();
+  const transaction = store.transaction(async (tx) => {
+    await tx.users.create(newUser("alice"));
+    written.open();
+    await release.promise;
+    throw new Error("rolled back");
+  });
+  await written.promise;
+  return { transaction, release };
+}
+
 /** Lets every pending promise reaction and timer run once, so a call that is not waiting would have finished. */
 function settle(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
@@ -1043,14 +1061,7 @@ export function runStoreSuite(options: StoreSuiteOptions): void {
   });
 
   test("transaction(): a call on the store made while one is open does not see its uncommitted writes", async (store) => {
-    const written = gate(), release = gate();
-    const transaction = store.transaction(async (tx) => {
-      await tx.users.create(newUser("alice"));
-      written.open();
-      await release.promise;
-      throw new Error("rolled back");
-    });
-    await written.promise;
+    const { transaction, release } = await aliceRolledBackLater(store);
     const read = store.users.findByKey("alice");
     let readDone = false;
     void read.then(() => readDone = true);
@@ -1062,14 +1073,7 @@ export function runStoreSuite(options: StoreSuiteOptions): void {
   });
 
   test("transaction(): a write on the store made while one is open survives that transaction's rollback", async (store) => {
-    const written = gate(), release = gate();
-    const transaction = store.transaction(async (tx) => {
-      await tx.users.create(newUser("alice"));
-      written.open();
-      await release.promise;
-      throw new Error("rolled back");
-    });
-    await written.promise;
+    const { transaction, release } = await aliceRolledBackLater(store);
     const write = store.users.create(newUser("bob"));
     release.open();
     await assert.rejects(transaction, /rolled back/);
