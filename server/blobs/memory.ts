@@ -1,6 +1,7 @@
 // A BlobStore in memory, for tests of the code above it: the same contract as the file store, nothing kept.
 
 import { sha256 as sha256Hash } from "@noble/hashes/sha2.js";
+import { joinBytes } from "../../core/bytes/concat.ts";
 import { hex } from "../../core/bytes/hex.ts";
 import {
   assertRange,
@@ -77,7 +78,7 @@ export class MemoryBlobStore implements BlobStore {
     return now(() => {
       const upload = this.#upload(id);
       assertRange(offset, length);
-      return joined(upload).slice(offset, offset + length);
+      return joinBytes(upload.chunks).slice(offset, offset + length);
     });
   }
 
@@ -86,7 +87,7 @@ export class MemoryBlobStore implements BlobStore {
       const upload = this.#upload(id);
       const sha256 = upload.hash.digest();
       const name = hex(sha256);
-      if (!this.#blobs.has(name)) this.#blobs.set(name, joined(upload));
+      if (!this.#blobs.has(name)) this.#blobs.set(name, joinBytes(upload.chunks));
       this.#uploads.delete(id);
       return { sha256, size: upload.length };
     });
@@ -131,14 +132,4 @@ export class MemoryBlobStore implements BlobStore {
 /** Runs `fn` now and settles with its outcome, so a throw becomes a rejection as in an asynchronous store. */
 function now<T>(fn: () => T): Promise<T> {
   return new Promise((resolve) => resolve(fn()));
-}
-
-function joined(upload: Upload): Uint8Array {
-  const out = new Uint8Array(upload.length);
-  let at = 0;
-  for (const chunk of upload.chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }
