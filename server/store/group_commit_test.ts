@@ -90,6 +90,23 @@ Deno.test("GroupCommit: items submitted while a batch commits go together into t
   assert.deepEqual(batches, [[1], [2, 3, 4]]);
 });
 
+Deno.test("GroupCommit: with exclusive, the batch is taken once the lock is held, with what came while it waited", async () => {
+  const batches: number[][] = [];
+  const held = gate();
+  const batcher = new GroupCommit<number, number>((items) => {
+    batches.push([...items]);
+    return Promise.resolve(items.map((n) => ({ ok: true, value: n })));
+  }, { exclusive: (fn) => held.promise.then(fn) });
+  const first = batcher.submit(1);
+  await settle();
+  const second = batcher.submit(2);
+  await settle();
+  assert.deepEqual(batches, [], "nothing is taken before the lock is held");
+  held.open();
+  assert.deepEqual(await Promise.all([first, second]), [1, 2]);
+  assert.deepEqual(batches, [[1, 2]]);
+});
+
 Deno.test("GroupCommit: a queue larger than maxBatch is committed in several batches, in order", async () => {
   const sizes: number[] = [];
   const batcher = new GroupCommit<number, number>(
