@@ -60,10 +60,11 @@ export function isTransient(error: unknown): boolean {
 }
 
 /**
- * Whether a catch-up failure needs no report: the conversation is gone (its `conversation_removed` push follows), or
- * the session ended under the request (the next one catches up).
+ * Whether a failure of a request the client made on its own (catch-up, a refresh) needs no report: what it asked about
+ * is gone or no longer the user's (a push saying so follows), or the session ended under the request (the next one
+ * asks again).
  */
-function isExpected(error: unknown): boolean {
+export function isExpected(error: unknown): boolean {
   if (isTransient(error) || error instanceof KickedError) return true;
   return error instanceof ProtocolError && (error.code === "not_found" || error.code === "not_allowed");
 }
