@@ -59,7 +59,7 @@ export class RoomCalls {
       },
       (error) => {
         // The connection ending under the request is what the status reports; anything else is worth a report.
-        if (isCurrent()) this.#onError(error);
+        if (isCurrent() && !isExpected(error)) this.#onError(error);
       },
     );
   }
