@@ -116,14 +116,7 @@ export class Chat {
     this.#user = userId;
     // The state may have forgotten the sends still waiting (signed out by a server that lost the session): show them.
     for (const entry of this.#outbox.entries()) this.#outboxChanged(entry);
-    const catchUp = this.#catchUp = new CatchUp({
-      history: (request) => history(OPS.history, request),
-      getState: () => this.#store.getSnapshot(),
-      dispatch: (action) => this.#store.dispatch(action),
-      onError: this.#onError,
-      isExpected,
-      initialPage: this.#initialPage,
-    });
+    const catchUp = this.#catchUp = this.#newCatchUp(history);
     void catchUp.all();
     history(OPS.sync, {}).then(
       ({ conversations }) => {
@@ -310,7 +303,8 @@ export class Chat {
   }
 
   async loadOlder(conversationId: number, limit?: number): Promise<boolean> {
-    const catchUp = this.#catchUp ?? this.#standalone();
+    // With no session open, the page comes over whichever is open next.
+    const catchUp = this.#catchUp ?? this.#newCatchUp(this.#call);
     return await catchUp.loadOlder(conversationId, limit);
   }
 
@@ -324,14 +318,15 @@ export class Chat {
     await this.#catchUp?.all();
   }
 
-  /** A catch-up over whatever session is open next, for a page asked while none is. */
-  #standalone(): CatchUp {
+  /** A catch-up into the state whose `history` requests go through `call`. */
+  #newCatchUp(call: Caller): CatchUp {
     return new CatchUp({
-      history: (request) => this.#call(OPS.history, request),
+      history: (request) => call(OPS.history, request),
       getState: () => this.#store.getSnapshot(),
       dispatch: (action) => this.#store.dispatch(action),
       onError: this.#onError,
       isExpected,
+      initialPage: this.#initialPage,
     });
   }
 
