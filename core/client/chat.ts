@@ -60,10 +60,11 @@ export function isTransient(error: unknown): boolean {
 }
 
 /**
- * Whether a catch-up failure needs no report: the conversation is gone (its `conversation_removed` push follows), or
- * the session ended under the request (the next one catches up).
+ * Whether a failure of a request the client made on its own (catch-up, a refresh) needs no report: what it asked about
+ * is gone or no longer the user's (a push saying so follows), or the session ended under the request (the next one
+ * asks again).
  */
-function isExpected(error: unknown): boolean {
+export function isExpected(error: unknown): boolean {
   if (isTransient(error) || error instanceof KickedError) return true;
   return error instanceof ProtocolError && (error.code === "not_found" || error.code === "not_allowed");
 }
@@ -115,14 +116,7 @@ export class Chat {
     this.#user = userId;
     // The state may have forgotten the sends still waiting (signed out by a server that lost the session): show them.
     for (const entry of this.#outbox.entries()) this.#outboxChanged(entry);
-    const catchUp = this.#catchUp = new CatchUp({
-      history: (request) => history(OPS.history, request),
-      getState: () => this.#store.getSnapshot(),
-      dispatch: (action) => this.#store.dispatch(action),
-      onError: this.#onError,
-      isExpected,
-      initialPage: this.#initialPage,
-    });
+    const catchUp = this.#catchUp = this.#newCatchUp(history);
     void catchUp.all();
     history(OPS.sync, {}).then(
       ({ conversations }) => {
@@ -309,7 +303,8 @@ export class Chat {
   }
 
   async loadOlder(conversationId: number, limit?: number): Promise<boolean> {
-    const catchUp = this.#catchUp ?? this.#standalone();
+    // With no session open, the page comes over whichever is open next.
+    const catchUp = this.#catchUp ?? this.#newCatchUp(this.#call);
     return await catchUp.loadOlder(conversationId, limit);
   }
 
@@ -323,14 +318,15 @@ export class Chat {
     await this.#catchUp?.all();
   }
 
-  /** A catch-up over whatever session is open next, for a page asked while none is. */
-  #standalone(): CatchUp {
+  /** A catch-up into the state whose `history` requests go through `call`. */
+  #newCatchUp(call: Caller): CatchUp {
     return new CatchUp({
-      history: (request) => this.#call(OPS.history, request),
+      history: (request) => call(OPS.history, request),
       getState: () => this.#store.getSnapshot(),
       dispatch: (action) => this.#store.dispatch(action),
       onError: this.#onError,
       isExpected,
+      initialPage: this.#initialPage,
     });
   }
 

@@ -53,7 +53,7 @@ export type { SentFriendRequest } from "./friends.ts";
 export type { PublicRoom, RoomMember, RoomMembers } from "./rooms.ts";
 export type { CreateRoomOptions } from "./room_calls.ts";
 export { MAX_ROOM_NAME, ROOM_KINDS, ROOM_REMOVED_REASONS, ROOM_ROLES } from "../protocol/ops/rooms.ts";
-export { type ConversationSummary, countUnread, sortConversations } from "./conversations.ts";
+export type { ConversationSummary } from "./conversations.ts";
 export type { ConversationMessages, OutgoingMessage } from "./messages.ts";
 export {
   cutToWidth,

@@ -1,11 +1,9 @@
 // The room side of a connection: the typed room operations, each answer and room push turned into state actions, and
 // the lobby watched again after a reconnect (PROTOCOL.md §13).
 
-import { ProtocolError } from "../protocol/errors.ts";
 import { OPS } from "../protocol/registry.ts";
 import type { Caller } from "./blobs.ts";
-import { isTransient } from "./chat.ts";
-import { KickedError } from "./events.ts";
+import { isExpected } from "./chat.ts";
 import type { ClientAction, ClientState } from "./reducers.ts";
 import type { PublicRoom, Room, RoomMembers } from "./rooms.ts";
 import type { Store } from "./state.ts";
@@ -61,7 +59,7 @@ export class RoomCalls {
       },
       (error) => {
         // The connection ending under the request is what the status reports; anything else is worth a report.
-        if (isCurrent()) this.#onError(error);
+        if (isCurrent() && !isExpected(error)) this.#onError(error);
       },
     );
   }
@@ -180,11 +178,8 @@ export class RoomCalls {
   #refreshMembers(roomId: number): void {
     if (!(roomId in this.#store.getSnapshot().roomMembers)) return;
     this.roomMembers(roomId).catch((error) => {
-      // The room may have gone under the request (its room_removed push follows), or the session with it; anything
-      // else is worth a report.
-      if (isTransient(error) || error instanceof KickedError) return;
-      if (error instanceof ProtocolError && (error.code === "not_found" || error.code === "not_allowed")) return;
-      this.#onError(error);
+      // The room may have gone under the request (its room_removed push follows), or the session with it.
+      if (!isExpected(error)) this.#onError(error);
     });
   }
 }
