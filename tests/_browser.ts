@@ -2,7 +2,7 @@
 // the test process over TCP with the SDK, so each test starts at the point it tests.
 
 import assert from "node:assert/strict";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 import { connect, type MimiConnection, type Profile } from "../core/client/mod.ts";
 import { withStore } from "./_accounts_helpers.ts";
 import { startTestServer, type TestServer } from "./_harness.ts";
@@ -79,6 +79,26 @@ export async function openTab(browser: Browser, url: string, options: TabOptions
   await page.goto(url);
   if (options.connected ?? true) await connected(page);
   return { context, page, errors };
+}
+
+/** A tab whose timers run on a clock the test moves, and the number of WebSockets it opened since it connected. */
+export async function openClockedTab(browser: Browser, url: string): Promise<Tab & { sockets: () => number }> {
+  const tab = await openTab(browser, url, { prepare: (context) => context.clock.install() });
+  let sockets = 0;
+  tab.page.on("websocket", () => sockets++);
+  return { ...tab, sockets: () => sockets };
+}
+
+/**
+ * Checks that a page signed out by the server stays down: ten minutes of its (paused) clock, past any back-off of at
+ * most 30 s, open no WebSocket and leave the banner up; then lets the clock run again.
+ */
+export async function assertStaysClosed(page: Page, sockets: () => number, banner: Locator): Promise<void> {
+  await page.clock.runFor(10 * 60_000);
+  assert.equal(await page.getByTestId("status").textContent(), "closed");
+  assert.equal(sockets(), 0, "no new WebSocket since the one that logged in");
+  assert.equal(await banner.count(), 1);
+  await page.clock.resume();
 }
 
 /** Waits until the page's footer says it is connected. */
