@@ -84,6 +84,8 @@ interface Fixture {
   logs: LogRecord[];
   events: string[];
   conn(): RecordingConnection;
+  /** A new connection, logged in as Bob and watching Ann: the watcher of most presence tests. */
+  bobWatchingAnn(): Promise<RecordingConnection>;
   /** Moves the clock by `ms`, running the timers that fall due, and waits for the work they start. */
   tick(ms: number): Promise<void>;
 }
@@ -139,6 +141,12 @@ export function runHubSuite(options: HubSuiteOptions): void {
             logs,
             events,
             conn: () => new RecordingConnection(nextId++, events),
+            async bobWatchingAnn() {
+              const bob = new RecordingConnection(nextId++, events);
+              await hub.claim(BOB, bob, null);
+              await hub.watch(bob, [ANN]);
+              return bob;
+            },
             async tick(ms) {
               clock.tick(ms);
               await hub.idle();
@@ -283,9 +291,7 @@ export function runHubSuite(options: HubSuiteOptions): void {
   });
 
   test("release('logout') pushes offline at once and writes the last-seen time first", 60_000, async (f) => {
-    const bob = f.conn(), ann = f.conn();
-    await f.hub.claim(BOB, bob, null);
-    await f.hub.watch(bob, [ANN]);
+    const bob = await f.bobWatchingAnn(), ann = f.conn();
     await f.hub.claim(ANN, ann, null);
     await f.tick(42);
     await f.hub.release(ann, "logout");
@@ -299,9 +305,7 @@ export function runHubSuite(options: HubSuiteOptions): void {
   });
 
   test("release('closed') keeps the user online for the grace period, then pushes offline", 800, async (f) => {
-    const bob = f.conn(), ann = f.conn();
-    await f.hub.claim(BOB, bob, null);
-    await f.hub.watch(bob, [ANN]);
+    const bob = await f.bobWatchingAnn(), ann = f.conn();
     await f.hub.claim(ANN, ann, null);
     await f.hub.release(ann, "closed");
     await f.hub.idle();
@@ -334,9 +338,7 @@ export function runHubSuite(options: HubSuiteOptions): void {
   });
 
   test("a claim within the grace period cancels the offline push and pushes nothing", 80, async (f) => {
-    const bob = f.conn();
-    await f.hub.claim(BOB, bob, null);
-    await f.hub.watch(bob, [ANN]);
+    const bob = await f.bobWatchingAnn();
     const before = f.conn(), after = f.conn();
     await f.hub.claim(ANN, before, null);
     await f.hub.release(before, "closed");
@@ -350,9 +352,7 @@ export function runHubSuite(options: HubSuiteOptions): void {
   });
 
   test("with a grace period of 0 a closed connection goes offline at once", 0, async (f) => {
-    const bob = f.conn(), ann = f.conn();
-    await f.hub.claim(BOB, bob, null);
-    await f.hub.watch(bob, [ANN]);
+    const bob = await f.bobWatchingAnn(), ann = f.conn();
     await f.hub.claim(ANN, ann, null);
     await f.hub.release(ann, "closed");
     await f.hub.idle();
@@ -360,9 +360,7 @@ export function runHubSuite(options: HubSuiteOptions): void {
   });
 
   test("release() of a connection that never logged in changes nothing", 0, async (f) => {
-    const bob = f.conn();
-    await f.hub.claim(BOB, bob, null);
-    await f.hub.watch(bob, [ANN]);
+    const bob = await f.bobWatchingAnn();
     await f.hub.release(f.conn(), "closed");
     await f.hub.release(f.conn(), "logout");
     await f.hub.idle();
@@ -370,9 +368,7 @@ export function runHubSuite(options: HubSuiteOptions): void {
   });
 
   test("an offline change overtaken by a new claim is not pushed, so watchers end up seeing online", 0, async (f) => {
-    const bob = f.conn();
-    await f.hub.claim(BOB, bob, null);
-    await f.hub.watch(bob, [ANN]);
+    const bob = await f.bobWatchingAnn();
     const first = f.conn(), second = f.conn();
     await f.hub.claim(ANN, first, null);
     // The close's offline work is still writing the last-seen time when ann logs in again.
@@ -391,9 +387,7 @@ export function runHubSuite(options: HubSuiteOptions): void {
   // watching
 
   test("watch() replaces the watched set: changes of users no longer watched are not pushed", 0, async (f) => {
-    const bob = f.conn();
-    await f.hub.claim(BOB, bob, null);
-    await f.hub.watch(bob, [ANN]);
+    const bob = await f.bobWatchingAnn();
     await f.hub.watch(bob, [CAT]);
     await f.hub.claim(ANN, f.conn(), null);
     await f.hub.claim(CAT, f.conn(), null);
@@ -446,9 +440,7 @@ export function runHubSuite(options: HubSuiteOptions): void {
   });
 
   test("a connection that logs out or is kicked stops hearing what it watched", 0, async (f) => {
-    const bob = f.conn();
-    await f.hub.claim(BOB, bob, null);
-    await f.hub.watch(bob, [ANN]);
+    const bob = await f.bobWatchingAnn();
     await f.hub.release(bob, "logout");
     const bobAgain = f.conn();
     await f.hub.claim(BOB, bobAgain, null);
@@ -471,9 +463,7 @@ export function runHubSuite(options: HubSuiteOptions): void {
   // shutdown
 
   test("close() cancels grace timers and writes the last-seen time of everyone still online", 50, async (f) => {
-    const bob = f.conn(), ann = f.conn();
-    await f.hub.claim(BOB, bob, null);
-    await f.hub.watch(bob, [ANN]);
+    const bob = await f.bobWatchingAnn(), ann = f.conn();
     await f.hub.claim(ANN, ann, null);
     await f.hub.release(ann, "closed");
     await f.tick(9);

@@ -4,6 +4,7 @@ import { encodeEnvelope } from "../../core/codec/envelope.ts";
 import { PUSHES } from "../../core/protocol/registry.ts";
 import type { Clock, TimerHandle } from "../../core/time/clock.ts";
 import type { Logger } from "../log.ts";
+import { errorFields } from "../rpc/errors.ts";
 import { push } from "./push.ts";
 import type { Hub, HubConnection, KickReason, LastSeenWriter, Push, Release } from "./types.ts";
 
@@ -67,8 +68,8 @@ export class LocalHub implements Hub {
   }
 
   deliver(userIds: Iterable<number>, message: Push): Promise<void> {
-    const frame = encodeEnvelope({ opcode: message.opcode, id: 0, body: message.body });
-    for (const userId of new Set(userIds)) this.#claims.get(userId)?.connection.write(frame);
+    const bytes = frame(message);
+    for (const userId of new Set(userIds)) this.#claims.get(userId)?.connection.write(bytes);
     return Promise.resolve();
   }
 
@@ -92,12 +93,7 @@ export class LocalHub implements Hub {
         void older.connection.close("replaced");
       } else {
         this.#logger.info("audit", { action: "kick", ...fields });
-        this.#kicked(older.connection, {
-          at: this.#clock.now(),
-          address: connection.remoteAddress,
-          reason: "elsewhere",
-        });
-        void older.connection.close("kicked");
+        this.#kick(older.connection, connection.remoteAddress, "elsewhere");
       }
     }
     if (!wasOnline) this.#announce(userId, true, null);
@@ -127,8 +123,7 @@ export class LocalHub implements Hub {
     const claim = this.#claims.get(userId);
     if (!claim || claim.deviceId !== deviceId) return Promise.resolve(false);
     this.#logger.info("audit", { action: "kick", user: userId, device: deviceId, reason, by: address });
-    this.#kicked(claim.connection, { at: this.#clock.now(), address, reason });
-    void claim.connection.close("kicked");
+    this.#kick(claim.connection, address, reason);
     return Promise.resolve(true);
   }
 
@@ -185,8 +180,10 @@ export class LocalHub implements Hub {
     return this.#claims.has(userId) || this.#graceTimers.has(userId);
   }
 
-  #kicked(connection: HubConnection, body: { at: number; address: string; reason: KickReason }): void {
-    connection.write(encodeEnvelope({ opcode: PUSHES.kicked.opcode, id: 0, body }));
+  /** Tells the connection who took its place and why (the `kicked` push), then closes it. */
+  #kick(connection: HubConnection, address: string, reason: KickReason): void {
+    connection.write(frame(push(PUSHES.kicked, { at: this.#clock.now(), address, reason })));
+    void connection.close("kicked");
   }
 
   #unwatch(connection: HubConnection): void {
@@ -204,9 +201,8 @@ export class LocalHub implements Hub {
   #announce(userId: number, online: boolean, lastSeenAt: number | null): void {
     const watchers = this.#watchers.get(userId);
     if (!watchers) return;
-    const change = push(PUSHES.presence, { userId, online, lastSeenAt });
-    const frame = encodeEnvelope({ opcode: change.opcode, id: 0, body: change.body });
-    for (const connection of watchers) connection.write(frame);
+    const bytes = frame(push(PUSHES.presence, { userId, online, lastSeenAt }));
+    for (const connection of watchers) connection.write(bytes);
   }
 
   /**
@@ -226,12 +222,13 @@ export class LocalHub implements Hub {
   #inBackground(userId: number, work: Promise<void>): void {
     // Logged, not rethrown: a closed connection or a timer has no caller to tell, and the next change pushes again.
     const tracked = work.catch((error) =>
-      this.#logger.error("presence_failed", {
-        user: userId,
-        error: String(error),
-        stack: error instanceof Error ? error.stack : undefined,
-      })
+      this.#logger.error("presence_failed", { user: userId, ...errorFields(error) })
     ).finally(() => this.#background.delete(tracked));
     this.#background.add(tracked);
   }
+}
+
+/** The bytes of a push: an envelope with id 0 (PROTOCOL.md §3). */
+function frame(message: Push): Uint8Array {
+  return encodeEnvelope({ opcode: message.opcode, id: 0, body: message.body });
 }

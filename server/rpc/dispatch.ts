@@ -102,7 +102,8 @@ export function routeTable(services: readonly Service[]): ReadonlyMap<OpKey, str
  *
  * @param options Services, logger, limits and hooks.
  * @returns The dispatcher.
- * @throws {TypeError} When two services handle one operation, or `maxInFlight` is not a positive integer.
+ * @throws {TypeError} When two services handle one operation (see {@link routeTable}).
+ * @throws {RangeError} When `maxInFlight` is not a positive integer.
  */
 export function createDispatcher(options: DispatchOptions): Dispatcher {
   const { services } = options;
