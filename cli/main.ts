@@ -1,6 +1,6 @@
 // The terminal client: `mimi client <command>`, over the secure channel on TCP.
 
-import type { MimiConfig } from "../core/config/schema.ts";
+import { DEFAULT_CONFIG, type MimiConfig } from "../core/config/schema.ts";
 import {
   connect,
   detectProvider,
@@ -284,7 +284,7 @@ async function accountCommand(
   return await withConnection(config, io, needs, async (connection) => {
     if (command === "register") {
       const user = await connection.register(username, nickname, password, { invite });
-      io.out(`Registered ${user.username} (${user.nickname}). Log in with: deno task client -- login ${user.username}`);
+      io.out(`Registered ${user.username} (${user.nickname}). Log in with: ${loginCommand(config, user.username)}`);
       return;
     }
     const bundle = await connection.login(username, password, remember === undefined ? {} : { remember });
@@ -433,4 +433,21 @@ function takeOption(args: string[], option: string): { value: string | undefined
   const inline = args[at].startsWith(`${option}=`);
   const value = inline ? args[at].slice(option.length + 1) : args[at + 1] ?? "";
   return { value, rest: args.toSpliced(at, inline ? 1 : 2) };
+}
+
+/** Settings of the `client` section that say where and how to connect: a hint must carry them to reach the server. */
+const CONNECTION_KEYS = ["host", "tcpPort", "tls", "caFile"] as const;
+
+/**
+ * The command that logs `username` in on the server this command reached: with the connection settings that differ
+ * from the defaults (given on the command line, in the environment or in config.json), so that it works as copied.
+ *
+ * @param config The resolved configuration this command ran with.
+ * @param username Who logs in.
+ * @returns The command line.
+ */
+export function loginCommand(config: MimiConfig, username: string): string {
+  const flags = CONNECTION_KEYS.filter((key) => config.client[key] !== DEFAULT_CONFIG.client[key])
+    .map((key) => ` --client.${key}=${config.client[key]}`);
+  return `deno task client -- login ${username}${flags.join("")}`;
 }

@@ -250,6 +250,8 @@ Deno.test("mimi client registers, logs in and changes the password, reading pass
     const registered = await run(["client", "register", "Carol", "卡罗尔", "C."], env, "first pw\n");
     assert.equal(registered.code, 0, registered.stderr);
     assert.match(registered.stdout, /Registered Carol \(卡罗尔 C\.\)/);
+    // The hint carries the port this command used, so it works as copied.
+    assert.match(registered.stdout, new RegExp(`login Carol --client\\.tcpPort=${server.tcpPort}$`, "m"));
 
     const loggedIn = await run(["client", "login", "carol"], env, "first pw\n");
     assert.equal(loggedIn.code, 0, loggedIn.stderr);
