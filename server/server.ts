@@ -34,6 +34,7 @@ import { OutboundBudget } from "./transport/_outbound.ts";
 import { type AcceptFailure, acceptLoop } from "./transport/accept.ts";
 import type { Connection } from "./transport/connection.ts";
 import { type HttpHandler, httpPort } from "./transport/http.ts";
+import { plainHttpResponse } from "./transport/plain_response.ts";
 import { Socket } from "./transport/socket.ts";
 import { formatAddress, tcpConnection } from "./transport/tcp.ts";
 
@@ -561,16 +562,6 @@ function setNoDelay(conn: Deno.Conn): void {
 
 /** The HTTP port's refusal at admission: 503 when the server is full, 429 for per-address limits. */
 function httpRefusal(refusal: Refusal): Uint8Array {
-  const status = refusal.code === "server_busy" ? "503 Service Unavailable" : "429 Too Many Requests";
-  const body = new TextEncoder().encode(`${refusal.code}: ${refusal.message}\n`);
-  const retry = refusal.retryAfterMs !== undefined
-    ? `Retry-After: ${Math.max(1, Math.ceil(refusal.retryAfterMs / 1000))}\r\n`
-    : "";
-  const head = `HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\n` +
-    `Connection: close\r\n${retry}\r\n`;
-  const bytes = new TextEncoder().encode(head);
-  const out = new Uint8Array(bytes.length + body.length);
-  out.set(bytes);
-  out.set(body, bytes.length);
-  return out;
+  const status = refusal.code === "server_busy" ? 503 : 429;
+  return plainHttpResponse(status, `${refusal.code}: ${refusal.message}`, refusal.retryAfterMs);
 }

@@ -1,6 +1,6 @@
 // Transcript rules shared by both roles: what the server signs and what the client's Finished MACs (PROTOCOL.md §7.3-7.4).
 
-import { concatBytes, utf8 } from "./primitives/bytes.ts";
+import { concatBytes, utf8 } from "../bytes/mod.ts";
 import type { Hash } from "./primitives/types.ts";
 
 /** Domain separation for the server's signature: nothing else Mimi signs can start this way. */

@@ -2,7 +2,7 @@
 
 import { encodeFrame, FrameDecoder } from "../codec/frame.ts";
 import { CodecError } from "../codec/error.ts";
-import { joinBytes } from "./primitives/bytes.ts";
+import { joinBytes } from "../bytes/mod.ts";
 import type { RecordError } from "./errors.ts";
 import { InnerType, RECORD_OVERHEAD, RecordOpener, type RecordOptions, RecordSealer } from "./record.ts";
 import type { CryptoProvider } from "./primitives/types.ts";

@@ -6,7 +6,7 @@ import { encodeFrame } from "../codec/frame.ts";
 import { SecureChannel } from "./channel.ts";
 import { RecordError } from "./errors.ts";
 import { InnerType, type RecordOptions, RecordSealer } from "./record.ts";
-import { utf8 } from "./primitives/bytes.ts";
+import { utf8 } from "../bytes/mod.ts";
 import { nobleProvider } from "./primitives/noble.ts";
 import type { CryptoProvider } from "./primitives/types.ts";
 import type { Suite } from "./suites.ts";

@@ -4,7 +4,7 @@ import { CodecError } from "../codec/error.ts";
 import { decodeValue, encodeValue, type Value } from "../codec/value.ts";
 import { HandshakeError } from "./errors.ts";
 import { identityValue } from "./identity.ts";
-import { concatBytes } from "./primitives/bytes.ts";
+import { concatBytes } from "../bytes/mod.ts";
 import type { SuitePreferences } from "./suites.ts";
 import type { Suite } from "./suites.ts";
 import { ALGORITHMS, isAlgorithm } from "./suites.ts";

@@ -21,7 +21,7 @@ import {
   RANDOM_BYTES,
   type ServerHelloBody,
 } from "./handshake_messages.ts";
-import { concatBytes, fromHex, hex, utf8 } from "./primitives/bytes.ts";
+import { concatBytes, fromHex, hex, utf8 } from "../bytes/mod.ts";
 import { FFDHE_GROUPS } from "./primitives/ffdhe.ts";
 
 /** Asserts that `fn` throws a HandshakeError of `kind` whose message matches `message`, if given. */

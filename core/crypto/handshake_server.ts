@@ -10,7 +10,7 @@ import {
 } from "./handshake_messages.ts";
 import { publicKeys, type ServerKeys } from "./identity.ts";
 import { type ChannelSecrets, deriveSecrets } from "./key_schedule.ts";
-import { constantTimeEqual } from "./primitives/bytes.ts";
+import { constantTimeEqual } from "../bytes/mod.ts";
 import { KexError } from "./primitives/errors.ts";
 import type { CryptoProvider, KexGroupParams, RandomSource, SigId } from "./primitives/types.ts";
 import { negotiate, type Suite, type SuitePreferences } from "./suites.ts";

@@ -22,7 +22,7 @@ import {
 import { fingerprint, publicKeys, type ServerKeys } from "./identity.ts";
 import { InnerType, RecordOpener, RecordSealer } from "./record.ts";
 import { ALGORITHMS, type Suite, suiteName, type SuitePreferences } from "./suites.ts";
-import { concatBytes, hex, utf8 } from "./primitives/bytes.ts";
+import { concatBytes, hex, utf8 } from "../bytes/mod.ts";
 import { FFDHE_GROUPS, ffdheGroup } from "./primitives/ffdhe.ts";
 import { nobleProvider } from "./primitives/noble.ts";
 import type { CryptoProvider, KexGroupParams } from "./primitives/types.ts";
@@ -441,7 +441,7 @@ Deno.test("readClientFinished() compares the MAC with constantTimeEqual, never w
   const body = source.slice(source.indexOf("export function readClientFinished"));
   assert.match(body, /if \(!constantTimeEqual\(mac, expected\)\)/);
   assert.doesNotMatch(body, /mac\s*[!=]==|===\s*mac|\.every\(|\.join\(|hex\(/);
-  assert.match(source, /import \{ constantTimeEqual \} from "\.\/primitives\/bytes\.ts";/);
+  assert.match(source, /import \{ constantTimeEqual \} from "\.\.\/bytes\/mod\.ts";/);
 });
 
 // --- order and alerts ----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import { readClientFinished, readClientHello, writeServerHello } from "./handsha
 import { fingerprint, type ServerKeys } from "./identity.ts";
 import { InnerType, RecordOpener, type RecordOptions, RecordSealer } from "./record.ts";
 import { ALGORITHMS, type Suite, suiteName } from "./suites.ts";
-import { concatBytes, fromHex, hex, utf8 } from "./primitives/bytes.ts";
+import { concatBytes, fromHex, hex, utf8 } from "../bytes/mod.ts";
 import { FFDHE_GROUPS } from "./primitives/ffdhe.ts";
 import { nobleProvider } from "./primitives/noble.ts";
 import type { RandomSource } from "./primitives/types.ts";

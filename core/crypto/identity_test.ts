@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { encodeValue } from "../codec/value.ts";
 import { fingerprint, identityValue, publicKeys, type ServerKeys } from "./identity.ts";
-import { fromHex, hex } from "./primitives/bytes.ts";
+import { fromHex, hex } from "../bytes/mod.ts";
 import { nobleProvider } from "./primitives/noble.ts";
 
 const ED25519_KEY = Uint8Array.from({ length: 32 }, (_, i) => i);

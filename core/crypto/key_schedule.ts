@@ -1,6 +1,6 @@
 // The key schedule: from the key-exchange secret and the transcript to traffic keys (PROTOCOL.md §8.4).
 
-import { concatBytes, utf8 } from "./primitives/bytes.ts";
+import { concatBytes, utf8 } from "../bytes/mod.ts";
 import type { Hash } from "./primitives/types.ts";
 
 /** Prefix of every label, so Mimi's keys can never equal another protocol's. */

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { expand, extract } from "@noble/hashes/hkdf.js";
 import { sha256, sha384 } from "@noble/hashes/sha2.js";
 import { deriveSecrets, expandLabel, nextTrafficSecret, trafficKey } from "./key_schedule.ts";
-import { fromHex, hex, utf8 } from "./primitives/bytes.ts";
+import { fromHex, hex, utf8 } from "../bytes/mod.ts";
 import { nobleProvider } from "./primitives/noble.ts";
 import type { Hash } from "./primitives/types.ts";
 

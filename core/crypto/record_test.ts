@@ -7,7 +7,7 @@ import { expand } from "@noble/hashes/hkdf.js";
 import { sha256, sha384 } from "@noble/hashes/sha2.js";
 import { RecordError, type RecordFailure } from "./errors.ts";
 import { InnerType, RECORD_OVERHEAD, RecordOpener, type RecordOptions, RecordSealer } from "./record.ts";
-import { concatBytes, hex, utf8 } from "./primitives/bytes.ts";
+import { concatBytes, hex, utf8 } from "../bytes/mod.ts";
 import { nobleProvider } from "./primitives/noble.ts";
 import type { AeadId, HashId } from "./primitives/types.ts";
 import type { Suite } from "./suites.ts";

@@ -2,7 +2,7 @@
 
 import { bytesToBigint } from "./handshake_messages.ts";
 import { FFDHE_GROUPS, ffdheGroup } from "./primitives/ffdhe.ts";
-import { fromHex } from "./primitives/bytes.ts";
+import { fromHex } from "../bytes/mod.ts";
 import type { AeadId, HashId, KexGroupParams, KexId, SigId } from "./primitives/types.ts";
 import type { RecordOptions } from "./record.ts";
 import type { SuitePreferences } from "./suites.ts";

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { cryptoSettings, groupFromConfig } from "./settings.ts";
 import { bigintToBytes } from "./handshake_messages.ts";
-import { hex } from "./primitives/bytes.ts";
+import { hex } from "../bytes/mod.ts";
 import { FFDHE_GROUPS } from "./primitives/ffdhe.ts";
 import type { CryptoConfig } from "../config/schema.ts";
 

@@ -9,6 +9,7 @@ import type { Deadlines, Watched } from "../deadlines.ts";
 import type { Logger } from "../log.ts";
 import { SocketDuplex } from "./_socket_duplex.ts";
 import type { Connection } from "./connection.ts";
+import { plainHttpResponse } from "./plain_response.ts";
 import type { Socket } from "./socket.ts";
 import { webSocketConnection } from "./websocket.ts";
 
@@ -156,15 +157,7 @@ export function originAllowed(origin: string, host: string | undefined, allowed:
 }
 
 function reject(stream: SocketDuplex, status: number, message: string, retryAfterMs?: number): void {
-  const body = Buffer.from(message + "\n");
-  const head = [
-    `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? "Error"}`,
-    "Content-Type: text/plain; charset=utf-8",
-    `Content-Length: ${body.length}`,
-    "Connection: close",
-    ...(retryAfterMs !== undefined ? [`Retry-After: ${Math.max(1, Math.ceil(retryAfterMs / 1000))}`] : []),
-  ];
-  void stream.socket.refuse(`http_${status}`, Buffer.concat([Buffer.from(head.join("\r\n") + "\r\n\r\n"), body]));
+  void stream.socket.refuse(`http_${status}`, plainHttpResponse(status, message, retryAfterMs));
 }
 
 /** Runs the page handler on a node request and writes its answer. */

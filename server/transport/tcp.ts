@@ -5,6 +5,7 @@ import { encodeFrame } from "../../core/codec/frame.ts";
 import { TransportError } from "../../core/transport/duplex.ts";
 import { FrameReader } from "../../core/transport/stream_framing.ts";
 import { type CloseInfo, type Connection, FrameError, nextConnectionId } from "./connection.ts";
+import { plainHttpResponse } from "./plain_response.ts";
 import type { Socket } from "./socket.ts";
 
 /** An HTTP request line: a browser or `curl` pointed at the TCP port. */
@@ -73,12 +74,7 @@ class TcpConnection implements Connection {
 }
 
 function httpNotHere(webHint: string): Uint8Array {
-  const body = `This is Mimi's TCP port for terminal clients (mimi client). ${webHint}\n`;
-  const bytes = new TextEncoder().encode(body);
-  return new TextEncoder().encode(
-    "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n" +
-      `Content-Length: ${bytes.length}\r\n\r\n${body}`,
-  );
+  return plainHttpResponse(400, `This is Mimi's TCP port for terminal clients (mimi client). ${webHint}`);
 }
 
 /** Formats `host:port`, bracketing IPv6 literals. */

@@ -5,7 +5,7 @@ import { KexError } from "./errors.ts";
 import type { KeyExchange, RandomSource } from "./types.ts";
 import { draw, singleUse, wipe } from "./_util.ts";
 import { checkX25519Share, X25519_LENGTH } from "./_x25519.ts";
-import { concatBytes } from "./bytes.ts";
+import { concatBytes } from "../../bytes/mod.ts";
 
 /** FIPS 203 Table 3, ML-KEM-768: encapsulation key 1184 bytes, ciphertext 1088, shared secret 32. */
 export const MLKEM768_EK_LENGTH = 1184;

@@ -1,6 +1,6 @@
 // Finds, once, which algorithms a SubtleCrypto implements correctly, by running a known answer for each.
 
-import { fromHex } from "./bytes.ts";
+import { fromHex } from "../../bytes/mod.ts";
 
 /** What a SubtleCrypto was found to support; everything else falls back to noble. */
 export interface WebCryptoSupport {

@@ -5,7 +5,7 @@ import { bufferSource, wipe } from "./_util.ts";
 import { checkEd25519SignArgs, ed25519KeyPair, ed25519Precheck, nobleEd25519 } from "./_ed25519.ts";
 import { checkEcdsaSignArgs, ecdsaKeyPair, ecdsaPrecheck, nobleEcdsaP256 } from "./_ecdsa.ts";
 import { ED25519_PKCS8_PREFIX, P256_PKCS8_PREFIX } from "./_webcrypto_probe.ts";
-import { concatBytes } from "./bytes.ts";
+import { concatBytes } from "../../bytes/mod.ts";
 
 const ECDSA = { name: "ECDSA", namedCurve: "P-256" } as const;
 const ECDSA_SHA256 = { name: "ECDSA", hash: "SHA-256" } as const;

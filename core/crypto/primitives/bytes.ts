@@ -1,4 +1,4 @@
-// The byte helpers now live in core/bytes; this re-export keeps the crypto layer's many import lines unchanged.
-// New code imports core/bytes/mod.ts directly.
+// The byte helpers live in core/bytes; this re-export remains only for the few importers outside core/crypto (the
+// device key stores in core/client and two device key tests), until they import core/bytes/mod.ts directly.
 
-export { concatBytes, constantTimeEqual, fromHex, hex, joinBytes, utf8 } from "../../bytes/mod.ts";
+export { fromHex, hex } from "../../bytes/mod.ts";

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { ml_kem768 } from "@noble/post-quantum/ml-kem.js";
 import { KexError } from "./errors.ts";
-import { concatBytes } from "./bytes.ts";
+import { concatBytes } from "../../bytes/mod.ts";
 import { flip, PROVIDERS, seededRandom } from "./_test_utils.ts";
 
 const MODULUS_MESSAGE = "ML-KEM-768 encapsulation key fails the modulus check (FIPS 203 §7.2)";

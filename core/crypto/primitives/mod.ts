@@ -34,7 +34,7 @@ export type {
   SignatureScheme,
 } from "./types.ts";
 export { AEAD_ERROR_MESSAGE, AeadError, KexError } from "./errors.ts";
-export { concatBytes, constantTimeEqual, fromHex, hex, utf8 } from "./bytes.ts";
+export { concatBytes, constantTimeEqual, fromHex, hex, utf8 } from "../../bytes/mod.ts";
 export { FFDHE_EXPONENT_BITS, FFDHE_GROUPS, FFDHE_MAX_BITS, FFDHE_MIN_BITS, ffdheGroup } from "./ffdhe.ts";
 export { nobleProvider } from "./noble.ts";
 export { WEBCRYPTO_AEAD_MIN_BYTES, webCryptoProvider } from "./webcrypto.ts";

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { p256 } from "@noble/curves/nist.js";
 import { AEAD_ERROR_MESSAGE, AeadError, KexError } from "./errors.ts";
-import { concatBytes, fromHex, hex, utf8 } from "./bytes.ts";
+import { concatBytes, fromHex, hex, utf8 } from "../../bytes/mod.ts";
 import type { AeadId, CryptoProvider, KexGroupParams, KexId, SigId } from "./types.ts";
 import { FFDHE_GROUPS } from "./ffdhe.ts";
 import { flip, PROVIDERS, seededRandom } from "./_test_utils.ts";

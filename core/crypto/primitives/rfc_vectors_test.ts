@@ -1,7 +1,7 @@
 // Known answers from the RFCs themselves (tests/vectors/wycheproof/rfc_vectors.json), on both providers.
 
 import assert from "node:assert/strict";
-import { concatBytes, fromHex, hex } from "./bytes.ts";
+import { concatBytes, fromHex, hex } from "../../bytes/mod.ts";
 import { webCryptoDerive } from "./_webcrypto_kex.ts";
 import { x25519SharedSecret } from "./_x25519.ts";
 import { PROVIDERS } from "./_test_utils.ts";

@@ -1,7 +1,7 @@
 // The WebCrypto provider: probing, the AES-GCM size threshold, noble fallback, and provider detection.
 
 import assert from "node:assert/strict";
-import { hex, utf8 } from "./bytes.ts";
+import { hex, utf8 } from "../../bytes/mod.ts";
 import { KexError } from "./errors.ts";
 import { detectProvider, isSecureCryptoAvailable } from "./detect.ts";
 import { nobleProvider } from "./noble.ts";

@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { AeadError, KexError } from "./errors.ts";
-import { concatBytes, fromHex, hex } from "./bytes.ts";
+import { concatBytes, fromHex, hex } from "../../bytes/mod.ts";
 import type { Aead, AeadId, HashId, SigId } from "./types.ts";
 import { nobleAead } from "./_aead.ts";
 import { webCryptoAesGcm } from "./_webcrypto_aead.ts";
