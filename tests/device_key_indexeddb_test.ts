@@ -2,7 +2,7 @@
 // resume proofs verify as the server checks them.
 
 import assert from "node:assert/strict";
-import { fromHex } from "../core/crypto/primitives/bytes.ts";
+import { fromHex } from "../core/bytes/mod.ts";
 import { verifyResumeProof } from "../core/client/resume_proof.ts";
 import { launch, NO_BROWSER } from "./_browser.ts";
 

@@ -1,6 +1,6 @@
 // One test suite for every DeviceKeyStore, free of any test runner so it runs under Deno.test and in a browser page.
 
-import { hex } from "../crypto/primitives/bytes.ts";
+import { hex } from "../bytes/mod.ts";
 import { nobleProvider } from "../crypto/primitives/noble.ts";
 import type { DeviceKey, DeviceKeyStore } from "./device_key.ts";
 

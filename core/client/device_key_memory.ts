@@ -1,6 +1,6 @@
 // The device credential store kept in memory, for tests and for clients that must not remember a device.
 
-import { hex } from "../crypto/primitives/bytes.ts";
+import { hex } from "../bytes/mod.ts";
 import { checkDeviceCredential, type DeviceCredential, type DeviceKeyStore } from "./device_key.ts";
 import { generateNobleDeviceKey, type NobleDeviceKey, nobleDeviceKey } from "./device_key_noble.ts";
 

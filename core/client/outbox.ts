@@ -1,6 +1,6 @@
 // The outbox: every send gets a client id, waits while disconnected and goes out in order once connected.
 
-import { hex } from "../crypto/primitives/bytes.ts";
+import { hex } from "../bytes/mod.ts";
 import type { RandomSource } from "../crypto/primitives/types.ts";
 import { Emitter, type EmitterOptions } from "./emitter.ts";
 
