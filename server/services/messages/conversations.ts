@@ -14,6 +14,7 @@ import type {
   Transaction,
 } from "../../store/types.ts";
 import { encodeBody, toMessage } from "./body.ts";
+import { userRef } from "../friends/view.ts";
 
 /**
  * A conversation as the user's list shows it (PROTOCOL.md §14.1).
@@ -28,7 +29,7 @@ export async function conversationView(store: Repositories, listing: Conversatio
   if (conversation.kind === "direct") {
     const peerId = conversation.userA === member.userId ? conversation.userB : conversation.userA;
     const user = peerId === null ? undefined : await store.users.findById(peerId);
-    if (user) peer = { id: user.id, username: user.username, nickname: user.nickname };
+    if (user) peer = userRef(user);
   }
   return {
     id: conversation.id,
