@@ -1,6 +1,7 @@
 // Helpers the services share for what they tell the operator: audit log lines and waits in words.
 
 import type { Logger } from "../log.ts";
+import { RequestError } from "../rpc/errors.ts";
 import type { Connection } from "../transport/connection.ts";
 
 /**
@@ -35,4 +36,24 @@ export function audit(
 export function waitText(ms: number): string {
   const seconds = Math.ceil(ms / 1000);
   return seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
+}
+
+/**
+ * The refusal of a throttled attempt, audited: one wording and one `retryAfterMs` for every throttle that says
+ * "too many attempts" (registration, login, resume).
+ *
+ * @param logger The server's logger.
+ * @param connection The connection the attempt came on.
+ * @param wait How long until another attempt is heard, in milliseconds.
+ * @param fields What the audit line says of the attempt (the operation, the account key).
+ * @returns The error to throw.
+ */
+export function throttled(
+  logger: Logger,
+  connection: Pick<Connection, "id" | "remoteAddress">,
+  wait: number,
+  fields: Record<string, unknown>,
+): RequestError {
+  audit(logger, "throttle", connection, { ...fields, retryAfterMs: wait });
+  return new RequestError("throttled", `Too many attempts: try again in ${waitText(wait)}`, { retryAfterMs: wait });
 }

@@ -4,9 +4,9 @@ import type { LoginBundle, Profile } from "../../../core/protocol/ops/bundle.ts"
 import { roomsOf } from "../rooms/view.ts";
 import type { Repositories, UserRecord } from "../../store/types.ts";
 import { conversationsOf } from "../messages/conversations.ts";
+import { friendRequestView, friendView, type IsOnline } from "../friends/view.ts";
 
-/** Tells whether a user counts as online (the hub's answer). */
-export type IsOnline = (userId: number) => boolean | Promise<boolean>;
+export type { IsOnline };
 
 /**
  * The public profile of a user.
@@ -33,26 +33,9 @@ export function profile(user: UserRecord): Profile {
  * @returns The bundle.
  */
 export async function loginBundle(store: Repositories, isOnline: IsOnline, user: UserRecord): Promise<LoginBundle> {
-  const friends = await Promise.all((await store.friends.friendsOf(user.id)).map(async (friend) => {
-    const online = await isOnline(friend.id);
-    return {
-      id: friend.id,
-      username: friend.username,
-      nickname: friend.nickname,
-      online,
-      lastSeenAt: online ? null : friend.lastSeenAt,
-    };
-  }));
-  const friendRequests = await Promise.all((await store.friends.openRequestsFor(user.id)).map(async (request) => {
-    const from = await store.users.findById(request.fromUser);
-    return {
-      id: request.id,
-      from: from ? { id: from.id, username: from.username, nickname: from.nickname } : null,
-      note: request.note,
-      status: request.status,
-      createdAt: request.createdAt,
-    };
-  }));
+  const friends = await Promise.all((await store.friends.friendsOf(user.id)).map((f) => friendView(f, isOnline)));
+  const requests = await store.friends.openRequestsFor(user.id);
+  const friendRequests = await Promise.all(requests.map((request) => friendRequestView(store, request)));
   return {
     user: profile(user),
     friends,

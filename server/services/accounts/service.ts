@@ -18,7 +18,7 @@ import { type IsOnline, loginBundle, profile } from "./bundle.ts";
 import { inviteCodeHash } from "./invites.ts";
 import type { RegistrationLimiter } from "./registration_limit.ts";
 import type { LoginThrottle } from "./throttle.ts";
-import { audit, waitText } from "../_audit.ts";
+import { audit, throttled, waitText } from "../_audit.ts";
 import { rememberDevice } from "../devices/remember.ts";
 
 /** What the accounts service needs. */
@@ -114,12 +114,7 @@ export function accountsService(deps: AccountsDeps): Service {
         if ("error" in nick) throw new RequestError("nickname_invalid", nick.error);
         // A throttled address is refused whether or not the name is free, or the refusal itself would say it is taken.
         const wait = throttle.addressWaitMs(address);
-        if (wait > 0) {
-          audit(logger, "throttle", connection, { op: "register_start", retryAfterMs: wait });
-          throw new RequestError("throttled", `Too many attempts: try again in ${waitText(wait)}`, {
-            retryAfterMs: wait,
-          });
-        }
+        if (wait > 0) throw throttled(logger, connection, wait, { op: "register_start" });
         // Only a hint: another connection may take the name before register_finish, which the UNIQUE key then refuses.
         if (await store.users.findByKey(name.key)) {
           // "Taken" tells whether an account exists: it costs the address what a failed login costs.
@@ -195,12 +190,7 @@ export function accountsService(deps: AccountsDeps): Service {
         const justRegistered = state.registered === name.key;
         state.registered = undefined;
         const wait = justRegistered ? 0 : throttle.waitMs(name.key, address);
-        if (wait > 0) {
-          audit(logger, "throttle", connection, { account: name.key, retryAfterMs: wait });
-          throw new RequestError("throttled", `Too many attempts: try again in ${waitText(wait)}`, {
-            retryAfterMs: wait,
-          });
-        }
+        if (wait > 0) throw throttled(logger, connection, wait, { account: name.key });
         // Counted as a failure until login_finish succeeds on this connection.
         throttle.fail(name.key, address);
         const user = await store.users.findByKey(name.key);

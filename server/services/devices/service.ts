@@ -8,7 +8,7 @@ import { RequestError } from "../../rpc/errors.ts";
 import { defineService, type Service } from "../../rpc/service.ts";
 import { RecordNotFoundError } from "../../store/errors.ts";
 import type { Store } from "../../store/types.ts";
-import { audit, waitText } from "../_audit.ts";
+import { audit, throttled } from "../_audit.ts";
 import { loginBundle } from "../accounts/bundle.ts";
 import type { LoginThrottle } from "../accounts/throttle.ts";
 
@@ -49,12 +49,7 @@ export function devicesService(deps: DevicesDeps): Service {
         const address = connection.remoteHost;
         // Resume is not a password guess: only the address count applies, never the account's (OWASP device cookies).
         const wait = throttle.addressWaitMs(address);
-        if (wait > 0) {
-          audit(logger, "throttle", connection, { op: "resume", retryAfterMs: wait });
-          throw new RequestError("throttled", `Too many attempts: try again in ${waitText(wait)}`, {
-            retryAfterMs: wait,
-          });
-        }
+        if (wait > 0) throw throttled(logger, connection, wait, { op: "resume" });
         const binding = connection.channelBinding;
         if (!binding) throw new TypeError("This connection has no secure channel");
         const device = await store.devices.findById(deviceId);

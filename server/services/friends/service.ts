@@ -1,16 +1,16 @@
 // The friends service: finding users, friend requests, removing friends and blocks (PROTOCOL.md §12).
 
 import { parseUsername } from "../../../core/protocol/accounts.ts";
-import type { Friend, FriendRequest, UserRef } from "../../../core/protocol/ops/friends.ts";
 import { PUSHES } from "../../../core/protocol/registry.ts";
 import type { Clock } from "../../../core/time/clock.ts";
 import { push } from "../../hub/push.ts";
 import type { Hub } from "../../hub/types.ts";
 import { RequestError } from "../../rpc/errors.ts";
 import { defineService, type Service } from "../../rpc/service.ts";
-import type { FriendRequestRecord, Repositories, Store, Transaction, UserRecord } from "../../store/types.ts";
+import type { FriendRequestRecord, Store, Transaction, UserRecord } from "../../store/types.ts";
 import { announceConversation } from "../messages/conversations.ts";
 import { waitText } from "../_audit.ts";
+import { friendRequestView, friendView, userRef } from "./view.ts";
 
 /** How long after a rejection the same request may not be sent again (PROTOCOL.md §12.2, rule 7). */
 export const RESEND_AFTER_REJECTION_MS = 7 * 24 * 60 * 60 * 1000;
@@ -33,10 +33,6 @@ const notFound = () => new RequestError("not_found", "No such user");
 
 function isOpen(request: FriendRequestRecord): boolean {
   return request.status === "pending" || request.status === "deferred";
-}
-
-function ref(user: UserRecord): UserRef {
-  return { id: user.id, username: user.username, nickname: user.nickname };
 }
 
 /** A note as stored: trimmed, and none when nothing is left. */
@@ -79,28 +75,15 @@ async function unfriend(tx: Transaction, a: number, b: number, at: number): Prom
  * @returns The service.
  */
 export function friendsService({ store, hub, clock }: FriendsDeps): Service {
-  /** A request as the wire shows it. */
-  async function requestView(request: FriendRequestRecord, repositories: Repositories = store): Promise<FriendRequest> {
-    const from = await repositories.users.findById(request.fromUser);
-    return {
-      id: request.id,
-      from: from ? ref(from) : null,
-      note: request.note,
-      status: request.status,
-      createdAt: request.createdAt,
-    };
-  }
-
-  /** A friend with their presence now. */
-  async function friendView(user: UserRecord): Promise<Friend> {
-    const online = await hub.isOnline(user.id);
-    return { ...ref(user), online, lastSeenAt: online ? null : user.lastSeenAt };
-  }
+  const isOnline = (userId: number) => hub.isOnline(userId);
 
   /** Tells both of a new friendship: `friend_added`, then the conversation they share. */
   async function announceFriendship(a: UserRecord, b: UserRecord, conversationId: number): Promise<void> {
     for (const [user, other] of [[a, b], [b, a]]) {
-      await hub.deliver([user.id], push(PUSHES.friendAdded, { friend: await friendView(other), conversationId }));
+      await hub.deliver(
+        [user.id],
+        push(PUSHES.friendAdded, { friend: await friendView(other, isOnline), conversationId }),
+      );
       await announceConversation(store, hub, conversationId, user.id);
     }
   }
@@ -128,7 +111,7 @@ export function friendsService({ store, hub, clock }: FriendsDeps): Service {
         const found = await store.users.findByKey(parsed.key);
         // Someone who blocked the caller is, for the caller, nobody.
         if (!found || (found.id !== user.id && await store.friends.isBlocked(found.id, user.id))) throw notFound();
-        return { user: ref(found) };
+        return { user: userRef(found) };
       },
 
       async sendFriendRequest({ userId, note }, { user }) {
@@ -149,7 +132,7 @@ export function friendsService({ store, hub, clock }: FriendsDeps): Service {
             const conversationId = await befriend(tx, user.id, userId, now);
             await tx.friends.setFriendRequestStatus(theirs.id, "accepted", now);
             const request = { ...theirs, status: "accepted" as const, updatedAt: now };
-            return { accepted: true, request: await requestView(request, tx), conversationId };
+            return { accepted: true, request: await friendRequestView(tx, request), conversationId };
           }
           const mine = await tx.friends.requestBetween(user.id, userId);
           let request: FriendRequestRecord;
@@ -163,7 +146,7 @@ export function friendsService({ store, hub, clock }: FriendsDeps): Service {
           } else {
             request = await tx.friends.createFriendRequest(user.id, userId, now, noteOf(note));
           }
-          return { accepted: false, request: await requestView(request, tx), conversationId: 0 };
+          return { accepted: false, request: await friendRequestView(tx, request), conversationId: 0 };
         });
         if (outcome.accepted) {
           const pair = await users(user.id, userId);
@@ -184,13 +167,17 @@ export function friendsService({ store, hub, clock }: FriendsDeps): Service {
           const status = answer === "accept" ? "accepted" : answer === "reject" ? "rejected" : "deferred";
           await tx.friends.setFriendRequestStatus(request.id, status, now);
           const conversationId = answer === "accept" ? await befriend(tx, request.fromUser, user.id, now) : undefined;
-          return { request: await requestView({ ...request, status, updatedAt: now }, tx), conversationId };
+          return { request: await friendRequestView(tx, { ...request, status, updatedAt: now }), conversationId };
         });
         if (outcome.conversationId === undefined) return { request: outcome.request };
         const pair = outcome.request.from ? await users(outcome.request.from.id, user.id) : undefined;
         if (!pair) return { request: outcome.request, conversationId: outcome.conversationId };
         await announceFriendship(pair[0], pair[1], outcome.conversationId);
-        return { request: outcome.request, friend: await friendView(pair[0]), conversationId: outcome.conversationId };
+        return {
+          request: outcome.request,
+          friend: await friendView(pair[0], isOnline),
+          conversationId: outcome.conversationId,
+        };
       },
 
       async removeFriend({ userId }, { user }) {
@@ -230,7 +217,7 @@ export function friendsService({ store, hub, clock }: FriendsDeps): Service {
 
       async listBlocked(_body, { user }) {
         const blocked = await store.friends.blockedBy(user.id);
-        return { blocked: blocked.map(({ user: other, blockedAt }) => ({ ...ref(other), blockedAt })) };
+        return { blocked: blocked.map(({ user: other, blockedAt }) => ({ ...userRef(other), blockedAt })) };
       },
     },
   });

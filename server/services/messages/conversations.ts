@@ -14,6 +14,7 @@ import type {
   Transaction,
 } from "../../store/types.ts";
 import { encodeBody, toMessage } from "./body.ts";
+import { userRef } from "../friends/view.ts";
 
 /**
  * A conversation as the user's list shows it (PROTOCOL.md §14.1).
@@ -28,7 +29,7 @@ export async function conversationView(store: Repositories, listing: Conversatio
   if (conversation.kind === "direct") {
     const peerId = conversation.userA === member.userId ? conversation.userB : conversation.userA;
     const user = peerId === null ? undefined : await store.users.findById(peerId);
-    if (user) peer = { id: user.id, username: user.username, nickname: user.nickname };
+    if (user) peer = userRef(user);
   }
   return {
     id: conversation.id,
@@ -78,8 +79,7 @@ export interface RoomConversations {
  * @param store The store.
  * @param conversationId The conversation named.
  * @param userId The caller.
- * @param rooms The rooms service's say over room conversations the caller has no member row in; without it, those
- *   are `not_found`.
+ * @param rooms The rooms service's say over room conversations the caller has no member row in.
  * @returns Both; `open` when the caller may use the conversation without being a member (the lobby), whose `member`
  *   then stands for everyone: nothing hidden before, nothing read.
  * @throws {RequestError} `not_found` for an unknown conversation or one the caller never was in; `not_allowed` for a
@@ -89,7 +89,7 @@ export async function requireMember(
   store: Repositories,
   conversationId: number,
   userId: number,
-  rooms?: RoomConversations,
+  rooms: RoomConversations,
 ): Promise<{ conversation: ConversationRecord; member: ConversationMemberRecord; open?: true }> {
   const conversation = await store.conversations.findById(conversationId);
   if (conversation) {
@@ -98,7 +98,7 @@ export async function requireMember(
     if (conversation.userA === userId || conversation.userB === userId) {
       throw noLongerMember();
     }
-    const standing = conversation.roomId === null ? undefined : await rooms?.standing(conversation.roomId, userId);
+    const standing = conversation.roomId === null ? undefined : await rooms.standing(conversation.roomId, userId);
     if (standing === "open") {
       const everyone = { conversationId, userId, joinedSeq: 0, readSeq: 0, joinedAt: conversation.createdAt };
       return { conversation, member: everyone, open: true };

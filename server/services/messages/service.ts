@@ -40,22 +40,22 @@ export interface MessagesDeps {
   limits: MessageLimits;
   /** `server.recallWindowMs`. */
   recallWindowMs: number;
-  /** The blob store's check for image bodies; without it, an image's blob is not checked (until blobs exist). */
-  blobs?: BlobReferences;
-  /** The rooms service's say over the lobby and former members; without it, those are `not_found`. */
-  rooms?: RoomConversations;
+  /** The blob store's check for image bodies. */
+  blobs: BlobReferences;
+  /** The rooms service's say over the lobby and former members. */
+  rooms: RoomConversations;
 }
 
 /**
  * The messages service.
  *
- * @param deps Store, hub, clock, limits, the recall window and, once there is one, the blob check.
+ * @param deps Store, hub, clock, limits, the recall window, the blob check and the rooms service's say.
  * @returns The service.
  */
 export function messagesService(deps: MessagesDeps): Service {
-  const { store, hub, clock, limits, recallWindowMs, rooms } = deps;
+  const { store, hub, clock, limits, recallWindowMs, blobs, rooms } = deps;
   /** Who hears a conversation live besides its members: the lobby's watchers. */
-  const listeners = async (roomId: number | null) => roomId === null || !rooms ? [] : await rooms.listeners(roomId);
+  const listeners = async (roomId: number | null) => roomId === null ? [] : await rooms.listeners(roomId);
 
   return defineService({
     name: "messages",
@@ -63,8 +63,8 @@ export function messagesService(deps: MessagesDeps): Service {
       async sendMessage({ conversationId, clientId, body }, { user }) {
         const { conversation } = await requireMember(store, conversationId, user.id, rooms);
         checkSendable(body, limits);
-        if (body.type === "image" && deps.blobs) {
-          const blob = await deps.blobs.mayReference(user.id, body.blob);
+        if (body.type === "image") {
+          const blob = await blobs.mayReference(user.id, body.blob);
           if (!blob) throw new RequestError("not_found", "No uploaded image with this hash: upload it first");
           // The body must describe the image the server checked, not what the sender claims it is.
           if (

@@ -17,6 +17,7 @@ import {
   type RoomConversations,
   type SystemEvent,
 } from "../messages/conversations.ts";
+import { userRef } from "../friends/view.ts";
 import { LobbyCount } from "./lobby_count.ts";
 import { orderMembers } from "./member_order.ts";
 import { roomView } from "./view.ts";
@@ -387,7 +388,7 @@ export function roomsService(deps: RoomsDeps): Service & { conversations: RoomCo
             const member = await store.users.findById(userId);
             if (!member) continue; // gone meanwhile: its membership went with it
             members.push({
-              user: { id: member.id, username: member.username, nickname: member.nickname },
+              user: userRef(member),
               role: role === "owner" ? "owner" : "member",
               online: await hub.isOnline(userId),
             });
