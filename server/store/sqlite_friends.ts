@@ -73,6 +73,10 @@ export function prepareFriendStatements(db: DatabaseSync) {
       `SELECT users.*, blocks.created_at AS blocked_at FROM blocks JOIN users ON users.id = blocks.blocked
        WHERE blocks.blocker = :blocker ORDER BY blocks.created_at DESC, users.id`,
     ),
+    blockedEither: db.prepare(
+      `SELECT blocked AS id FROM blocks WHERE blocker = :user UNION SELECT blocker FROM blocks WHERE blocked = :user
+       ORDER BY id`,
+    ),
   } satisfies Record<string, StatementSync>;
 }
 
@@ -198,6 +202,13 @@ export class SqliteFriendRepository implements FriendRepository {
 
   isBlocked(blocker: number, blocked: number): Promise<boolean> {
     return this.#run("check block", () => this.#s.isBlocked.get({ blocker, blocked }) !== undefined);
+  }
+
+  blockedEither(userId: number): Promise<number[]> {
+    return this.#run(
+      "list blocks either way",
+      () => this.#s.blockedEither.all({ user: userId }).map((row) => integer(row, "id")),
+    );
   }
 
   blockedBy(blocker: number): Promise<BlockedUserRecord[]> {

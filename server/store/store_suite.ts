@@ -643,6 +643,16 @@ export function runStoreSuite(options: StoreSuiteOptions): void {
     assert.deepEqual(await store.friends.blockedBy(bob), []);
   });
 
+  test("friends.blockedEither() lists whom a user blocked and who blocked them, once each, ascending", async (store) => {
+    const [alice, bob, carol, dave] = await createUsers(store, "alice", "bob", "carol", "dave");
+    await store.friends.block(alice, carol, T0);
+    await store.friends.block(bob, alice, T0);
+    await store.friends.block(carol, alice, T0);
+    await store.friends.block(bob, dave, T0);
+    assert.deepEqual(await store.friends.blockedEither(alice), [bob, carol]);
+    assert.deepEqual(await store.friends.blockedEither(dave), [bob]);
+  });
+
   test("friends.block() of oneself or a missing user throws StoreError", async (store) => {
     const [alice] = await createUsers(store, "alice");
     await assert.rejects(store.friends.block(alice, alice, T0), StoreError);

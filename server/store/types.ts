@@ -119,6 +119,8 @@ export interface FriendRepository {
   isBlocked(blocker: number, blocked: number): Promise<boolean>;
   /** The users `blocker` blocked, most recent block first (then by user id). */
   blockedBy(blocker: number): Promise<BlockedUserRecord[]>;
+  /** Ids of the users in a block with `userId`, in either direction, ascending: whom presence must not cross. */
+  blockedEither(userId: number): Promise<number[]>;
 }
 
 /** A single-use invite code as stored: only the SHA-256 of the code, never the code. */

@@ -23,24 +23,16 @@ export function presenceService({ store, hub }: PresenceDeps): Service {
     ops: {
       async watchPresence({ userIds }, { connection, user }) {
         // Only friends and co-members: anyone else is left out silently, so the answer says nothing about who exists.
-        const [friends, coMembers] = await Promise.all([
+        const [friends, coMembers, blocks] = await Promise.all([
           store.friends.friendIdsOf(user.id),
           store.rooms.coMemberIdsOf(user.id),
+          store.friends.blockedEither(user.id),
         ]);
-        const friendSet = new Set(friends);
-        const coMemberSet = new Set(coMembers);
-        const candidates = [...new Set(userIds)].filter((id) => friendSet.has(id) || coMemberSet.has(id));
         // A block ends a friendship, but not a shared room: a co-member in a block with the caller, either way, is
         // left out as a stranger is (PROTOCOL.md §10.5, §12.3).
-        const blocked = await Promise.all(
-          candidates.map((id) =>
-            friendSet.has(id)
-              ? false
-              : Promise.all([store.friends.isBlocked(user.id, id), store.friends.isBlocked(id, user.id)])
-                .then(([mine, theirs]) => mine || theirs)
-          ),
-        );
-        const watched = candidates.filter((_, i) => !blocked[i]);
+        const blocked = new Set(blocks);
+        const visible = new Set([...friends, ...coMembers.filter((id) => !blocked.has(id))]);
+        const watched = [...new Set(userIds)].filter((id) => visible.has(id));
         // Watched before the snapshot is read: a change in between is pushed as well as answered, never lost.
         await hub.watch(connection, watched);
         const presence = [];
