@@ -229,7 +229,8 @@ export interface ClientsContext {
  *
  * @param fn The test.
  * @param options `flags`: more config flags; `dataDir`: a data directory to keep (a restart test); `beforeHandler`:
- *   awaited before each request is handled (see startTestServer); `clock`: a fake clock for the server's time.
+ *   awaited before each request is handled (see startTestServer); `clock`: a fake clock for the server's time;
+ *   `scheduleGroupCommit`: runs each group commit of messages (see startTestServer).
  */
 export async function withClients(
   fn: (context: ClientsContext) => Promise<void>,
@@ -238,12 +239,14 @@ export async function withClients(
     dataDir?: string;
     beforeHandler?: (op: AnyOp) => void | Promise<void>;
     clock?: Clock;
+    scheduleGroupCommit?: (run: () => void) => void;
   } = {},
 ): Promise<void> {
   const server = await startTestServer([...NO_RATE_LIMIT, ...options.flags ?? []], {
     dataDir: options.dataDir,
     beforeHandler: options.beforeHandler,
     clock: options.clock,
+    scheduleGroupCommit: options.scheduleGroupCommit,
   });
   const opened: Connected[] = [];
   try {
