@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import type { Message, SendableBody } from "../core/protocol/ops/messages.ts";
-import { OPS, PUSHES } from "../core/protocol/registry.ts";
+import { type AnyOp, OPS, PUSHES } from "../core/protocol/registry.ts";
 import { FakeClock } from "../core/time/clock.ts";
 import { expectCode, withClients, withStore } from "./_accounts_helpers.ts";
 import {
@@ -371,4 +371,38 @@ Deno.test("a send that races an unfriend, a block or a removal is refused when i
     }
     await stillServes(alice);
   }, { scheduleGroupCommit: commits.schedule });
+});
+
+Deno.test("messages that several members send to a room in one tick reach another member in one record", async () => {
+  const K = 6;
+  // Every send waits here until all K have arrived, then all go on at once: their appends make one group commit.
+  let armed = false;
+  let arrived = 0;
+  let go!: () => void;
+  const together = new Promise<void>((resolve) => go = resolve);
+  const beforeHandler = (op: AnyOp) => {
+    if (!armed || op !== OPS.sendMessage) return;
+    if (++arrived === K) go();
+    return together;
+  };
+  await withClients(async (context) => {
+    let records = 0;
+    const owner = await signUp(context, "olga");
+    const mia = await signUp(context, "mia", "ws", undefined, () => records++);
+    const senders: Person[] = [];
+    for (let i = 0; i < K; i++) senders.push(await signUp(context, `sender${i}`, i % 2 ? "ws" : "tcp"));
+    for (const person of [mia, ...senders]) await befriend(owner, person);
+    const memberIds = [mia, ...senders].map((p) => p.profile.id);
+    const { room } = await owner.client.call(OPS.createRoom, { name: "Burst", memberIds });
+    // Whatever the room's making pushed to Mia has arrived once an answer sent after it has.
+    await stillServes(mia);
+    const before = received(mia.pushes, PUSHES.message).length;
+
+    records = 0;
+    armed = true;
+    const sent = await Promise.all(senders.map((person, i) => say(person, room.conversationId, `burst ${i}`)));
+    assert.equal(new Set(sent.map((m) => m.seq)).size, K);
+    await next(mia.pushes, PUSHES.message, () => received(mia.pushes, PUSHES.message).length === before + K);
+    assert.equal(records, 1, `Mia got the ${K} pushes in one record`);
+  }, { beforeHandler });
 });
