@@ -328,6 +328,7 @@ Deno.test("a user may have server.limits.openUploads uploads in progress; finish
     let client = await loggedIn(open, "tcp", "fay", { register: true });
     const first = await start(client, images[0]);
     const second = await start(client, images[1]);
+    assert.notEqual(second.uploadId, first.uploadId);
     await expectCode(start(client, images[2]), "too_many_uploads", "a third upload in progress");
     assert.deepEqual(await start(client, images[0]), first, "resuming one in progress takes no new place");
     const other = await loggedIn(open, "ws", "gus", { register: true });
