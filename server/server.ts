@@ -107,6 +107,8 @@ export interface StartOptions {
   checkResponses?: boolean;
   /** For tests: awaited before each request is handled, to hold one back (see server/rpc/dispatch.ts). */
   beforeHandler?: (op: AnyOp) => void | Promise<void>;
+  /** For tests: runs each group commit of messages later, to hold one back (see server/store/sqlite.ts). */
+  scheduleGroupCommit?: (run: () => void) => void;
 }
 
 /**
@@ -144,7 +146,7 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
     const serverFingerprint = fingerprint(provider, publicKeys(keys));
     const settings = cryptoSettings(config.crypto);
     const limits = config.server.limits;
-    const store = openStore(dir.databasePath);
+    const store = openStore(dir.databasePath, options.scheduleGroupCommit);
     undo.push(() => store.close());
     const serviceFiles = await loadServiceFiles(dataDir, fileStep);
     const tls = await readTls(config);
@@ -488,9 +490,9 @@ function listen(
 }
 
 /** Opens the store, or throws a {@link StartupError} saying what is wrong with the database. */
-function openStore(path: string): Store {
+function openStore(path: string, scheduleGroupCommit?: (run: () => void) => void): Store {
   try {
-    return openSqliteStore(path);
+    return openSqliteStore(path, { scheduleGroupCommit });
   } catch (error) {
     if (error instanceof SchemaTooNewError) {
       throw new StartupError(`The database ${path} was written by a newer Mimi: ${error.message}`, "server.dataDir", {

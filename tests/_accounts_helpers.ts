@@ -52,12 +52,13 @@ export interface Connected {
  * @param to The test server, or a server started otherwise.
  * @param via `tcp` or `ws`.
  * @param options `offer`: the suites to offer (default: every one); `from`: a loopback source address for TCP
- *   (e.g. `127.0.0.2`), so the server sees a second client address.
+ *   (e.g. `127.0.0.2`), so the server sees a second client address; `onRecord`: told of every record the server
+ *   sends once the channel is established.
  */
 export async function connect(
   to: TestServer | Target,
   via: Via,
-  options: { offer?: SuitePreferences; from?: string } = {},
+  options: { offer?: SuitePreferences; from?: string; onRecord?: () => void } = {},
 ): Promise<Connected> {
   const expected = "server" in to ? to.server.fingerprint : to.fingerprint;
   const base = secureOptionsFromConfig(DEFAULT_CONFIG.crypto, 1 << 20, nobleProvider, (result) => {
@@ -69,10 +70,11 @@ export async function connect(
     : via === "tcp"
     ? await connectTcp("127.0.0.1", to.tcpPort, { maxFrameBytes })
     : await connectWebSocket(to.wsUrl, { maxFrameBytes });
-  const { duplex, result } = await performClientHandshake(
-    raw,
-    options.offer ? { ...base, offer: options.offer } : base,
-  );
+  const { duplex, result } = await performClientHandshake(raw, {
+    ...base,
+    ...(options.offer ? { offer: options.offer } : {}),
+    onRecord: options.onRecord,
+  });
   const client = new MimiClient(duplex, { channelBinding: result.secrets.exporter });
   const pushes = new PushLog(client);
   return { client, result, pushes };
@@ -229,7 +231,8 @@ export interface ClientsContext {
  *
  * @param fn The test.
  * @param options `flags`: more config flags; `dataDir`: a data directory to keep (a restart test); `beforeHandler`:
- *   awaited before each request is handled (see startTestServer); `clock`: a fake clock for the server's time.
+ *   awaited before each request is handled (see startTestServer); `clock`: a fake clock for the server's time;
+ *   `scheduleGroupCommit`: runs each group commit of messages (see startTestServer).
  */
 export async function withClients(
   fn: (context: ClientsContext) => Promise<void>,
@@ -238,12 +241,14 @@ export async function withClients(
     dataDir?: string;
     beforeHandler?: (op: AnyOp) => void | Promise<void>;
     clock?: Clock;
+    scheduleGroupCommit?: (run: () => void) => void;
   } = {},
 ): Promise<void> {
   const server = await startTestServer([...NO_RATE_LIMIT, ...options.flags ?? []], {
     dataDir: options.dataDir,
     beforeHandler: options.beforeHandler,
     clock: options.clock,
+    scheduleGroupCommit: options.scheduleGroupCommit,
   });
   const opened: Connected[] = [];
   try {

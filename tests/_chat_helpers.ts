@@ -31,14 +31,16 @@ export interface Person {
  * @param username The username; the nickname is the same with the first letter upper-cased, unless given.
  * @param via `tcp` or `ws`.
  * @param nickname The nickname.
+ * @param onRecord Told of every record the server sends on this connection.
  */
 export async function signUp(
   context: ClientsContext,
   username: string,
   via: Via = "tcp",
   nickname?: string,
+  onRecord?: () => void,
 ): Promise<Person> {
-  const { client, pushes } = await context.open(via);
+  const { client, pushes } = await context.open(via, { onRecord });
   const profile = await register(client, username, nickname ?? username[0].toUpperCase() + username.slice(1), PASSWORD);
   const bundle = await login(client, username, PASSWORD);
   return { profile, client, pushes, bundle, via };

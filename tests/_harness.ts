@@ -29,11 +29,17 @@ export interface TestServer {
  * @param options `clock`: a fake clock that drives the server's deadlines and timers (core/time/clock.ts);
  *   `beforeHandler`: awaited before each request is handled, so a test can hold one back; `dataDir`: a data
  *   directory to use and keep (default: a fresh one, removed by `close()`), for a restart with the same identity
- *   and accounts; pass `--server.tcpPort=…` and `--server.httpPort=…` in `flags` to restart on the same ports.
+ *   and accounts; pass `--server.tcpPort=…` and `--server.httpPort=…` in `flags` to restart on the same ports;
+ *   `scheduleGroupCommit`: runs each group commit of messages (to hold one back).
  */
 export async function startTestServer(
   flags: string[] = [],
-  options: { clock?: Clock; beforeHandler?: (op: AnyOp) => void | Promise<void>; dataDir?: string } = {},
+  options: {
+    clock?: Clock;
+    beforeHandler?: (op: AnyOp) => void | Promise<void>;
+    dataDir?: string;
+    scheduleGroupCommit?: (run: () => void) => void;
+  } = {},
 ): Promise<TestServer> {
   // A data directory given by the test outlives this server (a restart test starts another on it); the test removes it.
   const dataDir = options.dataDir ?? await Deno.makeTempDir({ prefix: "mimi_test_" });
@@ -60,6 +66,7 @@ export async function startTestServer(
     // Every answer is checked against the registry: a handler that drifts from its schema fails the test loudly.
     checkResponses: true,
     beforeHandler: options.beforeHandler,
+    scheduleGroupCommit: options.scheduleGroupCommit,
   });
   const waitForLog = (predicate: (record: LogRecord) => boolean, ms = 5000) =>
     new Promise<LogRecord>((resolve, reject) => {

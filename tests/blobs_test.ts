@@ -320,3 +320,44 @@ Deno.test("uploads abandoned for server.uploadTtlMs are removed with their bytes
     assert.equal((await start(client, image)).received, 0);
   }, { clock });
 });
+
+Deno.test("a user may have server.limits.openUploads uploads in progress; finished, discarded and abandoned ones free their place", async () => {
+  const clock = new FakeClock();
+  await withClients(async ({ open }) => {
+    const images = await Promise.all([1, 2, 3, 4, 5].map((seed) => noisyPng(20, 20, 20 + seed)));
+    let client = await loggedIn(open, "tcp", "fay", { register: true });
+    const first = await start(client, images[0]);
+    const second = await start(client, images[1]);
+    assert.notEqual(second.uploadId, first.uploadId);
+    await expectCode(start(client, images[2]), "too_many_uploads", "a third upload in progress");
+    assert.deepEqual(await start(client, images[0]), first, "resuming one in progress takes no new place");
+    const other = await loggedIn(open, "ws", "gus", { register: true });
+    await start(other, images[2]);
+    await start(other, images[3]);
+
+    // Finished: its place is free.
+    await send(client, first.uploadId, images[0]);
+    await client.call(OPS.uploadFinish, { uploadId: first.uploadId });
+    const third = await start(client, images[2]);
+    await expectCode(start(client, images[3]), "too_many_uploads", "full again");
+
+    // Discarded after a failed check: its place is free.
+    const fake = new Uint8Array(images[3].length).fill(1);
+    await send(client, third.uploadId, fake.subarray(0, images[2].length));
+    await expectCode(client.call(OPS.uploadFinish, { uploadId: third.uploadId }), "upload_mismatch", "wrong bytes");
+    const fourth = await start(client, images[3]);
+    assert.notEqual(fourth.uploadId, third.uploadId);
+
+    // Abandoned (no chunk for uploadTtlMs): both places are free, swept or not. Closed before the clock moves, so
+    // keep-alive deadlines have nothing to act on.
+    for (const each of [client, other]) {
+      each.close();
+      await each.closed;
+    }
+    clock.tick(DAY + 1);
+    client = await loggedIn(open, "tcp", "fay");
+    await start(client, images[4]);
+    await start(client, images[2]);
+    await expectCode(start(client, images[1]), "too_many_uploads", "two fresh uploads fill the places again");
+  }, { clock, flags: ["--server.limits.openUploads=2"] });
+});

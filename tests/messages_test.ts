@@ -5,10 +5,20 @@
 
 import assert from "node:assert/strict";
 import type { Message, SendableBody } from "../core/protocol/ops/messages.ts";
-import { OPS, PUSHES } from "../core/protocol/registry.ts";
+import { type AnyOp, OPS, PUSHES } from "../core/protocol/registry.ts";
 import { FakeClock } from "../core/time/clock.ts";
-import { expectCode, withClients } from "./_accounts_helpers.ts";
-import { befriend, logInAgain, next, received, say, shareImage, signUp, stillServes } from "./_chat_helpers.ts";
+import { expectCode, withClients, withStore } from "./_accounts_helpers.ts";
+import {
+  befriend,
+  logInAgain,
+  next,
+  type Person,
+  received,
+  say,
+  shareImage,
+  signUp,
+  stillServes,
+} from "./_chat_helpers.ts";
 import { hollowPng, noisyPng } from "./_images.ts";
 
 /** A thumbnail as a sending client attaches it: opaque bytes to the server. */
@@ -288,4 +298,111 @@ Deno.test("each bad message request gets its code and the connection goes on", a
       "--server.limits.thumbnailBytes=100",
     ],
   });
+});
+
+/**
+ * A group commit that a test holds: while `holding`, each batch waits until `release()`; `queued` resolves once a
+ * batch waits, that is once a send has passed its checks and been handed to the store.
+ */
+function heldGroupCommit() {
+  let holding = false;
+  const held: (() => void)[] = [];
+  let wake: (() => void) | undefined;
+  return {
+    schedule(run: () => void) {
+      if (!holding) return void setTimeout(run, 0);
+      held.push(run);
+      wake?.();
+    },
+    hold() {
+      holding = true;
+    },
+    queued: () => held.length > 0 ? Promise.resolve() : new Promise<void>((resolve) => wake = resolve),
+    release() {
+      holding = false;
+      for (const run of held.splice(0)) run();
+    },
+  };
+}
+
+Deno.test("a send that races an unfriend, a block or a removal is refused when its batch commits, and not delivered", async () => {
+  const commits = heldGroupCommit();
+  await withClients(async (context) => {
+    const alice = await signUp(context, "alice");
+    const bob = await signUp(context, "bob", "ws");
+    const carol = await signUp(context, "carol");
+    const withBob = await befriend(alice, bob);
+    const withCarol = await befriend(alice, carol);
+    await befriend(bob, carol);
+    const { room } = await bob.client.call(OPS.createRoom, { name: "Hike", memberIds: [alice.profile.id] });
+    await say(alice, withBob, "before");
+
+    const races: [string, number, () => Promise<unknown>, Person][] = [
+      ["an unfriend", withBob, () => bob.client.call(OPS.removeFriend, { userId: alice.profile.id }), bob],
+      ["a block", withCarol, () => carol.client.call(OPS.blockUser, { userId: alice.profile.id }), carol],
+      [
+        "a removal from the room",
+        room.conversationId,
+        () => bob.client.call(OPS.removeMember, { roomId: room.id, userId: alice.profile.id }),
+        bob,
+      ],
+    ];
+    for (const [what, conversationId, end, other] of races) {
+      // The removal's own line reaches the room; only Alice's messages count here.
+      const fromAlice = () =>
+        received(other.pushes, PUSHES.message).filter((b) => b.message.senderId === alice.profile.id).length;
+      const before = fromAlice();
+      commits.hold();
+      const late = say(alice, conversationId, `too late (${what})`);
+      await commits.queued();
+      // Accepted for the batch, not committed yet: the membership ends now.
+      await end();
+      commits.release();
+      await expectCode(late, "not_allowed", `a send overtaken by ${what}`);
+      await withStore(context.server, async (store) => {
+        const { messages } = await store.conversations.page(conversationId, { after: 0, limit: 50 });
+        assert.ok(
+          messages.every((m) => !new TextDecoder().decode(m.body ?? new Uint8Array()).includes("too late")),
+          `nothing of it was stored after ${what}`,
+        );
+      });
+      await stillServes(other);
+      assert.equal(fromAlice(), before, `nothing was delivered after ${what}`);
+    }
+    await stillServes(alice);
+  }, { scheduleGroupCommit: commits.schedule });
+});
+
+Deno.test("messages that several members send to a room in one tick reach another member in one record", async () => {
+  const K = 6;
+  // Every send waits here until all K have arrived, then all go on at once: their appends make one group commit.
+  let armed = false;
+  let arrived = 0;
+  let go!: () => void;
+  const together = new Promise<void>((resolve) => go = resolve);
+  const beforeHandler = (op: AnyOp) => {
+    if (!armed || op !== OPS.sendMessage) return;
+    if (++arrived === K) go();
+    return together;
+  };
+  await withClients(async (context) => {
+    let records = 0;
+    const owner = await signUp(context, "olga");
+    const mia = await signUp(context, "mia", "ws", undefined, () => records++);
+    const senders: Person[] = [];
+    for (let i = 0; i < K; i++) senders.push(await signUp(context, `sender${i}`, i % 2 ? "ws" : "tcp"));
+    for (const person of [mia, ...senders]) await befriend(owner, person);
+    const memberIds = [mia, ...senders].map((p) => p.profile.id);
+    const { room } = await owner.client.call(OPS.createRoom, { name: "Burst", memberIds });
+    // Whatever the room's making pushed to Mia has arrived once an answer sent after it has.
+    await stillServes(mia);
+    const before = received(mia.pushes, PUSHES.message).length;
+
+    records = 0;
+    armed = true;
+    const sent = await Promise.all(senders.map((person, i) => say(person, room.conversationId, `burst ${i}`)));
+    assert.equal(new Set(sent.map((m) => m.seq)).size, K);
+    await next(mia.pushes, PUSHES.message, () => received(mia.pushes, PUSHES.message).length === before + K);
+    assert.equal(records, 1, `Mia got the ${K} pushes in one record`);
+  }, { beforeHandler });
 });

@@ -50,6 +50,8 @@ export interface ServerLimits {
   readonly imagePixels: number;
   /** Largest thumbnail a message's image may carry, in bytes. */
   readonly thumbnailBytes: number;
+  /** Uploads one user may have in progress at once. */
+  readonly openUploads: number;
 }
 
 /** Who may create an account: anyone, holders of an invite code (`mimi invite`), or nobody. */
@@ -156,6 +158,7 @@ export const DEFAULT_CONFIG: MimiConfig = deepFreeze({
       imageBytes: 10485760,
       imagePixels: 40000000,
       thumbnailBytes: 65536,
+      openUploads: 4,
     },
     tls: { certFile: "", keyFile: "" },
     presenceGraceMs: 20000,
@@ -407,6 +410,14 @@ export const CONFIG_LEAVES: readonly LeafSpec[] = deepFreeze([
     min: 0,
     max: 1048576,
     description: "Largest thumbnail the sending client may attach to an image, in bytes",
+  },
+  {
+    path: "server.limits.openUploads",
+    type: "integer",
+    min: 1,
+    max: 1000,
+    description:
+      "Uploads one user may have in progress at once; another `upload_start` is refused with `too_many_uploads`",
   },
   {
     path: "server.uploadTtlMs",

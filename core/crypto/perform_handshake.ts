@@ -38,6 +38,8 @@ export interface ClientSecureOptions extends ClientHandshakeOptions {
    * is sent, so a refused server never sees a record.
    */
   verify(result: HandshakeResult): void | Promise<void>;
+  /** Told of every record the server sends once the channel is established (tests count records with it). */
+  onRecord?(): void;
 }
 
 /** A secured client connection and what its handshake established. */
@@ -110,6 +112,7 @@ async function clientHandshake(raw: Duplex, options: ClientSecureOptions): Promi
     records: options.records,
     maxFrameBytes: options.maxFrameBytes,
     alertBeforeFirstRecord: true,
+    onRecord: options.onRecord,
   });
   return { duplex, result };
 }

@@ -36,6 +36,7 @@ export type ErrorCode =
   | "recall_expired"
   | "upload_mismatch"
   | "bad_offset"
+  | "too_many_uploads"
   | "room_code_invalid";
 
 /**
@@ -76,6 +77,7 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, { closes: boolean }>> = {
   recall_expired: { closes: false },
   upload_mismatch: { closes: false },
   bad_offset: { closes: false },
+  too_many_uploads: { closes: false },
   room_code_invalid: { closes: false },
 };
 

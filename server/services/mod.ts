@@ -34,8 +34,8 @@ export interface ServiceDeps {
   opaqueSetup: string;
   /** Who may register (`server.registration`). */
   registration: RegistrationMode;
-  /** `server.limits.registrationsPerIpPerHour` and `registrationsPerHour`, the message and image limits. */
-  limits: { registrationsPerIpPerHour: number; registrationsPerHour: number } & MessageLimits;
+  /** `server.limits.registrationsPerIpPerHour` and `registrationsPerHour`, the message and image limits, `openUploads`. */
+  limits: { registrationsPerIpPerHour: number; registrationsPerHour: number; openUploads: number } & MessageLimits;
   /** Where blob bytes live (server/blobs/). */
   blobStore: BlobStore;
   /** `server.uploadTtlMs`. */

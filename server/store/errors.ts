@@ -121,6 +121,29 @@ export class RecordNotFoundError extends StoreError {
 }
 
 /**
+ * A message appended `asMember` whose sender is not a member of the conversation when it is stored: the membership
+ * ended (a friendship ended, a block, a room left or a removal) after the sender was checked, before the commit.
+ *
+ * @example
+ * ```ts
+ * import { NotMemberError } from "./errors.ts";
+ * const err = new NotMemberError(3, 7);
+ * console.log(err.message); // "User 7 is not a member of conversation 3"
+ * ```
+ */
+export class NotMemberError extends StoreError {
+  readonly conversationId: number;
+  readonly userId: number;
+
+  constructor(conversationId: number, userId: number, options: StoreErrorOptions = {}) {
+    super(`User ${userId} is not a member of conversation ${conversationId}`, options);
+    this.name = "NotMemberError";
+    this.conversationId = conversationId;
+    this.userId = userId;
+  }
+}
+
+/**
  * The database was written by a newer Mimi; opening it could corrupt data
  * this version does not understand, so the store refuses.
  *

@@ -159,6 +159,11 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
 export interface SqliteStoreOptions {
   /** Told the size of each group commit of `conversations.append` (tests and statistics): one call, one transaction. */
   onGroupCommit?: (size: number) => void;
+  /**
+   * Runs the next group commit later (default: a timer of 0 ms, see group_commit.ts). Tests pass one that holds the
+   * commit, to act between a send being checked and its batch being committed.
+   */
+  scheduleGroupCommit?: (run: () => void) => void;
 }
 
 function isInMemory(path: string): boolean {
@@ -504,7 +509,7 @@ class SqliteStore extends SqliteRepositories implements Store {
     const appends = new GroupCommit<PendingAppend, AppendResult>(
       (items) =>
         Promise.resolve(guard(conn, "append messages", () => appendBatch(db, conn.conversationStatements, items))),
-      { onBatch: options.onGroupCommit, exclusive: (fn) => lock.run(fn) },
+      { onBatch: options.onGroupCommit, schedule: options.scheduleGroupCommit, exclusive: (fn) => lock.run(fn) },
     );
     super(
       async (action, fn) => {

@@ -34,6 +34,9 @@ export function prepareBlobStatements(db: DatabaseSync) {
     setUploadReceived: db.prepare("UPDATE uploads SET received = :received, updated_at = :at WHERE id = :id"),
     deleteUpload: db.prepare("DELETE FROM uploads WHERE id = :id"),
     staleUploads: db.prepare("SELECT * FROM uploads WHERE updated_at < :before ORDER BY updated_at, id LIMIT :limit"),
+    countOpenUploads: db.prepare(
+      "SELECT count(*) AS n FROM uploads WHERE user_id = :userId AND updated_at >= :since",
+    ),
   } satisfies Record<string, StatementSync>;
 }
 
@@ -173,6 +176,10 @@ export class SqliteBlobRepository implements BlobRepository {
 
   deleteUpload(id: number): Promise<boolean> {
     return this.#run("delete upload", (s) => Number(s.deleteUpload.run({ id }).changes) === 1);
+  }
+
+  countOpenUploads(userId: number, since: number): Promise<number> {
+    return this.#run("count open uploads", (s) => integer(s.countOpenUploads.get({ userId, since }) ?? {}, "n"));
   }
 
   staleUploads(before: number, limit: number): Promise<UploadRecord[]> {

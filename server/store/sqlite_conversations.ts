@@ -2,7 +2,7 @@
 // appends.
 
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { messageOf, RecordNotFoundError, StoreError } from "./errors.ts";
+import { messageOf, NotMemberError, RecordNotFoundError, StoreError } from "./errors.ts";
 import type { Outcome } from "./group_commit.ts";
 import {
   bytesOrNull,
@@ -21,6 +21,7 @@ import type {
   ConversationMemberRecord,
   ConversationRecord,
   ConversationRepository,
+  ConversationWithMember,
   MessagePage,
   MessageRecord,
   NewMessage,
@@ -46,6 +47,13 @@ const LISTING = `
 export function prepareConversationStatements(db: DatabaseSync) {
   return {
     byId: db.prepare("SELECT * FROM conversations WHERE id = :id"),
+    // The member's columns are null when the user is not one (user_id is never null in a member row).
+    withMember: db.prepare(
+      `SELECT c.*, m.user_id, m.joined_seq, m.read_seq, m.joined_at
+       FROM conversations AS c
+       LEFT JOIN conversation_members AS m ON m.conversation_id = c.id AND m.user_id = :userId
+       WHERE c.id = :id`,
+    ),
     directByPair: db.prepare("SELECT * FROM conversations WHERE user_a = :a AND user_b = :b"),
     insertDirect: db.prepare(
       "INSERT INTO conversations (kind, user_a, user_b, created_at) VALUES ('direct', :a, :b, :at) RETURNING *",
@@ -179,21 +187,41 @@ function toListing(s: ConversationStatements, row: Row): ConversationListing {
  * @param s The statements.
  * @param conversationId The conversation.
  * @param message The message.
+ * @param members The conversation's members now, ascending; read by the caller, who may share them between appends
+ *   to one conversation in one transaction (appends do not change who is a member).
  * @returns What happened.
  * @throws {RecordNotFoundError} For an unknown conversation.
+ * @throws {NotMemberError} For a message sent `asMember` by someone who is not one.
  */
-function appendNow(s: ConversationStatements, conversationId: number, message: NewMessage): AppendResult {
+function appendNow(
+  s: ConversationStatements,
+  conversationId: number,
+  message: NewMessage,
+  members: number[],
+): AppendResult {
   const { senderId, clientId, at, body } = message;
+  // Before the client id: a resend from someone who is no longer a member is refused too (PROTOCOL.md §14.3).
+  if (message.asMember && (senderId === null || !members.includes(senderId))) {
+    if (s.byId.get({ id: conversationId }) === undefined) {
+      throw new RecordNotFoundError("conversations", conversationId);
+    }
+    throw new NotMemberError(conversationId, senderId ?? 0);
+  }
   if (senderId !== null && clientId !== null) {
     const stored = s.messageByClient.get({ conversationId, senderId, clientId });
-    if (stored !== undefined) return { message: toMessage(stored), duplicate: true };
+    if (stored !== undefined) return { message: toMessage(stored), duplicate: true, members };
   }
   const next = s.nextSeq.get({ conversationId, at });
   if (next === undefined) throw new RecordNotFoundError("conversations", conversationId);
   const seq = integer(next, "last_seq");
   const row = returned(s.insertMessage.get({ conversationId, seq, senderId, clientId, at, body }));
   for (const sha256 of message.blobs ?? []) s.insertMessageBlob.run({ conversationId, seq, sha256 });
-  return { message: toMessage(row), duplicate: false };
+  return { message: toMessage(row), duplicate: false, members };
+}
+
+/** The members of a conversation, ascending. */
+function membersNow(s: ConversationStatements, conversationId: number): number[] {
+  return ids(s.membersOf.all({ conversationId }));
 }
 
 /** One `append` waiting for the group commit. */
@@ -220,10 +248,14 @@ export function appendBatch(
 ): Outcome<AppendResult>[] {
   db.exec("BEGIN IMMEDIATE");
   try {
+    // Read once per conversation: a batch of a busy room's messages needs its member list once, not per message.
+    const members = new Map<number, number[]>();
     const outcomes = items.map(({ conversationId, message }): Outcome<AppendResult> => {
       db.exec("SAVEPOINT mimi_append");
       try {
-        const value = appendNow(s, conversationId, message);
+        let known = members.get(conversationId);
+        if (known === undefined) members.set(conversationId, known = membersNow(s, conversationId));
+        const value = appendNow(s, conversationId, message, known);
         db.exec("RELEASE mimi_append");
         return { ok: true, value };
       } catch (err) {
@@ -290,6 +322,15 @@ export class SqliteConversationRepository implements ConversationRepository {
     });
   }
 
+  withMember(conversationId: number, userId: number): Promise<ConversationWithMember | undefined> {
+    return this.#run("find conversation with member", () => {
+      const row = this.#s.withMember.get({ id: conversationId, userId });
+      if (row === undefined) return undefined;
+      const conversation = toConversation(row);
+      return { conversation, member: row.user_id === null ? undefined : toMember(row, conversation.id) };
+    });
+  }
+
   addMember(conversationId: number, userId: number, at: number): Promise<void> {
     return this.#run("add conversation member", () => {
       if (this.#s.byId.get({ id: conversationId }) === undefined) {
@@ -334,7 +375,10 @@ export class SqliteConversationRepository implements ConversationRepository {
 
   append(conversationId: number, message: NewMessage): Promise<AppendResult> {
     if (this.#append) return this.#append(conversationId, message);
-    return this.#run("append message", () => appendNow(this.#s, conversationId, message));
+    return this.#run(
+      "append message",
+      () => appendNow(this.#s, conversationId, message, membersNow(this.#s, conversationId)),
+    );
   }
 
   message(conversationId: number, seq: number): Promise<MessageRecord | undefined> {

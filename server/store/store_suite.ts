@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import {
   DeviceKeyTakenError,
   FriendRequestExistsError,
+  NotMemberError,
   RecordNotFoundError,
   StoreError,
   UsernameTakenError,
@@ -723,6 +724,7 @@ export function runStoreSuite(options: StoreSuiteOptions): void {
     const first = await store.conversations.append(id, message(alice, "a1", T0 + 1));
     assert.deepEqual(first, {
       duplicate: false,
+      members: [],
       message: {
         conversationId: id,
         seq: 1,
@@ -746,7 +748,7 @@ export function runStoreSuite(options: StoreSuiteOptions): void {
     const { id } = await store.conversations.directFor(alice, bob, T0);
     const stored = await store.conversations.append(id, message(alice, "x", T0));
     const again = await store.conversations.append(id, { ...message(alice, "x", T0 + 5), body: body("changed") });
-    assert.deepEqual(again, { duplicate: true, message: stored.message });
+    assert.deepEqual(again, { duplicate: true, members: [], message: stored.message });
     const other = await store.conversations.append(id, message(bob, "x", T0 + 6));
     assert.deepEqual([other.duplicate, other.message.seq], [false, 2], "another sender's x is another message");
     const system = [1, 2].map(() =>
@@ -754,6 +756,70 @@ export function runStoreSuite(options: StoreSuiteOptions): void {
     );
     assert.deepEqual((await Promise.all(system)).map((r) => r.message.seq), [3, 4], "server lines are never merged");
     assert.equal((await store.conversations.findById(id))?.lastSeq, 4);
+  });
+
+  test("conversations.withMember() reads a conversation with one user's membership, or without it", async (store) => {
+    const [alice, bob, carol] = await createUsers(store, "alice", "bob", "carol");
+    const conversation = await store.conversations.directFor(alice, bob, T0);
+    await store.conversations.addMember(conversation.id, alice, T0 + 1);
+    assert.deepEqual(await store.conversations.withMember(conversation.id, alice), {
+      conversation,
+      member: { conversationId: conversation.id, userId: alice, joinedSeq: 0, readSeq: 0, joinedAt: T0 + 1 },
+    });
+    assert.deepEqual(await store.conversations.withMember(conversation.id, carol), { conversation, member: undefined });
+    assert.equal(await store.conversations.withMember(conversation.id + 100, alice), undefined);
+  });
+
+  test("conversations.append() answers the members it read with the message, ascending", async (store) => {
+    const [alice, bob, carol] = await createUsers(store, "alice", "bob", "carol");
+    const room = await store.rooms.createRoom("周末爬山", "group", alice, T0);
+    const { id } = await store.conversations.forRoom(room.id, T0);
+    for (const user of [carol, alice, bob]) await store.conversations.addMember(id, user, T0);
+    const results = await Promise.all(
+      [1, 2, 3].map((n) => store.conversations.append(id, message(alice, `c${n}`, T0))),
+    );
+    assert.deepEqual(results.map((r) => r.members), [[alice, bob, carol], [alice, bob, carol], [alice, bob, carol]]);
+    await store.conversations.removeMember(id, carol);
+    assert.deepEqual((await store.conversations.append(id, message(bob, "b", T0))).members, [alice, bob]);
+  });
+
+  test("conversations.append() asMember stores a member's message and refuses anyone else's with NotMemberError", async (store) => {
+    const [alice, bob, carol] = await createUsers(store, "alice", "bob", "carol");
+    const { id } = await store.conversations.directFor(alice, bob, T0);
+    await store.conversations.addMember(id, alice, T0);
+    await store.conversations.addMember(id, bob, T0);
+    const sent = await store.conversations.append(id, { ...message(alice, "a", T0), asMember: true });
+    assert.equal(sent.message.seq, 1);
+    await assert.rejects(
+      store.conversations.append(id, { ...message(carol, "c", T0), asMember: true }),
+      NotMemberError,
+    );
+    await assert.rejects(
+      store.conversations.append(id + 100, { ...message(alice, "x", T0), asMember: true }),
+      RecordNotFoundError,
+    );
+    await store.conversations.removeMember(id, alice);
+    await assert.rejects(
+      store.conversations.append(id, { ...message(alice, "a", T0), asMember: true }),
+      NotMemberError,
+      "a resend of a stored client id is refused too once the sender left",
+    );
+    assert.equal((await store.conversations.findById(id))?.lastSeq, 1, "nothing more was stored");
+  });
+
+  test("conversations.append() asMember is checked when its batch commits: a membership ended before stops it", async (store) => {
+    const [alice, bob] = await createUsers(store, "alice", "bob");
+    const { id } = await store.conversations.directFor(alice, bob, T0);
+    await store.conversations.addMember(id, alice, T0);
+    await store.conversations.addMember(id, bob, T0);
+    // Submitted to the group commit, which runs a turn later; the removal takes the lock first.
+    const sending = store.conversations.append(id, { ...message(alice, "late", T0), asMember: true });
+    const others = store.conversations.append(id, { ...message(bob, "fine", T0), asMember: true });
+    assert.equal(await store.conversations.removeMember(id, alice), true);
+    await assert.rejects(sending, NotMemberError);
+    assert.deepEqual((await others).members, [bob], "the rest of the batch commits");
+    const { messages } = await store.conversations.page(id, { after: 0, limit: 10 });
+    assert.deepEqual(messages.map((m) => m.clientId), ["fine"]);
   });
 
   test("conversations.append() to an unknown conversation throws RecordNotFoundError", async (store) => {

@@ -154,6 +154,20 @@ export function blobStoreCases(test: (title: string, fn: (store: Store) => Promi
     assert.deepEqual(await ids(T0, 10), []);
   });
 
+  test("blobs.countOpenUploads() counts one user's uploads that grew since a time, and forgets deleted ones", async (store) => {
+    const [alice, bob] = await users(store, "alice", "bob");
+    const a = await store.blobs.createUpload(newUpload(alice, 1, { createdAt: T0 + 10 }));
+    await store.blobs.createUpload(newUpload(alice, 2, { createdAt: T0 + 30 }));
+    await store.blobs.createUpload(newUpload(bob, 3, { createdAt: T0 + 30 }));
+    assert.equal(await store.blobs.countOpenUploads(alice, T0), 2);
+    assert.equal(await store.blobs.countOpenUploads(alice, T0 + 20), 1, "an upload idle since before is not counted");
+    await store.blobs.setReceived(a.id, 5, T0 + 40);
+    assert.equal(await store.blobs.countOpenUploads(alice, T0 + 20), 2, "a chunk makes it count again");
+    await store.blobs.deleteUpload(a.id);
+    assert.equal(await store.blobs.countOpenUploads(alice, T0), 1);
+    assert.equal(await store.blobs.countOpenUploads(bob, T0), 1);
+  });
+
   test("blobs: a transaction that fails after adding a blob and deleting its upload undoes both", async (store) => {
     const [alice] = await users(store, "alice");
     const upload = await store.blobs.createUpload(newUpload(alice, 1));

@@ -240,6 +240,12 @@ export interface NewMessage {
   body: Uint8Array;
   /** SHA-256 of each blob the message references, recorded for `referencesBlob`. */
   blobs?: readonly Uint8Array[];
+  /**
+   * Sent as a member: the append is refused with NotMemberError unless `senderId` is a member of the conversation
+   * when it is stored, checked in the append's own transaction. A membership that ends after the sender was checked
+   * but before the commit (an unfriend, a block, a leave, a removal) stops the message (PROTOCOL.md §14.3).
+   */
+  asMember?: boolean;
 }
 
 /** What `append` did: stored the message, or found it stored already (same conversation, sender and client id). */
@@ -247,6 +253,18 @@ export interface AppendResult {
   message: MessageRecord;
   /** True when the message was stored before: nothing new was written, and nothing should be delivered again. */
   duplicate: boolean;
+  /**
+   * The conversation's members (ids ascending) when the message was stored or found, read in the same transaction:
+   * whom to deliver it to, without another read. In a group commit it is read once per conversation and batch.
+   */
+  members: number[];
+}
+
+/** A conversation and one user's membership of it, read together (`ConversationRepository.withMember`). */
+export interface ConversationWithMember {
+  conversation: ConversationRecord;
+  /** The user's membership, or undefined when they are not a member. */
+  member: ConversationMemberRecord | undefined;
 }
 
 /** One conversation of a user, as their list shows it. */
@@ -292,6 +310,11 @@ export interface ConversationRepository {
   forRoom(roomId: number, at: number): Promise<ConversationRecord>;
   findById(id: number): Promise<ConversationRecord | undefined>;
   /**
+   * The conversation and the user's membership in one read (what every operation naming a conversation checks
+   * first), or undefined when the conversation does not exist.
+   */
+  withMember(conversationId: number, userId: number): Promise<ConversationWithMember | undefined>;
+  /**
    * Makes the user a member, with nothing unread: `readSeq` is the last seq now, and so is `joinedSeq` for a room's
    * conversation (0 for a direct one, whose history is the pair's). Idempotent: a member stays as they are. Throws
    * RecordNotFoundError for an unknown conversation.
@@ -311,7 +334,8 @@ export interface ConversationRepository {
   /**
    * Stores a message with the next seq and raises the conversation's `lastSeq` and `lastAt`, in one transaction. With
    * a sender and a client id already stored for them in this conversation, stores nothing and answers the stored one
-   * (`duplicate`). Throws RecordNotFoundError for an unknown conversation.
+   * (`duplicate`). Throws RecordNotFoundError for an unknown conversation, and NotMemberError for a message sent
+   * `asMember` by someone who is not a member (checked before the client id, and atomically with the insert).
    */
   append(conversationId: number, message: NewMessage): Promise<AppendResult>;
   /** The message at `seq`, or undefined. */

@@ -83,6 +83,11 @@ export interface BlobRepository {
   setReceived(id: number, received: number, at: number): Promise<void>;
   /** Deletes the upload; returns whether it was there. */
   deleteUpload(id: number): Promise<boolean>;
+  /**
+   * How many uploads the user has that grew at `since` or later (`updatedAt >= since`): those not abandoned yet, which
+   * count against `server.limits.openUploads`.
+   */
+  countOpenUploads(userId: number, since: number): Promise<number>;
   /** Up to `limit` uploads that last grew before `before` (`updatedAt < before`), those idle longest first. */
   staleUploads(before: number, limit: number): Promise<UploadRecord[]>;
 }

@@ -40,7 +40,7 @@ export const uploadStart = defineOp({
   name: "upload_start",
   request: s.map({ size: positive, sha256, kind: s.oneOf(UPLOAD_KINDS) }),
   response: s.map({ uploadId: s.id, received: s.int }),
-  errors: ["too_large"],
+  errors: ["too_large", "too_many_uploads"],
   auth: "user",
   ordered: true,
 });

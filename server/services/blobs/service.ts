@@ -19,8 +19,8 @@ export interface BlobsDeps {
   /** Where the bytes live. */
   blobs: BlobStore;
   clock: Clock;
-  /** `server.limits.imageBytes` and `imagePixels`. */
-  limits: { imageBytes: number; imagePixels: number };
+  /** `server.limits.imageBytes`, `imagePixels` and `openUploads`. */
+  limits: { imageBytes: number; imagePixels: number; openUploads: number };
   /** `server.uploadTtlMs`: an upload without a chunk for this long is abandoned. */
   uploadTtlMs: number;
   /** Who may read a blob besides its uploaders; the messages service provides it. Default: nobody. */
@@ -168,6 +168,15 @@ export function blobsService(deps: BlobsDeps): BlobsService {
               return { uploadId: upload.id, received };
             });
             if (resumed) return resumed;
+          }
+          // Counted under the user's start lock, so starts at once cannot all slip under the cap. Finished, discarded
+          // and abandoned uploads (no chunk for uploadTtlMs, swept or not yet) free their place.
+          const open = await store.blobs.countOpenUploads(user.id, clock.now() - uploadTtlMs);
+          if (open >= limits.openUploads) {
+            throw new RequestError(
+              "too_many_uploads",
+              `You have ${open} uploads in progress: finish one before starting another (at most ${limits.openUploads})`,
+            );
           }
           // The row comes first, then the file: the sweep takes a file without a row for a crash's leftover.
           const upload = await store.blobs.createUpload({

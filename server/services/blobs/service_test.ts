@@ -41,7 +41,7 @@ async function withService(
       store,
       blobs,
       clock: new FakeClock(),
-      limits: { imageBytes: 1024, imagePixels: 100 },
+      limits: { imageBytes: 1024, imagePixels: 100, openUploads: 4 },
       uploadTtlMs: 60_000,
       mayRead,
     });

@@ -91,9 +91,9 @@ export async function requireMember(
   userId: number,
   rooms: RoomConversations,
 ): Promise<{ conversation: ConversationRecord; member: ConversationMemberRecord; open?: true }> {
-  const conversation = await store.conversations.findById(conversationId);
-  if (conversation) {
-    const member = await store.conversations.member(conversationId, userId);
+  const found = await store.conversations.withMember(conversationId, userId);
+  if (found) {
+    const { conversation, member } = found;
     if (member) return { conversation, member };
     if (conversation.userA === userId || conversation.userB === userId) {
       throw noLongerMember();
@@ -131,6 +131,25 @@ export async function deliverToMembers(
   const members = [...await store.conversations.membersOf(conversationId), ...listeners].filter((id) => id !== except);
   const body: PushBodyOf<typeof PUSHES.message> = { message };
   await hub.deliver(members, push(def, body));
+}
+
+/**
+ * Pushes a new message to those given but one, at once: no read comes between, so the deliveries of the messages
+ * committed in one batch are all queued in one turn and leave each connection together (PROTOCOL.md §9.2).
+ *
+ * @param hub Delivery.
+ * @param recipients The conversation's members as the append read them, and its listeners.
+ * @param except The sender, who has the answer instead.
+ * @param message The message.
+ */
+export function deliverMessage(
+  hub: Hub,
+  recipients: Iterable<number>,
+  except: number,
+  message: Message,
+): Promise<void> {
+  const body: PushBodyOf<typeof PUSHES.message> = { message };
+  return hub.deliver([...recipients].filter((id) => id !== except), push(PUSHES.message, body));
 }
 
 /**

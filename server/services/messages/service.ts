@@ -5,10 +5,12 @@ import type { Clock } from "../../../core/time/clock.ts";
 import type { Hub } from "../../hub/types.ts";
 import { RequestError } from "../../rpc/errors.ts";
 import { defineService, type Service } from "../../rpc/service.ts";
-import type { Store } from "../../store/types.ts";
+import { NotMemberError, RecordNotFoundError } from "../../store/errors.ts";
+import type { AppendResult, Store } from "../../store/types.ts";
 import { blobsOf, checkSendable, encodeBody, type MessageLimits, toMessage } from "./body.ts";
 import {
   conversationsOf,
+  deliverMessage,
   deliverToMembers,
   noLongerMember,
   requireMember,
@@ -61,7 +63,7 @@ export function messagesService(deps: MessagesDeps): Service {
     name: "messages",
     ops: {
       async sendMessage({ conversationId, clientId, body }, { user }) {
-        const { conversation } = await requireMember(store, conversationId, user.id, rooms);
+        const { conversation, open } = await requireMember(store, conversationId, user.id, rooms);
         checkSendable(body, limits);
         if (body.type === "image") {
           const blob = await blobs.mayReference(user.id, body.blob);
@@ -74,20 +76,31 @@ export function messagesService(deps: MessagesDeps): Service {
             throw new RequestError("bad_image", "The image's type, size or dimensions differ from its upload");
           }
         }
-        // Acknowledged once durable: append resolves after its group commit.
-        const { message: record, duplicate } = await store.conversations.append(conversationId, {
-          senderId: user.id,
-          clientId,
-          at: clock.now(),
-          body: encodeBody(body),
-          blobs: blobsOf(body),
-        });
-        const message = toMessage(record);
-        // A resend after a lost answer: the others had it the first time.
-        if (!duplicate) {
-          const also = await listeners(conversation.roomId);
-          await deliverToMembers(store, hub, conversationId, user.id, PUSHES.message, message, also);
+        // Read before the append, so that nothing is awaited between its commit and the delivery. Only the lobby has
+        // listeners, and only the lobby is open; a watcher who comes in while the batch commits reads it in history.
+        const also = open ? await listeners(conversation.roomId) : [];
+        // Acknowledged once durable: append resolves after its group commit. A member's send is checked again in
+        // that transaction, so a membership ended meanwhile (unfriend, block, leave, removal) stops it.
+        let appended: AppendResult;
+        try {
+          appended = await store.conversations.append(conversationId, {
+            senderId: user.id,
+            clientId,
+            at: clock.now(),
+            body: encodeBody(body),
+            blobs: blobsOf(body),
+            asMember: !open,
+          });
+        } catch (error) {
+          if (error instanceof NotMemberError) throw noLongerMember();
+          // The room was deleted after the check.
+          if (error instanceof RecordNotFoundError) throw new RequestError("not_found", "No such conversation");
+          throw error;
         }
+        const message = toMessage(appended.message);
+        // A resend after a lost answer: the others had it the first time. Delivered without a read in between: the
+        // sends of one batch resume in one turn, so each connection gets their pushes in one record.
+        if (!appended.duplicate) await deliverMessage(hub, [...appended.members, ...also], user.id, message);
         return { message };
       },
 
