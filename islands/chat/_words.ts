@@ -38,7 +38,6 @@ export interface ChatWords {
   newMessageFrom(title: string): string;
   newImage: string;
 
-  chatWith(title: string): string;
   pickConversation: string;
   loadingOlder: string;
   beginning: string;
@@ -111,7 +110,6 @@ export const CHAT_WORDS = defineWords<ChatWords>({
     newMessageFrom: (title) => `New message from ${title}`,
     newImage: "[Image]",
 
-    chatWith: (title) => `Chat with ${title}`,
     pickConversation: "Pick a chat on the left to start.",
     loadingOlder: "Loading earlier messages…",
     beginning: "This is the beginning of the chat.",
@@ -204,7 +202,6 @@ export const CHAT_WORDS = defineWords<ChatWords>({
     newMessageFrom: (title) => `${title} 发来新消息`,
     newImage: "[图片]",
 
-    chatWith: (title) => `与 ${title} 的聊天`,
     pickConversation: "在左侧选择一个聊天开始吧。",
     loadingOlder: "正在加载更早的消息…",
     beginning: "这是聊天的开始。",
