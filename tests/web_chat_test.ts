@@ -4,8 +4,9 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import type { MimiConnection } from "../core/client/mod.ts";
-import { until } from "./_sdk.ts";
-import { friendsOverTcp, logIn, openTab, pageUrl, webTest } from "./_browser.ts";
+import { noisyPng } from "./_images.ts";
+import { befriend as befriendOverSdk, until } from "./_sdk.ts";
+import { friendsOverTcp, logIn, logInOverTcp, openTab, pageUrl, seedUsers, webTest } from "./_browser.ts";
 
 /** The conversation's button in the list. */
 function item(page: Page, conversationId: number) {
@@ -68,3 +69,233 @@ webTest(
     await bob.close();
   },
 );
+
+webTest(
+  "another conversation's message raises its badge and the tab title's count, and opening it clears both",
+  async (server, browser) => {
+    const pair = await friendsOverTcp(server, ["alice", "Alice"], ["bob", "Bob"]);
+    const bobId = pair.conversationId;
+    const [carol, carolsAlice] = [await logInCarol(server), pair.first];
+    const carolId = await befriendOverSdk(carolsAlice, carol);
+    await carolsAlice.close();
+    const bob = pair.second;
+
+    const { page, errors } = await openTab(browser, pageUrl(server));
+    await logIn(page, "alice");
+    await item(page, bobId).click();
+    await say(bob, bobId, "in the open chat");
+    await page.getByTestId("chat-pane").getByTestId("text").filter({ hasText: "in the open chat" }).waitFor();
+
+    await say(carol, carolId, "one");
+    await say(carol, carolId, "two");
+    await item(page, carolId).getByTestId("unread").filter({ hasText: "2" }).waitFor();
+    await page.waitForFunction(() => document.title === "(2) Mimi");
+    assert.equal(await item(page, bobId).getByTestId("unread").count(), 0, "the open chat is read as it arrives");
+    // The list is ordered by last activity: Carol's conversation came last, so it is on top.
+    const first = page.getByTestId("conversation-list").locator("button.conversation").first();
+    assert.equal(await first.getAttribute("data-testid"), `conversation-${carolId}`);
+
+    await item(page, carolId).click();
+    await item(page, carolId).getByTestId("unread").waitFor({ state: "detached" });
+    await page.waitForFunction(() => document.title === "Mimi");
+    assert.deepEqual(errors, []);
+    await bob.close();
+    await carol.close();
+  },
+);
+
+webTest("a draft stays with its conversation when switching and survives a reload", async (server, browser) => {
+  const pair = await friendsOverTcp(server, ["alice", "Alice"], ["bob", "Bob"]);
+  const carol = await logInCarol(server);
+  const carolId = await befriendOverSdk(pair.first, carol);
+  await pair.first.close();
+  await pair.second.close();
+  await carol.close();
+
+  const { page, errors } = await openTab(browser, pageUrl(server));
+  await logIn(page, "alice", { remember: true });
+  await item(page, pair.conversationId).click();
+  const box = page.getByTestId("composer");
+  await box.fill("half a thought\nand a second line");
+  await item(page, carolId).click();
+  assert.equal(await box.inputValue(), "", "Carol's chat has its own (empty) draft");
+  await box.fill("for carol");
+  await item(page, pair.conversationId).click();
+  assert.equal(await box.inputValue(), "half a thought\nand a second line");
+
+  await page.reload();
+  await item(page, carolId).click();
+  assert.equal(await box.inputValue(), "for carol");
+  assert.deepEqual(errors, []);
+});
+
+webTest(
+  "older history loads while scrolling up, and a message that comes while scrolled up shows the pill",
+  async (server, browser) => {
+    const { conversationId, first: alice, second: bob } = await friendsOverTcp(server, ["alice", "Alice"], [
+      "bob",
+      "Bob",
+    ]);
+    for (let n = 1; n <= 70; n++) await say(bob, conversationId, `message ${n}`);
+    await alice.markRead(conversationId);
+    await alice.close();
+
+    const { page, errors } = await openTab(browser, pageUrl(server));
+    await logIn(page, "alice");
+    await item(page, conversationId).click();
+    const pane = page.getByTestId("chat-pane");
+    const text = (t: string) => pane.getByTestId("text").filter({ hasText: new RegExp(`^${t}$`) });
+    await text("message 70").waitFor();
+    const scroller = pane.getByTestId("message-scroller");
+    assert.ok(await isAtBottom(scroller), "the chat opens at the newest message");
+    assert.equal(await text("message 1").count(), 0, "only the newest page is held at first");
+
+    await scroller.evaluate((element) => element.scrollTop = 0);
+    await text("message 1").waitFor();
+    await pane.getByText("This is the beginning of the chat.").waitFor();
+
+    await scroller.evaluate((element) => element.scrollTop = 0);
+    await say(bob, conversationId, "while you were reading");
+    await pane.getByTestId("new-messages").waitFor();
+    assert.ok(!(await isAtBottom(scroller)), "the view stays where the user scrolled");
+    await pane.getByTestId("new-messages").click();
+    await text("while you were reading").waitFor();
+    assert.ok(await isAtBottom(scroller));
+    await pane.getByTestId("new-messages").waitFor({ state: "detached" });
+
+    await say(bob, conversationId, "at the bottom now");
+    await text("at the bottom now").waitFor();
+    await page.waitForFunction(() => {
+      const element = document.querySelector("[data-testid=message-scroller]")!;
+      return element.scrollHeight - element.scrollTop - element.clientHeight < 48;
+    });
+    assert.equal(await pane.getByTestId("new-messages").count(), 0, "no pill while following the newest");
+    assert.deepEqual(errors, []);
+    await bob.close();
+  },
+);
+
+webTest(
+  "the user recalls their own message from its menu, and the other side sees it recalled",
+  async (server, browser) => {
+    const { conversationId, first: alice, second: bob } = await friendsOverTcp(server, ["alice", "Alice"], [
+      "bob",
+      "Bob",
+    ]);
+    await alice.close();
+    const { page, errors } = await openTab(browser, pageUrl(server));
+    await logIn(page, "alice");
+    await item(page, conversationId).click();
+    const pane = page.getByTestId("chat-pane");
+    await pane.getByTestId("composer").fill("oops, wrong chat");
+    await pane.getByRole("button", { name: "Send", exact: true }).click();
+    await received(bob, conversationId, "oops, wrong chat");
+
+    const message = pane.getByTestId("message").filter({ hasText: "oops, wrong chat" });
+    await message.getByTestId("message-menu").click();
+    await message.getByRole("button", { name: "Recall" }).click();
+    await pane.getByTestId("recalled").filter({ hasText: "You recalled a message" }).waitFor();
+    await until(
+      bob,
+      (state) => state.messages[conversationId]?.messages.some((m) => m.recalledAt !== null) ?? false,
+      "bob sees the recall",
+    );
+    assert.equal(await item(page, conversationId).getByTestId("preview").textContent(), "recalled a message");
+    assert.deepEqual(errors, []);
+    await bob.close();
+  },
+);
+
+webTest(
+  "a send the server refuses shows as failed with retry and discard",
+  async (server, browser) => {
+    const { conversationId, first: alice, second: bob } = await friendsOverTcp(server, ["alice", "Alice"], [
+      "bob",
+      "Bob",
+    ]);
+    await alice.close();
+    const { page, errors } = await openTab(browser, pageUrl(server));
+    await logIn(page, "alice");
+    await item(page, conversationId).click();
+    const pane = page.getByTestId("chat-pane");
+    await pane.getByTestId("composer").fill("far too long for this server");
+    await pane.getByTestId("composer").press("Control+Enter");
+    const failed = pane.getByTestId("outgoing").filter({ hasText: "far too long" });
+    await failed.and(page.locator("[data-state=failed]")).waitFor();
+    await failed.getByText("Not sent: it is larger than the server accepts").waitFor();
+
+    await failed.getByTestId("retry").click();
+    await failed.and(page.locator("[data-state=failed]")).waitFor();
+    assert.equal(await pane.getByTestId("outgoing").count(), 1, "the retry is the same send, not a second one");
+
+    await failed.getByTestId("discard").click();
+    await pane.getByTestId("outgoing").waitFor({ state: "detached" });
+    await pane.getByTestId("composer").fill("short");
+    await pane.getByTestId("composer").press("Control+Enter");
+    await received(bob, conversationId, "short");
+    assert.deepEqual(errors, []);
+    await bob.close();
+  },
+  { flags: ["--server.limits.messageTextChars=10"] },
+);
+
+webTest("a dropped image is previewed, sent with a thumbnail, and opens full size", async (server, browser) => {
+  const { conversationId, first: alice, second: bob } = await friendsOverTcp(server, ["alice", "Alice"], [
+    "bob",
+    "Bob",
+  ]);
+  await alice.close();
+  const png = await noisyPng(200, 120, 7);
+  const { page, errors } = await openTab(browser, pageUrl(server));
+  await logIn(page, "alice");
+  await item(page, conversationId).click();
+  const pane = page.getByTestId("chat-pane");
+
+  const dataTransfer = await page.evaluateHandle((bytes) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([new Uint8Array(bytes)], "noise.png", { type: "image/png" }));
+    return transfer;
+  }, [...png]);
+  await pane.dispatchEvent("dragover", { dataTransfer });
+  await pane.dispatchEvent("drop", { dataTransfer });
+  const preview = page.getByTestId("image-preview");
+  await preview.getByRole("img").waitFor();
+  await preview.getByRole("button", { name: "Send image" }).click();
+
+  await until(
+    bob,
+    (state) => state.messages[conversationId]?.messages.some((m) => m.body.type === "image") ?? false,
+    "bob receives the image",
+  );
+  const body = bob.getSnapshot().messages[conversationId]!.messages.find((m) => m.body.type === "image")!.body;
+  assert.ok(body.type === "image");
+  assert.deepEqual([body.width, body.height], [200, 120]);
+  assert.ok(body.thumbnail && body.thumbnail.length > 0 && body.thumbnail.length <= 16 * 1024, "a small thumbnail");
+  assert.deepEqual(await bob.downloadBlob(body.blob), png, "the image arrives byte for byte");
+
+  const thumb = pane.getByTestId("message").getByTestId("image-thumb");
+  await thumb.locator("img").waitFor();
+  await thumb.click();
+  const full = page.getByTestId("image-full");
+  await full.waitFor();
+  await page.waitForFunction(() => {
+    const img = document.querySelector<HTMLImageElement>("[data-testid=image-full]");
+    return img?.complete && img.naturalWidth === 200 && img.src.startsWith("blob:");
+  });
+  await page.keyboard.press("Escape");
+  await full.waitFor({ state: "detached" });
+  assert.equal(await item(page, conversationId).getByTestId("preview").textContent(), "[Image]");
+  assert.deepEqual(errors, []);
+  await bob.close();
+});
+
+/** Whether a scroller shows its end. */
+function isAtBottom(scroller: ReturnType<Page["getByTestId"]>): Promise<boolean> {
+  return scroller.evaluate((element) => element.scrollHeight - element.scrollTop - element.clientHeight < 48);
+}
+
+/** Registers and logs in Carol over TCP. */
+async function logInCarol(server: Parameters<typeof logInOverTcp>[0]): Promise<MimiConnection> {
+  await seedUsers(server, [["carol", "Carol"]]);
+  return await logInOverTcp(server, "carol");
+}

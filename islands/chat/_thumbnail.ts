@@ -29,6 +29,16 @@ export function fitWithin(width: number, height: number, edge: number): { width:
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
+/** Sizes and qualities tried in turn: photos fit at the first; noise-like images need the small ones. */
+const STEPS: readonly [edge: number, quality: number][] = [
+  [THUMBNAIL_EDGE, 0.8],
+  [THUMBNAIL_EDGE, 0.6],
+  [240, 0.5],
+  [160, 0.5],
+  [96, 0.4],
+  [64, 0.3],
+];
+
 async function encode(canvas: OffscreenCanvas, quality: number): Promise<Blob> {
   const webp = await canvas.convertToBlob({ type: "image/webp", quality });
   // A browser that cannot encode WebP answers PNG, which is large for photos: JPEG then.
@@ -52,7 +62,7 @@ export async function makeThumbnail(file: Blob, maxBytes = THUMBNAIL_MAX_BYTES):
     return undefined;
   }
   try {
-    for (const [edge, quality] of [[THUMBNAIL_EDGE, 0.8], [THUMBNAIL_EDGE, 0.6], [240, 0.5], [160, 0.5]]) {
+    for (const [edge, quality] of STEPS) {
       const size = fitWithin(bitmap.width, bitmap.height, edge);
       const canvas = new OffscreenCanvas(size.width, size.height);
       const context = canvas.getContext("2d");
