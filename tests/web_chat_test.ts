@@ -2,10 +2,11 @@
 // the SDK over TCP from the test. Each test has its own server and browser and seeds its users over TCP.
 
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
 import type { Page } from "playwright-core";
 import type { MimiConnection } from "../core/client/mod.ts";
 import { noisyPng } from "./_images.ts";
-import { befriend as befriendOverSdk, until } from "./_sdk.ts";
+import { befriend as befriendOverSdk, me, until } from "./_sdk.ts";
 import { friendsOverTcp, logIn, logInOverTcp, openTab, pageUrl, seedUsers, webTest } from "./_browser.ts";
 
 /** The conversation's button in the list. */
@@ -285,6 +286,25 @@ webTest("a dropped image is previewed, sent with a thumbnail, and opens full siz
   await page.keyboard.press("Escape");
   await full.waitFor({ state: "detached" });
   assert.equal(await item(page, conversationId).getByTestId("preview").textContent(), "[Image]");
+
+  // Pasted and picked images are previewed the same way; cancelling sends nothing.
+  await pane.getByTestId("composer").evaluate((box, bytes) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([new Uint8Array(bytes)], "pasted.png", { type: "image/png" }));
+    box.dispatchEvent(new ClipboardEvent("paste", { clipboardData: transfer, bubbles: true, cancelable: true }));
+  }, [...png]);
+  await preview.getByRole("img").waitFor();
+  await preview.getByRole("button", { name: "Cancel" }).click();
+  await preview.waitFor({ state: "detached" });
+  await pane.getByTestId("image-input").setInputFiles({
+    name: "x.txt",
+    mimeType: "image/png",
+    buffer: Buffer.alloc(8),
+  });
+  await preview.getByText("This file is not a PNG, JPEG, GIF or WebP image").waitFor();
+  await page.keyboard.press("Escape");
+  await preview.waitFor({ state: "detached" });
+  assert.equal(await pane.getByTestId("image-thumb").count(), 1, "only the dropped image was sent");
   assert.deepEqual(errors, []);
   await bob.close();
 });
@@ -299,3 +319,96 @@ async function logInCarol(server: Parameters<typeof logInOverTcp>[0]): Promise<M
   await seedUsers(server, [["carol", "Carol"]]);
   return await logInOverTcp(server, "carol");
 }
+
+webTest(
+  "a group shows sender names with initials avatars and its system lines, and Enter sends once the setting says so",
+  async (server, browser) => {
+    const { first: alice, second: bob } = await friendsOverTcp(server, ["alice", "Alice"], ["bob", "Bob Stone"]);
+    const room = await alice.createRoom("Tea", { memberIds: [me(bob)] });
+    await alice.close();
+    await until(bob, (s) => s.conversations.some((c) => c.id === room.conversationId), "bob has the room");
+    await say(bob, room.conversationId, "first");
+    await say(bob, room.conversationId, "second");
+
+    const { page, errors } = await openTab(browser, pageUrl(server));
+    await logIn(page, "alice", { remember: true });
+    const roomItem = item(page, room.conversationId);
+    assert.equal(await roomItem.getByTestId("preview").textContent(), "Bob Stone: second");
+    await roomItem.click();
+    const pane = page.getByTestId("chat-pane");
+    await pane.getByTestId("system-line").filter({ hasText: "Alice created the group “Tea”" }).waitFor();
+    await pane.getByTestId("system-line").filter({ hasText: "Alice added Bob Stone" }).waitFor();
+    // One name and avatar for a run of messages by one sender.
+    assert.deepEqual(await pane.getByTestId("sender").allTextContents(), ["Bob Stone"]);
+    assert.equal(await pane.locator(".avatar.small:not(.spacer)").first().textContent(), "BS");
+
+    await pane.getByTestId("enter-sends").check();
+    const box = pane.getByTestId("composer");
+    await box.fill("sent with Enter");
+    await box.press("Enter");
+    await received(bob, room.conversationId, "sent with Enter");
+    await page.reload();
+    await item(page, room.conversationId).click();
+    assert.ok(await pane.getByTestId("enter-sends").isChecked(), "the setting is kept in the browser");
+    await box.fill("two");
+    await box.press("Shift+Enter");
+    await box.pressSequentially("lines");
+    assert.equal(await box.inputValue(), "two\nlines");
+    assert.deepEqual(errors, []);
+    await bob.close();
+  },
+);
+
+webTest(
+  "a message that comes while the tab is hidden shows a system notification once the user allowed them",
+  async (server, browser) => {
+    const { conversationId, first: alice, second: bob } = await friendsOverTcp(server, ["alice", "Alice"], [
+      "bob",
+      "Bob",
+    ]);
+    await alice.close();
+    const { page, errors } = await openTab(browser, pageUrl(server), {
+      prepare: async (context) => {
+        // Headless Chromium shows no notifications and never hides a tab: record them and let the test hide it.
+        await context.addInitScript(() => {
+          const shown: { title: string; body: string }[] = [];
+          Object.assign(globalThis, { shownNotifications: shown, tabHidden: false });
+          class Recorded {
+            static permission = "default";
+            static requestPermission() {
+              Recorded.permission = "granted";
+              return Promise.resolve("granted");
+            }
+            onclick: (() => void) | null = null;
+            constructor(title: string, options: { body: string }) {
+              shown.push({ title, body: options.body });
+            }
+            close() {}
+          }
+          Object.defineProperty(globalThis, "Notification", { value: Recorded });
+          Object.defineProperty(document, "visibilityState", {
+            get: () => (globalThis as unknown as { tabHidden: boolean }).tabHidden ? "hidden" : "visible",
+          });
+        });
+      },
+    });
+    await logIn(page, "alice");
+    assert.equal(await page.evaluate(() => Notification.permission), "default", "nothing is asked on load");
+    await page.getByTestId("notify-on").click();
+    await page.getByTestId("notify-on").waitFor({ state: "detached" });
+
+    await say(bob, conversationId, "while you look");
+    await item(page, conversationId).getByTestId("unread").waitFor();
+    await page.evaluate(() => Object.assign(globalThis, { tabHidden: true }));
+    await say(bob, conversationId, "while you are away");
+    await page.waitForFunction(() =>
+      (globalThis as unknown as { shownNotifications: unknown[] }).shownNotifications.length > 0
+    );
+    const shown = await page.evaluate(() =>
+      (globalThis as unknown as { shownNotifications: unknown[] }).shownNotifications
+    );
+    assert.deepEqual(shown, [{ title: "New message from Bob", body: "while you are away" }]);
+    assert.deepEqual(errors, []);
+    await bob.close();
+  },
+);
