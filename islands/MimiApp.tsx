@@ -76,6 +76,7 @@ export function MimiApp({ settings }: MimiAppProps) {
       {session.state === "signedIn"
         ? (
           <Home
+            mimi={mimi}
             user={session.user}
             contacts={state.contacts}
             requests={state.friendRequests}

@@ -11,13 +11,18 @@ import {
   type Profile,
 } from "../core/client/mod.ts";
 import { Field, FormError } from "./_account_forms.tsx";
+import { ChatPane } from "./chat/ChatPane.tsx";
+import { ConversationList } from "./chat/ConversationList.tsx";
 import { Devices } from "./_devices.tsx";
+import type { Mimi } from "./_use_mimi.ts";
 import { useAction } from "./_use_action.ts";
 import { useNow } from "./_use_now.ts";
 import { timeAgo } from "./_words.ts";
 
 /** What the logged-in screen shows and does. */
 export interface HomeProps {
+  /** The page's connection and state, for the chat (islands/chat/). */
+  mimi: Mimi;
   user: Profile;
   contacts: readonly Contact[];
   requests: readonly FriendRequest[];
@@ -32,9 +37,10 @@ export interface HomeProps {
 
 /** Header, contacts, profile and devices of the logged-in user. */
 export function Home(
-  { user, contacts, requests, devices, onLogout, onNickname, onFont, onListDevices, onRevokeDevice }: HomeProps,
+  { mimi, user, contacts, requests, devices, onLogout, onNickname, onFont, onListDevices, onRevokeDevice }: HomeProps,
 ) {
   const logout = useAction();
+  const [open, setOpen] = useState<number | null>(null);
   return (
     <>
       <header class="bar">
@@ -44,6 +50,10 @@ export function Home(
         <button type="button" disabled={logout.busy} onClick={() => logout.run(onLogout)}>Log out</button>
       </header>
       <FormError>{logout.error}</FormError>
+      <div class="chat-layout">
+        <ConversationList mimi={mimi} openConversationId={open} onOpen={setOpen} />
+        <ChatPane mimi={mimi} conversationId={open} onOpen={setOpen} />
+      </div>
       <div class="columns">
         <Contacts contacts={contacts} requests={requests} />
         <section class="card" aria-labelledby="profile-title">

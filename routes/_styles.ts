@@ -1,5 +1,7 @@
 // The stylesheet served at /static/app.css.
 
+import { CHAT_CSS } from "../islands/chat/styles.ts";
+
 /** CSS for every page. */
 export const APP_CSS = `
 :root {
@@ -100,4 +102,4 @@ button[aria-disabled="true"] { cursor: not-allowed; opacity: .55; }
   position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0);
   white-space: nowrap; border: 0;
 }
-`;
+${CHAT_CSS}`;

@@ -6,7 +6,7 @@ import { type Browser, type BrowserContext, chromium, type Locator, type Page } 
 import { connect, type MimiConnection, type Profile } from "../core/client/mod.ts";
 import { withStore } from "./_accounts_helpers.ts";
 import { startTestServer, type TestServer } from "./_harness.ts";
-import { connectOptions, PASSWORD } from "./_sdk.ts";
+import { befriend as befriendOverSdk, connectOptions, PASSWORD } from "./_sdk.ts";
 
 export { PASSWORD };
 
@@ -229,4 +229,31 @@ export function webTest(
       }
     },
   });
+}
+
+/** Two seeded friends: the conversation's id and each one's TCP connection, both signed in. */
+export interface FriendsOverTcp {
+  conversationId: number;
+  /** The first user's connection; close it before that user logs in in a page, or the page's login kicks it. */
+  first: MimiConnection;
+  second: MimiConnection;
+}
+
+/**
+ * Registers two users and makes them friends through friend requests over TCP with the SDK, both left signed in.
+ *
+ * @param server The server.
+ * @param first `[username, nickname]` of the one who asks.
+ * @param second `[username, nickname]` of the one who accepts.
+ */
+export async function friendsOverTcp(
+  server: TestServer,
+  first: [string, string],
+  second: [string, string],
+): Promise<FriendsOverTcp> {
+  await seedUsers(server, [first, second]);
+  const a = await logInOverTcp(server, first[0]);
+  const b = await logInOverTcp(server, second[0]);
+  const conversationId = await befriendOverSdk(a, b);
+  return { conversationId, first: a, second: b };
 }
