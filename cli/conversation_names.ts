@@ -1,7 +1,7 @@
 // How the commands name a conversation: a friend's username, a room's name or `#id`, or `lobby`; and the other way
 // round, the name a listing shows so that it can be typed back.
 
-import type { ClientState, ConversationSummary, Room } from "../core/client/mod.ts";
+import type { ClientState, Conversation, Room } from "../core/client/mod.ts";
 import { UsageError } from "./exit_codes.ts";
 
 /** A conversation a command acts on. */
@@ -23,7 +23,7 @@ export interface ConversationTarget {
  * @param conversation A conversation of the state's list.
  * @returns The handle.
  */
-export function conversationHandle(conversation: ConversationSummary): string {
+export function conversationHandle(conversation: Pick<Conversation, "kind" | "peer" | "roomId">): string {
   if (conversation.kind === "direct" && conversation.peer) return conversation.peer.username;
   return `#${conversation.roomId}`;
 }

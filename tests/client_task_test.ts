@@ -170,7 +170,7 @@ Deno.test("deno task client pointed at the server's web port says to use the TCP
     await withHome(async (home) => {
       const env = taskEnv(home, { MIMI_CLIENT_TCP_PORT: String(server.httpPort) });
       const result = await runTask("client", ["ping"], { env });
-      assert.equal(result.code, 1);
+      assert.equal(result.code, 3, "a connection failure");
       assertOneLine(result, /web port.*TCP port.*TCP clients.*8111.*client\.tcpPort/);
       assert.doesNotMatch(result.stderr, /1213486160|bad frame/);
       assert.equal(result.stdout, "");
