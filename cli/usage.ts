@@ -148,7 +148,7 @@ export const COMMANDS = [
     details: SIGNED_IN + "\n" +
       "The room is named by its name, #id, or lobby (which only counts who is online).\n" +
       "--json: { room: { id, name }, onlineCount, members: [{ id, username, nickname, role, online }] }.",
-    example: "members #2",
+    example: "members '#2'",
   },
   {
     name: "history",

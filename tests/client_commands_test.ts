@@ -167,6 +167,33 @@ Deno.test("deno task client commands: friends, messages, images, unread counts, 
       assert.deepEqual(seen, Array.from({ length: last }, (_, i) => i + 1));
     });
 
+    await t.step("rooms lists the lobby and a room; members, send and history work on the room by name", async () => {
+      const owner = track(connect(connectOptions(server, "tcp")));
+      await owner.login("alice", PASSWORD);
+      const bobId = owner.getSnapshot().contacts.find((c) => c.username === "bob")!.id;
+      const room = await owner.createRoom("读书会", { memberIds: [bobId] });
+      await owner.close();
+
+      const listed = await bob.run(["rooms", "--json"]);
+      exits(listed, 0, "rooms");
+      const { rooms } = JSON.parse(listed.stdout);
+      assert.deepEqual(rooms.map((r: { handle: string; name: string }) => [r.handle, r.name]).slice(1), [
+        [`#${room.id}`, "读书会"],
+      ]);
+      assert.equal(rooms[0].handle, "lobby");
+      const members = await bob.run(["members", "读书会", "--json"]);
+      exits(members, 0, "members");
+      const names = JSON.parse(members.stdout).members.map((m: { username: string; role: string }) => m.username);
+      assert.deepEqual(names.toSorted(), ["alice", "bob"]);
+      exits(await bob.run(["send", `#${room.id}`, "大家好"]), 0, "send to a room by #id");
+      const shown = await alice.run(["history", "读书会"]);
+      exits(shown, 0, "history of a room");
+      assert.match(shown.stdout, /\* 鲍勃 joined by Alice$/m);
+      assert.match(shown.stdout, /鲍勃: 大家好$/m);
+      exits(await alice.run(["send", "lobby", "hello everyone"]), 0, "send to the lobby");
+      assert.match((await bob.run(["history", "lobby"])).stdout, /Alice: hello everyone$/m);
+    });
+
     await t.step("refusals exit 1: the server's message for what it refuses, a non-friend named", async () => {
       const tooLong = await alice.run(["send", "bob", "x".repeat(4001)]);
       exits(tooLong, 1, "too long a text");
