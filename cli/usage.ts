@@ -71,11 +71,12 @@ export const COMMANDS = [
   },
   {
     name: "devices",
-    args: "[--revoke ID]",
+    args: "[--revoke ID] [--json]",
     summary: "list the devices that stay signed in to your account",
     details: "Uses this machine's remembered device (login --remember), so no password is asked.\n" +
       "--revoke ID signs that device out: it can no longer sign in without the password, and if it is connected it is\n" +
-      "told and disconnected. Revoke a lost device from another one.",
+      "told and disconnected. Revoke a lost device from another one.\n" +
+      "--json: { devices: [{ id, name, createdAt, lastUsedAt, current }] } (times ISO 8601).",
     example: "devices",
   },
   {

@@ -218,6 +218,9 @@ Deno.test(
         const listed = await client(home, server, ["devices"]);
         assert.equal(listed.code, 0, listed.stderr);
         assert.match(listed.stdout, /^ +\d+ {2}Terminal on \w+: remembered .*, last used .* \(this machine\)$/m);
+        const json = await client(home, server, ["devices", "--json"]);
+        assert.equal(json.code, 0, json.stderr);
+        assert.deepEqual(JSON.parse(json.stdout).devices.map((d: { current: boolean }) => d.current), [true]);
 
         const out = await client(home, server, ["logout"]);
         assert.equal(out.code, 0, out.stderr);

@@ -2,7 +2,7 @@
 
 import type { Device } from "../../core/client/mod.ts";
 import type { MimiConfig } from "../../core/config/schema.ts";
-import { takeOption } from "../args.ts";
+import { takeFlag, takeOption } from "../args.ts";
 import { address, deviceKeys, withRememberedDevice } from "../connection.ts";
 import type { ClientIo } from "../io.ts";
 
@@ -12,7 +12,8 @@ import type { ClientIo } from "../io.ts";
  * @returns The exit code.
  */
 export async function devices(config: MimiConfig, args: string[], io: ClientIo): Promise<number> {
-  const { value: revoke, rest } = takeOption(args, "--revoke");
+  const json = takeFlag(args, "--json");
+  const { value: revoke, rest } = takeOption(json.rest, "--revoke");
   const id = revoke === undefined ? undefined : Number(revoke);
   if (rest.length > 0 || (id !== undefined && !(Number.isSafeInteger(id) && id > 0))) {
     io.err('mimi client: usage: devices [--revoke ID]; "devices --help" shows an example');
@@ -20,6 +21,12 @@ export async function devices(config: MimiConfig, args: string[], io: ClientIo):
   }
   return await withRememberedDevice(config, io, async (connection) => {
     const list = await connection.listDevices();
+    if (id === undefined && json.present) {
+      const iso = (ms: number) => new Date(ms).toISOString();
+      const shown = list.map((d) => ({ ...d, createdAt: iso(d.createdAt), lastUsedAt: iso(d.lastUsedAt) }));
+      io.out(JSON.stringify({ devices: shown }, null, 2));
+      return;
+    }
     if (id === undefined) {
       showDevices(list, io);
       return;
