@@ -16,6 +16,16 @@ export interface CommandHelp {
   readonly example: string;
 }
 
+/** How the commands that need an account sign in, for their help. */
+const SIGNED_IN =
+  "Signs in with this machine's remembered device (login --remember), or with --user NAME and a password\n" +
+  "(asked on a terminal, or the first line of standard input).";
+
+/** How a conversation is named, for the help of the commands that take one. */
+const CONVERSATION =
+  "A conversation is a friend's username, a room's name or #id (see rooms), or lobby; @name means only\n" +
+  "a friend, #id only a room.";
+
 /** Every command, in the order help lists them. */
 export const COMMANDS = [
   {
@@ -61,11 +71,12 @@ export const COMMANDS = [
   },
   {
     name: "devices",
-    args: "[--revoke ID]",
+    args: "[--revoke ID] [--json]",
     summary: "list the devices that stay signed in to your account",
     details: "Uses this machine's remembered device (login --remember), so no password is asked.\n" +
       "--revoke ID signs that device out: it can no longer sign in without the password, and if it is connected it is\n" +
-      "told and disconnected. Revoke a lost device from another one.",
+      "told and disconnected. Revoke a lost device from another one.\n" +
+      "--json: { devices: [{ id, name, createdAt, lastUsedAt, current }] } (times ISO 8601).",
     example: "devices",
   },
   {
@@ -74,6 +85,126 @@ export const COMMANDS = [
     summary: "sign this machine's remembered device out",
     details: "The server forgets the device and its key is deleted here; the next login asks for the password again.",
     example: "logout",
+  },
+  {
+    name: "contacts",
+    args: "",
+    summary: "list your friends, online first",
+    details: SIGNED_IN + "\n" +
+      "--json: { contacts: [{ id, username, nickname, online, lastSeenAt }] } (lastSeenAt ISO 8601 or null).",
+    example: "contacts",
+  },
+  {
+    name: "requests",
+    args: "",
+    summary: "list the friend requests that wait for your answer",
+    details: SIGNED_IN + "\n" +
+      'A request answered "later" shows as later. Answer with accept, reject or later <user>.\n' +
+      "--json: { requests: [{ id, from: { id, username, nickname }, note, status, createdAt }] }.",
+    example: "requests",
+  },
+  {
+    name: "accept",
+    args: "<user>",
+    summary: "accept a friend request: you can write to each other",
+    details: SIGNED_IN + "\n--json: { requestId, from, status, conversationId }.",
+    example: "accept bob",
+  },
+  {
+    name: "reject",
+    args: "<user>",
+    summary: "reject a friend request",
+    details: SIGNED_IN + "\n--json: { requestId, from, status, conversationId: null }.",
+    example: "reject bob",
+  },
+  {
+    name: "later",
+    args: "<user>",
+    summary: "leave a friend request for later: it is asked again at your next login",
+    details: SIGNED_IN + "\n--json: { requestId, from, status, conversationId: null }.",
+    example: "later bob",
+  },
+  {
+    name: "add",
+    args: "<user> [note…]",
+    summary: "ask someone to be friends, with an optional note",
+    details: SIGNED_IN + "\n" +
+      "The note is one line of up to 200 characters. If they had asked you, you are friends at once.\n" +
+      "--json: { requestId, to: { id, username, nickname }, status }.",
+    example: 'add bob "from the lab"',
+  },
+  {
+    name: "rooms",
+    args: "",
+    summary: "list your rooms, the lobby first",
+    details: SIGNED_IN + "\n" +
+      "The first column is what names a room in other commands (#id, or lobby).\n" +
+      "--json: { rooms: [{ id, name, kind, public, ownerId, conversationId, handle }] }.",
+    example: "rooms",
+  },
+  {
+    name: "members",
+    args: "<room>",
+    summary: "list a room's members, online first",
+    details: SIGNED_IN + "\n" +
+      "The room is named by its name, #id, or lobby (which only counts who is online).\n" +
+      "--json: { room: { id, name }, onlineCount, members: [{ id, username, nickname, role, online }] }.",
+    example: "members '#2'",
+  },
+  {
+    name: "history",
+    args: "<conversation> [--before N] [--limit N]",
+    summary: "print a conversation's messages, oldest first",
+    details: SIGNED_IN + "\n" + CONVERSATION + "\n" +
+      "Prints the newest 20 messages (--limit, 1 to 200), or those before message N (--before N): the line on stderr\n" +
+      "gives the --before of the next older page. Images show their blob hash; save-image downloads them.\n" +
+      "What is shown is marked read; --keep-unread leaves it unread.\n" +
+      "--json: { conversation: { id, kind, title, handle }, messages: [{ seq, at, sender: { id, username, nickname }\n" +
+      "| null, type, text?, image?: { blob, mime, width, height, size }, event?, recalledAt }], hasMore, before }.",
+    example: "history bob --limit 50",
+  },
+  {
+    name: "send",
+    args: "<conversation> <text…>",
+    summary: "send a text message; - reads it from standard input",
+    details: SIGNED_IN + "\n" + CONVERSATION + "\n" +
+      "With - the text is all of standard input, line breaks kept (after the password's line, with --user).\n" +
+      "It prints once the server has stored the message. --json: { conversationId, seq, at }.",
+    example: "send bob 晚上好",
+  },
+  {
+    name: "send-image",
+    args: "<conversation> <path>",
+    summary: "send a PNG, JPEG, GIF or WebP image",
+    details: SIGNED_IN + "\n" + CONVERSATION + "\n" +
+      "--json: { conversationId, seq, at, blob, mime, width, height, size } (blob: its SHA-256 in hex).",
+    example: "send-image bob photo.png",
+  },
+  {
+    name: "save-image",
+    args: "<conversation> <seq> [path]",
+    summary: "download the image of message <seq>, byte for byte",
+    details: SIGNED_IN + "\n" + CONVERSATION + "\n" +
+      "Without a path it goes to client.downloadsDir (~/Downloads/mimi), named by its hash; the bytes are checked\n" +
+      "against it. --json: { path, blob, mime, size }.",
+    example: "save-image bob 12",
+  },
+  {
+    name: "unread",
+    args: "",
+    summary: "show how many messages wait in each conversation",
+    details: SIGNED_IN + "\n" +
+      "Counts messages from others after your read position; history marks them read.\n" +
+      "--json: { total, conversations: [{ id, kind, title, handle, unread, lastSeq, readSeq }] }.",
+    example: "unread",
+  },
+  {
+    name: "fingerprint",
+    args: "",
+    summary: "print the server's key fingerprint",
+    details: "Connects without logging in and prints the fingerprint of the server's key, pinned on first contact;\n" +
+      "compare it with the one the server printed. --json: { server, fingerprint, pinnedIn, pinnedNow }.",
+    example: "fingerprint",
   },
   {
     name: "suites",
@@ -123,6 +254,11 @@ ${rows.join("\n")}
 Options:
   -h, --help           show this help; after a command, that command's usage
   --version            print the version
+  --json               print one JSON document (its fields are in each command's help)
+  --user NAME          sign in as NAME with a password instead of this machine's remembered device
+
+Exit codes: 0 done, 1 refused by the server (its message on stderr), 2 bad usage or configuration,
+3 no connection or an insecure one (no server, the server's key changed, a failed handshake).
 
 The server address comes from config.json ("client" section), MIMI_CLIENT_*
 variables or flags such as --client.host=10.0.0.5 --client.tcpPort=8111.

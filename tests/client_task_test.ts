@@ -170,7 +170,7 @@ Deno.test("deno task client pointed at the server's web port says to use the TCP
     await withHome(async (home) => {
       const env = taskEnv(home, { MIMI_CLIENT_TCP_PORT: String(server.httpPort) });
       const result = await runTask("client", ["ping"], { env });
-      assert.equal(result.code, 1);
+      assert.equal(result.code, 3, "a connection failure");
       assertOneLine(result, /web port.*TCP port.*TCP clients.*8111.*client\.tcpPort/);
       assert.doesNotMatch(result.stderr, /1213486160|bad frame/);
       assert.equal(result.stdout, "");
@@ -218,6 +218,9 @@ Deno.test(
         const listed = await client(home, server, ["devices"]);
         assert.equal(listed.code, 0, listed.stderr);
         assert.match(listed.stdout, /^ +\d+ {2}Terminal on \w+: remembered .*, last used .* \(this machine\)$/m);
+        const json = await client(home, server, ["devices", "--json"]);
+        assert.equal(json.code, 0, json.stderr);
+        assert.deepEqual(JSON.parse(json.stdout).devices.map((d: { current: boolean }) => d.current), [true]);
 
         const out = await client(home, server, ["logout"]);
         assert.equal(out.code, 0, out.stderr);

@@ -51,12 +51,12 @@ Deno.test("mimi client ping reports the round trip", async () => {
   }
 });
 
-Deno.test("mimi client exits 1 with a clear message when no server listens", async () => {
+Deno.test("mimi client exits 3 (no connection) with a clear message when no server listens", async () => {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
   const { code, stderr } = await run(["client", `--client.tcpPort=${port}`, "echo", "x"]);
-  assert.equal(code, 1);
+  assert.equal(code, 3);
   assert.match(stderr, new RegExp(`Cannot connect to 127\\.0\\.0\\.1:${port}`));
 });
 
@@ -199,7 +199,7 @@ Deno.test("mimi client pins the server's key on first use and refuses a changed 
     const other = "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     await Deno.writeTextFile(known, `127.0.0.1:${server.tcpPort} ${other}\n`);
     const refused = await run(["client", "echo", "three"], env);
-    assert.equal(refused.code, 1);
+    assert.equal(refused.code, 3, "a security failure");
     assert.equal(refused.stdout, "");
     assert.match(refused.stderr, new RegExp(escape(server.server.fingerprint)));
     assert.match(refused.stderr, new RegExp(escape(other)));

@@ -103,6 +103,8 @@ export interface ClientConfig {
   readonly tls: boolean;
   /** PEM file of extra certificate authorities for TLS; empty uses the system's. */
   readonly caFile: string;
+  /** Where the terminal client saves received images; `~` is the home directory. */
+  readonly downloadsDir: string;
 }
 
 /** Logging settings. */
@@ -176,6 +178,7 @@ export const DEFAULT_CONFIG: MimiConfig = deepFreeze({
     deviceKeysFile: "~/.mimi/device_keys",
     tls: false,
     caFile: "",
+    downloadsDir: "~/Downloads/mimi",
   },
   log: { level: "info" },
   crypto: {
@@ -511,6 +514,11 @@ export const CONFIG_LEAVES: readonly LeafSpec[] = deepFreeze([
     type: "string",
     allowEmpty: true,
     description: "Extra PEM certificate authorities for TLS. Empty: the system's",
+  },
+  {
+    path: "client.downloadsDir",
+    type: "string",
+    description: "Where the terminal client saves received images (`save-image`); `~` is the home directory",
   },
   {
     path: "log.level",
