@@ -19,6 +19,7 @@ import { FileDeviceKeyStore } from "./device_keys.ts";
 import { expandHome, KnownServers } from "./known_servers.ts";
 import { PromptError, readNewPassword, readPassword } from "./prompt.ts";
 import { connectTcp } from "./tcp.ts";
+import { runInteractive } from "./tui/mod.ts";
 import { clientUsage, type CommandName, commandUsage, unknownCommand } from "./usage.ts";
 
 /** Output channels, replaceable in tests. */
@@ -75,10 +76,7 @@ export async function runClient(config: MimiConfig, args: string[], io: ClientIo
 
 async function dispatch(config: MimiConfig, args: string[], io: ClientIo): Promise<number> {
   const [command, ...rest] = args;
-  if (command === undefined) {
-    io.err(clientUsage());
-    return 2;
-  }
+  if (command === undefined) return await runInteractive({ config, say: io.err });
   if (command === "help" || command === "--help" || command === "-h") {
     const asksHelp = rest.includes("--help") || rest.includes("-h");
     const topic = rest.find((arg) => !arg.startsWith("-")) ?? (command === "help" && asksHelp ? "help" : undefined);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { ConversationMessages, Message } from "../../core/client/mod.ts";
-import { chatLines, type ChatLineOptions } from "./chat_lines.ts";
+import { type ChatLineOptions, chatLines } from "./chat_lines.ts";
 import { textWidth } from "./width.ts";
 
 function message(seq: number, senderId: number | null, body: Message["body"], recalledAt: number | null = null) {

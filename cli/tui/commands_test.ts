@@ -16,7 +16,11 @@ Deno.test("parseCommand() reads each command with its arguments", () => {
   assert.deepEqual(parseCommand("/add bob"), { name: "add", username: "bob" });
   assert.deepEqual(parseCommand("/accept"), { name: "accept" });
   assert.deepEqual(parseCommand("/reject carol"), { name: "reject", username: "carol" });
-  assert.deepEqual(parseCommand("/create team bob carol"), { name: "create", room: "team", usernames: ["bob", "carol"] });
+  assert.deepEqual(parseCommand("/create team bob carol"), {
+    name: "create",
+    room: "team",
+    usernames: ["bob", "carol"],
+  });
   assert.deepEqual(parseCommand("/join AB12CD"), { name: "join", code: "AB12CD" });
   assert.deepEqual(parseCommand("/invite bob carol"), { name: "invite", usernames: ["bob", "carol"] });
   assert.deepEqual(parseCommand("/MEMBERS"), { name: "members" });
