@@ -114,9 +114,21 @@ export function App(props: AppProps): React.ReactElement {
   const state = useClientState(connection);
   const { columns, rows } = useTerminalSize();
   const { exit } = useApp();
-  const [selected, setSelected] = React.useState(0);
+  const [selected, setSelectedState] = React.useState(0);
+  const selectedRef = React.useRef(0);
+  const setSelected = (next: number) => {
+    selectedRef.current = next;
+    setSelectedState(next);
+  };
   const [openId, setOpenId] = React.useState<number | null>(null);
   const [draft, setDraft] = React.useState("");
+  // Keys typed faster than the screen redraws arrive together ("hi⏎" in one read): the draft and the selection are
+  // read from refs, so each key sees what the one before it did.
+  const draftRef = React.useRef("");
+  const changeDraft = (next: string) => {
+    draftRef.current = next;
+    setDraft(next);
+  };
   const [notice, setNotice] = React.useState("");
   const [pane, setPane] = React.useState<{ view: "chat" } | { view: "help" } | { view: "members"; roomId: number }>(
     { view: "chat" },
@@ -153,15 +165,15 @@ export function App(props: AppProps): React.ReactElement {
   };
 
   const submit = () => {
-    const text = draft;
+    const text = draftRef.current;
     if (text.trim() === "") {
-      const chosen = state.conversations[selected];
+      const chosen = connection.getSnapshot().conversations[selectedRef.current];
       if (chosen) openConversation(chosen.id);
-      setDraft("");
+      changeDraft("");
       return;
     }
     const command = parseCommand(text);
-    setDraft("");
+    changeDraft("");
     if (command && "error" in command) {
       setNotice(command.error);
       return;
@@ -172,7 +184,7 @@ export function App(props: AppProps): React.ReactElement {
     }
     if (openId === null) {
       setNotice("Open a conversation first: ↑↓ and Enter, or /open <name>");
-      setDraft(text);
+      changeDraft(text);
       return;
     }
     try {
@@ -182,7 +194,7 @@ export function App(props: AppProps): React.ReactElement {
     } catch (error) {
       // An empty text or a full outbox: the SDK says which, and the draft stays for the user to fix.
       setNotice(errorText(error));
-      setDraft(text);
+      changeDraft(text);
     }
   };
 
@@ -212,7 +224,7 @@ export function App(props: AppProps): React.ReactElement {
     if (key.upArrow || key.downArrow) {
       const count = state.conversations.length;
       if (count === 0) return;
-      setSelected((i) => Math.max(0, Math.min(count - 1, (i < 0 ? 0 : i) + (key.upArrow ? -1 : 1))));
+      setSelected(Math.max(0, Math.min(count - 1, selectedRef.current + (key.upArrow ? -1 : 1))));
       return;
     }
     if (key.pageUp) {
@@ -226,31 +238,31 @@ export function App(props: AppProps): React.ReactElement {
       setScroll((s) => Math.max(0, s - (mainHeight - 2)));
       return;
     }
-    const ctrlJ = input === "\n";
-    const enter = key.return && !key.meta;
-    const newline = (key.return && key.meta) || (props.sendKey === "enter" ? ctrlJ : enter);
-    if (newline) {
-      setDraft((d) => d + "\n");
-      return;
-    }
-    if (props.sendKey === "enter" ? enter : ctrlJ) {
-      submit();
+    if (key.return) {
+      // Alt+Enter always makes a new line; Enter sends, or makes a new line when Ctrl+J sends.
+      if (key.meta || props.sendKey === "ctrl-j") changeDraft(draftRef.current + "\n");
+      else submit();
       return;
     }
     if (key.backspace || key.delete) {
-      setDraft((d) => {
-        const chars = Array.from(new Intl.Segmenter().segment(d), (s) => s.segment);
-        return chars.slice(0, -1).join("");
-      });
+      const chars = Array.from(new Intl.Segmenter().segment(draftRef.current), (s) => s.segment);
+      changeDraft(chars.slice(0, -1).join(""));
       return;
     }
     if (key.ctrl && input === "u") {
-      setDraft("");
+      changeDraft("");
       return;
     }
     if (key.ctrl || key.meta || key.tab || input === "") return;
-    // Pasted text arrives in one piece; its line breaks stay line breaks of the draft.
-    setDraft((d) => d + input.replace(/\r\n?/g, "\n"));
+    // Text, possibly several keys at once: CR is Enter, LF is Ctrl+J, each acting in turn as when typed slowly.
+    for (const part of input.split(/(\r\n?|\n)/)) {
+      if (part === "") continue;
+      const isCtrlJ = part === "\n";
+      const isEnter = part.startsWith("\r");
+      if (!isCtrlJ && !isEnter) changeDraft(draftRef.current + part);
+      else if ((props.sendKey === "enter") === isEnter) submit();
+      else changeDraft(draftRef.current + "\n");
+    }
   });
 
   // The conversation pane: a title line, then the messages (or help, or members), newest at the bottom.
