@@ -3,8 +3,9 @@
 
 import assert from "node:assert/strict";
 import { textWidth } from "../cli/tui/width.ts";
-import type { MimiConnection } from "../core/client/mod.ts";
-import { befriend, PASSWORD, signUp, until, withServer } from "./_sdk.ts";
+import { connect, type MimiConnection } from "../core/client/mod.ts";
+import { befriend, connectOptions, me, PASSWORD, signUp, until, withServer } from "./_sdk.ts";
+import { noisyPng } from "./_images.ts";
 import type { TestServer } from "./_harness.ts";
 import { ROOT, shellQuote, taskEnv } from "./_task.ts";
 import { TerminalSession, TMUX_MISSING } from "./_tmux.ts";
@@ -25,8 +26,12 @@ function columnOf(line: string, part: string): number {
 }
 
 /** Starts `deno task client` (no command: the interactive mode) in a fresh 80x24 terminal against `server`. */
-async function startClient(server: TestServer, home: string): Promise<TerminalSession> {
-  const env = taskEnv(home, { MIMI_CLIENT_TCP_PORT: String(server.tcpPort) });
+async function startClient(
+  server: TestServer,
+  home: string,
+  extra: Record<string, string> = {},
+): Promise<TerminalSession> {
+  const env = taskEnv(home, { MIMI_CLIENT_TCP_PORT: String(server.tcpPort), ...extra });
   const assignments = Object.entries(env).map(([name, value]) => `${name}=${shellQuote(value)}`).join(" ");
   const client = [Deno.execPath(), "task", "client"].map(shellQuote).join(" ");
   const command = `cd ${shellQuote(ROOT)} && env -i TERM="$TERM" ${assignments} ${client}; code=$?; ` +
@@ -47,13 +52,13 @@ async function enter(session: TerminalSession, text: string): Promise<void> {
 }
 
 /** Signs in at the prompts that come before the screen. */
-async function logIn(session: TerminalSession, username: string): Promise<void> {
+async function logIn(session: TerminalSession, username: string, remember = "n"): Promise<void> {
   await see(session, /^Username: /m);
   await enter(session, username);
   await see(session, /^Password: /m);
   await enter(session, PASSWORD);
   await see(session, /Stay signed in on this machine\?/);
-  await enter(session, "n");
+  await enter(session, remember);
 }
 
 /** The text of the conversation with `id` that `connection` holds, all messages joined. */
@@ -134,6 +139,80 @@ Deno.test({
         const [, code, tty] = screen.match(DONE)!;
         assert.equal(code, "0", screen);
         assert.equal(tty, "sane", "the terminal is left as it was");
+      } finally {
+        await session.close();
+        await Deno.remove(home, { recursive: true });
+      }
+    });
+  },
+});
+
+Deno.test({
+  name: "the interactive mode answers a friend request, saves a received image, sends one, recalls, makes a group " +
+    "and shows the kicked notice",
+  ignore: !!TMUX_MISSING,
+  async fn() {
+    await withServer(async (server, track) => {
+      const alice = await signUp(server, track, "alice", "Alice");
+      const bob = await signUp(server, track, "bob", "鲍勃");
+      const carol = await signUp(server, track, "carol", "Carol");
+      const withBob = await befriend(alice, bob);
+      await carol.sendFriendRequest(me(alice), "from work");
+      await alice.close();
+      const home = await Deno.makeTempDir({ prefix: "mimi_home_" });
+      const downloads = `${home}/dl`;
+      const session = await startClient(server, home, { MIMI_CLIENT_DOWNLOADS_DIR: downloads });
+      try {
+        await logIn(session, "alice", "y");
+        await see(session, /Friend requests \(1\)[\s\S]*\+ Carol \(carol\): from w/);
+
+        // Accept: carol becomes a friend, and her conversation opens.
+        await enter(session, "/accept carol");
+        await until(carol, (s) => s.contacts.some((c) => c.username === "alice"), "carol has alice as a friend");
+        await see(session, /You and Carol are friends now/);
+
+        // An image from bob is saved to the downloads folder byte for byte, and the path is shown.
+        const picture = await noisyPng(8, 8, 7);
+        await bob.sendImage(withBob, picture).done;
+        await enter(session, "/open bob");
+        // The pane wraps a long path inside the word: its pieces, right of the divider, joined give it back.
+        const pane = (text: string) => lines(text).map((line) => line.split("│")[1]?.trim() ?? "").join("");
+        const screen = await session.waitFor((text) => /saved: \S+\.png/.test(pane(text)), "the saved path");
+        const shown = pane(screen).match(/saved: (\S+?\.png)/)![1];
+        assert.ok(shown.startsWith(`${downloads}/`), `saved under the downloads folder: ${shown}`);
+        assert.deepEqual(await Deno.readFile(shown), picture);
+
+        // An image from a path goes to bob; /recall takes it back.
+        const mine = await noisyPng(6, 6, 9);
+        await Deno.writeFile(`${home}/mine.png`, mine);
+        await enter(session, `/image ${home}/mine.png`);
+        const fromAlice = () =>
+          bob.getSnapshot().messages[withBob]?.messages.filter((m) => m.senderId !== me(bob)).at(-1);
+        await until(bob, () => fromAlice()?.body.type === "image", "bob gets alice's image");
+        await see(session, /me: \[image 6×6/);
+        await enter(session, "/recall");
+        await until(bob, () => fromAlice()?.recalledAt !== null, "the image is recalled for bob too");
+        await see(session, /me: \(recalled a message\)/);
+
+        // A group with both friends; its members listed, online first.
+        await enter(session, "/create team bob carol");
+        await until(bob, (s) => s.rooms.some((r) => r.name === "team"), "bob is in the group");
+        await see(session, /# team/);
+        await enter(session, "/members");
+        const members = await see(session, /Members \(online first\)/);
+        for (const who of ["Alice (alice) · owner", "鲍勃 (bob)", "Carol (carol)"]) {
+          assert.ok(members.includes(`│● ${who}`), `${who} listed online:\n${members}`);
+        }
+
+        // Alice logs in elsewhere: the terminal says its session ended, and does not reconnect.
+        const other = track(connect(connectOptions(server, "tcp")));
+        await other.login("alice", PASSWORD);
+        await see(session, /logged in elsewhere/);
+        assert.equal(other.getSnapshot().session.state, "signedIn");
+
+        await session.press("C-c");
+        const done = await see(session, DONE);
+        assert.equal(done.match(DONE)![1], "0", done);
       } finally {
         await session.close();
         await Deno.remove(home, { recursive: true });

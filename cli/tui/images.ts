@@ -45,7 +45,8 @@ export class ImageSaver {
    * @returns "downloading…", "saved: PATH" or "not saved: REASON".
    */
   note(body: ImageBody): string {
-    const name = `${hex(body.blob)}.${EXTENSIONS[body.mime] ?? "bin"}`;
+    // 16 hex digits (64 bits of the SHA-256) tell images apart and keep the path short enough to show whole.
+    const name = `${hex(body.blob).slice(0, 16)}.${EXTENSIONS[body.mime] ?? "bin"}`;
     const known = this.#notes.get(name);
     if (known !== undefined) return known;
     this.#notes.set(name, "downloading…");
