@@ -220,3 +220,50 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name: "the interactive mode resumes with the remembered device, and refuses a changed server key with exit 3",
+  ignore: !!TMUX_MISSING,
+  async fn() {
+    await withServer(async (server, track) => {
+      const alice = await signUp(server, track, "alice", "Alice");
+      await alice.close();
+      const home = await Deno.makeTempDir({ prefix: "mimi_home_" });
+      try {
+        const first = await startClient(server, home);
+        try {
+          await logIn(first, "alice", "y");
+          await see(first, /Mimi · Alice \(alice\) · connected/);
+          await first.press("C-c");
+          await see(first, DONE);
+        } finally {
+          await first.close();
+        }
+        // The second start asks nothing: the device remembered by the first signs in.
+        const second = await startClient(server, home);
+        try {
+          const screen = await see(second, /Mimi · Alice \(alice\) · connected|Username: /);
+          assert.doesNotMatch(screen, /Username: /);
+          await second.press("C-c");
+          await see(second, DONE);
+        } finally {
+          await second.close();
+        }
+        // A different key pinned for the server: the client refuses to go on, says how to fix it, and exits 3.
+        const pins = `${home}/.mimi/known_servers`;
+        await Deno.writeTextFile(pins, `127.0.0.1:${server.tcpPort} SHA256:not-the-server-key\n`);
+        const third = await startClient(server, home);
+        try {
+          const screen = await see(third, DONE);
+          assert.match(screen, /Refused: the server at 127\.0\.0\.1:\d+ presented key/);
+          assert.match(screen, /forget 127\.0\.0\.1:\d+/);
+          assert.equal(screen.match(DONE)![1], "3", screen);
+        } finally {
+          await third.close();
+        }
+      } finally {
+        await Deno.remove(home, { recursive: true });
+      }
+    });
+  },
+});
