@@ -525,7 +525,8 @@ export const CONFIG_LEAVES: readonly LeafSpec[] = deepFreeze([
     path: "client.sendKey",
     type: "enum",
     values: SEND_KEYS,
-    description: "Key that sends in the terminal client's chat: `enter` (Ctrl+J makes a new line) or `ctrl-j` (the reverse)",
+    description:
+      "Key that sends in the terminal client's chat: `enter` (Ctrl+J makes a new line) or `ctrl-j` (the reverse)",
   },
   {
     path: "log.level",
