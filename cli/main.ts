@@ -21,6 +21,7 @@ import { echo, forget, listSuites, ping } from "./commands/server.ts";
 import { unread } from "./commands/unread.ts";
 import { EXIT, exitCodeFor } from "./exit_codes.ts";
 import { type ClientIo, oneLine, STDIO } from "./io.ts";
+import { runInteractive } from "./tui/mod.ts";
 import { clientUsage, type CommandName, commandUsage, unknownCommand } from "./usage.ts";
 
 export type { ClientIo } from "./io.ts";
@@ -85,10 +86,7 @@ export async function runClient(config: MimiConfig, args: string[], io: ClientIo
 
 async function dispatch(config: MimiConfig, args: string[], io: ClientIo): Promise<number> {
   const [command, ...rest] = args;
-  if (command === undefined) {
-    io.err(clientUsage());
-    return EXIT.usage;
-  }
+  if (command === undefined) return await runInteractive({ config, say: io.err });
   if (command === "help" || command === "--help" || command === "-h") {
     const asksHelp = rest.includes("--help") || rest.includes("-h");
     const topic = rest.find((arg) => !arg.startsWith("-")) ?? (command === "help" && asksHelp ? "help" : undefined);

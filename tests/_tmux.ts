@@ -54,6 +54,11 @@ export class TerminalSession {
     await this.#tmux(["send-keys", "-t", "t", ...keys]);
   }
 
+  /** Resizes the terminal, as a user dragging the window's corner does: the program gets SIGWINCH. */
+  async resize(columns: number, rows: number): Promise<void> {
+    await this.#tmux(["resize-window", "-t", "t", "-x", String(columns), "-y", String(rows)]);
+  }
+
   /** The screen and its scrollback, wrapped lines joined. */
   async screen(): Promise<string> {
     return await this.#tmux(["capture-pane", "-p", "-J", "-S", "-", "-t", "t"]);

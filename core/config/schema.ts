@@ -57,6 +57,15 @@ export interface ServerLimits {
 /** Who may create an account: anyone, holders of an invite code (`mimi invite`), or nobody. */
 export const REGISTRATION_MODES = ["open", "invite", "closed"] as const;
 
+/**
+ * Which key sends a message in the terminal client: `enter` (Ctrl+J or Alt+Enter makes a new line), or `ctrl-j`
+ * (Enter makes a new line, Ctrl+J sends). Ctrl+J rather than Shift+Enter: terminals send Shift+Enter as plain Enter.
+ */
+export const SEND_KEYS = ["enter", "ctrl-j"] as const;
+
+/** One of {@linkcode SEND_KEYS}. */
+export type SendKey = (typeof SEND_KEYS)[number];
+
 /** One of {@linkcode REGISTRATION_MODES}. */
 export type RegistrationMode = typeof REGISTRATION_MODES[number];
 
@@ -105,6 +114,8 @@ export interface ClientConfig {
   readonly caFile: string;
   /** Where the terminal client saves received images; `~` is the home directory. */
   readonly downloadsDir: string;
+  /** Which key sends in the terminal client's compose area (one of {@linkcode SEND_KEYS}); the other makes a new line. */
+  readonly sendKey: SendKey;
 }
 
 /** Logging settings. */
@@ -179,6 +190,7 @@ export const DEFAULT_CONFIG: MimiConfig = deepFreeze({
     tls: false,
     caFile: "",
     downloadsDir: "~/Downloads/mimi",
+    sendKey: "enter",
   },
   log: { level: "info" },
   crypto: {
@@ -518,7 +530,15 @@ export const CONFIG_LEAVES: readonly LeafSpec[] = deepFreeze([
   {
     path: "client.downloadsDir",
     type: "string",
-    description: "Where the terminal client saves received images (`save-image`); `~` is the home directory",
+    description:
+      "Where the terminal client saves received images (`save-image` and the interactive mode); `~` is the home directory",
+  },
+  {
+    path: "client.sendKey",
+    type: "enum",
+    values: SEND_KEYS,
+    description:
+      "Key that sends in the terminal client's chat: `enter` (Ctrl+J makes a new line) or `ctrl-j` (the reverse)",
   },
   {
     path: "log.level",
