@@ -103,7 +103,8 @@ export async function assertStaysClosed(page: Page, sockets: () => number, banne
 
 /** Waits until the page's footer says it is connected. */
 export async function connected(page: Page, timeout = 20_000): Promise<void> {
-  await page.getByTestId("status").filter({ hasText: /^connected$/ }).waitFor({ timeout });
+  // By its state, not its words: the same in every language.
+  await page.locator('[data-testid="status"][data-state="open"]').waitFor({ timeout });
 }
 
 /** The page's address on a test server. */
