@@ -365,7 +365,7 @@ function OwnerTools({ mimi, room }: { mimi: Mimi; room: Room }) {
   const connection = mimi.connection!;
   useEffect(() => setName(room.name), [room.name]);
   return (
-    <div class="owner-tools" aria-labelledby="owner-title">
+    <div class="owner-tools" aria-labelledby="owner-title" data-testid="owner-tools">
       <h3 id="owner-title">{w.ownerTools}</h3>
       <form
         class="row"
