@@ -161,8 +161,11 @@ function App({ settings, locale, onLocale }: { settings: PageSettings; locale: L
       key: "key-changed-live",
       view: <KeyChangedScreen expected={liveKeyError.expected} presented={liveKeyError.presented} />,
     }
-    : tabs.guard.state === "held" || tabs.guard.state === "asked"
-    ? { key: "tab-held", view: <TabHeldScreen guard={tabs.guard} onForward={tabs.forward} onInsist={tabs.insist} /> }
+    : tabs.guard.state === "held" || tabs.guard.state === "asked" || tabs.guard.state === "taken"
+    ? {
+      key: `tab-${tabs.guard.state === "taken" ? "taken" : "held"}`,
+      view: <TabHeldScreen guard={tabs.guard} onForward={tabs.forward} onInsist={tabs.insist} />,
+    }
     : session.state === "signedIn"
     ? {
       key: "home",

@@ -110,13 +110,27 @@ export function KeyChangedScreen({ expected, presented, onTrust }: {
   );
 }
 
-/** Another tab holds the session: go back to it (the default), or use Mimi here all the same. */
+/**
+ * Another tab holds the session: go back to it (the default), or use Mimi here all the same. Or, `taken`, another tab
+ * took the session over from this one: use Mimi here again.
+ */
 export function TabHeldScreen({ guard, onForward, onInsist }: {
-  guard: Extract<TabGuardState, { state: "held" | "asked" }>;
+  guard: Extract<TabGuardState, { state: "held" | "asked" | "taken" }>;
   onForward(): void;
   onInsist(): void;
 }) {
   const w = useWords(STATUS_WORDS);
+  if (guard.state === "taken") {
+    return (
+      <section class="card auth screen" data-testid="tab-taken" aria-labelledby="tab-title">
+        <h2 id="tab-title" tabIndex={-1} data-screen-heading>{w.tabTakenTitle}</h2>
+        <p>{w.tabTaken(guard.username)}</p>
+        <div class="actions">
+          <button type="button" class="primary" onClick={onInsist}>{w.tabInsist}</button>
+        </div>
+      </section>
+    );
+  }
   return (
     <section class="card auth screen" data-testid="tab-held" aria-labelledby="tab-title">
       <h2 id="tab-title" tabIndex={-1} data-screen-heading>{w.tabTitle}</h2>

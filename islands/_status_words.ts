@@ -50,6 +50,9 @@ export const STATUS_WORDS = defineWords({
     tabAsked: "The other tab was asked to come forward: you can close this one.",
     tabInsist: "Use Mimi here instead",
     tabCalled: "You were called back here from another tab.",
+    tabTakenTitle: "Mimi moved to another tab",
+    tabTaken: (username: string) =>
+      `You chose to use Mimi as ${username} in another tab of this browser, so this tab let go of its connection.`,
   },
   "zh-CN": {
     language: "语言",
@@ -95,5 +98,8 @@ export const STATUS_WORDS = defineWords({
     tabAsked: "已请另一个标签页到前台：你可以关闭这个标签页。",
     tabInsist: "仍在这里使用 Mimi",
     tabCalled: "另一个标签页请你回到这里。",
+    tabTakenTitle: "Mimi 已转到另一个标签页",
+    tabTaken: (username: string) =>
+      `你选择在这个浏览器的另一个标签页中以 ${username} 使用 Mimi，所以这个标签页已断开连接。`,
   },
 });

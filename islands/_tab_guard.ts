@@ -13,21 +13,29 @@ const ANSWER_MS = 1_000;
 type TabMessage =
   | { type: "who"; from: string }
   | { type: "here"; from: string; username: string }
-  | { type: "forward"; to: string };
+  | { type: "forward"; to: string }
+  | { type: "takeover"; from: string; to: string };
 
-/** Where the tab stands: still asking, free to connect, or told that another tab holds `username`. */
+/**
+ * Where the tab stands: still asking, free to connect, told that another tab holds `username` (and, `asked`, that
+ * it was asked to come forward), or `taken`: another tab took the session over, so this one lets go of its connection.
+ */
 export type TabGuardState =
   | { state: "checking" }
   | { state: "free" }
   | { state: "held"; username: string; tab: string }
-  | { state: "asked"; username: string; tab: string };
+  | { state: "asked"; username: string; tab: string }
+  | { state: "taken"; username: string; tab: string };
 
 /** {@link useTabGuard}'s answer. */
 export interface TabGuard {
   guard: TabGuardState;
   /** Asks the tab that holds the session to come forward. */
   forward(): void;
-  /** Connects here all the same (the other tab is logged out if the same account resumes or logs in here). */
+  /**
+   * Uses Mimi here all the same: the other tab is told to let go of its connection (two tabs of one remembered device
+   * would otherwise take the session from each other, back and forth), and this one connects.
+   */
   insist(): void;
   /** Another tab asked this one to come forward (after the user chose to go back to it). */
   called: boolean;
@@ -86,6 +94,8 @@ export function useTabGuard(signedInAs: string | undefined): TabGuard {
         setGuard((now) =>
           now.state === "checking" ? { state: "held", username: message.username, tab: message.from } : now
         );
+      } else if (message.type === "takeover" && message.to === id) {
+        setGuard({ state: "taken", username: holding.current ?? "", tab: message.from });
       } else if (message.type === "forward" && message.to === id) {
         // Browsers may refuse to raise a tab from script; the notice and the title say it all the same.
         globalThis.focus();
@@ -126,6 +136,12 @@ export function useTabGuard(signedInAs: string | undefined): TabGuard {
     channel.current?.postMessage({ type: "forward", to: guard.tab } satisfies TabMessage);
     setGuard({ ...guard, state: "asked" });
   };
-  const insist = () => setGuard({ state: "free" });
+  const insist = () => {
+    if (guard.state === "held" || guard.state === "asked" || guard.state === "taken") {
+      channel.current?.postMessage({ type: "takeover", from: tabId.current, to: guard.tab } satisfies TabMessage);
+    }
+    setCalled(false);
+    setGuard({ state: "free" });
+  };
   return { guard, forward, insist, called };
 }
