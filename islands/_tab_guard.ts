@@ -33,8 +33,9 @@ export interface TabGuard {
   /** Asks the tab that holds the session to come forward. */
   forward(): void;
   /**
-   * Uses Mimi here all the same: the other tab is told to let go of its connection (two tabs of one remembered device
-   * would otherwise take the session from each other, back and forth), and this one connects.
+   * Uses Mimi here all the same: this tab connects, and once it is signed in as the other tab's account (resumed or
+   * logged in), the other tab is told to let go of its connection; two tabs of one remembered device would otherwise
+   * take the session from each other, back and forth. Signed in as another account, the other tab is left alone.
    */
   insist(): void;
   /** Another tab asked this one to come forward (after the user chose to go back to it). */
@@ -74,6 +75,8 @@ export function useTabGuard(signedInAs: string | undefined): TabGuard {
   const tabId = useRef("");
   const holding = useRef<string | undefined>(undefined);
   holding.current = signedInAs;
+  /** After "use here instead": the tab to tell to let go, once this one is signed in as the same account. */
+  const takeFrom = useRef<{ tab: string; username: string } | undefined>(undefined);
 
   useEffect(() => {
     if (typeof BroadcastChannel === "undefined") {
@@ -129,6 +132,13 @@ export function useTabGuard(signedInAs: string | undefined): TabGuard {
       if (signedInAs === undefined) delete holders[id];
       else holders[id] = signedInAs;
     });
+    const pending = takeFrom.current;
+    if (signedInAs === undefined || !pending) return;
+    takeFrom.current = undefined;
+    // Only the same account takes the session from the other tab; another account leaves it alone.
+    if (pending.username === signedInAs) {
+      channel.current?.postMessage({ type: "takeover", from: id, to: pending.tab } satisfies TabMessage);
+    }
   }, [signedInAs, guard.state === "checking"]);
 
   const forward = () => {
@@ -138,7 +148,7 @@ export function useTabGuard(signedInAs: string | undefined): TabGuard {
   };
   const insist = () => {
     if (guard.state === "held" || guard.state === "asked" || guard.state === "taken") {
-      channel.current?.postMessage({ type: "takeover", from: tabId.current, to: guard.tab } satisfies TabMessage);
+      takeFrom.current = { tab: guard.tab, username: guard.username };
     }
     setCalled(false);
     setGuard({ state: "free" });
