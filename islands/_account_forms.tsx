@@ -3,7 +3,10 @@
 import type { ComponentChildren, InputHTMLAttributes } from "preact";
 import { useState } from "preact/hooks";
 import { parseNickname, parseUsername, ProtocolError } from "../core/client/mod.ts";
+import { ACCOUNT_WORDS } from "./_account_words.ts";
+import { useLocale, useWords } from "./_i18n.ts";
 import { useAction } from "./_use_action.ts";
+import { ruleText } from "./_words.ts";
 
 /** A labelled input with an optional message under it. */
 export function Field(
@@ -44,6 +47,7 @@ export function Field(
  * login makes a key that never leaves this browser, and a reload or a server restart keeps the user signed in.
  */
 function RememberDevice({ id, checked, onChange }: { id: string; checked: boolean; onChange(value: boolean): void }) {
+  const w = useWords(ACCOUNT_WORDS);
   return (
     <label class="check" for={id}>
       <input
@@ -52,7 +56,7 @@ function RememberDevice({ id, checked, onChange }: { id: string; checked: boolea
         checked={checked}
         onChange={(e) => onChange((e.target as HTMLInputElement).checked)}
       />
-      Remember this device
+      {w.rememberDevice}
     </label>
   );
 }
@@ -78,19 +82,20 @@ export function LoginForm({ connected, canRemember, onLogin, onRegister, initial
   const [password, setPassword] = useState("");
   const [remember, setRemember] = useState(false);
   const action = useAction();
+  const w = useWords(ACCOUNT_WORDS);
   const submit = (event: Event) => {
     event.preventDefault();
     void action.run(() => onLogin(username, password, canRemember && remember));
   };
   return (
     <section class="card auth" aria-labelledby="login-title">
-      <h2 id="login-title">Log in</h2>
+      <h2 id="login-title" tabIndex={-1} data-screen-heading>{w.logInTitle}</h2>
       {notice && <p class="notice" role="status" data-testid="login-notice">{notice}</p>}
       <form class="stack" onSubmit={submit}>
-        <Field id="login-username" label="Username" value={username} onInput={setUsername} autocomplete="username" />
+        <Field id="login-username" label={w.username} value={username} onInput={setUsername} autocomplete="username" />
         <Field
           id="login-password"
-          label="Password"
+          label={w.password}
           type="password"
           value={password}
           onInput={setPassword}
@@ -99,11 +104,11 @@ export function LoginForm({ connected, canRemember, onLogin, onRegister, initial
         {canRemember && <RememberDevice id="login-remember" checked={remember} onChange={setRemember} />}
         <FormError>{action.error}</FormError>
         <button type="submit" class="primary" disabled={!connected || action.busy || !username || !password}>
-          {action.busy ? "Logging in…" : "Log in"}
+          {action.busy ? w.loggingIn : w.logIn}
         </button>
       </form>
       <p class="switch">
-        New here? <button type="button" class="link" onClick={onRegister}>Create an account</button>
+        {w.newHere} <button type="button" class="link" onClick={onRegister}>{w.createAnAccount}</button>
       </p>
     </section>
   );
@@ -134,17 +139,19 @@ export function RegisterForm({ connected, canRemember, onSubmit, onLogin }: {
   const [askInvite, setAskInvite] = useState(false);
   const [remember, setRemember] = useState(false);
   const action = useAction();
+  const w = useWords(ACCOUNT_WORDS);
+  const locale = useLocale();
   const name = parseUsername(username);
   const nick = parseNickname(nickname);
   // Say nothing about an empty field until the user has typed into it.
-  const usernameMessage = username && "error" in name ? name.error : undefined;
-  const nicknameMessage = nickname && "error" in nick ? nick.error : undefined;
-  const repeatMessage = repeat && repeat !== password ? "The passwords do not match" : undefined;
+  const usernameMessage = username && "error" in name ? ruleText(name.error, locale) : undefined;
+  const nicknameMessage = nickname && "error" in nick ? ruleText(nick.error, locale) : undefined;
+  const repeatMessage = repeat && repeat !== password ? w.passwordsDiffer : undefined;
   const valid = !("error" in name) && !("error" in nick) && password !== "" && repeat === password &&
     (!askInvite || invite.trim() !== "");
   const submit = (event: Event) => {
     event.preventDefault();
-    if (!valid) return action.setError("Fill in every field as described");
+    if (!valid) return action.setError(w.fillEveryField);
     void action.run(async () => {
       try {
         await onSubmit(username, nickname, password, askInvite ? invite.trim() : undefined, canRemember && remember);
@@ -159,11 +166,11 @@ export function RegisterForm({ connected, canRemember, onSubmit, onLogin }: {
   };
   return (
     <section class="card auth" aria-labelledby="register-title">
-      <h2 id="register-title">Create an account</h2>
+      <h2 id="register-title" tabIndex={-1} data-screen-heading>{w.registerTitle}</h2>
       <form class="stack" onSubmit={submit}>
         <Field
           id="register-username"
-          label="Username"
+          label={w.username}
           value={username}
           onInput={setUsername}
           message={usernameMessage}
@@ -171,16 +178,16 @@ export function RegisterForm({ connected, canRemember, onSubmit, onLogin }: {
         />
         <Field
           id="register-nickname"
-          label="Nickname"
+          label={w.nickname}
           value={nickname}
           onInput={setNickname}
           message={nicknameMessage}
           autocomplete="nickname"
-          placeholder="Any script: 小明, Zoë…"
+          placeholder={w.nicknamePlaceholder}
         />
         <Field
           id="register-password"
-          label="Password"
+          label={w.password}
           type="password"
           value={password}
           onInput={setPassword}
@@ -188,7 +195,7 @@ export function RegisterForm({ connected, canRemember, onSubmit, onLogin }: {
         />
         <Field
           id="register-repeat"
-          label="Repeat password"
+          label={w.repeatPassword}
           type="password"
           value={repeat}
           onInput={setRepeat}
@@ -198,21 +205,21 @@ export function RegisterForm({ connected, canRemember, onSubmit, onLogin }: {
         {askInvite && (
           <Field
             id="register-invite"
-            label="Invite code"
+            label={w.inviteCode}
             value={invite}
             onInput={setInvite}
             autocomplete="off"
-            placeholder="From the server's operator"
+            placeholder={w.invitePlaceholder}
           />
         )}
         {canRemember && <RememberDevice id="register-remember" checked={remember} onChange={setRemember} />}
         <FormError>{action.error}</FormError>
         <button type="submit" class="primary" disabled={!connected || action.busy || !valid}>
-          {action.busy ? "Creating account…" : "Create account"}
+          {action.busy ? w.creatingAccount : w.createAccount}
         </button>
       </form>
       <p class="switch">
-        Have an account? <button type="button" class="link" onClick={onLogin}>Log in</button>
+        {w.haveAccount} <button type="button" class="link" onClick={onLogin}>{w.logIn}</button>
       </p>
     </section>
   );

@@ -5,6 +5,8 @@ import type { Device } from "../core/client/mod.ts";
 import { FormError } from "./_account_forms.tsx";
 import { useAction } from "./_use_action.ts";
 import { useNow } from "./_use_now.ts";
+import { HOME_WORDS } from "./_home_words.ts";
+import { useLocale, useWords } from "./_i18n.ts";
 import { timeAgo } from "./_words.ts";
 
 /** What the devices section shows and does. */
@@ -30,6 +32,7 @@ export function Devices({ devices, onList, onRevoke }: DevicesProps) {
   const revoke = useAction();
   const toggleRef = useRef<HTMLButtonElement>(null);
   const now = useNow(30_000);
+  const w = useWords(HOME_WORDS);
 
   const refresh = async () => {
     if (await list.run(onList)) setLoaded(true);
@@ -47,7 +50,7 @@ export function Devices({ devices, onList, onRevoke }: DevicesProps) {
     setConfirming(undefined);
     // Signing this device out ends the connection, and the page says so: nothing more to fetch.
     if (device.current) return;
-    setNews(`${device.name} was signed out`);
+    setNews(w.signedOutNews(device.name));
     // Its row, which held the focus, is gone.
     toggleRef.current?.focus();
     await refresh();
@@ -68,28 +71,19 @@ export function Devices({ devices, onList, onRevoke }: DevicesProps) {
         >
           {/* A drawn arrow: CSS content would join the button's name ("▸Devices"), hidden content does not. */}
           <span class="chevron" aria-hidden="true" />
-          Devices
+          {w.devices}
         </button>
       </h2>
       <div id="devices-panel" hidden={!open} aria-busy={list.busy ? "true" : "false"}>
-        <p class="muted">
-          Browsers and terminals where you ticked "Remember this device" stay signed in until you sign them out here or
-          log out on them.
-        </p>
+        <p class="muted">{w.devicesIntro}</p>
         {!loaded
-          ? list.busy && <p class="muted">Loading devices…</p>
+          ? list.busy && <p class="muted">{w.loadingDevices}</p>
           : shown.length === 0
-          ? (
-            <p class="muted" data-testid="no-devices">
-              No device stays signed in. Tick "Remember this device" when you log in to stay signed in on it.
-            </p>
-          )
+          ? <p class="muted" data-testid="no-devices">{w.noDevices}</p>
           : (
             <>
               {!shown.some((device) => device.current) && (
-                <p class="muted" data-testid="not-remembered">
-                  This browser is not remembered: it will need your password next time.
-                </p>
+                <p class="muted" data-testid="not-remembered">{w.notRememberedHere}</p>
               )}
               <ul class="device-list" data-testid="devices">
                 {shown.map((device) => (
@@ -122,7 +116,8 @@ export function Devices({ devices, onList, onRevoke }: DevicesProps) {
 /** A moment as a phrase ("5 minutes ago"), with the exact time for those who point at it. */
 function When({ at, now }: { at: number; now: number }) {
   const date = new Date(at);
-  return <time dateTime={date.toISOString()} title={date.toLocaleString()}>{timeAgo(at, now)}</time>;
+  const locale = useLocale();
+  return <time dateTime={date.toISOString()} title={date.toLocaleString(locale)}>{timeAgo(at, now, locale)}</time>;
 }
 
 /** One device: its name, "This device" on this one, its dates, and "Sign out" or the question that confirms it. */
@@ -138,6 +133,7 @@ function DeviceRow({ device, now, confirming, busy, onAsk, onCancel, onConfirm }
   const askRef = useRef<HTMLButtonElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
   const wasConfirming = useRef(false);
+  const w = useWords(HOME_WORDS);
   // The focus follows the question: to "Cancel" when it appears (the choice that changes nothing), back to
   // "Sign out" when it is dismissed. In a layout effect: with the DOM change, before anyone can act on the page.
   useLayoutEffect(() => {
@@ -151,16 +147,17 @@ function DeviceRow({ device, now, confirming, busy, onAsk, onCancel, onConfirm }
       <div class="device-line">
         <span class="who">
           <span class="name">{device.name}</span>
-          {device.current && <span class="badge" data-testid="this-device">This device</span>}
+          {device.current && <span class="badge" data-testid="this-device">{w.thisDevice}</span>}
         </span>
         {!confirming && (
           <button ref={askRef} type="button" onClick={onAsk}>
-            Sign out<span class="visually-hidden">{device.current ? " this device" : ` ${device.name}`}</span>
+            {w.signOut}
+            <span class="visually-hidden">{device.current ? w.signOutThisHidden : ` ${device.name}`}</span>
           </button>
         )}
       </div>
       <p class="muted device-dates">
-        Added <When at={device.createdAt} now={now} /> · last used <When at={device.lastUsedAt} now={now} />
+        {w.added} <When at={device.createdAt} now={now} /> · {w.lastUsed} <When at={device.lastUsedAt} now={now} />
       </p>
       {confirming && (
         <div
@@ -172,14 +169,12 @@ function DeviceRow({ device, now, confirming, busy, onAsk, onCancel, onConfirm }
           }}
         >
           <p id={questionId}>
-            {device.current
-              ? "Sign out this device? You will need your password to log in here again."
-              : `Sign out ${device.name}? It will need your password to log in again.`}
+            {device.current ? w.confirmThis : w.confirmOther(device.name)}
           </p>
           <div class="actions">
             {/* aria-disabled, not disabled: a disabled button drops the focus it holds. */}
             <button type="button" class="danger" aria-disabled={busy ? "true" : undefined} onClick={onConfirm}>
-              {busy ? "Signing out…" : "Yes, sign out"}
+              {busy ? w.signingOut : w.yesSignOut}
             </button>
             <button
               ref={cancelRef}
@@ -187,7 +182,7 @@ function DeviceRow({ device, now, confirming, busy, onAsk, onCancel, onConfirm }
               aria-disabled={busy ? "true" : undefined}
               onClick={() => !busy && onCancel()}
             >
-              Cancel
+              {w.cancel}
             </button>
           </div>
         </div>

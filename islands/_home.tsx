@@ -1,71 +1,96 @@
-// The logged-in screen: header, profile (nickname, chat font), the contact list with live presence, and devices.
+// The signed-in layout: a header (who, profile, log out), a sidebar with the conversations, friends and groups, and a
+// main pane with the open conversation (and its group's members) or the profile, chat font and devices.
 
 import { useEffect, useRef, useState } from "preact/hooks";
-import {
-  type Contact,
-  type Device,
-  type FontPreference,
-  type FriendRequest,
-  parseFont,
-  parseNickname,
-  type Profile,
-} from "../core/client/mod.ts";
+import { type FontPreference, parseFont, parseNickname } from "../core/client/mod.ts";
 import { Field, FormError } from "./_account_forms.tsx";
 import { ChatPane } from "./chat/ChatPane.tsx";
 import { ConversationList } from "./chat/ConversationList.tsx";
 import { Devices } from "./_devices.tsx";
+import { FriendsPanel, RequestNotice } from "./_friends.tsx";
+import { HOME_WORDS } from "./_home_words.ts";
+import { useLocale, useWords } from "./_i18n.ts";
+import { GroupsPanel, RoomPanel } from "./_rooms.tsx";
 import type { Mimi } from "./_use_mimi.ts";
 import { useAction } from "./_use_action.ts";
-import { useNow } from "./_use_now.ts";
-import { timeAgo } from "./_words.ts";
+import { ruleText } from "./_words.ts";
 
-/** What the logged-in screen shows and does. */
-export interface HomeProps {
-  /** The page's connection and state, for the chat (islands/chat/). */
+/** What the shell hands the conversation list and the chat pane. */
+export interface ChatSlotProps {
   mimi: Mimi;
-  user: Profile;
-  contacts: readonly Contact[];
-  requests: readonly FriendRequest[];
-  /** The remembered devices, as last fetched. */
-  devices: readonly Device[];
-  onLogout(): Promise<void>;
-  onNickname(nickname: string): Promise<void>;
-  onFont(font: FontPreference): Promise<void>;
-  onListDevices(): Promise<void>;
-  onRevokeDevice(deviceId: number): Promise<void>;
+  /** The conversation open in the main pane, if any: there is one place per conversation. */
+  openConversationId: number | undefined;
+  /** Opens a conversation; opening the open one focuses it. */
+  onOpen(conversationId: number): void;
 }
 
-/** Header, contacts, profile and devices of the logged-in user. */
-export function Home(
-  { mimi, user, contacts, requests, devices, onLogout, onNickname, onFont, onListDevices, onRevokeDevice }: HomeProps,
-) {
+/** What the signed-in layout shows and does: the chat slots' props, and logging out. */
+export interface HomeProps extends ChatSlotProps {
+  /** Shows the profile and devices in the main pane (closes the open conversation). */
+  onSettings(): void;
+  onLogout(): Promise<void>;
+}
+
+/** Header, sidebar (conversations, friends, groups) and main pane (conversation and members, or profile and devices). */
+export function Home({ mimi, openConversationId, onOpen, onSettings, onLogout }: HomeProps) {
   const logout = useAction();
-  const [open, setOpen] = useState<number | null>(null);
+  const w = useWords(HOME_WORDS);
+  const { state, connection } = mimi;
+  if (state.session.state !== "signedIn") return null;
+  const user = state.session.user;
+  const open = state.conversations.find((c) => c.id === openConversationId);
+  const room = open?.kind === "room" ? state.rooms.find((r) => r.id === open.roomId) : undefined;
   return (
     <>
       <header class="bar">
         <span>
           <strong data-testid="me">{user.nickname}</strong> <span class="muted">@{user.username}</span>
         </span>
-        <button type="button" disabled={logout.busy} onClick={() => logout.run(onLogout)}>Log out</button>
+        <span class="actions">
+          <button type="button" aria-pressed={open ? "false" : "true"} onClick={onSettings}>{w.settings}</button>
+          <button type="button" disabled={logout.busy} onClick={() => logout.run(onLogout)}>{w.logOut}</button>
+        </span>
       </header>
       <FormError>{logout.error}</FormError>
-      <div class="chat-layout">
-        <ConversationList mimi={mimi} openConversationId={open} onOpen={setOpen} />
-        <ChatPane mimi={mimi} conversationId={open} onOpen={setOpen} />
+      <RequestNotice requests={state.friendRequests} />
+      <div class="shell">
+        <aside class="sidebar" aria-labelledby="conversations-title">
+          <section class="card">
+            <ConversationList mimi={mimi} openConversationId={open?.id ?? null} onOpen={onOpen} />
+          </section>
+          <FriendsPanel mimi={mimi} onOpen={onOpen} />
+          <GroupsPanel mimi={mimi} onOpen={onOpen} />
+        </aside>
+        <div class="pane" id="main-pane">
+          {open
+            ? (
+              <>
+                <ChatPane mimi={mimi} conversationId={open.id} onOpen={onOpen} />
+                {room && <RoomPanel mimi={mimi} room={room} onOpen={onOpen} />}
+              </>
+            )
+            : (
+              <>
+                <section class="card" aria-labelledby="profile-title">
+                  <h2 id="profile-title">{w.profileTitle}</h2>
+                  <p>
+                    {w.username} <strong data-testid="profile-username">{user.username}</strong>
+                  </p>
+                  <NicknameForm
+                    nickname={user.nickname}
+                    onSave={async (nickname) => void await connection?.setNickname(nickname)}
+                  />
+                  <FontForm font={user.font} onSave={async (font) => void await connection?.setFont(font)} />
+                </section>
+                <Devices
+                  devices={state.devices}
+                  onList={async () => void await connection?.listDevices()}
+                  onRevoke={async (deviceId) => await connection?.revokeDevice(deviceId)}
+                />
+              </>
+            )}
+        </div>
       </div>
-      <div class="columns">
-        <Contacts contacts={contacts} requests={requests} />
-        <section class="card" aria-labelledby="profile-title">
-          <h2 id="profile-title">Profile</h2>
-          <p>
-            Username: <strong data-testid="profile-username">{user.username}</strong>
-          </p>
-          <NicknameForm nickname={user.nickname} onSave={onNickname} />
-          <FontForm font={user.font} onSave={onFont} />
-        </section>
-      </div>
-      <Devices devices={devices} onList={onListDevices} onRevoke={onRevokeDevice} />
     </>
   );
 }
@@ -74,6 +99,8 @@ function NicknameForm({ nickname, onSave }: { nickname: string; onSave(nickname:
   const [value, setValue] = useState(nickname);
   const [saved, setSaved] = useState(false);
   const action = useAction();
+  const w = useWords(HOME_WORDS);
+  const locale = useLocale();
   const parsed = parseNickname(value);
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -84,21 +111,21 @@ function NicknameForm({ nickname, onSave }: { nickname: string; onSave(nickname:
     <form class="stack" onSubmit={submit}>
       <Field
         id="profile-nickname"
-        label="Nickname"
+        label={w.nickname}
         value={value}
         onInput={(text) => {
           setValue(text);
           setSaved(false);
         }}
-        message={"error" in parsed ? parsed.error : undefined}
+        message={"error" in parsed ? ruleText(parsed.error, locale) : undefined}
         autocomplete="nickname"
       />
       <FormError>{action.error}</FormError>
       <div class="actions">
         <button type="submit" disabled={action.busy || "error" in parsed || parsed.nickname === nickname}>
-          Save nickname
+          {w.saveNickname}
         </button>
-        {saved && <span class="saved" role="status" data-testid="nickname-saved">Saved</span>}
+        {saved && <span class="saved" role="status" data-testid="nickname-saved">{w.saved}</span>}
       </div>
     </form>
   );
@@ -122,6 +149,8 @@ function FontForm({ font, onSave }: { font: FontPreference; onSave(font: FontPre
   const [size, setSize] = useState(font.size === null ? "" : String(font.size));
   const [saved, setSaved] = useState(false);
   const action = useAction();
+  const w = useWords(HOME_WORDS);
+  const locale = useLocale();
   const parsed = parseFont(family, size);
   const edit = (set: (value: string) => void) => (value: string) => {
     set(value);
@@ -137,15 +166,15 @@ function FontForm({ font, onSave }: { font: FontPreference; onSave(font: FontPre
       <div class="row">
         <Field
           id="font-family"
-          label="Chat font"
+          label={w.chatFont}
           value={family}
           onInput={edit(setFamily)}
           list="font-families"
-          placeholder="Default"
+          placeholder={w.fontDefault}
         />
         <Field
           id="font-size"
-          label="Font size (px)"
+          label={w.fontSize}
           type="number"
           min={8}
           max={72}
@@ -157,12 +186,12 @@ function FontForm({ font, onSave }: { font: FontPreference; onSave(font: FontPre
       <datalist id="font-families">
         {FONT_SUGGESTIONS.map((name) => <option key={name} value={name} />)}
       </datalist>
-      {"error" in parsed && <p class="field-message">{parsed.error}</p>}
+      {"error" in parsed && <p class="field-message">{ruleText(parsed.error, locale)}</p>}
       <FontSample font={"font" in parsed ? parsed.font : font} />
       <FormError>{action.error}</FormError>
       <div class="actions">
-        <button type="submit" disabled={action.busy || "error" in parsed}>Save font</button>
-        {saved && <span class="saved" role="status" data-testid="font-saved">Saved</span>}
+        <button type="submit" disabled={action.busy || "error" in parsed}>{w.saveFont}</button>
+        {saved && <span class="saved" role="status" data-testid="font-saved">{w.saved}</span>}
       </div>
     </form>
   );
@@ -206,51 +235,5 @@ function FontSample({ font }: { font: FontPreference }) {
     <p ref={ref} class="chat-text font-sample" data-testid="font-sample">
       你好！今晚一起吃饭吗？ Hello! Dinner tonight? 0123456789
     </p>
-  );
-}
-
-function Contacts({ contacts, requests }: { contacts: readonly Contact[]; requests: HomeProps["requests"] }) {
-  const now = useNow(30_000);
-  return (
-    <section class="card" aria-labelledby="contacts-title">
-      <h2 id="contacts-title">Contacts</h2>
-      {contacts.length === 0 ? <p class="muted">No friends yet.</p> : (
-        <ul class="contacts" data-testid="contacts">
-          {contacts.map((contact) => (
-            <li key={contact.id} data-testid={`contact-${contact.username}`}>
-              <span class={contact.online ? "dot online" : "dot"} aria-hidden="true" />
-              <span class="who">
-                <span class="name">{contact.nickname}</span> <span class="muted">@{contact.username}</span>
-              </span>
-              <span class="presence" data-testid="presence">
-                {contact.online
-                  ? "online"
-                  : contact.lastSeenAt === null
-                  ? "offline"
-                  : `last seen ${timeAgo(contact.lastSeenAt, now)}`}
-              </span>
-            </li>
-          ))}
-        </ul>
-      )}
-      <h3>Friend requests</h3>
-      {requests.length === 0
-        ? <p class="muted">No pending requests.</p>
-        : (
-          <ul class="requests" data-testid="friend-requests">
-            {requests.map((request) => (
-              <li key={request.id}>
-                <span class="who">
-                  <span class="name">{request.from?.nickname ?? "Someone"}</span>{" "}
-                  {request.from && <span class="muted">@{request.from.username}</span>}
-                </span>
-                <span class="muted">
-                  {request.status === "deferred" ? "later" : request.status} · {timeAgo(request.createdAt, now)}
-                </span>
-              </li>
-            ))}
-          </ul>
-        )}
-    </section>
   );
 }

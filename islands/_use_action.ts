@@ -1,6 +1,7 @@
 // A form's request: whether it is in flight (to disable the submit button) and its error in words.
 
 import { useEffect, useRef, useState } from "preact/hooks";
+import { useLocale } from "./_i18n.ts";
 import { errorText } from "./_words.ts";
 
 /** {@link useAction}'s answer. */
@@ -25,6 +26,7 @@ export function useAction(): Action {
   const [error, setError] = useState("");
   const mounted = useRef(true);
   const inFlight = useRef(false);
+  const locale = useLocale();
   useEffect(() => () => void (mounted.current = false), []);
 
   const run = async (request: () => Promise<void>) => {
@@ -37,7 +39,7 @@ export function useAction(): Action {
       return true;
     } catch (failure) {
       // Not swallowed: the form shows it. A success may unmount the form (login), a failure never does.
-      if (mounted.current) setError(errorText(failure));
+      if (mounted.current) setError(errorText(failure, locale));
       return false;
     } finally {
       inFlight.current = false;

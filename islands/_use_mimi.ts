@@ -72,9 +72,11 @@ function failedState(error: Error): ClientState {
  * Connects the page to the server that served it, for the component's lifetime, and reads the connection's state.
  *
  * @param settings What the server wrote into the page (the island's props).
+ * @param paused Whether to hold off connecting (a changed server key not yet accepted, another tab holding the
+ *   session): the page stays connecting, with no connection, until it is false.
  * @returns The state, the connection, what the browser can do, and `reconnect()`.
  */
-export function useMimi(settings: PageSettings): Mimi {
+export function useMimi(settings: PageSettings, paused = false): Mimi {
   const [connection, setConnection] = useState<MimiConnection | undefined>(undefined);
   const [failure, setFailure] = useState<Error | undefined>(undefined);
   const [generation, setGeneration] = useState(0);
@@ -90,6 +92,7 @@ export function useMimi(settings: PageSettings): Mimi {
     let current = true;
     let made: MimiConnection | undefined;
     setFailure(undefined);
+    if (paused) return;
     provider ??= detectProvider();
     provider.then((primitives) => {
       if (!current) return;
@@ -104,7 +107,7 @@ export function useMimi(settings: PageSettings): Mimi {
       current = false;
       void made?.close();
     };
-  }, [settings, generation]);
+  }, [settings, generation, paused]);
 
   const state = useSnapshot(connection, initialClientState);
   const reconnect = useCallback(() => {

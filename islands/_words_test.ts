@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { KickedError, ProtocolError, TransportError } from "../core/client/mod.ts";
-import { deviceName, errorText, timeAgo } from "./_words.ts";
+import { deviceName, errorText, ruleText, timeAgo } from "./_words.ts";
 
 Deno.test("errorText() says wrong credentials without telling which one", () => {
   assert.equal(errorText(new ProtocolError("credentials_wrong", "x")), "Wrong username or password");
@@ -83,4 +83,40 @@ Deno.test("deviceName() names the browser and the system, or says web browser", 
     "Safari on iOS",
   );
   assert.equal(deviceName(""), "Web browser");
+});
+
+Deno.test("errorText() speaks Chinese when asked, and keeps the wait's figure", () => {
+  assert.equal(errorText(new ProtocolError("credentials_wrong", "x"), "zh-CN"), "用户名或密码错误");
+  assert.equal(errorText(new ProtocolError("throttled", "x", 1500), "zh-CN"), "尝试次数太多，请 2 秒后再试");
+  assert.equal(errorText(new TransportError("connect_failed", "x"), "zh-CN"), "无法连接到服务器");
+});
+
+Deno.test("errorText() says the friend and room refusals in words", () => {
+  assert.equal(errorText(new ProtocolError("already_friends", "x")), "You are friends already");
+  assert.equal(errorText(new ProtocolError("room_code_invalid", "x"), "zh-CN"), "这个群邀请码无效或已失效");
+});
+
+Deno.test("timeAgo() says just now in the language, then relative times through Intl", () => {
+  const now = Date.UTC(2026, 0, 10, 12);
+  assert.equal(timeAgo(now - 1_000, now, "zh-CN"), "刚刚");
+  assert.equal(timeAgo(now - 5 * 60_000, now, "zh-CN"), "5分钟前");
+});
+
+Deno.test("deviceName() names the browser and system in Chinese too", () => {
+  const chromeLinux =
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/140.0.0.0 Safari/537.36";
+  assert.equal(deviceName(chromeLinux, "zh-CN"), "Linux 上的 Chrome");
+  assert.equal(deviceName("", "zh-CN"), "网页浏览器");
+});
+
+Deno.test("ruleText() says the SDK's input rules in Chinese, and any other sentence as it came", () => {
+  assert.equal(
+    ruleText("A username is 3 to 32 letters, digits, _ . or -", "zh-CN"),
+    "用户名由 3 到 32 个字母、数字、_ . 或 - 组成",
+  );
+  assert.equal(
+    ruleText("A username is 3 to 32 letters, digits, _ . or -", "en"),
+    "A username is 3 to 32 letters, digits, _ . or -",
+  );
+  assert.equal(ruleText("Something new", "zh-CN"), "Something new");
 });

@@ -16,7 +16,7 @@ export const APP_CSS = `
   color-scheme: light dark;
 }
 * { box-sizing: border-box; }
-body { margin: 0 auto; max-width: 60rem; padding: 1.5rem; line-height: 1.5; }
+body { margin: 0 auto; max-width: 80rem; padding: 1.5rem; line-height: 1.5; }
 h1 { margin: 0 0 1rem; font-size: 1.6rem; }
 h2 { margin: 0 0 .75rem; font-size: 1.2rem; }
 h3 { margin: 1.25rem 0 .5rem; font-size: 1rem; }
@@ -98,6 +98,25 @@ button.link {
 .devices .confirm p { margin: 0 0 .5rem; }
 button.danger { background: var(--danger); border-color: var(--danger); color: #fff; }
 button[aria-disabled="true"] { cursor: not-allowed; opacity: .55; }
+.topbar { display: flex; align-items: center; justify-content: space-between; gap: 1rem; flex-wrap: wrap; }
+.language { display: flex; align-items: center; gap: .5rem; font-size: .9rem; }
+select { padding: .35rem .5rem; font: inherit; border: 1px solid var(--line); border-radius: .35rem; }
+.shell { display: grid; grid-template-columns: minmax(16rem, 22rem) 1fr; gap: 1rem; align-items: start; }
+.sidebar, .pane { display: grid; gap: 1rem; min-width: 0; }
+@media (max-width: 48rem) { .shell { grid-template-columns: 1fr; } }
+.conversations { list-style: none; margin: 0; padding: 0; }
+.conversation { width: 100%; text-align: left; border: 0; border-radius: .35rem; background: none; }
+.conversation[aria-current="true"] { background: color-mix(in srgb, var(--accent) 15%, transparent); }
+.member { border: 0; background: none; padding: 0; text-align: left; color: inherit; }
+.requests li { flex-wrap: wrap; }
+.note { margin: .15rem 0 0; white-space: pre-wrap; }
+.picker { border: 1px solid var(--line); border-radius: .35rem; display: grid; gap: .25rem; }
+.sent { margin: 0; padding-left: 1rem; font-size: .9rem; }
+.room-panel .contacts li { flex-wrap: wrap; }
+.owner-tools { margin-top: 1rem; }
+.screen { max-width: 40rem; margin: 0 auto 1rem; }
+.screen h2 { margin-top: 0; }
+[tabindex="-1"]:focus { outline: none; }
 .visually-hidden {
   position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0);
   white-space: nowrap; border: 0;

@@ -2,12 +2,13 @@
 
 import type { ComponentChildren } from "preact";
 import type { PageSettings } from "../core/client/mod.ts";
+import type { Locale } from "../islands/_i18n.ts";
 import { Island } from "./_island.tsx";
 
-/** The HTML shell every page shares. */
-export function Layout({ title, children }: { title: string; children: ComponentChildren }) {
+/** The HTML shell every page shares, in `lang`. */
+export function Layout({ title, lang, children }: { title: string; lang: Locale; children: ComponentChildren }) {
   return (
-    <html lang="en">
+    <html lang={lang}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -23,15 +24,15 @@ export function Layout({ title, children }: { title: string; children: Component
   );
 }
 
-/** `/`: the web client's entry page; `settings` go to the browser as the island's props. */
-export function IndexPage({ settings }: { settings: PageSettings }) {
+/**
+ * `/`: the web client's entry page in `locale`; `settings` and `locale` go to the browser as the island's props, so
+ * the page hydrates in the language the server rendered it in.
+ */
+export function IndexPage({ settings, locale }: { settings: PageSettings; locale: Locale }) {
   return (
-    <Layout title="Mimi">
+    <Layout title="Mimi" lang={locale}>
       <main>
-        <h1>
-          Mimi 秘密 <span class="tagline">a secure, self-hosted messenger</span>
-        </h1>
-        <Island name="MimiApp" props={{ settings }} />
+        <Island name="MimiApp" props={{ settings, locale }} />
       </main>
     </Layout>
   );

@@ -2,6 +2,8 @@
 
 import { renderToString } from "preact-render-to-string";
 import type { PageSettings } from "../core/client/mod.ts";
+import { LOCALES } from "../islands/_i18n.ts";
+import { localeOfRequest } from "../islands/_locale.ts";
 import { IndexPage } from "./index.tsx";
 import { APP_CSS } from "./_styles.ts";
 
@@ -26,15 +28,24 @@ const SECURITY_HEADERS = {
  * @returns The handler.
  */
 export function createPages(bundle: Uint8Array | undefined, page: PageSettings): (request: Request) => Response {
-  const index = "<!DOCTYPE html>" + renderToString(<IndexPage settings={page} />);
+  // One page per language, rendered once: the user's choice (cookie) or Accept-Language picks which.
+  const index = Object.fromEntries(
+    LOCALES.map((
+      locale,
+    ) => [locale, "<!DOCTYPE html>" + renderToString(<IndexPage settings={page} locale={locale} />)]),
+  );
   return (request) => {
     const { pathname } = new URL(request.url);
     if (request.method !== "GET" && request.method !== "HEAD") {
       return new Response("Method not allowed", { status: 405, headers: { allow: "GET, HEAD" } });
     }
     switch (pathname) {
-      case "/":
-        return respond(index, "text/html; charset=utf-8");
+      case "/": {
+        const locale = localeOfRequest(request.headers.get("cookie"), request.headers.get("accept-language"));
+        const response = respond(index[locale], "text/html; charset=utf-8");
+        response.headers.set("vary", "Cookie, Accept-Language");
+        return response;
+      }
       case "/static/app.css":
         return respond(APP_CSS, "text/css; charset=utf-8");
       case "/static/islands.js":

@@ -64,12 +64,19 @@ export interface TabOptions {
   prepare?: (context: BrowserContext) => Promise<unknown>;
   /** Whether to wait for the page to connect. Default true. */
   connected?: boolean;
+  /** The browser's language (`navigator.languages`, `Accept-Language`). Default English. */
+  locale?: string;
 }
 
 /** Opens `url` in a new context and waits until the page says it is connected. */
 export async function openTab(browser: Browser, url: string, options: TabOptions = {}): Promise<Tab> {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ locale: options.locale ?? "en-US" });
   await options.prepare?.(context);
+  return await openPage(context, url, options);
+}
+
+/** Opens `url` in another page of an existing context (another tab of the same browser, sharing its storage). */
+export async function openPage(context: BrowserContext, url: string, options: TabOptions = {}): Promise<Tab> {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
@@ -103,7 +110,8 @@ export async function assertStaysClosed(page: Page, sockets: () => number, banne
 
 /** Waits until the page's footer says it is connected. */
 export async function connected(page: Page, timeout = 20_000): Promise<void> {
-  await page.getByTestId("status").filter({ hasText: /^connected$/ }).waitFor({ timeout });
+  // By its state, not its words: the same in every language.
+  await page.locator('[data-testid="status"][data-state="open"]').waitFor({ timeout });
 }
 
 /** The page's address on a test server. */
@@ -188,6 +196,28 @@ export async function logInOverTcp(server: TestServer, username: string): Promis
   } catch (error) {
     await connection.close();
     throw error;
+  }
+}
+
+/**
+ * Makes two registered users friends through the operations, over TCP: `a` asks, `b` accepts. Their direct
+ * conversation exists afterwards, as it does for friends made in the page.
+ */
+export async function befriendOverTcp(server: TestServer, a: string, b: string): Promise<void> {
+  const asker = await logInOverTcp(server, a);
+  try {
+    const user = await asker.findUser(b);
+    const request = await asker.sendFriendRequest(user.id);
+    await asker.logout();
+    const answerer = await logInOverTcp(server, b);
+    try {
+      await answerer.answerFriendRequest(request.id, "accept");
+      await answerer.logout();
+    } finally {
+      await answerer.close();
+    }
+  } finally {
+    await asker.close();
   }
 }
 

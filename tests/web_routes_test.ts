@@ -37,9 +37,30 @@ Deno.test("web routes: the page hands the browser the server's fingerprint, cryp
       crypto: server.config.crypto,
       maxFrameBytes: 2097152,
     };
-    assert.deepEqual(props, { settings: expected });
+    assert.deepEqual(props, { settings: expected, locale: "en" });
     assert.deepEqual(props.settings.crypto.aead, ["chacha20-poly1305"]);
     assert.equal(props.settings.crypto.padding, 64);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("web routes: the page is rendered in the language of the cookie, else of Accept-Language", async () => {
+  const server = await startTestServer();
+  try {
+    const get = async (headers: Record<string, string>) => {
+      const response = await fetch(`http://127.0.0.1:${server.httpPort}/`, { headers });
+      assert.match(response.headers.get("vary") ?? "", /Cookie/);
+      return await response.text();
+    };
+    const chinese = await get({ "accept-language": "zh-CN,zh;q=0.9,en;q=0.8" });
+    assert.match(chinese, /<html lang="zh-CN">/);
+    assert.match(chinese, /登录/);
+    assert.match(chinese, /&quot;locale&quot;:&quot;zh-CN&quot;/);
+    const chosen = await get({ "accept-language": "zh-CN", cookie: "mimi_locale=en" });
+    assert.match(chosen, /<html lang="en">/);
+    assert.match(chosen, /Log in/);
+    assert.match(await get({}), /<html lang="en">/);
   } finally {
     await server.close();
   }

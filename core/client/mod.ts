@@ -13,6 +13,7 @@ export {
 } from "./connect.ts";
 export { connectPage, type PageConnectOptions, type PageSettings } from "./page.ts";
 export { pinFingerprint, ServerKeyChangedError } from "./key_changed.ts";
+export { checkKnownKey, type KnownKeyCheck, type KnownKeyStorage, trustKey } from "./known_key.ts";
 export { secureOptionsFromConfig } from "./secure.ts";
 export { Backoff, type BackoffOptions } from "./backoff.ts";
 export type { ConnectionStatus } from "./reconnect.ts";

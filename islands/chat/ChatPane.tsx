@@ -93,7 +93,7 @@ export function ChatPane({ mimi, conversationId }: ChatPaneProps) {
           {initials(summary.title)}
         </span>
         <div>
-          <h2 id="chat-title" tabIndex={-1}>
+          <h2 id="chat-title" tabIndex={-1} data-conversation-focus>
             {summary.title}
           </h2>
           <span class="presence" data-testid="chat-presence">{presence}</span>

@@ -52,7 +52,7 @@ export function ConversationList({ mimi, openConversationId, onOpen }: Conversat
   return (
     <nav class="conversations" aria-labelledby="conversations-title" data-testid="conversation-list">
       <div class="conversations-head">
-        <h2 id="conversations-title">
+        <h2 id="conversations-title" tabIndex={-1} data-screen-heading>
           {words.conversations}
           {unread > 0 && <span class="visually-hidden">, {words.unread(unread)}</span>}
         </h2>

@@ -1,0 +1,199 @@
+// Friends: add one by username with a note, answer requests (accept, reject, later), and the contact list with live
+// presence, where a friend's name opens the chat with them.
+
+import { useState } from "preact/hooks";
+import type { ConversationSummary, FriendRequest } from "../core/client/mod.ts";
+import { Field, FormError } from "./_account_forms.tsx";
+import { useLocale, useWords } from "./_i18n.ts";
+import { SOCIAL_WORDS } from "./_social_words.ts";
+import { useAction } from "./_use_action.ts";
+import type { Mimi } from "./_use_mimi.ts";
+import { useNow } from "./_use_now.ts";
+import { timeAgo } from "./_words.ts";
+
+/** The direct conversation with a user, if the list holds one (friends have one from the start). */
+export function directConversation(
+  conversations: readonly ConversationSummary[],
+  userId: number,
+): number | undefined {
+  return conversations.find((c) => c.kind === "direct" && c.peer?.id === userId)?.id;
+}
+
+/** What the friends panel needs: the SDK, and opening a conversation in the shell. */
+export interface FriendsPanelProps {
+  mimi: Mimi;
+  onOpen(conversationId: number): void;
+}
+
+/** Add a friend, the requests to answer, and the friends. */
+export function FriendsPanel({ mimi, onOpen }: FriendsPanelProps) {
+  const w = useWords(SOCIAL_WORDS);
+  return (
+    <section class="card" aria-labelledby="contacts-title">
+      <h2 id="contacts-title">{w.friendsTitle}</h2>
+      <Contacts mimi={mimi} onOpen={onOpen} />
+      <Requests mimi={mimi} />
+      <AddFriend mimi={mimi} />
+    </section>
+  );
+}
+
+function Contacts({ mimi, onOpen }: FriendsPanelProps) {
+  const w = useWords(SOCIAL_WORDS);
+  const locale = useLocale();
+  const now = useNow(30_000);
+  const { contacts, conversations } = mimi.state;
+  if (contacts.length === 0) return <p class="muted">{w.noFriends}</p>;
+  return (
+    <ul class="contacts" data-testid="contacts">
+      {contacts.map((contact) => {
+        const conversation = directConversation(conversations, contact.id);
+        return (
+          <li key={contact.id} data-testid={`contact-${contact.username}`}>
+            <span class={contact.online ? "dot online" : "dot"} aria-hidden="true" />
+            <span class="who">
+              <button
+                type="button"
+                class="link name"
+                disabled={conversation === undefined}
+                aria-label={w.chat(contact.nickname)}
+                onClick={() => conversation !== undefined && onOpen(conversation)}
+              >
+                {contact.nickname}
+              </button>{" "}
+              <span class="muted">@{contact.username}</span>
+            </span>
+            <span class="presence" data-testid="presence">
+              {contact.online
+                ? w.online
+                : contact.lastSeenAt === null
+                ? w.offline
+                : w.lastSeen(timeAgo(contact.lastSeenAt, now, locale))}
+            </span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** The open requests to the user, each with its note and accept, reject or later. */
+function Requests({ mimi }: { mimi: Mimi }) {
+  const w = useWords(SOCIAL_WORDS);
+  const requests = mimi.state.friendRequests;
+  return (
+    <div id="friend-requests" tabIndex={-1} aria-labelledby="requests-title">
+      <h3 id="requests-title">{w.requestsTitle}</h3>
+      {requests.length === 0 ? <p class="muted">{w.noRequests}</p> : (
+        <ul class="requests" data-testid="friend-requests">
+          {requests.map((request) => <RequestRow key={request.id} mimi={mimi} request={request} />)}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function RequestRow({ mimi, request }: { mimi: Mimi; request: FriendRequest }) {
+  const w = useWords(SOCIAL_WORDS);
+  const locale = useLocale();
+  const now = useNow(30_000);
+  const action = useAction();
+  const answer = (choice: "accept" | "reject" | "later") =>
+    action.run(async () => void await mimi.connection?.answerFriendRequest(request.id, choice));
+  const name = request.from?.nickname ?? w.someone;
+  return (
+    <li data-testid={`request-${request.from?.username ?? request.id}`}>
+      <div class="who">
+        <span class="name">{name}</span> {request.from && <span class="muted">@{request.from.username}</span>}
+        <span class="muted">
+          {` · ${request.status === "deferred" ? w.later : w.pending} · ${timeAgo(request.createdAt, now, locale)}`}
+        </span>
+        {request.note && <p class="note" data-testid="request-note">{request.note}</p>}
+        <FormError>{action.error}</FormError>
+      </div>
+      <div class="actions">
+        <button type="button" class="primary" disabled={action.busy} onClick={() => answer("accept")}>
+          {w.accept}
+          <span class="visually-hidden">{` ${name}`}</span>
+        </button>
+        <button type="button" disabled={action.busy} onClick={() => answer("reject")}>{w.reject}</button>
+        {request.status !== "deferred" && (
+          <button type="button" disabled={action.busy} onClick={() => answer("later")}>{w.askLater}</button>
+        )}
+      </div>
+    </li>
+  );
+}
+
+/** Finds a user by exact username and asks them to be friends, with an optional note. */
+function AddFriend({ mimi }: { mimi: Mimi }) {
+  const w = useWords(SOCIAL_WORDS);
+  const [username, setUsername] = useState("");
+  const [note, setNote] = useState("");
+  const [news, setNews] = useState("");
+  const action = useAction();
+  const { sentRequests, users } = mimi.state;
+  const submit = (event: Event) => {
+    event.preventDefault();
+    setNews("");
+    void action.run(async () => {
+      const connection = mimi.connection;
+      if (!connection) return;
+      const user = await connection.findUser(username.trim());
+      const request = await connection.sendFriendRequest(user.id, note.trim() || undefined);
+      setNews(request.status === "accepted" ? w.nowFriends(user.nickname) : w.requestSent(user.nickname));
+      setUsername("");
+      setNote("");
+    });
+  };
+  return (
+    <form class="stack add-friend" onSubmit={submit} aria-labelledby="add-friend-title">
+      <h3 id="add-friend-title">{w.addFriend}</h3>
+      <Field id="friend-username" label={w.username} value={username} onInput={setUsername} autocomplete="off" />
+      <Field id="friend-note" label={w.note} value={note} onInput={setNote} placeholder={w.notePlaceholder} />
+      <FormError>{action.error}</FormError>
+      <div class="actions">
+        <button type="submit" disabled={action.busy || username.trim() === ""}>{w.sendRequest}</button>
+        <span class="saved" role="status" data-testid="friend-news">{news}</span>
+      </div>
+      {sentRequests.length > 0 && (
+        <ul class="muted sent" data-testid="sent-requests">
+          {sentRequests.map(({ userId, request }) => (
+            <li key={request.id}>{w.waitingFor(users[userId]?.nickname ?? String(userId))}</li>
+          ))}
+        </ul>
+      )}
+    </form>
+  );
+}
+
+/**
+ * A notice for friend requests this page has not shown yet (one that just arrived, or those waiting at login), with
+ * "Show" (moves the focus to the requests) and "Dismiss".
+ */
+export function RequestNotice({ requests }: { requests: readonly FriendRequest[] }) {
+  const w = useWords(SOCIAL_WORDS);
+  const [seen, setSeen] = useState<ReadonlySet<number>>(new Set());
+  const fresh = requests.filter((request) => request.status === "pending" && !seen.has(request.id));
+  const dismiss = () => setSeen(new Set([...seen, ...requests.map((request) => request.id)]));
+  return (
+    <div role="status" class="notice-region">
+      {fresh.length > 0 && (
+        <p class="notice" data-testid="request-notice">
+          {fresh.map((request) => w.newRequest(request.from?.nickname ?? w.someone)).join(" · ")}{" "}
+          <button
+            type="button"
+            class="link"
+            onClick={() => {
+              dismiss();
+              document.getElementById("friend-requests")?.focus();
+            }}
+          >
+            {w.show}
+          </button>
+          <button type="button" class="link" onClick={dismiss}>{w.dismiss}</button>
+        </p>
+      )}
+    </div>
+  );
+}
