@@ -1,11 +1,13 @@
 // The SDK's rooms against a real server: a room made with a friend shows on both sides with its conversation, a text
 // in it reaches the other, a rename reaches the other by room_updated, a member who leaves loses the room and its
-// conversation, and the lobby answers its online count and delivers its messages to a connection that watches it.
+// conversation, and a watched lobby holds its online count, its recent history and its live messages, each once through a
+// reconnect.
 
 import assert from "node:assert/strict";
-import type { Message } from "../core/client/mod.ts";
+import { MemoryDeviceKeyStore, type Message, OPS } from "../core/client/mod.ts";
+import { FakeClock } from "../core/time/clock.ts";
 import { deadline } from "./_harness.ts";
-import { befriend, me, signUp, until, withServer } from "./_sdk.ts";
+import { befriend, cuttable, me, PASSWORD, signUp, until, untilState, withServer } from "./_sdk.ts";
 
 Deno.test("two SDK friends share a room: made, chatted in, renamed on both sides, and left", async () => {
   await withServer(async (server, track) => {
@@ -54,16 +56,37 @@ Deno.test("two SDK friends share a room: made, chatted in, renamed on both sides
   });
 });
 
-Deno.test("a watched lobby gives the online count and delivers a message posted to it", async () => {
+Deno.test("a watched lobby holds its recent history and live messages in order, each once through a reconnect", async () => {
   await withServer(async (server, track) => {
     const alice = await signUp(server, track, "alice", "爱丽丝", "tcp");
-    const bob = await signUp(server, track, "bob", "Bob", "ws");
-    const lobby = bob.getSnapshot().rooms.find((r) => r.kind === "lobby");
+    const clock = new FakeClock();
+    const link = cuttable(server, "ws", {
+      clock,
+      deviceKeys: new MemoryDeviceKeyStore(),
+      backoff: { random: () => 0.5 },
+    });
+    const bob = track(link.connection);
+    await bob.register("bob", "Bob", PASSWORD);
+    await bob.login("bob", PASSWORD, { remember: "Browser" });
+    const lobby = bob.getSnapshot().lobby;
     assert.ok(lobby, "the bundle names the lobby");
+    assert.equal(lobby.watching, false);
+    for (let i = 1; i <= 3; i++) await alice.sendText(lobby.conversationId, `早 ${i}`).done;
+    assert.equal(bob.getSnapshot().messages[lobby.conversationId], undefined, "nothing is held before watching");
 
     const count = await bob.watchLobby();
     assert.equal(count, 2);
-    assert.equal(bob.getSnapshot().lobbyOnline, 2);
+    const watched = bob.getSnapshot();
+    assert.deepEqual(watched.lobby, { ...lobby, online: 2, watching: true });
+    assert.equal(watched.lobbyOnline, 2);
+    assert.deepEqual(
+      watched.messages[lobby.conversationId].messages.map((m) => m.body),
+      [1, 2, 3].map((i) => ({
+        type: "text",
+        text: `早 ${i}`,
+      })),
+    );
+    assert.ok(!watched.conversations.some((c) => c.id === lobby.conversationId), "the lobby is no conversation");
 
     const arrived = new Promise<Message>((resolve) => {
       const off = bob.on("message", ({ message }) => {
@@ -75,6 +98,22 @@ Deno.test("a watched lobby gives the online count and delivers a message posted 
     const sent = await alice.sendText(lobby.conversationId, "大家好").done;
     const message = await deadline(arrived, 20_000, "the lobby message reaches bob");
     assert.equal(message.seq, sent.seq);
-    assert.deepEqual(message.body, { type: "text", text: "大家好" });
+    await until(bob, (s) => s.messages[lobby.conversationId]?.through === sent.seq, "bob's state holds it");
+
+    await link.cut();
+    await untilState(bob, "retrying");
+    for (let i = 1; i <= 2; i++) await alice.sendText(lobby.conversationId, `while away ${i}`).done;
+    bob.retryNow();
+    await untilState(bob, "open");
+    const last = await alice.sendText(lobby.conversationId, "back").done;
+    await until(bob, (s) => s.messages[lobby.conversationId]?.through === last.seq, "bob catches up the lobby");
+    const held = bob.getSnapshot().messages[lobby.conversationId].messages;
+    const { messages: stored } = await alice.call(OPS.history, { conversationId: lobby.conversationId, limit: 50 });
+    assert.deepEqual(held, stored, "every lobby message once, in sequence");
+    assert.equal(bob.getSnapshot().lobby?.watching, true, "watched again after the reconnect");
+
+    await bob.watchLobby(false);
+    assert.equal(bob.getSnapshot().lobby?.watching, false);
+    assert.equal(bob.getSnapshot().messages[lobby.conversationId], undefined, "an unwatched lobby holds nothing");
   });
 });

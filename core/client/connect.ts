@@ -262,8 +262,10 @@ export interface MimiConnection {
    */
   roomMembers(roomId: number): Promise<RoomMembers>;
   /**
-   * Starts (default) or stops watching the lobby: its messages are pushed (`message`) and its online count kept in
-   * the state's `lobbyOnline` (`lobby_count`); watched again after a reconnect.
+   * Starts (default) or stops watching the lobby: its online count is kept in the state's `lobby.online` (and
+   * `lobbyOnline`), its newest messages are loaded into `messages[lobby.conversationId]`, and its new messages are
+   * pushed (`message`) and added in sequence, gaps fetched; watched and caught up again after a reconnect. Stopping
+   * forgets its messages. `loadOlder(lobby.conversationId)` pages further back. The lobby has no unread count.
    *
    * @returns How many users are online now.
    */
@@ -775,6 +777,7 @@ class Connection implements MimiConnection {
       this.#rooms.pushed(name, checked.value);
     } else {
       this.#chat.pushed(name, checked.value);
+      if (name === "message") this.#rooms.messagePushed((checked.value as PushEvents["message"]).message);
     }
     this.#pushes.emit(name, checked.value as PushEvents[typeof name]);
   }

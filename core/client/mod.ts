@@ -51,6 +51,7 @@ export type {
 } from "./chat_types.ts";
 export type { SentFriendRequest } from "./friends.ts";
 export type { PublicRoom, RoomMember, RoomMembers } from "./rooms.ts";
+export type { LobbyState } from "./lobby.ts";
 export type { CreateRoomOptions } from "./room_calls.ts";
 export { MAX_ROOM_NAME, ROOM_KINDS, ROOM_REMOVED_REASONS, ROOM_ROLES } from "../protocol/ops/rooms.ts";
 export type { ConversationSummary } from "./conversations.ts";

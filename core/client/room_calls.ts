@@ -4,6 +4,8 @@
 import { OPS } from "../protocol/registry.ts";
 import type { Caller } from "./blobs.ts";
 import { isExpected } from "./chat.ts";
+import type { Message } from "./chat_types.ts";
+import { LobbyWatch } from "./lobby_watch.ts";
 import type { ClientAction, ClientState } from "./reducers.ts";
 import type { PublicRoom, Room, RoomMembers } from "./rooms.ts";
 import type { Store } from "./state.ts";
@@ -34,8 +36,8 @@ export class RoomCalls {
   readonly #call: Caller;
   readonly #sync: () => Promise<void>;
   readonly #onError: (error: unknown) => void;
-  /** Whether the user watches the lobby: watching belongs to a connection, so a new one asks again. */
-  #watchingLobby = false;
+  /** The lobby's watch: it belongs to a connection, so a new one asks again. */
+  readonly #lobby: LobbyWatch;
 
   /** @param options See {@link RoomCallsOptions}. */
   constructor(options: RoomCallsOptions) {
@@ -43,6 +45,7 @@ export class RoomCalls {
     this.#call = options.call;
     this.#sync = options.sync;
     this.#onError = options.onError;
+    this.#lobby = new LobbyWatch({ store: options.store, call: options.call, onError: options.onError });
   }
 
   /**
@@ -52,21 +55,17 @@ export class RoomCalls {
    * @param isCurrent Whether the session is still the one signed in, so a late answer of an older one is dropped.
    */
   signedIn(call: Caller, isCurrent: () => boolean): void {
-    if (!this.#watchingLobby) return;
-    call(OPS.watchLobby, { watch: true }).then(
-      ({ onlineCount }) => {
-        if (isCurrent()) this.#store.dispatch({ type: "lobbyCount", onlineCount });
-      },
-      (error) => {
-        // The connection ending under the request is what the status reports; anything else is worth a report.
-        if (isCurrent() && !isExpected(error)) this.#onError(error);
-      },
-    );
+    this.#lobby.signedIn(call, isCurrent);
   }
 
   /** The session ended for good (logout, kick): the lobby is no longer watched. */
   signedOut(): void {
-    this.#watchingLobby = false;
+    this.#lobby.signedOut();
+  }
+
+  /** A `message` push arrived: the lobby's may show a gap to fill. */
+  messagePushed(message: Message): void {
+    this.#lobby.pushed(message);
   }
 
   /**
@@ -159,11 +158,8 @@ export class RoomCalls {
     return { members, onlineCount };
   }
 
-  async watchLobby(watch = true): Promise<number> {
-    this.#watchingLobby = watch;
-    const { onlineCount } = await this.#call(OPS.watchLobby, { watch });
-    this.#store.dispatch({ type: "lobbyCount", onlineCount });
-    return onlineCount;
+  watchLobby(watch = true): Promise<number> {
+    return this.#lobby.watch(watch);
   }
 
   /** A room the user is in by their own request: listed now, its conversation once `sync` answers. */
