@@ -117,3 +117,56 @@ Deno.test("a watched lobby holds its recent history and live messages in order, 
     assert.equal(bob.getSnapshot().messages[lobby.conversationId], undefined, "an unwatched lobby holds nothing");
   });
 });
+
+Deno.test("a room's members shown through the SDK stay live: presence re-sorts them, a join adds one, unwatch stops", async () => {
+  await withServer(async (server, track) => {
+    const alice = await signUp(server, track, "alice", "Alice", "tcp");
+    const bob = await signUp(server, track, "bob", "Bob", "ws");
+    const carol = await signUp(server, track, "carol", "Carol", "tcp");
+    await befriend(alice, bob);
+    await befriend(bob, carol);
+    const room = await alice.createRoom("Tea", { memberIds: [me(bob)] });
+    await until(bob, (s) => s.rooms.some((r) => r.id === room.id), "bob is in the room");
+    const carolId = me(carol);
+    await bob.inviteToRoom(room.id, [carolId]);
+
+    const { members } = await alice.roomMembers(room.id);
+    assert.deepEqual(members.map((m) => [m.user.nickname, m.online]), [["Alice", true], ["Bob", true], [
+      "Carol",
+      true,
+    ]]);
+
+    // Carol is no friend of Alice's: only watching the room's members tells Alice she left.
+    await carol.logout();
+    await until(
+      alice,
+      (s) =>
+        s.roomMembers[room.id]?.members.at(-1)?.user.id === carolId && !s.roomMembers[room.id].members.at(-1)!.online,
+      "carol shows offline, last",
+    );
+    await bob.logout();
+    await until(alice, (s) => s.roomMembers[room.id]?.onlineCount === 1, "bob shows offline");
+    assert.deepEqual(
+      alice.getSnapshot().roomMembers[room.id].members.map((m) => [m.user.nickname, m.online]),
+      [["Alice", true], ["Bob", false], ["Carol", false]],
+    );
+    await carol.login("carol", PASSWORD);
+    await until(
+      alice,
+      (s) => s.roomMembers[room.id]?.members.map((m) => m.user.nickname).join() === "Alice,Carol,Bob",
+      "carol comes back online, before bob",
+    );
+
+    const dave = await signUp(server, track, "dave", "Dave", "ws");
+    const code = await alice.roomInviteCode(room.id);
+    await dave.joinRoomByCode(code);
+    await until(
+      alice,
+      (s) => s.roomMembers[room.id]?.members.some((m) => m.user.id === me(dave) && m.online) ?? false,
+      "the join refreshes the list",
+    );
+
+    await alice.unwatchRoomMembers(room.id);
+    assert.ok(alice.getSnapshot().roomMembers[room.id], "the last list stays");
+  });
+});

@@ -4,7 +4,6 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import type { ResponseOf } from "../protocol/define.ts";
 import { ERROR_CODES, type ErrorCode, ProtocolError } from "../protocol/errors.ts";
-import { MAX_WATCHED } from "../protocol/ops/presence.ts";
 import { OPS } from "../protocol/registry.ts";
 import { TransportError } from "../transport/duplex.ts";
 import type { RandomSource } from "../crypto/primitives/types.ts";
@@ -45,6 +44,8 @@ export interface ChatOptions {
   random?: RandomSource;
   /** How many of the newest messages catch-up fetches of a long conversation it holds nothing of. Default 50. */
   initialPage?: number;
+  /** Sends the watched presence set again: a friend was added. Default: nothing is watched from here. */
+  watchPresence?(): void;
 }
 
 /**
@@ -78,6 +79,7 @@ export class Chat {
   readonly #call: Caller;
   readonly #onError: (error: unknown) => void;
   readonly #initialPage: number | undefined;
+  readonly #watchPresence: () => void;
   readonly #outbox: Outbox<ChatSend, Message>;
   /** The image bodies of sends whose upload finished, by client id, until the message is answered. */
   readonly #uploaded = new Map<string, SendableBody>();
@@ -91,6 +93,7 @@ export class Chat {
     this.#call = options.call;
     this.#onError = options.onError;
     this.#initialPage = options.initialPage;
+    this.#watchPresence = options.watchPresence ?? (() => {});
     this.#outbox = new Outbox<ChatSend, Message>({
       send: (clientId, send) => this.#send(clientId, send),
       isTransient,
@@ -186,24 +189,13 @@ export class Chat {
           conversationId: number;
         };
         store.dispatch({ type: "friendAdded", friend, conversationId });
-        this.#watchFriends();
+        this.#watchPresence();
         return;
       }
       case "friendRemoved":
         store.dispatch({ type: "friendRemoved", userId: (body as { userId: number }).userId });
         return;
     }
-  }
-
-  /** Watches the presence of every friend again: `watch_presence` replaces the watched set. */
-  #watchFriends(): void {
-    const userIds = this.#store.getSnapshot().contacts.map((contact) => contact.id).slice(0, MAX_WATCHED);
-    this.#call(OPS.watchPresence, { userIds }).then(
-      ({ presence }) => this.#store.dispatch({ type: "presenceList", presence }),
-      (error) => {
-        if (!isTransient(error) && !(error instanceof KickedError)) this.#onError(error);
-      },
-    );
   }
 
   async findUser(username: string): Promise<UserRef> {
@@ -223,7 +215,7 @@ export class Chat {
     this.#store.dispatch({ type: "friendRequestAnswered", request: result.request, answer });
     if (result.friend && result.conversationId) {
       this.#store.dispatch({ type: "friendAdded", friend: result.friend, conversationId: result.conversationId });
-      this.#watchFriends();
+      this.#watchPresence();
     }
     return result;
   }

@@ -33,7 +33,14 @@ import {
 import { type ConversationMessages, emptyMessages, setOutgoing } from "./messages.ts";
 import type { Kick, Presence } from "./events.ts";
 import type { ConnectionStatus } from "./reconnect.ts";
-import { lobbyOnline, roomList, type RoomMembers, roomMembersByRoom, type RoomsAction } from "./rooms.ts";
+import {
+  lobbyOnline,
+  membersPresence,
+  roomList,
+  type RoomMembers,
+  roomMembersByRoom,
+  type RoomsAction,
+} from "./rooms.ts";
 import { createStore, type Store, type StoreOptions } from "./state.ts";
 
 /** An open (pending or deferred) friend request to the user, as in the login bundle (PROTOCOL.md §10.3, §12.2). */
@@ -80,7 +87,12 @@ export interface ClientState {
   blocked: readonly BlockedUser[];
   /** The rooms the user is in: the bundle's, those of room conversations, answers and `room_updated` pushes. */
   rooms: readonly Room[];
-  /** Each room's members as `room_members` last answered, by room id, in the server's order (online first). */
+  /**
+   * Each room's members as `room_members` last answered, by room id, in the server's order (online first). Kept live
+   * while watched (`roomMembers()` watches, `unwatchRoomMembers()` stops): presence pushes move members and re-sort,
+   * joins, leaves, removals and a new owner fetch the list again. A member in a block with the user shows the
+   * answer's `online` only: the server hides their presence.
+   */
   roomMembers: Readonly<Record<number, RoomMembers>>;
   /** How many users are online, as `watch_lobby` answered or `lobby_count` pushed; null until asked (`lobby.online`). */
   lobbyOnline: number | null;
@@ -296,6 +308,12 @@ export function roomMembersReducer(
     case "kicked":
     case "loggedOut":
       return Object.keys(state).length ? initialClientState.roomMembers : state;
+    case "presence": {
+      const { type: _type, ...presence } = action;
+      return membersPresence(state, [presence]);
+    }
+    case "presenceList":
+      return membersPresence(state, action.presence);
     default:
       return roomMembersByRoom(state, action as RoomsAction);
   }
