@@ -1,10 +1,11 @@
 // The SDK's rooms against a real server: a room made with a friend shows on both sides with its conversation, a text
 // in it reaches the other, a rename reaches the other by room_updated, a member who leaves loses the room and its
-// conversation, and a watched lobby holds its online count, its recent history and its live messages, each once through a
-// reconnect.
+// conversation; joins by invite code and from the public list, a removal (with its reason), a hand-over and a delete
+// each reach every member's state, over TCP and over WebSocket; a room's members stay live while shown; and a watched
+// lobby holds its online count, its recent history and its live messages, each once through a reconnect.
 
 import assert from "node:assert/strict";
-import { MemoryDeviceKeyStore, type Message, OPS } from "../core/client/mod.ts";
+import { MemoryDeviceKeyStore, type Message, OPS, ProtocolError } from "../core/client/mod.ts";
 import { FakeClock } from "../core/time/clock.ts";
 import { deadline } from "./_harness.ts";
 import { befriend, cuttable, me, PASSWORD, signUp, until, untilState, withServer } from "./_sdk.ts";
@@ -170,3 +171,78 @@ Deno.test("a room's members shown through the SDK stay live: presence re-sorts t
     assert.ok(alice.getSnapshot().roomMembers[room.id], "the last list stays");
   });
 });
+
+for (const via of ["tcp", "ws"] as const) {
+  Deno.test(`SDK rooms over ${via}: join by invite code and from the public list, remove, hand over, delete`, async () => {
+    await withServer(async (server, track) => {
+      const alice = await signUp(server, track, "alice", "Alice", via);
+      const bob = await signUp(server, track, "bob", "Bob", via);
+      const carol = await signUp(server, track, "carol", "Carol", via);
+
+      // A private room, joined by its invite code; the code before a new one stops working.
+      const secret = await alice.createRoom("Secret");
+      const old = await alice.roomInviteCode(secret.id);
+      const code = await alice.roomInviteCode(secret.id);
+      await assert.rejects(
+        bob.joinRoomByCode(old),
+        (e) => e instanceof ProtocolError && e.code === "room_code_invalid",
+      );
+      const joined = await bob.joinRoomByCode(code);
+      assert.equal(joined.id, secret.id);
+      assert.ok(bob.getSnapshot().rooms.some((r) => r.id === secret.id), "bob's state holds the room");
+      assert.ok(bob.getSnapshot().conversations.some((c) => c.id === secret.conversationId), "and its conversation");
+      assert.ok(!(await carol.listPublicRooms()).some((r) => r.id === secret.id), "a private room is not listed");
+
+      // A public room, found in the list and joined from it.
+      const open = await alice.createRoom("Open", { public: true });
+      const listed = (await carol.listPublicRooms()).find((r) => r.id === open.id);
+      assert.deepEqual(listed && [listed.name, listed.memberCount, listed.member], ["Open", 1, false]);
+      await carol.joinRoom(open.id);
+      assert.ok(carol.getSnapshot().conversations.some((c) => c.id === open.conversationId));
+      assert.equal((await carol.listPublicRooms()).find((r) => r.id === open.id)?.member, true);
+      await bob.joinRoom(open.id);
+      await until(alice, (s) => s.messages[open.conversationId]?.messages.length === 3, "alice reads both joins");
+      assert.deepEqual(
+        alice.getSnapshot().messages[open.conversationId].messages.map((m) => m.body.type === "system" && m.body.event),
+        ["created", "joined", "joined"],
+      );
+
+      // Removed: carol's state drops the room and its conversation, and the push says why.
+      const removed = new Promise<string>((resolve) => {
+        const off = carol.on("roomRemoved", ({ roomId, reason }) => {
+          if (roomId !== open.id) return;
+          off();
+          resolve(reason);
+        });
+      });
+      await alice.removeMember(open.id, me(carol));
+      assert.equal(await deadline(removed, 20_000, "carol hears she was removed"), "removed");
+      await until(
+        carol,
+        (s) => !s.rooms.some((r) => r.id === open.id) && !s.conversations.some((c) => c.id === open.conversationId),
+        "the room leaves carol's state",
+      );
+      await assert.rejects(carol.sendText(open.conversationId, "still here?").done);
+
+      // Handed over: both sides see the new owner; the old owner may no longer rename it.
+      const handed = await alice.transferRoom(open.id, me(bob));
+      assert.equal(handed.ownerId, me(bob));
+      assert.equal(alice.getSnapshot().rooms.find((r) => r.id === open.id)?.ownerId, me(bob));
+      await until(bob, (s) => s.rooms.find((r) => r.id === open.id)?.ownerId === me(bob), "bob learns he owns it");
+      await assert.rejects(
+        alice.renameRoom(open.id, "Mine"),
+        (e) => e instanceof ProtocolError && e.code === "not_allowed",
+      );
+
+      // Deleted by its new owner: every member's state drops it.
+      await bob.deleteRoom(open.id);
+      assert.ok(!bob.getSnapshot().rooms.some((r) => r.id === open.id));
+      await until(
+        alice,
+        (s) => !s.rooms.some((r) => r.id === open.id) && !s.conversations.some((c) => c.id === open.conversationId),
+        "the deleted room leaves alice's state",
+      );
+      assert.ok(alice.getSnapshot().rooms.some((r) => r.id === secret.id), "the other room stays");
+    });
+  });
+}
