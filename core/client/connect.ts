@@ -25,6 +25,7 @@ import { Chat, type FriendAnswer, type QueuedSend } from "./chat.ts";
 import type { FriendRequest, Message, UserRef } from "./chat_types.ts";
 import { MimiClient, type Push, type Sendable } from "./client.ts";
 import type { DeviceCredential, DeviceKey, DeviceKeyStore } from "./device_key.ts";
+import type { OutboxStore } from "./outbox_store.ts";
 import { Emitter, reportOutOfBand } from "./emitter.ts";
 import { type Kick, KickedError, readKick } from "./events.ts";
 import { type FontPreference, logout, setFont, setNickname } from "./profile.ts";
@@ -58,6 +59,12 @@ export interface ConnectOptions {
   server: string;
   /** Where the device credential lives; without it the connection never resumes and cannot remember a device. */
   deviceKeys?: DeviceKeyStore;
+  /**
+   * Where the user's sends wait until the server answers them, so they survive a reload or a restart: at each login
+   * the user's stored sends (under `server` and the user's id, never another account's) go out again under their
+   * client ids, which the server keeps once. Default a `MemoryOutboxStore`: kept only while the program runs.
+   */
+  outboxStore?: OutboxStore;
   /**
    * Whether each connection resumes with the stored credential. Default true. A one-shot command that logs in with
    * the password passes false: resuming first would make its login `already_logged_in`, and take the session from
@@ -397,6 +404,9 @@ class Connection implements MimiConnection {
       call,
       onError: this.#onError,
       watchPresence: () => this.#presence.refresh(),
+      server: options.server,
+      now: () => this.#clock.now(),
+      ...options.outboxStore ? { outboxStore: options.outboxStore } : {},
     });
     this.#rooms = new RoomCalls({
       store: this.#store,

@@ -67,6 +67,14 @@ export {
   type PreviewWords,
 } from "./preview.ts";
 export { type OutboxEntry, OutboxFullError, type OutboxState } from "./outbox.ts";
+export {
+  isStoredSend,
+  MemoryOutboxStore,
+  type OutboxScope,
+  type OutboxStore,
+  OutboxStoreError,
+  type StoredSend,
+} from "./outbox_store.ts";
 export { type BlobInfo, type BlobOptions, checkImage } from "./blobs.ts";
 export type { FriendAnswer, QueuedSend } from "./chat.ts";
 export { type Contact, sortContacts } from "./contacts.ts";
