@@ -97,6 +97,7 @@ export {
   IndexedDbDeviceKeyStore,
   type IndexedDbDeviceKeyStoreOptions,
 } from "./device_key_indexeddb.ts";
+export { IndexedDbOutboxStore, type IndexedDbOutboxStoreOptions } from "./outbox_store_indexeddb.ts";
 
 // The protocol's operations, pushes and errors, for typed calls and for checking input before sending it.
 export { type AnyOp, type AnyPush, OPS, PUSHES } from "../protocol/registry.ts";
