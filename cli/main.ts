@@ -16,6 +16,7 @@ import {
 import { ALGORITHMS } from "../core/crypto/suites.ts";
 import { VERSION } from "../core/version.ts";
 import { FileDeviceKeyStore } from "./device_keys.ts";
+import { FileOutboxStore } from "./outbox_store.ts";
 import { expandHome, KnownServers } from "./known_servers.ts";
 import { PromptError, readNewPassword, readPassword } from "./prompt.ts";
 import { connectTcp } from "./tcp.ts";
@@ -184,6 +185,8 @@ async function withConnection(
       server,
       deviceKeys: needs.deviceKeys,
       resume: needs.resume,
+      // What the user sent that the server had not answered when a run ended goes out at the next login.
+      outboxStore: new FileOutboxStore(expandHome(config.client.outboxFile)),
       reconnect: false,
       // Nothing here runs in the background for long; what goes wrong there is reported like any failure.
       onError: (error) => io.err(`mimi client: ${oneLine(error)}`),
