@@ -11,6 +11,7 @@ import {
   secureOptionsFromConfig,
 } from "../core/client/mod.ts";
 import { FileDeviceKeyStore } from "./device_keys.ts";
+import { FileOutboxStore } from "./outbox_store.ts";
 import { exitCodeFor, UsageError } from "./exit_codes.ts";
 import { type ClientIo, oneLine } from "./io.ts";
 import { expandHome, KnownServers } from "./known_servers.ts";
@@ -110,6 +111,8 @@ export async function withConnection(
       server,
       deviceKeys: needs.deviceKeys,
       resume: needs.resume,
+      // What the user sent that the server had not answered when a run ended goes out at the next login.
+      outboxStore: new FileOutboxStore(expandHome(config.client.outboxFile)),
       reconnect: false,
       // Nothing here runs in the background for long; what goes wrong there is reported like any failure.
       onError: (error) => io.err(`mimi client: ${oneLine(error)}`),

@@ -7,6 +7,7 @@ import {
   type CryptoProvider,
   detectProvider,
   IndexedDbDeviceKeyStore,
+  IndexedDbOutboxStore,
   initialClientState,
   isSecureCryptoAvailable,
   type MimiConnection,
@@ -57,6 +58,7 @@ function useSnapshot<S>(store: Readable<S> | undefined, fallback: S): S {
 // Once per page: the WebCrypto provider probes the platform when made, and one key store serves every connection.
 let provider: Promise<CryptoProvider> | undefined;
 let deviceKeys: IndexedDbDeviceKeyStore | undefined;
+let outboxStore: IndexedDbOutboxStore | undefined;
 
 /** Whether this browser can keep a device key: WebCrypto makes it non-extractable, IndexedDB keeps it. */
 function canRememberHere(): boolean {
@@ -97,7 +99,9 @@ export function useMimi(settings: PageSettings, paused = false): Mimi {
     provider.then((primitives) => {
       if (!current) return;
       if (canRememberHere()) deviceKeys ??= new IndexedDbDeviceKeyStore();
-      made = connectPage(settings, { origin: location.origin, provider: primitives, deviceKeys });
+      // Messages not answered when the page closed go out at the next login; without IndexedDB, only while open.
+      if ("indexedDB" in globalThis) outboxStore ??= new IndexedDbOutboxStore();
+      made = connectPage(settings, { origin: location.origin, provider: primitives, deviceKeys, outboxStore });
       setConnection(made);
     }).catch((error: Error) => {
       // Not swallowed: the page shows it as a closed connection, with its reason.

@@ -9,6 +9,7 @@ import {
   type ConnectionStatus,
   type ConnectOptions,
   connectWebSocket,
+  type Duplex,
   HandshakeError,
   type MimiConnection,
   secureOptionsFromConfig,
@@ -48,6 +49,28 @@ export function connectOptions(
     secure,
     server: `127.0.0.1:${server.tcpPort}`,
     ...extra,
+  };
+}
+
+/** A connection whose transport a test can cut, as a network would. */
+export interface Cuttable {
+  connection: MimiConnection;
+  /** Closes the current transport under the SDK; it retries on the fake clock. */
+  cut(): Promise<void>;
+}
+
+export function cuttable(server: TestServer, via: Via, extra: Partial<ConnectOptions>): Cuttable {
+  const base = connectOptions(server, via, extra);
+  let current: Duplex | undefined;
+  const connection = connect({
+    ...base,
+    open: async (signal, limits) => current = await base.open(signal, limits),
+  });
+  return {
+    connection,
+    cut: async () => {
+      await current?.close();
+    },
   };
 }
 

@@ -4,41 +4,11 @@
 // hundreds of messages through random disconnects and end with exactly the server's history.
 
 import assert from "node:assert/strict";
-import {
-  connect,
-  type ConnectOptions,
-  type Duplex,
-  MemoryDeviceKeyStore,
-  type Message,
-  type MimiConnection,
-  OPS,
-} from "../core/client/mod.ts";
+import { connect, MemoryDeviceKeyStore, type Message, type MimiConnection, OPS } from "../core/client/mod.ts";
 import { FakeClock } from "../core/time/clock.ts";
-import { deadline, type TestServer } from "./_harness.ts";
+import { deadline } from "./_harness.ts";
 import { noisyPng } from "./_images.ts";
-import { befriend, connectOptions, me, PASSWORD, signUp, until, untilState, type Via, withServer } from "./_sdk.ts";
-
-/** A connection whose transport a test can cut, as a network would. */
-interface Cuttable {
-  connection: MimiConnection;
-  /** Closes the current transport under the SDK; it retries on the fake clock. */
-  cut(): Promise<void>;
-}
-
-function cuttable(server: TestServer, via: Via, extra: Partial<ConnectOptions>): Cuttable {
-  const base = connectOptions(server, via, extra);
-  let current: Duplex | undefined;
-  const connection = connect({
-    ...base,
-    open: async (signal, limits) => current = await base.open(signal, limits),
-  });
-  return {
-    connection,
-    cut: async () => {
-      await current?.close();
-    },
-  };
-}
+import { befriend, connectOptions, cuttable, me, PASSWORD, signUp, until, untilState, withServer } from "./_sdk.ts";
 
 function held(connection: MimiConnection, conversationId: number): readonly Message[] {
   return connection.getSnapshot().messages[conversationId]?.messages ?? [];

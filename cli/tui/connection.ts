@@ -10,6 +10,7 @@ import {
 } from "../../core/client/mod.ts";
 import type { MimiConfig } from "../../core/config/schema.ts";
 import { FileDeviceKeyStore } from "../device_keys.ts";
+import { FileOutboxStore } from "../outbox_store.ts";
 import { expandHome, KnownServers } from "../known_servers.ts";
 import { connectTcp } from "../tcp.ts";
 
@@ -70,6 +71,8 @@ export async function openConnection(
     secure,
     server,
     deviceKeys: new FileDeviceKeyStore(expandHome(config.client.deviceKeysFile)),
+    // What the user sent that the server had not answered when the client quit goes out at the next login.
+    outboxStore: new FileOutboxStore(expandHome(config.client.outboxFile)),
     onError,
   });
 }

@@ -4,7 +4,6 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import type { ResponseOf } from "../protocol/define.ts";
 import { ERROR_CODES, type ErrorCode, ProtocolError } from "../protocol/errors.ts";
-import { MAX_WATCHED } from "../protocol/ops/presence.ts";
 import { OPS } from "../protocol/registry.ts";
 import { TransportError } from "../transport/duplex.ts";
 import type { RandomSource } from "../crypto/primitives/types.ts";
@@ -13,6 +12,7 @@ import { CatchUp } from "./catch_up.ts";
 import type { FriendRequest, Message, SendableBody, UserRef } from "./chat_types.ts";
 import { KickedError } from "./events.ts";
 import { Outbox, type OutboxEntry } from "./outbox.ts";
+import { MemoryOutboxStore, type OutboxScope, type OutboxStore, type StoredSend } from "./outbox_store.ts";
 import type { ClientAction, ClientState } from "./reducers.ts";
 import type { Store } from "./state.ts";
 
@@ -22,6 +22,8 @@ export interface ChatSend {
   body: SendableBody;
   /** An image's bytes, uploaded (or its upload resumed) before the message goes out. */
   image?: Uint8Array;
+  /** When it was queued, in ms since the epoch. */
+  createdAt: number;
 }
 
 /** A send the outbox took: its client id, and `done`, which resolves with the server's message. */
@@ -45,6 +47,14 @@ export interface ChatOptions {
   random?: RandomSource;
   /** How many of the newest messages catch-up fetches of a long conversation it holds nothing of. Default 50. */
   initialPage?: number;
+  /** Sends the watched presence set again: a friend was added. Default: nothing is watched from here. */
+  watchPresence?(): void;
+  /** Where the user's sends wait across a reload or restart. Default a {@link MemoryOutboxStore}. */
+  outboxStore?: OutboxStore;
+  /** The server the sends are stored under (`connect({ server })`). Default `""`, for tests without a store. */
+  server?: string;
+  /** The time sends are queued at, in ms since the epoch. Default `Date.now`. */
+  now?(): number;
 }
 
 /**
@@ -78,12 +88,20 @@ export class Chat {
   readonly #call: Caller;
   readonly #onError: (error: unknown) => void;
   readonly #initialPage: number | undefined;
+  readonly #watchPresence: () => void;
   readonly #outbox: Outbox<ChatSend, Message>;
   /** The image bodies of sends whose upload finished, by client id, until the message is answered. */
   readonly #uploaded = new Map<string, SendableBody>();
   #catchUp: CatchUp | undefined;
   /** Whose sends the outbox holds. */
   #user: number | undefined;
+  readonly #outboxStore: OutboxStore;
+  readonly #server: string;
+  readonly #now: () => number;
+  /** The user whose stored sends were loaded into the outbox (once per sign-in of a user, not at every resume). */
+  #loaded: number | undefined;
+  /** Store writes in the order the outbox changed, so a delete never overtakes the save it undoes. */
+  #writes: Promise<void> = Promise.resolve();
 
   /** @param options See {@link ChatOptions}. */
   constructor(options: ChatOptions) {
@@ -91,6 +109,10 @@ export class Chat {
     this.#call = options.call;
     this.#onError = options.onError;
     this.#initialPage = options.initialPage;
+    this.#watchPresence = options.watchPresence ?? (() => {});
+    this.#outboxStore = options.outboxStore ?? new MemoryOutboxStore();
+    this.#server = options.server ?? "";
+    this.#now = options.now ?? Date.now;
     this.#outbox = new Outbox<ChatSend, Message>({
       send: (clientId, send) => this.#send(clientId, send),
       isTransient,
@@ -115,6 +137,7 @@ export class Chat {
     }
     this.#user = userId;
     // The state may have forgotten the sends still waiting (signed out by a server that lost the session): show them.
+    // Sends queued before anyone signed in are this user's from now on, and stored as such.
     for (const entry of this.#outbox.entries()) this.#outboxChanged(entry);
     const catchUp = this.#catchUp = this.#newCatchUp(history);
     void catchUp.all();
@@ -128,7 +151,36 @@ export class Chat {
         if (!catchUp.stopped && !isExpected(error)) this.#onError(error);
       },
     );
-    this.#outbox.setOnline(true);
+    if (this.#loaded === userId) {
+      this.#outbox.setOnline(true);
+      return;
+    }
+    // The sends a reload or restart left: they go first, under their own client ids (the server keeps each once).
+    this.#loaded = userId;
+    const scope = this.#scope(userId);
+    this.#outboxStore.load(scope).then(
+      (sends) => {
+        if (this.#user === userId) this.#restore(sends);
+      },
+      // A store that cannot be read loses nothing by being skipped: what it holds stays there for the next login.
+      this.#onError,
+    ).finally(() => {
+      if (this.#user === userId && !catchUp.stopped) this.#outbox.setOnline(true);
+    });
+  }
+
+  /** Puts stored sends back into the outbox. */
+  #restore(sends: readonly StoredSend[]): void {
+    this.#outbox.restore(sends.map((send) => ({
+      clientId: send.clientId,
+      state: send.state,
+      message: {
+        conversationId: send.conversationId,
+        body: send.body,
+        createdAt: send.createdAt,
+        ...send.image ? { image: send.image } : {},
+      },
+    })));
   }
 
   /** The session dropped (it may resume): catch-up stops, sends wait. */
@@ -141,9 +193,17 @@ export class Chat {
   /** The session ended for good for this user (logout, kick, another login): waiting sends are dropped. */
   signedOut(reason: Error): void {
     this.dropped();
+    // Dropped for good, as the user is told: the store must not send them at the next login either.
+    const user = this.#user;
+    if (user !== undefined) {
+      for (const entry of this.#outbox.entries()) {
+        this.#write(user, (store, scope) => store.delete(scope, entry.clientId));
+      }
+    }
     this.#outbox.clear(reason);
     this.#uploaded.clear();
     this.#user = undefined;
+    this.#loaded = undefined;
   }
 
   /**
@@ -186,24 +246,13 @@ export class Chat {
           conversationId: number;
         };
         store.dispatch({ type: "friendAdded", friend, conversationId });
-        this.#watchFriends();
+        this.#watchPresence();
         return;
       }
       case "friendRemoved":
         store.dispatch({ type: "friendRemoved", userId: (body as { userId: number }).userId });
         return;
     }
-  }
-
-  /** Watches the presence of every friend again: `watch_presence` replaces the watched set. */
-  #watchFriends(): void {
-    const userIds = this.#store.getSnapshot().contacts.map((contact) => contact.id).slice(0, MAX_WATCHED);
-    this.#call(OPS.watchPresence, { userIds }).then(
-      ({ presence }) => this.#store.dispatch({ type: "presenceList", presence }),
-      (error) => {
-        if (!isTransient(error) && !(error instanceof KickedError)) this.#onError(error);
-      },
-    );
   }
 
   async findUser(username: string): Promise<UserRef> {
@@ -223,7 +272,7 @@ export class Chat {
     this.#store.dispatch({ type: "friendRequestAnswered", request: result.request, answer });
     if (result.friend && result.conversationId) {
       this.#store.dispatch({ type: "friendAdded", friend: result.friend, conversationId: result.conversationId });
-      this.#watchFriends();
+      this.#watchPresence();
     }
     return result;
   }
@@ -254,7 +303,7 @@ export class Chat {
     if (typeof text !== "string" || text.trim() === "") {
       throw new TypeError("Cannot send the message: it is empty or only white space");
     }
-    return this.#outbox.send({ conversationId, body: { type: "text", text } });
+    return this.#outbox.send({ conversationId, body: { type: "text", text }, createdAt: this.#now() });
   }
 
   sendImage(conversationId: number, bytes: Uint8Array, options: { thumbnail?: Uint8Array } = {}): QueuedSend {
@@ -269,7 +318,8 @@ export class Chat {
       // A copy: the caller may reuse its buffer, and the body must own bytes of its own for its whole wait.
       ...options.thumbnail ? { thumbnail: options.thumbnail.slice() } : {},
     };
-    return this.#outbox.send({ conversationId, body, image: bytes });
+    // A copy, for the same reason: the bytes wait (and are stored) until the upload.
+    return this.#outbox.send({ conversationId, body, image: bytes.slice(), createdAt: this.#now() });
   }
 
   retrySend(clientId: string): Promise<Message> {
@@ -280,6 +330,7 @@ export class Chat {
     const entry = this.#outbox.entries().find((entry) => entry.clientId === clientId);
     this.#outbox.discard(clientId);
     this.#uploaded.delete(clientId);
+    if (this.#user !== undefined) this.#write(this.#user, (store, scope) => store.delete(scope, clientId));
     if (entry) {
       this.#store.dispatch({
         type: "outgoing",
@@ -354,7 +405,38 @@ export class Chat {
     return message;
   }
 
+  /** Queues a store write for the user's sends; a failure is reported, and the outbox goes on in memory. */
+  #write(userId: number, write: (store: OutboxStore, scope: OutboxScope) => Promise<void>): void {
+    const scope = this.#scope(userId);
+    this.#writes = this.#writes.then(() => write(this.#outboxStore, scope)).catch(this.#onError);
+  }
+
+  #scope(userId: number): OutboxScope {
+    return { server: this.#server, userId };
+  }
+
+  /** Keeps the store as the outbox: a waiting or refused send is saved, an answered one deleted. */
+  #persist(entry: OutboxEntry<ChatSend>): void {
+    const user = this.#user;
+    if (user === undefined) return;
+    const { clientId, message } = entry;
+    if (entry.state === "sent") {
+      this.#write(user, (store, scope) => store.delete(scope, clientId));
+      return;
+    }
+    const send: StoredSend = {
+      clientId,
+      conversationId: message.conversationId,
+      body: message.body,
+      createdAt: message.createdAt,
+      state: entry.state,
+      ...message.image ? { image: message.image } : {},
+    };
+    this.#write(user, (store, scope) => store.save(scope, send));
+  }
+
   #outboxChanged(entry: OutboxEntry<ChatSend>): void {
+    this.#persist(entry);
     const { clientId, message } = entry;
     const conversationId = message.conversationId;
     if (entry.state === "sent") {

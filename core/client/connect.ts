@@ -6,7 +6,6 @@ import { HandshakeError } from "../crypto/errors.ts";
 import { suiteName } from "../crypto/suites.ts";
 import type { PushBodyOf, RequestOf, ResponseOf } from "../protocol/define.ts";
 import { ProtocolError } from "../protocol/errors.ts";
-import { MAX_WATCHED } from "../protocol/ops/presence.ts";
 import { checkPush } from "../protocol/parse.ts";
 import { type AnyOp, type AnyPush, OPS, pushByCode, PUSHES } from "../protocol/registry.ts";
 import { type Clock, systemClock } from "../time/clock.ts";
@@ -21,14 +20,16 @@ import {
   type RegisterOptions,
 } from "./accounts.ts";
 import type { Backoff, BackoffOptions } from "./backoff.ts";
-import type { BlobOptions } from "./blobs.ts";
+import type { BlobOptions, Caller } from "./blobs.ts";
 import { Chat, type FriendAnswer, type QueuedSend } from "./chat.ts";
 import type { FriendRequest, Message, UserRef } from "./chat_types.ts";
 import { MimiClient, type Push, type Sendable } from "./client.ts";
 import type { DeviceCredential, DeviceKey, DeviceKeyStore } from "./device_key.ts";
+import type { OutboxStore } from "./outbox_store.ts";
 import { Emitter, reportOutOfBand } from "./emitter.ts";
 import { type Kick, KickedError, readKick } from "./events.ts";
 import { type FontPreference, logout, setFont, setNickname } from "./profile.ts";
+import { PresenceWatch } from "./presence_watch.ts";
 import { type ConnectionStatus, Reconnector, type Session, type SessionEnd } from "./reconnect.ts";
 import { type ClientAction, type ClientState, createClientStore, type Device } from "./reducers.ts";
 import { resume } from "./resume.ts";
@@ -58,6 +59,12 @@ export interface ConnectOptions {
   server: string;
   /** Where the device credential lives; without it the connection never resumes and cannot remember a device. */
   deviceKeys?: DeviceKeyStore;
+  /**
+   * Where the user's sends wait until the server answers them, so they survive a reload or a restart: at each login
+   * the user's stored sends (under `server` and the user's id, never another account's) go out again under their
+   * client ids, which the server keeps once. Default a `MemoryOutboxStore`: kept only while the program runs.
+   */
+  outboxStore?: OutboxStore;
   /**
    * Whether each connection resumes with the stored credential. Default true. A one-shot command that logs in with
    * the password passes false: resuming first would make its login `already_logged_in`, and take the session from
@@ -257,13 +264,20 @@ export interface MimiConnection {
   /** The owner deletes a room; it and its conversation leave the state. */
   deleteRoom(roomId: number): Promise<void>;
   /**
-   * A room's members in the server's order (online first); the state's `roomMembers[roomId]` holds the answer. The
-   * lobby answers no members, only how many users are online.
+   * A room's members in the server's order (online first); the state's `roomMembers[roomId]` holds the answer and
+   * keeps it live: the members' presence is watched (`watch_presence`, PROTOCOL.md §10.5, with the friends; a block
+   * hides a member's) and each change re-sorts the list, and a member joining, leaving, removed or made owner fetches
+   * it again; after a reconnect it is fetched and watched again. Until `unwatchRoomMembers`. The lobby answers no
+   * members, only how many users are online, and watches nothing.
    */
   roomMembers(roomId: number): Promise<RoomMembers>;
+  /** Stops keeping a room's members live (what `roomMembers` started); the state keeps the last list. */
+  unwatchRoomMembers(roomId: number): Promise<void>;
   /**
-   * Starts (default) or stops watching the lobby: its messages are pushed (`message`) and its online count kept in
-   * the state's `lobbyOnline` (`lobby_count`); watched again after a reconnect.
+   * Starts (default) or stops watching the lobby: its online count is kept in the state's `lobby.online` (and
+   * `lobbyOnline`), its newest messages are loaded into `messages[lobby.conversationId]`, and its new messages are
+   * pushed (`message`) and added in sequence, gaps fetched; watched and caught up again after a reconnect. Stopping
+   * forgets its messages. `loadOlder(lobby.conversationId)` pages further back. The lobby has no unread count.
    *
    * @returns How many users are online now.
    */
@@ -285,8 +299,8 @@ export interface MimiConnection {
  * When the server closes a signed-out session for not logging in in time (or to make room for others), the status
  * is `idle` and the next call connects again, as PROTOCOL.md §11.3 asks of a client.
  *
- * After a login or resume it watches the presence of the user's friends (`watch_presence`) and applies the answer
- * and later `presence` pushes to the state. It then catches up every conversation (`sync`, then `history` for what
+ * After a login or resume it watches the presence of the user's friends and of the members of the rooms whose
+ * members were asked for (`watch_presence`) and applies the answer and later `presence` pushes to the state. It then catches up every conversation (`sync`, then `history` for what
  * the state lacks), applies friend, room and message pushes to the state, fills any gap a pushed message shows, sends
  * what the outbox holds, and watches the lobby again if it was watched.
  *
@@ -362,6 +376,7 @@ class Connection implements MimiConnection {
   readonly #waiters = new Set<Waiter>();
   readonly #chat: Chat;
   readonly #rooms: RoomCalls;
+  readonly #presence: PresenceWatch;
   /** Set while this session revokes its own device: the kick that follows is its own doing. */
   #revokingOwn = false;
   /** The newest client made, so `close()` can wait for it to be closed. */
@@ -382,12 +397,23 @@ class Connection implements MimiConnection {
     this.#onError = options.onError ?? reportOutOfBand;
     this.#store = createClientStore({ onError: this.#onError });
     this.#pushes = new Emitter<PushEvents>({ onError: this.#onError });
-    this.#chat = new Chat({ store: this.#store, call: (def, body) => this.call(def, body), onError: this.#onError });
+    const call: Caller = (def, body) => this.call(def, body);
+    this.#presence = new PresenceWatch({ store: this.#store, call, onError: this.#onError });
+    this.#chat = new Chat({
+      store: this.#store,
+      call,
+      onError: this.#onError,
+      watchPresence: () => this.#presence.refresh(),
+      server: options.server,
+      now: () => this.#clock.now(),
+      ...options.outboxStore ? { outboxStore: options.outboxStore } : {},
+    });
     this.#rooms = new RoomCalls({
       store: this.#store,
-      call: (def, body) => this.call(def, body),
+      call,
       sync: () => this.#chat.sync(),
       onError: this.#onError,
+      presence: this.#presence,
     });
     this.#reconnector = new Reconnector<LiveSession>({
       open: (signal) => this.#openSession(signal),
@@ -459,6 +485,7 @@ class Connection implements MimiConnection {
     await logout(session.client);
     this.#chat.signedOut(new TransportError("closed", "Logged out: the send was dropped"));
     this.#rooms.signedOut();
+    this.#presence.signedOut();
     if (!session.ended) this.#store.dispatch({ type: "loggedOut" });
   }
 
@@ -613,6 +640,10 @@ class Connection implements MimiConnection {
     return this.#rooms.roomMembers(roomId);
   }
 
+  unwatchRoomMembers(roomId: number): Promise<void> {
+    return this.#rooms.unwatchRoomMembers(roomId);
+  }
+
   watchLobby(watch?: boolean): Promise<number> {
     return this.#rooms.watchLobby(watch);
   }
@@ -704,6 +735,7 @@ class Connection implements MimiConnection {
       const { state: _state, ...kick } = status;
       this.#chat.signedOut(new KickedError(kick));
       this.#rooms.signedOut();
+      this.#presence.signedOut();
       this.#store.dispatch({ type: "kicked", ...kick });
       if (kick.reason === "revoked") this.#deviceKeys?.delete(this.server).catch(this.#onError);
     } else {
@@ -732,19 +764,9 @@ class Connection implements MimiConnection {
   #signedIn(session: LiveSession, bundle: LoginBundle & { deviceId: number | null }): void {
     this.#store.dispatch({ type: "loggedIn", bundle });
     this.#chat.signedIn((def, body) => session.client.call(def, body), bundle.user.id);
-    this.#rooms.signedIn((def, body) => session.client.call(def, body), () => !session.ended);
-    const userIds = bundle.friends.map((friend) => friend.id).slice(0, MAX_WATCHED);
-    // The watched set starts empty at login (PROTOCOL.md §10.5): with no friends there is nothing to ask.
-    if (userIds.length === 0) return;
-    session.client.call(OPS.watchPresence, { userIds }).then(
-      ({ presence }) => {
-        if (!session.ended) this.#store.dispatch({ type: "presenceList", presence });
-      },
-      (error) => {
-        // The connection ending under the request is what the status reports; anything else is worth a report.
-        if (!session.ended) this.#onError(error);
-      },
-    );
+    const call: Caller = (def, body) => session.client.call(def, body);
+    this.#rooms.signedIn(call, () => !session.ended);
+    this.#presence.signedIn(call, () => !session.ended);
   }
 
   #pushed(session: LiveSession, push: Push): void {
@@ -775,6 +797,7 @@ class Connection implements MimiConnection {
       this.#rooms.pushed(name, checked.value);
     } else {
       this.#chat.pushed(name, checked.value);
+      if (name === "message") this.#rooms.messagePushed((checked.value as PushEvents["message"]).message);
     }
     this.#pushes.emit(name, checked.value as PushEvents[typeof name]);
   }

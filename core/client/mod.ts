@@ -52,6 +52,7 @@ export type {
 } from "./chat_types.ts";
 export type { SentFriendRequest } from "./friends.ts";
 export type { PublicRoom, RoomMember, RoomMembers } from "./rooms.ts";
+export type { LobbyState } from "./lobby.ts";
 export type { CreateRoomOptions } from "./room_calls.ts";
 export { MAX_ROOM_NAME, ROOM_KINDS, ROOM_REMOVED_REASONS, ROOM_ROLES } from "../protocol/ops/rooms.ts";
 export type { ConversationSummary } from "./conversations.ts";
@@ -67,6 +68,14 @@ export {
   type PreviewWords,
 } from "./preview.ts";
 export { type OutboxEntry, OutboxFullError, type OutboxState } from "./outbox.ts";
+export {
+  isStoredSend,
+  MemoryOutboxStore,
+  type OutboxScope,
+  type OutboxStore,
+  OutboxStoreError,
+  type StoredSend,
+} from "./outbox_store.ts";
 export { type BlobInfo, type BlobOptions, checkImage } from "./blobs.ts";
 export type { FriendAnswer, QueuedSend } from "./chat.ts";
 export { type Contact, sortContacts } from "./contacts.ts";
@@ -89,6 +98,7 @@ export {
   IndexedDbDeviceKeyStore,
   type IndexedDbDeviceKeyStoreOptions,
 } from "./device_key_indexeddb.ts";
+export { IndexedDbOutboxStore, type IndexedDbOutboxStoreOptions } from "./outbox_store_indexeddb.ts";
 
 // The protocol's operations, pushes and errors, for typed calls and for checking input before sending it.
 export { type AnyOp, type AnyPush, OPS, PUSHES } from "../protocol/registry.ts";

@@ -181,6 +181,33 @@ export class Outbox<T, R> {
   }
 
   /**
+   * Takes back sends kept from an earlier run (a reload, a restart) under their own client ids, ahead of what is
+   * queued now, since they were queued first: `pending` ones go out in turn, `failed` ones wait for `retry` or
+   * `discard`. A send whose id the outbox holds already is skipped. Each gets a `change` event.
+   *
+   * @param sends The sends, oldest first.
+   * @returns Each taken send's `done`, by client id.
+   */
+  restore(
+    sends: readonly { clientId: string; message: T; state: "pending" | "failed" }[],
+  ): Map<string, Promise<R>> {
+    const held = new Set(this.#items.map((item) => item.entry.clientId));
+    const taken: Item<T, R>[] = [];
+    const done = new Map<string, Promise<R>>();
+    for (const { clientId, message, state } of sends) {
+      if (held.has(clientId)) continue;
+      held.add(clientId);
+      const item = this.#item({ clientId, message, state });
+      taken.push(item.item);
+      done.set(clientId, item.done);
+    }
+    this.#items.unshift(...taken);
+    for (const item of taken) this.#events.emit("change", item.entry);
+    this.#flush();
+    return done;
+  }
+
+  /**
    * Queues a failed send again, under the same client id, after the sends pending now.
    *
    * @param clientId The failed send's id.
@@ -230,15 +257,20 @@ export class Outbox<T, R> {
   }
 
   #enqueue(entry: OutboxEntry<T>): Promise<R> {
+    const { item, done } = this.#item(entry);
+    this.#items.push(item);
+    this.#events.emit("change", entry);
+    this.#flush();
+    return done;
+  }
+
+  #item(entry: OutboxEntry<T>): { item: Item<T, R>; done: Promise<R> } {
     let resolve!: (answer: R) => void, reject!: (error: unknown) => void;
     const done = new Promise<R>((yes, no) => [resolve, reject] = [yes, no]);
     // Not swallowed: a refusal is also the entry's `failed` state and a `change` event, and a caller that awaits
     // `done` still gets the rejection. This only keeps an unawaited refusal from being an unhandled rejection.
     done.catch(() => {});
-    this.#items.push({ entry, resolve, reject });
-    this.#events.emit("change", entry);
-    this.#flush();
-    return done;
+    return { item: { entry, resolve, reject }, done };
   }
 
   #takeFailed(clientId: string, what: string): Item<T, R> {

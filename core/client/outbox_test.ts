@@ -225,3 +225,35 @@ Deno.test("Outbox.clear() rejects every waiting send and ignores the answer of t
   (await called(2)).answer("ok");
   assert.equal(await third.done, "ok", "the outbox goes on with new sends");
 });
+
+Deno.test("Outbox.restore() puts stored sends first under their own ids, skips held ids, and keeps failed ones waiting", async () => {
+  const { outbox, calls, called, changes } = setUp();
+  const queued = outbox.send("new");
+  const done = outbox.restore([
+    { clientId: id(0xa1), message: "stored 1", state: "pending" },
+    { clientId: id(0xa2), message: "refused before", state: "failed" },
+    { clientId: queued.clientId, message: "a copy", state: "pending" },
+    { clientId: id(0xa3), message: "stored 2", state: "pending" },
+  ]);
+  assert.deepEqual([...done.keys()], [id(0xa1), id(0xa2), id(0xa3)]);
+  assert.deepEqual(outbox.entries().map((e) => [e.message, e.state]), [
+    ["stored 1", "pending"],
+    ["refused before", "failed"],
+    ["stored 2", "pending"],
+    ["new", "pending"],
+  ]);
+  assert.equal(changes.length, 4, "one change for the new send and one per taken send");
+  outbox.setOnline(true);
+  (await called(1)).answer("ok 1");
+  assert.equal(await done.get(id(0xa1)), "ok 1");
+  (await called(2)).answer("ok 2");
+  (await called(3)).answer("ok 3");
+  await queued.done;
+  await settle();
+  assert.deepEqual(calls.map((c) => [c.clientId, c.message]), [
+    [id(0xa1), "stored 1"],
+    [id(0xa3), "stored 2"],
+    [queued.clientId, "new"],
+  ]);
+  assert.deepEqual(outbox.entries().map((e) => e.clientId), [id(0xa2)], "the failed one waits for retry or discard");
+});

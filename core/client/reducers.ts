@@ -21,10 +21,26 @@ import {
   type SentFriendRequest,
   sentRequests,
 } from "./friends.ts";
-import type { ConversationMessages } from "./messages.ts";
+import {
+  type LobbyAction,
+  lobbyAfterLogin,
+  lobbyMessages,
+  lobbyPage,
+  lobbyReducer,
+  type LobbyState,
+  lobbyUnwatched,
+} from "./lobby.ts";
+import { type ConversationMessages, emptyMessages, setOutgoing } from "./messages.ts";
 import type { Kick, Presence } from "./events.ts";
 import type { ConnectionStatus } from "./reconnect.ts";
-import { lobbyOnline, roomList, type RoomMembers, roomMembersByRoom, type RoomsAction } from "./rooms.ts";
+import {
+  lobbyOnline,
+  membersPresence,
+  roomList,
+  type RoomMembers,
+  roomMembersByRoom,
+  type RoomsAction,
+} from "./rooms.ts";
 import { createStore, type Store, type StoreOptions } from "./state.ts";
 
 /** An open (pending or deferred) friend request to the user, as in the login bundle (PROTOCOL.md §10.3, §12.2). */
@@ -71,10 +87,24 @@ export interface ClientState {
   blocked: readonly BlockedUser[];
   /** The rooms the user is in: the bundle's, those of room conversations, answers and `room_updated` pushes. */
   rooms: readonly Room[];
-  /** Each room's members as `room_members` last answered, by room id, in the server's order (online first). */
+  /**
+   * Each room's members as `room_members` last answered, by room id, in the server's order (online first). Kept live
+   * while watched (`roomMembers()` watches, `unwatchRoomMembers()` stops): presence pushes move members and re-sort,
+   * joins, leaves, removals and a new owner fetch the list again. A member in a block with the user shows the
+   * answer's `online` only: the server hides their presence.
+   */
   roomMembers: Readonly<Record<number, RoomMembers>>;
-  /** How many users are online, as `watch_lobby` answered or `lobby_count` pushed; null until asked. */
+  /** How many users are online, as `watch_lobby` answered or `lobby_count` pushed; null until asked (`lobby.online`). */
   lobbyOnline: number | null;
+  /**
+   * The lobby, as the login bundle names it (null before a login, or from a server without one). While the client
+   * watches it (`watchLobby()`, `watching` true), its messages are held like a conversation's in
+   * `messages[lobby.conversationId]`: the newest page when watching starts, live messages in sequence, gaps filled,
+   * each message once, watched and caught up again after a reconnect. It is not among `conversations` and has no
+   * unread count: the server keeps no read position in the lobby (PROTOCOL.md §13.4). Stopping the watch forgets its
+   * messages (but not the user's sends to it still on their way).
+   */
+  lobby: LobbyState | null;
   devices: readonly Device[];
   /** Users known by name (the user, friends, requesters, peers, users found), by id: what previews name senders by. */
   users: Readonly<Record<number, UserRef>>;
@@ -104,6 +134,7 @@ export type ClientAction =
   | { type: "profile"; user: Profile }
   | FriendsAction
   | RoomsAction
+  | LobbyAction
   | ChatAction;
 
 const NONE: readonly never[] = Object.freeze([]);
@@ -119,6 +150,7 @@ export const initialClientState: ClientState = Object.freeze({
   rooms: NONE,
   roomMembers: Object.freeze({}),
   lobbyOnline: null,
+  lobby: null,
   devices: NONE,
   users: Object.freeze({}),
   conversations: emptyChat.conversations,
@@ -276,6 +308,12 @@ export function roomMembersReducer(
     case "kicked":
     case "loggedOut":
       return Object.keys(state).length ? initialClientState.roomMembers : state;
+    case "presence": {
+      const { type: _type, ...presence } = action;
+      return membersPresence(state, [presence]);
+    }
+    case "presenceList":
+      return membersPresence(state, action.presence);
     default:
       return roomMembersByRoom(state, action as RoomsAction);
   }
@@ -296,9 +334,79 @@ export function lobbyOnlineReducer(state: number | null, action: ClientAction): 
     case "kicked":
     case "loggedOut":
       return null;
+    case "lobbyWatch":
+      return action.onlineCount ?? state;
     default:
       return lobbyOnline(state, action as RoomsAction);
   }
+}
+
+/** The lobby after an action: named at a login, forgotten at the end of the session, moved by watches and counts. */
+function lobbyAfter(state: ClientState, action: ClientAction): LobbyState | null {
+  switch (action.type) {
+    case "loggedIn":
+      return lobbyAfterLogin(state.lobby, action.bundle.rooms, sameUser(state.session, action.bundle));
+    case "kicked":
+    case "loggedOut":
+      return null;
+    case "lobbyWatch":
+    case "lobbyCount":
+      return lobbyReducer(state.lobby, action);
+    default:
+      return state.lobby;
+  }
+}
+
+/**
+ * What is held of the lobby's messages after an action; the chat reducer never sees them (the lobby is not listed).
+ *
+ * @returns The messages, or `undefined` when there is no lobby.
+ */
+function lobbyHeldAfter(
+  state: ClientState,
+  lobby: LobbyState | null,
+  action: ClientAction,
+  me: number | null,
+): ConversationMessages | undefined {
+  if (!lobby) return undefined;
+  const id = lobby.conversationId;
+  // Another lobby than before (another user's login) starts empty.
+  const same = state.lobby !== null && state.lobby.conversationId === id;
+  const held = (same ? state.messages[id] : undefined) ?? emptyMessages;
+  switch (action.type) {
+    case "loggedIn":
+      return lobby === state.lobby ? held : emptyMessages;
+    case "lobbyWatch":
+      return action.watching ? held : lobbyUnwatched(held);
+    case "messages":
+      return lobbyMessages(held, action.messages.filter((message) => message.conversationId === id), me);
+    case "history": {
+      if (action.conversationId !== id) return held;
+      const { type: _type, conversationId: _id, ...page } = action;
+      return lobbyPage(held, page, me);
+    }
+    case "outgoing":
+      return action.entry.conversationId === id ? setOutgoing(held, action.entry, me) : held;
+    default:
+      return held;
+  }
+}
+
+/** The chat part with the lobby's messages in place (and none held of it when nothing is). */
+function withLobbyMessages(
+  chat: ChatState,
+  lobby: LobbyState | null,
+  held: ConversationMessages | undefined,
+): ChatState {
+  if (!lobby || held === undefined) return chat;
+  const id = lobby.conversationId;
+  if (chat.messages[id] === held) return chat;
+  if (held === emptyMessages || (held.messages.length === 0 && held.outgoing.length === 0 && held.through === 0)) {
+    if (!(id in chat.messages)) return chat;
+    const { [id]: _gone, ...messages } = chat.messages;
+    return { ...chat, messages };
+  }
+  return { ...chat, messages: { ...chat.messages, [id]: held } };
 }
 
 /** Adds the rooms of room conversations not listed yet; the bundle's own entries win. */
@@ -358,6 +466,8 @@ export function clientReducer(state: ClientState, action: ClientAction): ClientS
   const context: ChatContext = { me, nickname: (id) => users[id]?.nickname };
   let chat = chatPart(state, action, context);
   if (users !== state.users) chat = refreshPreviews(chat, context);
+  const lobby = lobbyAfter(state, action);
+  chat = withLobbyMessages(chat, lobby, lobbyHeldAfter(state, lobby, action, me));
   const next: ClientState = {
     connection: connectionReducer(state.connection, action),
     session,
@@ -368,6 +478,7 @@ export function clientReducer(state: ClientState, action: ClientAction): ClientS
     rooms: roomsAfter(state, action),
     roomMembers: roomMembersAfter(state, action),
     lobbyOnline: lobbyOnlineReducer(state.lobbyOnline, action),
+    lobby,
     devices: devicesReducer(state.devices, action),
     users,
     conversations: chat.conversations,

@@ -4,6 +4,9 @@
 import { OPS } from "../protocol/registry.ts";
 import type { Caller } from "./blobs.ts";
 import { isExpected } from "./chat.ts";
+import type { Message } from "./chat_types.ts";
+import { LobbyWatch } from "./lobby_watch.ts";
+import type { PresenceWatch } from "./presence_watch.ts";
 import type { ClientAction, ClientState } from "./reducers.ts";
 import type { PublicRoom, Room, RoomMembers } from "./rooms.ts";
 import type { Store } from "./state.ts";
@@ -18,6 +21,8 @@ export interface RoomCallsOptions {
   sync(): Promise<void>;
   /** Where failures that belong to no caller go. */
   onError(error: unknown): void;
+  /** The connection's presence watch, which watches the members of the rooms shown. */
+  presence: PresenceWatch;
 }
 
 /** Options of `createRoom`. */
@@ -34,8 +39,9 @@ export class RoomCalls {
   readonly #call: Caller;
   readonly #sync: () => Promise<void>;
   readonly #onError: (error: unknown) => void;
-  /** Whether the user watches the lobby: watching belongs to a connection, so a new one asks again. */
-  #watchingLobby = false;
+  /** The lobby's watch: it belongs to a connection, so a new one asks again. */
+  readonly #lobby: LobbyWatch;
+  readonly #presence: PresenceWatch;
 
   /** @param options See {@link RoomCallsOptions}. */
   constructor(options: RoomCallsOptions) {
@@ -43,6 +49,8 @@ export class RoomCalls {
     this.#call = options.call;
     this.#sync = options.sync;
     this.#onError = options.onError;
+    this.#presence = options.presence;
+    this.#lobby = new LobbyWatch({ store: options.store, call: options.call, onError: options.onError });
   }
 
   /**
@@ -52,21 +60,21 @@ export class RoomCalls {
    * @param isCurrent Whether the session is still the one signed in, so a late answer of an older one is dropped.
    */
   signedIn(call: Caller, isCurrent: () => boolean): void {
-    if (!this.#watchingLobby) return;
-    call(OPS.watchLobby, { watch: true }).then(
-      ({ onlineCount }) => {
-        if (isCurrent()) this.#store.dispatch({ type: "lobbyCount", onlineCount });
-      },
-      (error) => {
-        // The connection ending under the request is what the status reports; anything else is worth a report.
-        if (isCurrent() && !isExpected(error)) this.#onError(error);
-      },
-    );
+    this.#lobby.signedIn(call, isCurrent);
   }
 
   /** The session ended for good (logout, kick): the lobby is no longer watched. */
   signedOut(): void {
-    this.#watchingLobby = false;
+    this.#lobby.signedOut();
+  }
+
+  /** A `message` push arrived: the lobby's may show a gap to fill. */
+  messagePushed(message: Message): void {
+    this.#lobby.pushed(message);
+    const body = message.body;
+    if (body.type !== "system" || !MEMBER_EVENTS.has(body.event)) return;
+    const room = this.#store.getSnapshot().rooms.find((room) => room.conversationId === message.conversationId);
+    if (room) this.#refreshMembers(room.id);
   }
 
   /**
@@ -81,7 +89,7 @@ export class RoomCalls {
         this.#store.dispatch({ type: "roomUpdated", room: (body as { room: Room }).room });
         return;
       case "roomRemoved":
-        this.#store.dispatch({ type: "roomRemoved", roomId: (body as { roomId: number }).roomId });
+        this.#removed((body as { roomId: number }).roomId);
         return;
       case "lobbyCount":
         this.#store.dispatch({ type: "lobbyCount", onlineCount: (body as { onlineCount: number }).onlineCount });
@@ -126,7 +134,7 @@ export class RoomCalls {
 
   async leaveRoom(roomId: number): Promise<void> {
     await this.#call(OPS.leaveRoom, { roomId });
-    this.#store.dispatch({ type: "roomRemoved", roomId });
+    this.#removed(roomId);
   }
 
   async renameRoom(roomId: number, name: string): Promise<Room> {
@@ -149,21 +157,24 @@ export class RoomCalls {
 
   async deleteRoom(roomId: number): Promise<void> {
     await this.#call(OPS.deleteRoom, { roomId });
-    this.#store.dispatch({ type: "roomRemoved", roomId });
+    this.#removed(roomId);
   }
 
   async roomMembers(roomId: number): Promise<RoomMembers> {
-    const { members, onlineCount } = await this.#call(OPS.roomMembers, { roomId });
-    this.#store.dispatch({ type: "users", users: members.map((member) => member.user) });
-    this.#store.dispatch({ type: "roomMembers", roomId, members, onlineCount });
-    return { members, onlineCount };
+    const answer = await this.#fetchMembers(roomId);
+    // The lobby has no member list to watch (PROTOCOL.md §13.4).
+    if (this.#store.getSnapshot().lobby?.roomId === roomId) return answer;
+    if (this.#presence.watchesRoom(roomId)) await this.#presence.update();
+    else await this.#presence.setRoom(roomId, true);
+    return answer;
   }
 
-  async watchLobby(watch = true): Promise<number> {
-    this.#watchingLobby = watch;
-    const { onlineCount } = await this.#call(OPS.watchLobby, { watch });
-    this.#store.dispatch({ type: "lobbyCount", onlineCount });
-    return onlineCount;
+  async unwatchRoomMembers(roomId: number): Promise<void> {
+    await this.#presence.setRoom(roomId, false);
+  }
+
+  watchLobby(watch = true): Promise<number> {
+    return this.#lobby.watch(watch);
   }
 
   /** A room the user is in by their own request: listed now, its conversation once `sync` answers. */
@@ -174,12 +185,35 @@ export class RoomCalls {
     return room;
   }
 
-  /** Asks for a room's members again when the state holds them: a change of members or roles made them stale. */
+  /** A room's members as the server answers them now, into the state. */
+  async #fetchMembers(roomId: number): Promise<RoomMembers> {
+    const { members, onlineCount } = await this.#call(OPS.roomMembers, { roomId });
+    this.#store.dispatch({ type: "users", users: members.map((member) => member.user) });
+    this.#store.dispatch({ type: "roomMembers", roomId, members, onlineCount });
+    return { members, onlineCount };
+  }
+
+  /** A room left the state (left, removed, deleted): its members are no longer watched. */
+  #removed(roomId: number): void {
+    this.#store.dispatch({ type: "roomRemoved", roomId });
+    if (!this.#presence.watchesRoom(roomId)) return;
+    this.#presence.forgetRoom(roomId);
+    this.#presence.refresh();
+  }
+
+  /**
+   * Asks for a room's members again when the state holds them: a change of members or roles made them stale. A
+   * watched room's new members are watched too.
+   */
   #refreshMembers(roomId: number): void {
     if (!(roomId in this.#store.getSnapshot().roomMembers)) return;
-    this.roomMembers(roomId).catch((error) => {
+    const watched = this.#presence.watchesRoom(roomId);
+    this.#fetchMembers(roomId).then(() => watched ? this.#presence.update() : undefined).catch((error) => {
       // The room may have gone under the request (its room_removed push follows), or the session with it.
       if (!isExpected(error)) this.#onError(error);
     });
   }
 }
+
+/** The system lines that change a room's members or their roles (PROTOCOL.md §13.3). */
+const MEMBER_EVENTS: ReadonlySet<string> = new Set(["joined", "left", "removed", "owner"]);

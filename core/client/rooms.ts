@@ -1,7 +1,9 @@
 // Rooms, their members and the lobby's online count as the client state holds them (PROTOCOL.md §13): pure reducers
 // over the room pushes and the answers of the room operations.
 
+import { orderMembers } from "../protocol/member_order.ts";
 import type { PublicRoom, Room, RoomMember } from "../protocol/ops/rooms.ts";
+import type { Presence } from "./events.ts";
 
 export type { PublicRoom, Room, RoomMember };
 
@@ -89,6 +91,44 @@ export function roomMembersByRoom(
     default:
       return state;
   }
+}
+
+/**
+ * Members per room after presence (a `presence` push, or a `watch_presence` answer): every entry of those users
+ * takes their `online`, and each list changed is put back in the server's order (online first, PROTOCOL.md §13.4)
+ * with its `onlineCount` counted again.
+ *
+ * @param state The members by room id.
+ * @param presence What is known of each user now.
+ * @returns The next record; `state` itself when nothing changed.
+ *
+ * @example
+ * ```ts
+ * import { membersPresence } from "./rooms.ts";
+ * const members = [
+ *   { user: { id: 1, username: "amy", nickname: "Amy" }, role: "owner", online: true },
+ *   { user: { id: 2, username: "bob", nickname: "Bob" }, role: "member", online: false },
+ * ];
+ * const next = membersPresence({ 8: { members, onlineCount: 1 } }, [{ userId: 1, online: false, lastSeenAt: 9 }]);
+ * next[8].onlineCount; // 0
+ * ```
+ */
+export function membersPresence(
+  state: Readonly<Record<number, RoomMembers>>,
+  presence: readonly Presence[],
+): Readonly<Record<number, RoomMembers>> {
+  if (presence.length === 0) return state;
+  const online = new Map(presence.map((p) => [p.userId, p.online]));
+  let next: Record<number, RoomMembers> | undefined;
+  for (const [key, entry] of Object.entries(state)) {
+    if (!entry.members.some((m) => online.has(m.user.id) && online.get(m.user.id) !== m.online)) continue;
+    const members = orderMembers(
+      entry.members.map((m) => online.has(m.user.id) ? { ...m, online: online.get(m.user.id)! } : m),
+    );
+    next ??= { ...state };
+    next[Number(key)] = { members, onlineCount: members.filter((m) => m.online).length };
+  }
+  return next ?? state;
 }
 
 /**

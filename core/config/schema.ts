@@ -108,6 +108,8 @@ export interface ClientConfig {
   readonly knownServersFile: string;
   /** Remembered devices' keys of the terminal client (mode 0600); `~` is the home directory. */
   readonly deviceKeysFile: string;
+  /** The terminal client's messages not answered yet, sent again at the next login (mode 0600); `~` is home. */
+  readonly outboxFile: string;
   /** Wrap the TCP connection in TLS (the server must have `server.tls`). */
   readonly tls: boolean;
   /** PEM file of extra certificate authorities for TLS; empty uses the system's. */
@@ -187,6 +189,7 @@ export const DEFAULT_CONFIG: MimiConfig = deepFreeze({
     httpPort: 8080,
     knownServersFile: "~/.mimi/known_servers",
     deviceKeysFile: "~/.mimi/device_keys",
+    outboxFile: "~/.mimi/outbox",
     tls: false,
     caFile: "",
     downloadsDir: "~/Downloads/mimi",
@@ -515,6 +518,12 @@ export const CONFIG_LEAVES: readonly LeafSpec[] = deepFreeze([
     type: "string",
     description:
       "Keys of the terminal client's remembered devices (`login --remember`), kept with mode 0600; `~` is the home directory",
+  },
+  {
+    path: "client.outboxFile",
+    type: "string",
+    description:
+      "Messages of the terminal client not answered yet, sent again at the next login, kept with mode 0600; `~` is the home directory",
   },
   {
     path: "client.tls",

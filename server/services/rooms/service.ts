@@ -19,7 +19,7 @@ import {
 } from "../messages/conversations.ts";
 import { userRef } from "../friends/view.ts";
 import { LobbyCount } from "./lobby_count.ts";
-import { orderMembers } from "./member_order.ts";
+import { orderMembers } from "../../../core/protocol/member_order.ts";
 import { roomView } from "./view.ts";
 
 /** What the rooms service needs. */

@@ -1,4 +1,5 @@
-// The order the server gives a room's members in (PROTOCOL.md §13.4): online first, then by nickname, then by id.
+// The order a room's members are given in (PROTOCOL.md §13.4): online first, then by nickname, then by id. The server
+// answers `room_members` in it, and the SDK keeps the list in it as presence changes.
 
 /** What ordering needs of a member. */
 export interface OrderedMember {
