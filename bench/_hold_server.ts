@@ -100,8 +100,11 @@ export async function startServerProcess(
   const workDir = await Deno.makeTempDir({ prefix: "mimi-hold-" });
   const dataDir = options.dataDir ?? `${workDir}/data`;
   const env = Object.fromEntries(Object.entries(Deno.env.toObject()).filter(([name]) => !name.startsWith("MIMI_")));
+  // MIMI_BENCH_PROFILE=<dir>: the server writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
+  const profileDir = Deno.env.get("MIMI_BENCH_PROFILE");
   const args = [
     "run",
+    ...profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
     `--config=${root}/deno.json`,
     "--allow-net",
     "--allow-read",

@@ -91,6 +91,9 @@ export async function seedDataDir(dir: string, options: SeedOptions): Promise<Se
         const b = users[2 * i + 1].userId;
         await tx.friends.addFriendship(a, b, at);
         const { id } = await tx.conversations.directFor(a, b, at);
+        // As the friends service does when a request is accepted: both are members of their conversation.
+        await tx.conversations.addMember(id, a, at);
+        await tx.conversations.addMember(id, b, at);
         pairs.push({ a: 2 * i, b: 2 * i + 1, conversationId: id });
       }
       return { users, room, pairs };
