@@ -51,6 +51,8 @@ export type LoadCommand =
     senders: { session: number; conversationId: number }[];
     /** Messages per second per sender; 0 sends as fast as acknowledgements allow (`window` outstanding each). */
     rate: number;
+    /** Closed loop: requests in flight per sender. Open loop: at most this many unanswered; what is due beyond is
+     * skipped and counted, so a server that falls behind leaves a bounded backlog (0: no bound). */
     window: number;
     durationMs: number;
     /** Message text length in bytes. */
@@ -254,6 +256,7 @@ async function runSend(sessions: Session[], command: Extract<LoadCommand, { cmd:
   let sent = 0;
   let acked = 0;
   let failed = 0;
+  let skipped = 0;
   const startedAt = performance.now();
   const endAt = startedAt + command.durationMs;
   const one = async (session: Session, conversationId: number) => {
@@ -280,17 +283,23 @@ async function runSend(sessions: Session[], command: Extract<LoadCommand, { cmd:
     // Open loop at the offered rate: each 1 ms tick sends what is due, never waiting for answers.
     const inFlight: Promise<void>[] = [];
     let due = 0;
+    let open = 0;
     while (performance.now() < endAt) {
       const target = Math.floor((performance.now() - startedAt) / 1000 * command.rate);
       while (due < target) {
-        inFlight.push(one(session, conversationId));
         due++;
+        if (command.window > 0 && open >= command.window) {
+          skipped++;
+          continue;
+        }
+        open++;
+        inFlight.push(one(session, conversationId).finally(() => open--));
       }
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
     await Promise.all(inFlight);
   }));
-  return { sent, acked, failed, ms: performance.now() - startedAt, ack: ack.toJSON() };
+  return { sent, acked, failed, skipped, ms: performance.now() - startedAt, ack: ack.toJSON() };
 }
 
 async function runEcho(sessions: Session[], command: Extract<LoadCommand, { cmd: "echo" }>) {

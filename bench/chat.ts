@@ -53,10 +53,12 @@ export async function chatBurst(
   const ack = new Histogram();
   let acked = 0;
   let failed = 0;
+  let skipped = 0;
   let ms = 0;
   for (const answer of result) {
     acked += answer.acked as number;
     failed += answer.failed as number;
+    skipped += answer.skipped as number;
     ms = Math.max(ms, answer.ms as number);
     ack.merge(answer.ack as [number, number][]);
   }
@@ -64,6 +66,7 @@ export async function chatBurst(
   const counted = await deliveries(generators);
   return {
     acked,
+    skipped,
     ackedPerSecond: acked / (ms / 1000),
     delivered: counted.delivered,
     deliveredPerSecond: counted.delivered / (counted.spanMs / 1000),
@@ -90,14 +93,18 @@ export const chat: Scenario = {
   describe: "1:1 chat: messages persisted and delivered per second; p99 at 10,000 msg/s offered",
   async run(ctx: RunContext): Promise<Figure[]> {
     const pairs = ctx.quick ? 10 : 100;
-    const ms = ctx.quick ? 1500 : 5000;
+    const ms = ctx.quick ? 1000 : 4000;
     const offered = ctx.quick ? 500 : 10_000;
     const { mimi, generators } = await openChat(ctx, pairs);
     try {
       ctx.log(`chat: as fast as answers allow (8 in flight per sender) for ${ms} ms`);
       const max = await chatBurst(ctx, mimi, generators, { rate: 0, window: 8, ms });
       ctx.log(`chat: ${offered} msg/s offered for ${ms} ms`);
-      const paced = await chatBurst(ctx, mimi, generators, { rate: offered / pairs, window: 1, ms });
+      // At most 64 unanswered per sender: past that the server is behind, and what is due is skipped and reported.
+      const paced = await chatBurst(ctx, mimi, generators, { rate: offered / pairs, window: 64, ms });
+      const behind = paced.skipped > 0
+        ? `the server fell behind: ${paced.skipped} of ${paced.skipped + paced.acked} offered were not sent`
+        : undefined;
       return [
         figure("chat", "messages persisted/s", max.ackedPerSecond, "1/s", { op: ">=", value: 20_000 }),
         figure("chat", "messages delivered/s", max.deliveredPerSecond, "1/s", { op: ">=", value: 20_000 }),
@@ -105,7 +112,7 @@ export const chat: Scenario = {
         figure("chat", `p99 delivery latency at ${offered} msg/s offered`, paced.deliveryP99, "ms", {
           op: "<=",
           value: 20,
-        }),
+        }, behind),
         figure("chat", `p99 acknowledgement latency at ${offered} msg/s offered`, paced.ackP99, "ms"),
         figure("chat", `messages persisted/s at ${offered} msg/s offered`, paced.ackedPerSecond, "1/s"),
       ];

@@ -55,9 +55,9 @@ export const logins: Scenario = {
         }
       }
       ctx.log(`logins: chat at ${rate} msg/s, then again with ${simultaneous} logins at once`);
-      const quiet = await chatBurst(ctx, mimi, generators, { rate: rate / pairs, window: 1, ms });
+      const quiet = await chatBurst(ctx, mimi, generators, { rate: rate / pairs, window: 64, ms });
       const [busy] = await Promise.all([
-        chatBurst(ctx, mimi, generators, { rate: rate / pairs, window: 1, ms }),
+        chatBurst(ctx, mimi, generators, { rate: rate / pairs, window: 64, ms }),
         (async () => {
           await new Promise((resolve) => setTimeout(resolve, ms / 4));
           await askAll([cyclers[1]], {
