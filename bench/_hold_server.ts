@@ -8,7 +8,9 @@ export interface ServerProcess {
   readonly wsUrl: string;
   /** Count of each log event the server printed at warn level or above (it runs with `--log.level=warn`). */
   readonly warnings: Map<string, number>;
-  /** Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its data directory. */
+  /** Milliseconds from spawning the process to both ports printed: the server's start-up time as a user sees it. */
+  readonly startMs: number;
+  /** Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its data directory (unless it was given one). */
   stop(): Promise<void>;
 }
 
@@ -86,13 +88,23 @@ async function eachLine(
  *
  * @param root The checkout whose server is measured.
  * @param flags Extra config flags (limits, key exchanges).
+ * @param options `dataDir`: an existing data directory to serve (seeded, or left by an earlier server), which the
+ *   server keeps when it stops; without it a fresh one is made and removed.
  * @returns The running server, once it has printed both ports.
  */
-export async function startServerProcess(root: string, flags: string[]): Promise<ServerProcess> {
+export async function startServerProcess(
+  root: string,
+  flags: string[],
+  options: { dataDir?: string } = {},
+): Promise<ServerProcess> {
   const workDir = await Deno.makeTempDir({ prefix: "mimi-hold-" });
+  const dataDir = options.dataDir ?? `${workDir}/data`;
   const env = Object.fromEntries(Object.entries(Deno.env.toObject()).filter(([name]) => !name.startsWith("MIMI_")));
+  // MIMI_BENCH_PROFILE=<dir>: the server writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
+  const profileDir = Deno.env.get("MIMI_BENCH_PROFILE");
   const args = [
     "run",
+    ...profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
     `--config=${root}/deno.json`,
     "--allow-net",
     "--allow-read",
@@ -103,10 +115,11 @@ export async function startServerProcess(root: string, flags: string[]): Promise
     "--server.host=127.0.0.1",
     "--server.tcpPort=0",
     "--server.httpPort=0",
-    `--server.dataDir=${workDir}/data`,
+    `--server.dataDir=${dataDir}`,
     "--log.level=warn",
     ...flags,
   ];
+  const spawnedAt = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
     args,
     cwd: workDir,
@@ -121,6 +134,7 @@ export async function startServerProcess(root: string, flags: string[]): Promise
   let tcpPort: number | undefined;
   let httpPort: number | undefined;
   let announce: (() => void) | undefined;
+  let startMs: number | undefined;
   const onLine = (line: string) => {
     if (tcpPort === undefined || httpPort === undefined) early.push(line);
     // JSON log lines (`listen`, `ready`) appear at info level only; the banner on stderr always does.
@@ -183,9 +197,12 @@ export async function startServerProcess(root: string, flags: string[]): Promise
         if (error) reject(error);
         else resolve();
       };
-      announce = () => settle();
+      announce = () => {
+        startMs ??= performance.now() - spawnedAt;
+        settle();
+      };
       child.status.then((status) => settle(new Error(`The server exited with code ${status.code}`)));
-      if (tcpPort !== undefined && httpPort !== undefined) settle();
+      if (tcpPort !== undefined && httpPort !== undefined) announce();
     });
   } catch (error) {
     await stop();
@@ -197,6 +214,7 @@ export async function startServerProcess(root: string, flags: string[]): Promise
     httpPort: httpPort!,
     wsUrl: `ws://127.0.0.1:${httpPort}/ws`,
     warnings,
+    startMs: startMs!,
     stop,
   };
 }

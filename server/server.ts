@@ -9,6 +9,7 @@ import { encodeFrame } from "../core/codec/frame.ts";
 import { encodeAlert } from "../core/crypto/handshake_messages.ts";
 import { fingerprint, publicKeys, type ServerKeys } from "../core/crypto/identity.ts";
 import { detectProvider } from "../core/crypto/primitives/detect.ts";
+import { withNodeAesGcm } from "./node_aead.ts";
 import type { CryptoProvider } from "../core/crypto/primitives/types.ts";
 import { cryptoSettings } from "../core/crypto/settings.ts";
 import { Op } from "../core/protocol/opcodes.ts";
@@ -141,7 +142,8 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
     const dir = await prepareDataDir(config.server.dataDir, logger);
     undo.push(() => dir.release());
     const dataDir = dir.path;
-    const provider = options.provider ?? await detectProvider();
+    // Records on OpenSSL's AES-GCM (server/node_aead.ts); the rest from the platform. Tests may pass their own.
+    const provider = options.provider ?? withNodeAesGcm(await detectProvider());
     const keys = await fileStep(`${dataDir}/server_identity.json`, () => loadServerKeys(dataDir, provider, logger));
     const serverFingerprint = fingerprint(provider, publicKeys(keys));
     const settings = cryptoSettings(config.crypto);

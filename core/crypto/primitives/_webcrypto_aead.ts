@@ -6,13 +6,15 @@ import { bufferSource, promised } from "./_util.ts";
 import { aeadSpec, checkAeadArgs, nobleAeadKey, NONCE_LENGTH, TAG_LENGTH } from "./_aead.ts";
 
 /**
- * Records (plaintext bytes) below this size are sealed and opened by noble synchronously; from this
- * size up, by WebCrypto. An awaited WebCrypto call has a fixed cost (a promise and a trip to the
- * platform) that only pays off on longer records, while noble's cost grows with the record.
- * bench/aead_bench.ts measures the crossover (Deno 2.9.6: noble wins at 64 and 128 B, WebCrypto from
- * 256 B on); its figures are at the top of that file. Re-run it before changing this value.
+ * Records (plaintext bytes) below this size are sealed and opened by noble synchronously; from this size up, by
+ * WebCrypto. It is 0: every record goes to WebCrypto, through the `CryptoKey` imported once per direction and key
+ * (PROTOCOL.md §9), whose key schedule the platform keeps. noble's `gcm()` takes the key with each nonce, so it
+ * expands the AES key and builds its GHASH table again for every record: on Deno 2.9.6 a 64-byte seal cost 28 µs of
+ * CPU on noble against 8 µs on WebCrypto, 200 bytes 22 against 9 µs (CPU time from `process.cpuUsage()`, which an
+ * awaited call's wall time hides; bench/aead_bench.ts times wall clock). It was 256, set from wall-clock timings.
+ * A provider without WebCrypto (no secure context) stays on noble for every size.
  */
-export const WEBCRYPTO_AEAD_MIN_BYTES = 256;
+export const WEBCRYPTO_AEAD_MIN_BYTES = 0;
 
 /** AES-GCM over `subtle` for records of at least `minBytes` and over noble below. */
 export function webCryptoAesGcm(subtle: SubtleCrypto, id: AeadId, minBytes = WEBCRYPTO_AEAD_MIN_BYTES): Aead {

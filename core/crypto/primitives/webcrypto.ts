@@ -27,7 +27,6 @@ export interface WebCryptoProvider extends CryptoProvider {
  * each algorithm that passes; everything else is noble, as are, always:
  * - the hashes, HMAC and HKDF (synchronous, and small inputs, where WebCrypto's promise costs more);
  * - ChaCha20-Poly1305 (not in WebCrypto), ML-KEM-768 (not in WebCrypto) and FFDHE (not in WebCrypto);
- * - AES-GCM records under `WEBCRYPTO_AEAD_MIN_BYTES` (see bench/aead_bench.ts);
  * - key generation whenever a `RandomSource` is passed to `start`, `respond` or `generateKeyPair`
  *   (WebCrypto cannot take a seed), and `generateKeyPair` always (the interface is synchronous).
  *

@@ -48,25 +48,44 @@ Deno.test("webCryptoProvider() finds every probed algorithm in Deno and names th
   assert.match(provider.name, /^webcrypto\(aesGcm,x25519,ed25519/);
 });
 
-Deno.test("WEBCRYPTO_AEAD_MIN_BYTES is the value measured by bench/aead_bench.ts", () => {
-  assert.equal(WEBCRYPTO_AEAD_MIN_BYTES, 256);
+Deno.test("WEBCRYPTO_AEAD_MIN_BYTES sends every record to WebCrypto, as measured in _webcrypto_aead.ts", () => {
+  assert.equal(WEBCRYPTO_AEAD_MIN_BYTES, 0);
+});
+
+Deno.test("the provider's AES-GCM keys send records of every size to WebCrypto, with noble's output", async () => {
+  const { subtle, calls } = spySubtle();
+  const provider = await webCryptoProvider(subtle);
+  const raw = crypto.getRandomValues(new Uint8Array(32));
+  const web = await provider.aead("aes-256-gcm").importKey(raw);
+  const noble = await nobleProvider.aead("aes-256-gcm").importKey(raw);
+  const nonce = crypto.getRandomValues(new Uint8Array(12));
+  for (const size of [0, 1, 64, 255, 256]) {
+    const plaintext = crypto.getRandomValues(new Uint8Array(size));
+    const before = { ...calls };
+    const sealed = await web.seal(nonce, plaintext, utf8("header"));
+    assert.deepEqual(await web.open(nonce, sealed, utf8("header")), plaintext);
+    assert.equal(calls.encrypt - before.encrypt, 1, `seal of ${size} bytes`);
+    assert.equal(calls.decrypt - before.decrypt, 1, `open of ${size} bytes`);
+    assert.equal(hex(sealed), hex(await noble.seal(nonce, plaintext, utf8("header"))), `ciphertext of ${size} bytes`);
+  }
 });
 
 Deno.test("AES-GCM keys send records below the threshold to noble and the rest to WebCrypto, with identical output", async () => {
   const { subtle, calls } = spySubtle();
-  const provider = await webCryptoProvider(subtle);
+  const threshold = 256;
   for (const id of ["aes-128-gcm", "aes-256-gcm"] as const) {
-    const raw = crypto.getRandomValues(new Uint8Array(provider.aead(id).keyLength));
-    const web = await provider.aead(id).importKey(raw);
+    const aead = webCryptoAesGcm(subtle, id, threshold);
+    const raw = crypto.getRandomValues(new Uint8Array(aead.keyLength));
+    const web = await aead.importKey(raw);
     const noble = await nobleProvider.aead(id).importKey(raw);
     const nonce = crypto.getRandomValues(new Uint8Array(12));
     const ad = utf8("header");
-    for (let size = WEBCRYPTO_AEAD_MIN_BYTES - 2; size <= WEBCRYPTO_AEAD_MIN_BYTES + 2; size++) {
+    for (let size = threshold - 2; size <= threshold + 2; size++) {
       const plaintext = crypto.getRandomValues(new Uint8Array(size));
       const before = { ...calls };
       const sealed = await web.seal(nonce, plaintext, ad);
       const opened = await web.open(nonce, sealed, ad);
-      const viaWebCrypto = size >= WEBCRYPTO_AEAD_MIN_BYTES;
+      const viaWebCrypto = size >= threshold;
       assert.equal(calls.encrypt - before.encrypt, viaWebCrypto ? 1 : 0, `seal of ${size} bytes`);
       assert.equal(calls.decrypt - before.decrypt, viaWebCrypto ? 1 : 0, `open of ${size} bytes`);
       assert.equal(hex(sealed), hex(await noble.seal(nonce, plaintext, ad)), `ciphertext of ${size} bytes`);

@@ -1,0 +1,74 @@
+// Connections: server memory per idle logged-in connection (handshake done, resumed as a seeded user), over TCP and
+// over WebSocket, and the server's CPU while all of them sit idle.
+
+import {
+  askAll,
+  type Figure,
+  figure,
+  type RunContext,
+  type Scenario,
+  settledRss,
+  startGenerators,
+  startMimi,
+  stopAll,
+} from "./_harness.ts";
+import { readCpuTicks } from "./_proc.ts";
+
+/** Connections per generator process: well under `ulimit -n` (20,000 here), and a core's worth of handshakes. */
+const PER_PROCESS = 5000;
+const WARM_UP = 100;
+
+export const connections: Scenario = {
+  name: "connections",
+  describe: "memory per idle logged-in connection at N connections (TCP and WebSocket), idle CPU with all connected",
+  async run(ctx: RunContext): Promise<Figure[]> {
+    const n = ctx.quick ? 200 : 10_000;
+    const idleMs = ctx.quick ? 2000 : 10_000;
+    const out: Figure[] = [];
+    for (const transport of ["tcp", "ws"] as const) {
+      const mimi = await startMimi({ users: n + WARM_UP, roomMembers: 0, pairs: 0 }, { connections: n + WARM_UP });
+      try {
+        // Code compiled and pools grown on the first connections are not per connection: open and close some first.
+        const warm = await startGenerators(mimi.target(transport), 1, { users: mimi.seeded.users.slice(n) });
+        await askAll(warm, { cmd: "open" });
+        await askAll(warm, { cmd: "close" });
+        await stopAll(...warm);
+        const before = await settledRss(mimi.pid);
+        const processes = Math.max(2, Math.ceil(n / PER_PROCESS));
+        ctx.log(`connections: ${transport}: opening ${n} logged-in connections from ${processes} processes`);
+        const generators = await startGenerators(mimi.target(transport), processes, {
+          users: mimi.seeded.users.slice(0, n),
+          concurrency: 16,
+        });
+        try {
+          const startedAt = performance.now();
+          await askAll(generators, { cmd: "open" });
+          ctx.log(`connections: ${transport}: opened in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+          const after = await settledRss(mimi.pid);
+          const perKiB = (after - before) / n;
+          ctx.log(`connections: ${transport}: RSS ${before} → ${after} KiB`);
+          const ticks = readCpuTicks(mimi.pid);
+          await new Promise((resolve) => setTimeout(resolve, idleMs));
+          const idleCpu = (readCpuTicks(mimi.pid) - ticks) / ctx.ticksPerSecond / (idleMs / 1000) * 100;
+          out.push(
+            figure("connections", `${transport}: memory per idle logged-in connection at ${n}`, perKiB * 1.024, "KB", {
+              op: "<=",
+              value: 40,
+            }),
+          );
+          out.push(
+            figure("connections", `${transport}: idle CPU with ${n} connected`, idleCpu, "% of a core", {
+              op: "<=",
+              value: 1,
+            }),
+          );
+        } finally {
+          await stopAll(...generators);
+        }
+      } finally {
+        await stopAll(mimi);
+      }
+    }
+    return out;
+  },
+};

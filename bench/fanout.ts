@@ -1,0 +1,146 @@
+// Room fan-out: one member of a room sends 64-byte messages; every other member's session receives each one, sealed
+// for it. Against the bare ceiling: the same sessions on a bare Deno WebSocket server that writes each copy itself.
+
+import {
+  askAll,
+  cpuDuring,
+  deliveries,
+  type Figure,
+  figure,
+  type Generator,
+  type RunContext,
+  type Scenario,
+  startBare,
+  startGenerators,
+  startMimi,
+  stopAll,
+  untilQuiet,
+} from "./_harness.ts";
+
+const SIZE = 64;
+
+/**
+ * Sends from process 0's session 0 at `rate` messages/s for `ms`. With `drain`, waits until every delivery has
+ * arrived; without, counts what arrived while sending: a flood beyond what the server delivers would otherwise leave
+ * a backlog that takes minutes to drain, and the rate while flooded is the figure.
+ */
+async function burst(
+  ctx: RunContext,
+  serverPid: number,
+  generators: Generator[],
+  options: { rate: number; ms: number; drain: boolean },
+) {
+  const { rate, ms, drain } = options;
+  await deliveries(generators); // reset
+  const sender = generators[0];
+  const { cpuMs, result } = await cpuDuring(ctx, [serverPid, ...generators.map((g) => g.pid)], async () => {
+    const sent = await sender.ask({
+      cmd: "send",
+      senders: [{ session: 0, conversationId: conversationId }],
+      rate,
+      window: 0,
+      durationMs: ms,
+      size: SIZE,
+    });
+    if (drain) await untilQuiet(generators);
+    return sent;
+  });
+  const counted = await deliveries(generators);
+  return {
+    sent: result.sent as number,
+    delivered: counted.delivered,
+    perSecond: counted.delivered / (counted.spanMs / 1000),
+    p99: counted.histogram.quantile(0.99),
+    serverCpuMs: cpuMs[0],
+    generatorCpuMs: cpuMs.slice(1).reduce((a, b) => a + b, 0),
+  };
+}
+
+let conversationId = 0;
+
+export const fanout: Scenario = {
+  name: "fanout",
+  describe:
+    "room fan-out: deliveries/s, server CPU per delivery, p99 at 50,000 deliveries/s offered, vs bare WebSocket",
+  async run(ctx: RunContext): Promise<Figure[]> {
+    const members = ctx.quick ? 50 : 1000;
+    const ms = ctx.quick ? 1000 : 3000;
+    const processes = 2;
+    // Offered to find the most it delivers: more than either server can deliver on this machine.
+    const flood = ctx.quick ? 200 : 400;
+    const offered = 50_000 / members;
+    const out: Figure[] = [];
+
+    const bare = await startBare();
+    let bareRate = NaN;
+    let bareCpu = NaN;
+    try {
+      const generators = await startGenerators(
+        { kind: "bare-ws", url: `ws://127.0.0.1:${bare.httpPort}/` },
+        processes,
+        {
+          bareSessions: members,
+        },
+      );
+      try {
+        await askAll(generators, { cmd: "open" });
+        ctx.log(`fanout: bare, ${members} sockets, ${flood} msg/s for ${ms} ms`);
+        const max = await burst(ctx, bare.pid, generators, { rate: flood, ms, drain: false });
+        bareRate = max.perSecond;
+        bareCpu = max.serverCpuMs * 1000 / max.delivered;
+        out.push(figure("fanout", "bare WebSocket broadcast deliveries/s", bareRate, "1/s"));
+        out.push(figure("fanout", "bare WebSocket server CPU per delivery", bareCpu, "µs"));
+      } finally {
+        await stopAll(...generators);
+      }
+    } finally {
+      await stopAll(bare);
+    }
+
+    const mimi = await startMimi({ users: members, roomMembers: members, pairs: 0 });
+    conversationId = mimi.seeded.room!.conversationId;
+    try {
+      const generators = await startGenerators(mimi.target("ws"), processes, { users: mimi.seeded.users });
+      try {
+        ctx.log(`fanout: Mimi, ${members} members resuming over WebSocket`);
+        await askAll(generators, { cmd: "open" });
+        // Paced first, while the server has no backlog; the flood last, since it leaves one.
+        ctx.log(`fanout: Mimi, ${offered} msg/s (${offered * members} deliveries/s offered) for ${ms} ms`);
+        const paced = await burst(ctx, mimi.pid, generators, { rate: offered, ms, drain: true });
+        if (paced.delivered < paced.sent * (members - 1)) {
+          throw new Error(`fanout: ${paced.delivered} of ${paced.sent * (members - 1)} deliveries arrived`);
+        }
+        ctx.log(`fanout: Mimi, ${flood} msg/s for ${ms} ms`);
+        const max = await burst(ctx, mimi.pid, generators, { rate: flood, ms, drain: false });
+        const cpu = max.serverCpuMs * 1000 / max.delivered;
+        out.push(figure("fanout", "deliveries/s", max.perSecond, "1/s", { op: ">=", value: 150_000 }));
+        out.push(
+          figure("fanout", "deliveries/s vs bare WebSocket", max.perSecond / bareRate, "×", { op: ">=", value: 1 }),
+        );
+        out.push(figure("fanout", "server CPU per delivery", cpu, "µs"));
+        out.push(
+          figure(
+            "fanout",
+            "deliveries per server-CPU-second",
+            1e6 / cpu,
+            "1/s",
+            { op: ">=", value: 150_000 / 2 },
+            "the target's 150,000/s on two cores, per core",
+          ),
+        );
+        out.push(figure("fanout", "server CPU per delivery vs bare", cpu / bareCpu, "×"));
+        out.push(
+          figure("fanout", "generator CPU / server CPU", max.generatorCpuMs / max.serverCpuMs, "×", undefined, "flood"),
+        );
+        out.push(
+          figure("fanout", "p99 latency at 50,000 deliveries/s offered", paced.p99, "ms", { op: "<=", value: 50 }),
+        );
+      } finally {
+        await stopAll(...generators);
+      }
+    } finally {
+      await stopAll(mimi);
+    }
+    return out;
+  },
+};
