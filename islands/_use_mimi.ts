@@ -12,6 +12,7 @@ import {
   type MimiConnection,
   type PageSettings,
 } from "../core/client/mod.ts";
+import { pageOpaque } from "./_page_opaque.ts";
 
 /** {@link useMimi}'s answer. */
 export interface Mimi {
@@ -94,7 +95,7 @@ export function useMimi(settings: PageSettings): Mimi {
     provider.then((primitives) => {
       if (!current) return;
       if (canRememberHere()) deviceKeys ??= new IndexedDbDeviceKeyStore();
-      made = connectPage(settings, { origin: location.origin, provider: primitives, deviceKeys });
+      made = connectPage(settings, { origin: location.origin, provider: primitives, deviceKeys, opaque: pageOpaque() });
       setConnection(made);
     }).catch((error: Error) => {
       // Not swallowed: the page shows it as a closed connection, with its reason.
