@@ -27,7 +27,7 @@ export function Layout(
         <title>{title}</title>
         <link rel="icon" href="data:," />
         <link rel="stylesheet" href={assets.css} />
-        {assets.preload.map((href) => <link rel="modulepreload" href={href} />)}
+        {assets.preload.map((href) => <link key={href} rel="modulepreload" href={href} />)}
       </head>
       <body>
         {children}

@@ -155,7 +155,7 @@ export async function build(): Promise<BuildManifest> {
       else if (entry.name !== "_client.js") throw new Error(`Unexpected bundle output ${entry.name}`);
     }
     const rename = (code: string) =>
-      code.replaceAll(/"\.\/([^"]+\.js)"/g, (whole, file) => {
+      code.replaceAll(/"\.\/([^"]+\.js)"/g, (_whole, file) => {
         if (file === "_client.js") throw new Error("A chunk imports the entry: the manifest could not order them");
         const renamed = chunks.get(file);
         if (!renamed) throw new Error(`The bundle imports ${file}, which it did not write`);

@@ -80,21 +80,20 @@ export interface OpaquePackageClient {
  * ```
  */
 export function opaqueClientOf(client: OpaquePackageClient): OpaqueClient {
-  // Async so that a throw from the package becomes a rejection, as it would be from a worker.
+  // Through a promise, so that a throw from the package becomes a rejection, as it would be from a worker.
+  const deferred = <A, R>(step: (argument: A) => R) => (argument: A) =>
+    new Promise<R>((resolve) => resolve(step(argument)));
+  type Params<K extends keyof OpaqueClient> = Parameters<OpaqueClient[K]>[0];
   return {
-    async startRegistration(password) {
-      return client.startRegistration({ password });
-    },
-    async finishRegistration(params) {
-      return client.finishRegistration({ ...params, keyStretching: KEY_STRETCHING }).registrationRecord;
-    },
-    async startLogin(password) {
-      return client.startLogin({ password });
-    },
-    async finishLogin(params) {
+    startRegistration: deferred((password: string) => client.startRegistration({ password })),
+    finishRegistration: deferred((params: Params<"finishRegistration">) =>
+      client.finishRegistration({ ...params, keyStretching: KEY_STRETCHING }).registrationRecord
+    ),
+    startLogin: deferred((password: string) => client.startLogin({ password })),
+    finishLogin: deferred((params: Params<"finishLogin">) => {
       const result = client.finishLogin({ ...params, keyStretching: KEY_STRETCHING });
       return result && { finishLoginRequest: result.finishLoginRequest, sessionKey: result.sessionKey };
-    },
+    }),
   };
 }
 
