@@ -10,9 +10,12 @@ import {
   ServerKeyChangedError,
 } from "../core/client/mod.ts";
 import { LoginForm, RegisterForm } from "./_account_forms.tsx";
-import { Home } from "./_home.tsx";
+import { lazy } from "./_lazy.tsx";
 import { type Mimi, useMimi } from "./_use_mimi.ts";
 import { deviceName, errorText } from "./_words.ts";
+
+// The signed-in screens are a chunk of their own: the sign-in page does not wait for them (issue 10 item 8).
+const Home = lazy(() => import("./_home.tsx").then((module) => module.Home));
 
 /** Props of {@link MimiApp}; serialisable, as the page passes them through HTML. */
 export interface MimiAppProps {

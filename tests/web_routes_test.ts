@@ -95,7 +95,7 @@ Deno.test("web routes: built files have hashed names, are immutable, and come as
     const html = new TextDecoder().decode(brotliDecompressSync(page.body));
     const { script, worker, css, preload } = pageAssets(html);
     for (const path of [script, worker, css, ...preload]) {
-      assert.match(path, /^\/static\/[a-z_]+\.[0-9a-f]{8,10}\.(js|css)$/, `${path} is a content-hashed name`);
+      assert.match(path, /^\/static\/[a-z_]+\.[0-9a-z]{8,10}\.(js|css)$/, `${path} is a content-hashed name`);
     }
     const plain = await get(server, script, { "accept-encoding": "identity" });
     assert.equal(plain.status, 200);
