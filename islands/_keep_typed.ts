@@ -42,8 +42,14 @@ export function noteTyped(root: Element): TypedState {
  * @param state What was noted before hydration.
  */
 export function restoreTyped(state: TypedState): void {
-  for (const { element, value, checked } of state.values) {
-    if (!element.isConnected) continue;
+  // Hydration keeps the server's elements when its first render matches them; where it did not, the element with the
+  // same id stands in for the one replaced.
+  const current = (element: Element): Element | null =>
+    element.isConnected ? element : element.id ? document.getElementById(element.id) : null;
+  for (const noted of state.values) {
+    const { value, checked } = noted;
+    const element = current(noted.element);
+    if (!(element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement)) continue;
     const box = element instanceof HTMLInputElement && (element.type === "checkbox" || element.type === "radio");
     // Compared with what the server rendered: anything else is the user's doing, which the component has not seen.
     if (box) {
@@ -55,8 +61,9 @@ export function restoreTyped(state: TypedState): void {
       element.dispatchEvent(new Event("input", { bubbles: true }));
     }
   }
-  const { focused, selection } = state;
-  if (focused instanceof HTMLElement && focused.isConnected && document.activeElement !== focused) focused.focus();
+  const { selection } = state;
+  const focused = state.focused && current(state.focused);
+  if (focused instanceof HTMLElement && document.activeElement !== focused) focused.focus();
   if (selection && (focused instanceof HTMLInputElement || focused instanceof HTMLTextAreaElement)) {
     try {
       focused.setSelectionRange(selection.start, selection.end, selection.direction ?? undefined);

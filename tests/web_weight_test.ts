@@ -120,3 +120,26 @@ webTest(
     await context.close();
   },
 );
+
+webTest(
+  "the signed-in screens are a chunk of their own: the sign-in page works without it, and a failed fetch says so",
+  async (server, browser) => {
+    await seedUsers(server, [["carol", "Carol"]]);
+    const context = await browser.newContext();
+    const chunks: string[] = [];
+    // The signed-in screens' chunk cannot be fetched (a dropped connection, a half-deployed update).
+    await context.route(/\/static\/home\.[0-9a-z]+\.js$/, (route) => {
+      chunks.push(route.request().url());
+      return route.abort();
+    });
+    const page = await context.newPage();
+    await page.goto(pageUrl(server));
+    await connected(page);
+    assert.equal(chunks.length, 1, "asked for in the background as soon as the page's script ran");
+    await page.getByLabel("Username").fill("carol");
+    await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+    await page.getByLabel("Password", { exact: true }).press("Enter");
+    await page.getByRole("alert").filter({ hasText: "This screen could not be loaded" }).waitFor({ timeout: LOGIN_MS });
+    await context.close();
+  },
+);
