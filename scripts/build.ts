@@ -46,7 +46,7 @@ const OPAQUE_READY = "const ready = __wbg_init({ module_or_path: wasmData() }).t
 const OPAQUE_EXPORTS = "export { client, ready, server };";
 
 /** Splits the package's ESM file into its WebAssembly and its glue, whose `init(source)` loads a given module. */
-async function splitOpaque(): Promise<{ wasm: Uint8Array; glue: string }> {
+export async function splitOpaque(): Promise<{ wasm: Uint8Array<ArrayBuffer>; glue: string }> {
   const imports = JSON.parse(await Deno.readTextFile(new URL("deno.json", root))).imports;
   const dir = await npmPackageDir(imports["@serenity-kit/opaque"]);
   const source = await Deno.readTextFile(`${dir}/esm/index.js`);
@@ -77,7 +77,7 @@ serveOpaque(self, async () => {
 }
 
 /** The relative imports of a bundled ES module: static ones (loaded with it) and `import()` ones (on demand). */
-function importsOf(code: string): { imports: string[]; dynamicImports: string[] } {
+export function importsOf(code: string): { imports: string[]; dynamicImports: string[] } {
   const dynamicImports = [...code.matchAll(/\bimport\(\s*"\.\/([^"]+)"\s*\)/g)].map((m) => m[1]);
   const imports = [...code.matchAll(/(?:\bfrom\s*|\bimport\s*)"\.\/([^"]+)"/g)].map((m) => m[1]);
   return { imports: [...new Set(imports)], dynamicImports: [...new Set(dynamicImports)] };
