@@ -38,6 +38,8 @@ export interface BuildManifest {
 /** A file ready to serve, in each encoding. */
 export interface Asset {
   type: string;
+  /** Names this content (its hash): the entity tag, with the encoding added, that lets a cache revalidate. */
+  tag: string;
   identity: Uint8Array;
   gzip: Uint8Array;
   br: Uint8Array;
@@ -69,7 +71,7 @@ export async function loadBundle(dir: URL = STATIC_DIR): Promise<WebBundle | und
   for (const [name, file] of Object.entries(manifest.files)) {
     const read = (suffix: string) => Deno.readFile(new URL(name + suffix, dir));
     const [identity, gzip, br] = await Promise.all([read(""), read(".gz"), read(".br")]);
-    assets.set(name, { type: file.type, identity, gzip, br });
+    assets.set(name, { type: file.type, tag: name, identity, gzip, br });
   }
   return { manifest, assets };
 }
@@ -83,12 +85,14 @@ export async function loadBundle(dir: URL = STATIC_DIR): Promise<WebBundle | und
  */
 export function textAsset(text: string, type: string): Asset & { hash: string } {
   const identity = new TextEncoder().encode(text);
+  const hash = createHash("sha256").update(identity).digest("hex").slice(0, 10);
   return {
     type,
+    tag: hash,
     identity,
     gzip: gzipSync(identity, { level: 9 }),
     br: brotliCompressSync(identity, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
-    hash: createHash("sha256").update(identity).digest("hex").slice(0, 10),
+    hash,
   };
 }
 
@@ -115,21 +119,27 @@ export function pickEncoding(header: string | null): "br" | "gzip" | undefined {
 }
 
 /**
- * The response body and headers for `asset` in the best encoding `request` accepts; `vary` says the answer depends on
- * `Accept-Encoding`, for caches between.
+ * The response for `asset` in the best encoding `request` accepts; `vary` says the answer depends on
+ * `Accept-Encoding`, for caches between. A request whose `If-None-Match` names this very representation (RFC 9110
+ * §13.1.2) is answered 304 with no body: a page marked `no-cache` is revalidated for the price of its headers.
  *
  * @param request The request.
  * @param asset The asset.
- * @returns The body to send (null for HEAD) and the headers describing it.
+ * @returns The status (200 or 304), the body to send (null for HEAD and 304) and the headers describing it.
  */
-export function encoded(request: Request, asset: Asset): { body: Uint8Array | null; headers: Record<string, string> } {
+export function encoded(
+  request: Request,
+  asset: Asset,
+): { status: 200 | 304; body: Uint8Array | null; headers: Record<string, string> } {
   const encoding = pickEncoding(request.headers.get("accept-encoding"));
   const body = encoding === "br" ? asset.br : encoding === "gzip" ? asset.gzip : asset.identity;
-  const headers: Record<string, string> = {
-    "content-type": asset.type,
-    "vary": "accept-encoding",
-    "content-length": String(body.length),
-  };
+  const etag = `"${asset.tag}${encoding ? `-${encoding}` : ""}"`;
+  const headers: Record<string, string> = { "content-type": asset.type, "vary": "accept-encoding", etag };
   if (encoding) headers["content-encoding"] = encoding;
-  return { body: request.method === "HEAD" ? null : body, headers };
+  const wanted = request.headers.get("if-none-match");
+  if (wanted && (wanted.trim() === "*" || wanted.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag))) {
+    return { status: 304, body: null, headers };
+  }
+  headers["content-length"] = String(body.length);
+  return { status: 200, body: request.method === "HEAD" ? null : body, headers };
 }

@@ -42,3 +42,22 @@ Deno.test("encoded() answers the asset's bytes in the chosen encoding, with vary
   assert.ok(asset.br.length < asset.identity.length && asset.gzip.length < asset.identity.length);
   assert.match(asset.hash, /^[0-9a-f]{10}$/);
 });
+
+Deno.test("encoded() answers 304 without a body to an If-None-Match naming the same content in the same encoding", () => {
+  const asset = textAsset("<!DOCTYPE html><p>hello</p>", "text/html; charset=utf-8");
+  const ask = (headers: Record<string, string>) => encoded(new Request("http://x/", { headers }), asset);
+  const first = ask({ "accept-encoding": "br" });
+  assert.equal(first.status, 200);
+  const etag = first.headers["etag"];
+  assert.equal(etag, `"${asset.hash}-br"`);
+  const again = ask({ "accept-encoding": "br", "if-none-match": `"other", ${etag}` });
+  assert.equal(again.status, 304);
+  assert.equal(again.body, null);
+  assert.equal(again.headers["etag"], etag);
+  assert.equal(ask({ "accept-encoding": "br", "if-none-match": `W/${etag}` }).status, 304);
+  // The gzip representation is another entity: the br tag does not validate it.
+  const gzip = ask({ "accept-encoding": "gzip", "if-none-match": etag });
+  assert.equal(gzip.status, 200);
+  assert.equal(gzip.headers["etag"], `"${asset.hash}-gzip"`);
+  assert.equal(ask({ "if-none-match": `"${asset.hash}"` }).status, 304);
+});

@@ -64,8 +64,9 @@ export function createPages(bundle: WebBundle | undefined, page: PageSettings): 
 }
 
 function serve(request: Request, asset: Asset, cacheControl: string): Response {
-  const { body, headers } = encoded(request, asset);
+  const { status, body, headers } = encoded(request, asset);
   return new Response(body as BodyInit | null, {
+    status,
     headers: { ...headers, "cache-control": cacheControl, ...SECURITY_HEADERS },
   });
 }

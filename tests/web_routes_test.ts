@@ -93,6 +93,11 @@ Deno.test("web routes: built files have hashed names, are immutable, and come as
     assert.equal(page.headers["vary"], "accept-encoding");
     assert.equal(page.headers["content-encoding"], "br");
     const html = new TextDecoder().decode(brotliDecompressSync(page.body));
+    // no-cache asks again each time; the same page costs only its headers then.
+    const revalidated = await get(server, "/", { "accept-encoding": "br", "if-none-match": page.headers["etag"] });
+    assert.equal(revalidated.status, 304);
+    assert.equal(revalidated.body.length, 0);
+    assert.equal(revalidated.headers["content-length"], undefined);
     const { script, worker, css, preload } = pageAssets(html);
     for (const path of [script, worker, css, ...preload]) {
       assert.match(path, /^\/static\/[a-z_]+\.[0-9a-z]{8,10}\.(js|css)$/, `${path} is a content-hashed name`);
