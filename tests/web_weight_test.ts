@@ -143,3 +143,26 @@ webTest(
     await context.close();
   },
 );
+
+webTest(
+  "the all-noble provider's chunk is fetched only by a page without crypto.subtle",
+  async (server, browser) => {
+    const nobleChunks = async (url: string) => {
+      const context = await browser.newContext();
+      const fetched: string[] = [];
+      context.on("request", (request) => {
+        if (/\/static\/noble\.[0-9a-z]+\.js$/.test(request.url())) fetched.push(request.url());
+      });
+      const page = await context.newPage();
+      await page.goto(url);
+      await connected(page);
+      const subtle = await page.evaluate(() => typeof globalThis.crypto.subtle);
+      await context.close();
+      return { subtle, fetched: fetched.length };
+    };
+    // 127.0.0.1 is a secure context even over plain HTTP; another name for it is not.
+    assert.deepEqual(await nobleChunks(pageUrl(server)), { subtle: "object", fetched: 0 });
+    assert.deepEqual(await nobleChunks(pageUrl(server, "mimi.test")), { subtle: "undefined", fetched: 1 });
+  },
+  { hosts: ["mimi.test"] },
+);
