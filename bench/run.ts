@@ -10,7 +10,7 @@ import { recordPath } from "./record_path.ts";
 import { connections } from "./connections.ts";
 import { logins } from "./logins.ts";
 import { startup } from "./startup.ts";
-import { webWeight } from "./web_weight_stub.ts";
+import { webWeight } from "./web_weight.ts";
 
 /** Every scenario, in the order a whole run takes them. */
 export const SCENARIOS: Scenario[] = [handshakes, recordPath, fanout, chat, logins, connections, startup, webWeight];

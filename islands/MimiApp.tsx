@@ -13,8 +13,8 @@ import {
 } from "../core/client/mod.ts";
 import { LoginForm, RegisterForm } from "./_account_forms.tsx";
 import { ACCOUNT_WORDS } from "./_account_words.ts";
-import { Home } from "./_home.tsx";
 import { type Locale, LocaleContext, LOCALES, useWords } from "./_i18n.ts";
+import { lazy } from "./_lazy.tsx";
 import { useLocaleChoice } from "./_locale.ts";
 import {
   ClosedBar,
@@ -28,6 +28,9 @@ import { STATUS_WORDS } from "./_status_words.ts";
 import { useTabGuard } from "./_tab_guard.ts";
 import { useMimi } from "./_use_mimi.ts";
 import { deviceName, errorText } from "./_words.ts";
+
+// The signed-in screens are a chunk of their own: the sign-in page does not wait for them (issue 10 item 8).
+const Home = lazy(() => import("./_home.tsx").then((module) => module.Home));
 
 /** Props of {@link MimiApp}; serialisable, as the page passes them through HTML. */
 export interface MimiAppProps {

@@ -13,6 +13,7 @@ import {
   type MimiConnection,
   type PageSettings,
 } from "../core/client/mod.ts";
+import { pageOpaque } from "./_page_opaque.ts";
 
 /** {@link useMimi}'s answer. */
 export interface Mimi {
@@ -101,7 +102,13 @@ export function useMimi(settings: PageSettings, paused = false): Mimi {
       if (canRememberHere()) deviceKeys ??= new IndexedDbDeviceKeyStore();
       // Messages not answered when the page closed go out at the next login; without IndexedDB, only while open.
       if ("indexedDB" in globalThis) outboxStore ??= new IndexedDbOutboxStore();
-      made = connectPage(settings, { origin: location.origin, provider: primitives, deviceKeys, outboxStore });
+      made = connectPage(settings, {
+        origin: location.origin,
+        provider: primitives,
+        deviceKeys,
+        outboxStore,
+        opaque: pageOpaque(),
+      });
       setConnection(made);
     }).catch((error: Error) => {
       // Not swallowed: the page shows it as a closed connection, with its reason.

@@ -4,74 +4,86 @@ import { renderToString } from "preact-render-to-string";
 import type { PageSettings } from "../core/client/mod.ts";
 import { LOCALES } from "../islands/_i18n.ts";
 import { localeOfRequest } from "../islands/_locale.ts";
-import { IndexPage } from "./index.tsx";
+import { IndexPage, type PageAssets } from "./index.tsx";
 import { APP_CSS } from "./_styles.ts";
+import { type Asset, encoded, textAsset, type WebBundle } from "./_assets.ts";
 
-/** Where `deno task build` writes the island bundle; `deno task compile` embeds it. */
-export const BUNDLE_URL = new URL("../static/islands.js", import.meta.url);
+export { loadBundle, type WebBundle } from "./_assets.ts";
 
-// The page loads only its own script and style and talks only to its own origin. 'wasm-unsafe-eval' lets it compile
-// WebAssembly (OPAQUE's, PROTOCOL.md §10) and nothing else: eval and inline scripts stay forbidden.
+// The page loads only its own scripts, worker and style and talks only to its own origin. 'wasm-unsafe-eval' lets it
+// compile WebAssembly (OPAQUE's, PROTOCOL.md §10, in the worker) and nothing else: eval and inline scripts stay
+// forbidden. The worker's own response carries the same policy, which is the one it runs under.
 const SECURITY_HEADERS = {
   "content-security-policy":
-    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; img-src 'self' blob: data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' blob: data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
 };
 
+/** Hashed names never change content: caches keep them a year without asking again. */
+const IMMUTABLE = "public, max-age=31536000, immutable";
+/** Pages name the current build's files: a cache must ask each time (and gets the page again cheaply). */
+const PAGE_CACHE = "no-cache";
+
 /**
  * Creates the handler for pages and assets.
  *
- * @param bundle The island bundle's bytes, or `undefined` when it has not been built.
+ * @param bundle The built web client (`loadBundle()`), or `undefined` when it has not been built: the page then says
+ *   so, and only its server-rendered forms show.
  * @param page What the web client needs to connect (fingerprint, WebSocket path, crypto settings, frame limit), as
  *   the server hands it over; the page carries it to the browser.
  * @returns The handler.
  */
-export function createPages(bundle: Uint8Array | undefined, page: PageSettings): (request: Request) => Response {
+export function createPages(bundle: WebBundle | undefined, page: PageSettings): (request: Request) => Response {
+  const css = textAsset(APP_CSS, "text/css; charset=utf-8");
+  const cssName = `app.${css.hash}.css`;
+  const assets = new Map<string, Asset>(bundle?.assets);
+  assets.set(cssName, css);
+  const manifest = bundle?.manifest;
+  const pageAssets: PageAssets = {
+    css: `/static/${cssName}`,
+    client: manifest && `/static/${manifest.client}`,
+    preload: (manifest?.files[manifest.client]?.imports ?? []).map((name) => `/static/${name}`),
+    worker: manifest && `/static/${manifest.worker}`,
+  };
   // One page per language, rendered once: the user's choice (cookie) or Accept-Language picks which.
   const index = Object.fromEntries(
-    LOCALES.map((
+    LOCALES.map((locale) => [
       locale,
-    ) => [locale, "<!DOCTYPE html>" + renderToString(<IndexPage settings={page} locale={locale} />)]),
+      textAsset(
+        "<!DOCTYPE html>" + renderToString(<IndexPage settings={page} locale={locale} assets={pageAssets} />),
+        "text/html; charset=utf-8",
+      ),
+    ]),
   );
   return (request) => {
     const { pathname } = new URL(request.url);
     if (request.method !== "GET" && request.method !== "HEAD") {
       return new Response("Method not allowed", { status: 405, headers: { allow: "GET, HEAD" } });
     }
-    switch (pathname) {
-      case "/": {
-        const locale = localeOfRequest(request.headers.get("cookie"), request.headers.get("accept-language"));
-        const response = respond(index[locale], "text/html; charset=utf-8");
-        response.headers.set("vary", "Cookie, Accept-Language");
-        return response;
-      }
-      case "/static/app.css":
-        return respond(APP_CSS, "text/css; charset=utf-8");
-      case "/static/islands.js":
-        return bundle
-          ? respond(bundle, "text/javascript; charset=utf-8")
-          : respond("The web client is not built: run deno task build", "text/plain; charset=utf-8", 503);
-      default:
-        return respond("Not found", "text/plain; charset=utf-8", 404);
+    if (pathname === "/") {
+      const locale = localeOfRequest(request.headers.get("cookie"), request.headers.get("accept-language"));
+      const response = serve(request, index[locale], PAGE_CACHE);
+      // The language depends on these too; a cache must not hand a Chinese page to an English browser.
+      response.headers.set(
+        "vary",
+        [response.headers.get("vary"), "Cookie, Accept-Language"].filter(Boolean).join(", "),
+      );
+      return response;
     }
+    const asset = pathname.startsWith("/static/") ? assets.get(pathname.slice("/static/".length)) : undefined;
+    if (asset) return serve(request, asset, IMMUTABLE);
+    return new Response("Not found", {
+      status: 404,
+      headers: { "content-type": "text/plain; charset=utf-8", ...SECURITY_HEADERS },
+    });
   };
 }
 
-/**
- * Reads the island bundle written by `deno task build`.
- *
- * @returns Its bytes, or `undefined` when it does not exist.
- */
-export async function loadBundle(): Promise<Uint8Array | undefined> {
-  try {
-    return await Deno.readFile(BUNDLE_URL);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
-}
-
-function respond(body: string | Uint8Array, type: string, status = 200): Response {
-  return new Response(body as BodyInit, { status, headers: { "content-type": type, ...SECURITY_HEADERS } });
+function serve(request: Request, asset: Asset, cacheControl: string): Response {
+  const { status, body, headers } = encoded(request, asset);
+  return new Response(body as BodyInit | null, {
+    status,
+    headers: { ...headers, "cache-control": cacheControl, ...SECURITY_HEADERS },
+  });
 }

@@ -21,7 +21,7 @@ const { code } = await new Deno.Command(Deno.execPath(), {
     "--allow-write",
     "--allow-env",
     "--include",
-    "static/islands.js",
+    "static/",
     "--output",
     "dist/mimi",
     "main.ts",

@@ -33,7 +33,7 @@ export const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
-/** OPAQUE's key stretching (Argon2id) runs in the page at every registration and login. */
+/** OPAQUE's key stretching (Argon2id) runs at every registration and login (in the page's worker). */
 export const LOGIN_MS = 30_000;
 
 /** Launches Chromium; `hosts` maps names to 127.0.0.1 (a name that is not localhost is not a secure context). */

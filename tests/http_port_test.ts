@@ -108,7 +108,7 @@ Deno.test("a keep-alive connection serves requests and is closed httpIdleTimeout
     await until(() => client.text.includes("</html>"), 5000, "the page");
     assert.match(client.text, /^HTTP\/1\.1 200 OK/);
     clock.tick(IDLE_MS - SWEEP_INTERVAL_MS);
-    await client.send("GET /static/app.css HTTP/1.1\r\nHost: x\r\n\r\n");
+    await client.send("GET /?again HTTP/1.1\r\nHost: x\r\n\r\n");
     await until(() => client.text.split("HTTP/1.1 200").length === 3, 5000, "the second response");
     clock.tick(IDLE_MS - SWEEP_INTERVAL_MS);
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -1,6 +1,5 @@
 // Client side of accounts: OPAQUE registration and login bound to the secure channel (PROTOCOL.md §10).
 
-import * as opaque from "@serenity-kit/opaque";
 import { constantTimeEqual } from "../bytes/mod.ts";
 import { loginProof } from "../crypto/login_binding.ts";
 import type { ResponseOf } from "../protocol/define.ts";
@@ -11,16 +10,16 @@ import { OPS } from "../protocol/registry.ts";
 import { isMap } from "../protocol/schema.ts";
 import { TransportError } from "../transport/duplex.ts";
 import type { MimiClient } from "./client.ts";
+import { type OpaqueClient, packagedOpaque } from "./opaque.ts";
 
 export type { LoginBundle, Profile };
-
-/** Argon2id parameters both registration and login must use (PROTOCOL.md §10). */
-const KEY_STRETCHING = "memory-constrained" as const;
 
 /** Options of {@link register}. */
 export interface RegisterOptions {
   /** An invite code from the server's operator (`mimi invite`), for a server whose registration is by invite. */
   invite?: string;
+  /** Where the OPAQUE steps run (a page's Web Worker); default the package on this thread ({@link packagedOpaque}). */
+  opaque?: OpaqueClient;
 }
 
 /**
@@ -41,21 +40,20 @@ export async function register(
   password: string,
   options: RegisterOptions = {},
 ): Promise<Profile> {
-  await opaque.ready;
-  const { clientRegistrationState, registrationRequest } = opaque.client.startRegistration({ password });
+  const opaque = options.opaque ?? await packagedOpaque();
+  const { clientRegistrationState, registrationRequest } = await opaque.startRegistration(password);
   const started = await client.call(OPS.registerStart, {
     username,
     nickname,
     request: registrationRequest,
     ...options.invite !== undefined ? { invite: options.invite } : {},
   });
-  const { registrationRecord } = opaque.client.finishRegistration({
+  const record = await opaque.finishRegistration({
     clientRegistrationState,
     registrationResponse: started.response,
     password,
-    keyStretching: KEY_STRETCHING,
   });
-  return (await client.call(OPS.registerFinish, { record: registrationRecord })).user;
+  return (await client.call(OPS.registerFinish, { record })).user;
 }
 
 /** What `login_finish` carries to remember this device (PROTOCOL.md §10.9). */
@@ -70,6 +68,8 @@ export interface DeviceRegistration {
 export interface LoginOptions {
   /** Remember this device: the server stores its public key and answers its `deviceId`. */
   device?: DeviceRegistration;
+  /** Where the OPAQUE steps run (a page's Web Worker); default the package on this thread ({@link packagedOpaque}). */
+  opaque?: OpaqueClient;
 }
 
 /** The login bundle with the remembered device's id: null when none was asked for (or the server cannot). */
@@ -102,15 +102,10 @@ export async function startLogin(
 ): Promise<StartedLogin> {
   const binding = client.channelBinding;
   if (!binding) throw new TypeError("login needs a secure channel (MimiClient's channelBinding)");
-  await opaque.ready;
-  const { clientLoginState, startLoginRequest } = opaque.client.startLogin({ password });
+  const opaque = options.opaque ?? await packagedOpaque();
+  const { clientLoginState, startLoginRequest } = await opaque.startLogin(password);
   const started = await client.call(OPS.loginStart, { username, request: startLoginRequest });
-  const result = opaque.client.finishLogin({
-    clientLoginState,
-    loginResponse: started.response,
-    password,
-    keyStretching: KEY_STRETCHING,
-  });
+  const result = await opaque.finishLogin({ clientLoginState, loginResponse: started.response, password });
   // Unknown user or wrong password: the server's answer does not authenticate. Same error either way.
   if (!result) throw new ProtocolError("credentials_wrong", "Wrong username or password");
   return {
@@ -176,16 +171,20 @@ export async function login(
  *
  * @param client A logged-in client.
  * @param password The new password.
+ * @param options `opaque`: where the OPAQUE steps run (default the package on this thread).
  */
-export async function changePassword(client: MimiClient, password: string): Promise<void> {
-  await opaque.ready;
-  const { clientRegistrationState, registrationRequest } = opaque.client.startRegistration({ password });
+export async function changePassword(
+  client: MimiClient,
+  password: string,
+  options: { opaque?: OpaqueClient } = {},
+): Promise<void> {
+  const opaque = options.opaque ?? await packagedOpaque();
+  const { clientRegistrationState, registrationRequest } = await opaque.startRegistration(password);
   const started = await client.call(OPS.passwordStart, { request: registrationRequest });
-  const { registrationRecord } = opaque.client.finishRegistration({
+  const record = await opaque.finishRegistration({
     clientRegistrationState,
     registrationResponse: started.response,
     password,
-    keyStretching: KEY_STRETCHING,
   });
-  await client.call(OPS.passwordFinish, { record: registrationRecord });
+  await client.call(OPS.passwordFinish, { record });
 }

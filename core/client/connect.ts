@@ -27,6 +27,7 @@ import { MimiClient, type Push, type Sendable } from "./client.ts";
 import type { DeviceCredential, DeviceKey, DeviceKeyStore } from "./device_key.ts";
 import type { OutboxStore } from "./outbox_store.ts";
 import { Emitter, reportOutOfBand } from "./emitter.ts";
+import type { OpaqueClient } from "./opaque.ts";
 import { type Kick, KickedError, readKick } from "./events.ts";
 import { type FontPreference, logout, setFont, setNickname } from "./profile.ts";
 import { PresenceWatch } from "./presence_watch.ts";
@@ -65,6 +66,11 @@ export interface ConnectOptions {
    * client ids, which the server keeps once. Default a `MemoryOutboxStore`: kept only while the program runs.
    */
   outboxStore?: OutboxStore;
+  /**
+   * Where OPAQUE's client steps (and their Argon2id) run. Default: `@serenity-kit/opaque` on this thread, loaded at
+   * the first registration or login. A page passes one that runs them in a Web Worker.
+   */
+  opaque?: OpaqueClient;
   /**
    * Whether each connection resumes with the stored credential. Default true. A one-shot command that logs in with
    * the password passes false: resuming first would make its login `already_logged_in`, and take the session from
@@ -367,6 +373,7 @@ class Connection implements MimiConnection {
   readonly #secure: ClientSecureOptions;
   readonly #clock: Clock;
   readonly #deviceKeys: DeviceKeyStore | undefined;
+  readonly #opaque: OpaqueClient | undefined;
   readonly #resumes: boolean;
   readonly #reconnect: boolean;
   readonly #onError: (error: unknown) => void;
@@ -392,6 +399,7 @@ class Connection implements MimiConnection {
     this.#clock = options.clock ?? systemClock;
     this.#secure = { ...options.secure, clock: options.secure.clock ?? this.#clock };
     this.#deviceKeys = options.deviceKeys;
+    this.#opaque = options.opaque;
     this.#resumes = options.resume ?? true;
     this.#reconnect = options.reconnect ?? true;
     this.#onError = options.onError ?? reportOutOfBand;
@@ -452,7 +460,8 @@ class Connection implements MimiConnection {
   }
 
   async register(username: string, nickname: string, password: string, options?: RegisterOptions): Promise<Profile> {
-    return await register((await this.#session()).client, username, nickname, password, options);
+    const opaque = options?.opaque ?? this.#opaque;
+    return await register((await this.#session()).client, username, nickname, password, { ...options, opaque });
   }
 
   async login(username: string, password: string, options: ConnectLoginOptions = {}): Promise<LoginResult> {
@@ -464,7 +473,10 @@ class Connection implements MimiConnection {
       key = await keys.create();
     }
     const device = key && { name: options.remember!, publicKey: key.publicKey };
-    const result = await login(session.client, username, password, device ? { device } : {});
+    const result = await login(session.client, username, password, {
+      opaque: this.#opaque,
+      ...device ? { device } : {},
+    });
     if (!session.ended) this.#signedIn(session, result);
     if (keys) {
       if (key && result.deviceId !== null) {
@@ -490,7 +502,7 @@ class Connection implements MimiConnection {
   }
 
   async changePassword(password: string): Promise<void> {
-    await changePassword((await this.#session()).client, password);
+    await changePassword((await this.#session()).client, password, { opaque: this.#opaque });
   }
 
   async setNickname(nickname: string): Promise<Profile> {

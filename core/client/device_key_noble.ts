@@ -1,7 +1,7 @@
 // A device key held as a P-256 secret key in memory, signing with @noble/curves: the terminal's and the tests' key.
 
 import { p256 } from "@noble/curves/nist.js";
-import { nobleProvider } from "../crypto/primitives/noble.ts";
+import { nobleEcdsaP256 } from "../crypto/primitives/_ecdsa.ts";
 import type { RandomSource } from "../crypto/primitives/types.ts";
 import type { DeviceKey } from "./device_key.ts";
 
@@ -30,7 +30,7 @@ export function nobleDeviceKey(secretKey: Uint8Array): NobleDeviceKey {
     throw new TypeError("Cannot use the device key: the secret is not a P-256 secret key of 32 bytes");
   }
   const secret = secretKey.slice();
-  const scheme = nobleProvider.signature("ecdsa-p256");
+  const scheme = nobleEcdsaP256;
   return {
     secretKey: secret,
     publicKey: p256.getPublicKey(secret, false),
@@ -51,5 +51,5 @@ export function nobleDeviceKey(secretKey: Uint8Array): NobleDeviceKey {
  * ```
  */
 export function generateNobleDeviceKey(random?: RandomSource): NobleDeviceKey {
-  return nobleDeviceKey(nobleProvider.signature("ecdsa-p256").generateKeyPair(random).secretKey);
+  return nobleDeviceKey(nobleEcdsaP256.generateKeyPair(random).secretKey);
 }

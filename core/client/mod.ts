@@ -38,6 +38,15 @@ export {
   type SessionState,
 } from "./reducers.ts";
 export type { LoginBundle, LoginResult, Profile, RegisterOptions } from "./accounts.ts";
+export {
+  KEY_STRETCHING,
+  type OpaqueClient,
+  opaqueClientOf,
+  type OpaqueLoginFinish,
+  type OpaqueLoginStart,
+  type OpaquePackageClient,
+  type OpaqueRegistrationStart,
+} from "./opaque.ts";
 export type {
   BlockedUser,
   Conversation,

@@ -1,7 +1,7 @@
 // The login proofs that bind an OPAQUE session key to one secure channel (PROTOCOL.md §10.3).
 
 import { concatBytes, fromBase64Url, utf8 } from "../bytes/mod.ts";
-import { nobleProvider } from "./primitives/noble.ts";
+import { nobleHash } from "./primitives/_hash.ts";
 
 const LABELS = { client: utf8("mimi/1 login client"), server: utf8("mimi/1 login server") } as const;
 
@@ -21,5 +21,5 @@ const LABELS = { client: utf8("mimi/1 login client"), server: utf8("mimi/1 login
  * ```
  */
 export function loginProof(sessionKey: string, exporter: Uint8Array, role: "client" | "server"): Uint8Array {
-  return nobleProvider.hash("sha256").hmac(fromBase64Url(sessionKey), concatBytes(LABELS[role], exporter));
+  return nobleHash("sha256").hmac(fromBase64Url(sessionKey), concatBytes(LABELS[role], exporter));
 }

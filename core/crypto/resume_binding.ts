@@ -2,7 +2,7 @@
 
 import { p256 } from "@noble/curves/nist.js";
 import { concatBytes, utf8 } from "../bytes/mod.ts";
-import { nobleProvider } from "./primitives/noble.ts";
+import { nobleEcdsaP256 } from "./primitives/_ecdsa.ts";
 import type { CryptoProvider } from "./primitives/types.ts";
 
 const LABEL = utf8("mimi/1 resume");
@@ -40,7 +40,7 @@ export function resumeMessage(exporter: Uint8Array): Uint8Array {
  *
  * @example
  * ```ts
- * import { nobleProvider } from "./primitives/noble.ts";
+ * import { nobleEcdsaP256 } from "./primitives/_ecdsa.ts";
  * import { resumeMessage, verifyResumeProof } from "./resume_binding.ts";
  * const ecdsa = nobleProvider.signature("ecdsa-p256");
  * const { secretKey, publicKey } = ecdsa.generateKeyPair();
@@ -53,10 +53,11 @@ export async function verifyResumeProof(
   publicKey: Uint8Array,
   exporter: Uint8Array,
   proof: Uint8Array,
-  provider: CryptoProvider = nobleProvider,
+  provider?: CryptoProvider,
 ): Promise<boolean> {
   if (!(exporter instanceof Uint8Array) || exporter.length === 0) return false;
-  return await provider.signature("ecdsa-p256").verify(publicKey, resumeMessage(exporter), proof);
+  const ecdsa = provider?.signature("ecdsa-p256") ?? nobleEcdsaP256;
+  return await ecdsa.verify(publicKey, resumeMessage(exporter), proof);
 }
 
 /**

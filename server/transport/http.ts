@@ -189,7 +189,8 @@ async function respond(req: http.IncomingMessage, res: http.ServerResponse, opti
   const body = req.method === "HEAD" ? undefined : new Uint8Array(await response.arrayBuffer());
   const out: Record<string, string> = {};
   response.headers.forEach((value, name) => out[name] = value);
-  if (body) out["content-length"] = String(body.length);
+  // A 304 has no body, and a length there would claim the page is empty (RFC 9110 §8.6).
+  if (body && response.status !== 304) out["content-length"] = String(body.length);
   res.writeHead(response.status, out);
   res.end(body);
 }

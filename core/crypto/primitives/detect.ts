@@ -1,7 +1,6 @@
 // Picks the best provider the runtime allows: WebCrypto where crypto.subtle exists, noble elsewhere.
 
 import type { CryptoProvider } from "./types.ts";
-import { nobleProvider } from "./noble.ts";
 import { webCryptoProvider } from "./webcrypto.ts";
 
 /**
@@ -23,8 +22,8 @@ export function isSecureCryptoAvailable(): boolean {
 }
 
 /**
- * Returns `webCryptoProvider()` when `crypto.subtle` exists, else `nobleProvider`. Call it once at
- * start-up: the WebCrypto provider probes the platform when it is created.
+ * Returns `webCryptoProvider()` when `crypto.subtle` exists, else `nobleProvider` (loaded only then). Call it
+ * once at start-up: the WebCrypto provider probes the platform when it is created.
  *
  * @returns The provider to hand to the handshake and record layer.
  *
@@ -37,5 +36,8 @@ export function isSecureCryptoAvailable(): boolean {
  * ```
  */
 export async function detectProvider(): Promise<CryptoProvider> {
-  return isSecureCryptoAvailable() ? await webCryptoProvider(globalThis.crypto.subtle) : nobleProvider;
+  if (isSecureCryptoAvailable()) return await webCryptoProvider(globalThis.crypto.subtle);
+  // Imported here, not above: a bundler then puts the all-noble provider in a chunk of its own, which a browser with
+  // WebCrypto never loads.
+  return (await import("./noble.ts")).nobleProvider;
 }

@@ -9,7 +9,8 @@ import { webCryptoAesGcm } from "./_webcrypto_aead.ts";
 import { webCryptoP256, webCryptoX25519 } from "./_webcrypto_kex.ts";
 import { NO_WEBCRYPTO, probeWebCrypto, type WebCryptoSupport } from "./_webcrypto_probe.ts";
 import { webCryptoEcdsaP256, webCryptoEd25519 } from "./_webcrypto_sign.ts";
-import { nobleProvider } from "./noble.ts";
+import { nobleX25519 } from "./_x25519.ts";
+import { nobleP256 } from "./_p256.ts";
 import { kexFrom, pick } from "./_select.ts";
 
 export { WEBCRYPTO_AEAD_MIN_BYTES } from "./_webcrypto_aead.ts";
@@ -53,17 +54,21 @@ export async function webCryptoProvider(
   subtle: SubtleCrypto | undefined = globalThis.crypto?.subtle,
 ): Promise<WebCryptoProvider> {
   const support = subtle === undefined ? NO_WEBCRYPTO : await probeWebCrypto(subtle);
-  if (subtle === undefined) return Object.freeze({ ...nobleProvider, name: "webcrypto()", webCrypto: support });
+  if (subtle === undefined) {
+    // Loaded only here (a runtime without WebCrypto), so that a bundle for browsers keeps it in a chunk of its own.
+    const { nobleProvider } = await import("./noble.ts");
+    return Object.freeze({ ...nobleProvider, name: "webcrypto()", webCrypto: support });
+  }
   const gcm = (id: AeadId) => support.aesGcm ? webCryptoAesGcm(subtle, id) : nobleAead(id);
   const aeads = {
     "aes-128-gcm": gcm("aes-128-gcm"),
     "aes-256-gcm": gcm("aes-256-gcm"),
     "chacha20-poly1305": nobleAead("chacha20-poly1305"),
   };
-  const x25519 = support.x25519 ? webCryptoX25519(subtle) : nobleProvider.kex("x25519");
+  const x25519 = support.x25519 ? webCryptoX25519(subtle) : nobleX25519;
   const kexes = {
     "x25519": x25519,
-    "p256": support.ecdhP256 ? webCryptoP256(subtle) : nobleProvider.kex("p256"),
+    "p256": support.ecdhP256 ? webCryptoP256(subtle) : nobleP256,
     "x25519-mlkem768": hybridX25519MlKem768(x25519),
   };
   const signatures = {
