@@ -55,9 +55,7 @@ export function Home({ mimi, openConversationId, onOpen, onSettings, onLogout }:
       <RequestNotice requests={state.friendRequests} />
       <div class="shell">
         <aside class="sidebar" aria-labelledby="conversations-title">
-          <section class="card">
-            <ConversationList mimi={mimi} openConversationId={open?.id ?? null} onOpen={onOpen} />
-          </section>
+          <ConversationList mimi={mimi} openConversationId={open?.id ?? null} onOpen={onOpen} />
           <FriendsPanel mimi={mimi} onOpen={onOpen} />
           <GroupsPanel mimi={mimi} onOpen={onOpen} />
         </aside>

@@ -104,9 +104,6 @@ select { padding: .35rem .5rem; font: inherit; border: 1px solid var(--line); bo
 .shell { display: grid; grid-template-columns: minmax(16rem, 22rem) 1fr; gap: 1rem; align-items: start; }
 .sidebar, .pane { display: grid; gap: 1rem; min-width: 0; }
 @media (max-width: 48rem) { .shell { grid-template-columns: 1fr; } }
-.conversations { list-style: none; margin: 0; padding: 0; }
-.conversation { width: 100%; text-align: left; border: 0; border-radius: .35rem; background: none; }
-.conversation[aria-current="true"] { background: color-mix(in srgb, var(--accent) 15%, transparent); }
 .member { border: 0; background: none; padding: 0; text-align: left; color: inherit; }
 .requests li { flex-wrap: wrap; }
 .note { margin: .15rem 0 0; white-space: pre-wrap; }

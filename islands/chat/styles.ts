@@ -4,13 +4,10 @@
 
 /** CSS of islands/chat/. */
 export const CHAT_CSS = `
-.chat-layout {
-  display: grid; grid-template-columns: minmax(15rem, 22rem) 1fr; gap: 1rem; align-items: stretch;
-  height: min(78vh, 56rem); min-height: 24rem; margin-bottom: 1rem;
-}
-@media (max-width: 44rem) {
-  .chat-layout { grid-template-columns: 1fr; height: auto; }
-  .chat-layout .chat-pane { height: 80vh; }
+.pane > .chat-pane { height: min(78vh, 56rem); min-height: 24rem; }
+.sidebar > .conversations { max-height: min(60vh, 40rem); }
+@media (max-width: 48rem) {
+  .pane > .chat-pane { height: 80vh; }
 }
 .conversations {
   display: flex; flex-direction: column; min-height: 0; border: 1px solid var(--line); border-radius: .6rem;
