@@ -25,6 +25,14 @@ export class UsageError extends Error {
 }
 
 /**
+ * The command found nothing to act on: no friend, room, member or block of that name. Exits with
+ * {@link EXIT.refused}, as when the server refuses, since the command line itself was well formed.
+ */
+export class NothingToActOnError extends Error {
+  override readonly name = "NothingToActOnError";
+}
+
+/**
  * The exit code for an error that ended a command.
  *
  * @param error What was thrown.
@@ -38,7 +46,7 @@ export class UsageError extends Error {
  * ```
  */
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof ProtocolError) return EXIT.refused;
+  if (error instanceof ProtocolError || error instanceof NothingToActOnError) return EXIT.refused;
   if (error instanceof PromptError) return error.exitCode;
   if (error instanceof UsageError || error instanceof ConfigError || error instanceof DeviceKeyStoreError) {
     return EXIT.usage;

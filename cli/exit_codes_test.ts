@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { DeviceKeyStoreError, HandshakeError, KickedError, ProtocolError, TransportError } from "../core/client/mod.ts";
 import { ConfigError } from "../core/config/resolve.ts";
-import { EXIT, exitCodeFor, UsageError } from "./exit_codes.ts";
+import { EXIT, exitCodeFor, NothingToActOnError, UsageError } from "./exit_codes.ts";
 import { PromptError } from "./prompt.ts";
 
 Deno.test("exitCodeFor() maps refusals to 1, usage and config to 2, connection and security to 3", () => {
   assert.equal(exitCodeFor(new ProtocolError("not_allowed", "You are not friends")), EXIT.refused);
+  assert.equal(exitCodeFor(new NothingToActOnError("bob is not your friend")), EXIT.refused);
   assert.equal(exitCodeFor(new UsageError("bad")), EXIT.usage);
   assert.equal(exitCodeFor(new ConfigError("client.tcpPort", "bad port")), EXIT.usage);
   assert.equal(exitCodeFor(new DeviceKeyStoreError("readable by others")), EXIT.usage);

@@ -10,15 +10,23 @@ import { type Command, commandContext } from "./commands/command.ts";
 import { contacts } from "./commands/contacts.ts";
 import { devices, logout } from "./commands/devices.ts";
 import { fingerprint } from "./commands/fingerprint.ts";
+import { block, blocked, find, removeFriend, unblock } from "./commands/friends.ts";
 import { history } from "./commands/history.ts";
+import { lobby } from "./commands/lobby.ts";
+import { markRead } from "./commands/mark_read.ts";
 import { members } from "./commands/members.ts";
+import { nickname } from "./commands/nickname.ts";
+import { recall } from "./commands/recall.ts";
 import { requests } from "./commands/requests.ts";
+import { createRoom, invite, inviteCode, join, leave, publicRooms } from "./commands/room_membership.ts";
+import { deleteRoom, removeMember, rename, transfer } from "./commands/room_owner.ts";
 import { rooms } from "./commands/rooms.ts";
 import { saveImage } from "./commands/save_image.ts";
 import { send } from "./commands/send.ts";
 import { sendImage } from "./commands/send_image.ts";
 import { echo, forget, listSuites, ping } from "./commands/server.ts";
 import { unread } from "./commands/unread.ts";
+import { takeFlag } from "./args.ts";
 import { EXIT, exitCodeFor } from "./exit_codes.ts";
 import { type ClientIo, oneLine, STDIO } from "./io.ts";
 import { runInteractive } from "./tui/mod.ts";
@@ -44,6 +52,7 @@ const RUNNERS: Record<Exclude<CommandName, "help">, Runner> = {
   register: (config, rest, io) => accountCommand(config, "register", rest, io),
   login: (config, rest, io) => accountCommand(config, "login", rest, io),
   passwd: (config, rest, io) => accountCommand(config, "passwd", rest, io),
+  nickname: signedIn(nickname),
   devices,
   logout: (config, rest, io) => noArguments("logout", rest, io) ?? logout(config, io),
   contacts: signedIn(contacts),
@@ -52,15 +61,36 @@ const RUNNERS: Record<Exclude<CommandName, "help">, Runner> = {
   reject: signedIn(answerCommand("reject")),
   later: signedIn(answerCommand("later")),
   add: signedIn(add),
+  find: signedIn(find),
+  "remove-friend": signedIn(removeFriend),
+  block: signedIn(block),
+  unblock: signedIn(unblock),
+  blocked: signedIn(blocked),
   rooms: signedIn(rooms),
   members: signedIn(members),
+  "create-room": signedIn(createRoom),
+  "public-rooms": signedIn(publicRooms),
+  join: signedIn(join),
+  invite: signedIn(invite),
+  "invite-code": signedIn(inviteCode),
+  leave: signedIn(leave),
+  rename: signedIn(rename),
+  "remove-member": signedIn(removeMember),
+  transfer: signedIn(transfer),
+  "delete-room": signedIn(deleteRoom),
   history: signedIn(history),
   send: signedIn(send),
+  recall: signedIn(recall),
+  read: signedIn(markRead),
+  lobby: signedIn(lobby),
   "send-image": signedIn(sendImage),
   "save-image": signedIn(saveImage),
   unread: signedIn(unread),
   fingerprint: signedIn(fingerprint),
-  suites: (config, rest, io) => noArguments("suites", rest, io) ?? listSuites(config, io),
+  suites: (config, rest, io) => {
+    const json = takeFlag(rest, "--json");
+    return noArguments("suites", json.rest, io) ?? listSuites(config, io, json.present);
+  },
   forget,
 };
 

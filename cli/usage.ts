@@ -26,6 +26,9 @@ const CONVERSATION =
   "A conversation is a friend's username, a room's name or #id (see rooms), or lobby; @name means only\n" +
   "a friend, #id only a room.";
 
+/** A room as the room commands print it with --json. */
+const ROOM_JSON = "{ id, name, kind, public, ownerId, conversationId, handle }";
+
 /** Every command, in the order help lists them. */
 export const COMMANDS = [
   {
@@ -68,6 +71,15 @@ export const COMMANDS = [
     details: "Asks for the current password, then the new one twice (on a terminal).\n" +
       "From a pipe: the current password on the first line, the new one on the second.",
     example: "passwd alice",
+  },
+  {
+    name: "nickname",
+    args: "<nickname…>",
+    summary: "change the name others see",
+    details: SIGNED_IN + "\n" +
+      "The nickname is the rest of the line: any text of up to 32 characters, one line.\n" +
+      "--json: { id, username, nickname }.",
+    example: "nickname 小爱",
   },
   {
     name: "devices",
@@ -134,6 +146,48 @@ export const COMMANDS = [
     example: 'add bob "from the lab"',
   },
   {
+    name: "find",
+    args: "<user>",
+    summary: "look a user up by username and say how you stand with them",
+    details: SIGNED_IN + "\n" +
+      "Exits 1 when there is no such user (a user who blocked you cannot be found either).\n" +
+      '--json: { id, username, nickname, relation } (relation: you, friend, blocked, "asked you" or none).',
+    example: "find bob",
+  },
+  {
+    name: "remove-friend",
+    args: "<user>",
+    summary: "end a friendship, for both of you",
+    details: SIGNED_IN + "\n" +
+      "Your conversation leaves both lists; its history stays on the server. Exits 1 for someone not your friend.\n" +
+      "--json: { removed: { id, username, nickname } }.",
+    example: "remove-friend bob",
+  },
+  {
+    name: "block",
+    args: "<user>",
+    summary: "block a user: they can no longer find you, write to you or ask you",
+    details: SIGNED_IN + "\n" +
+      "Blocking ends a friendship with them; unblock lifts the block but does not bring the friendship back.\n" +
+      "--json: { blocked: { id, username, nickname } }.",
+    example: "block mallory",
+  },
+  {
+    name: "unblock",
+    args: "<user>",
+    summary: "lift a block",
+    details: SIGNED_IN + "\n" +
+      "Exits 1 for someone you have not blocked. --json: { unblocked: { id, username, nickname } }.",
+    example: "unblock mallory",
+  },
+  {
+    name: "blocked",
+    args: "",
+    summary: "list the users you blocked, newest first",
+    details: SIGNED_IN + "\n--json: { blocked: [{ id, username, nickname, blockedAt }] } (blockedAt ISO 8601).",
+    example: "blocked",
+  },
+  {
     name: "rooms",
     args: "",
     summary: "list your rooms, the lobby first",
@@ -150,6 +204,100 @@ export const COMMANDS = [
       "The room is named by its name, #id, or lobby (which only counts who is online).\n" +
       "--json: { room: { id, name }, onlineCount, members: [{ id, username, nickname, role, online }] }.",
     example: "members '#2'",
+  },
+  {
+    name: "create-room",
+    args: "[--public] <name> [user…]",
+    summary: "make a room you own, with friends in it from the start",
+    details: SIGNED_IN + "\n" +
+      "The name is up to 64 characters (quote it if it has spaces); users are friends' usernames.\n" +
+      "--public lists it under public-rooms for anyone to join; otherwise it is private (join it by invite-code).\n" +
+      `--json: { room: ${ROOM_JSON}, members: [{ id, username, nickname }] }.`,
+    example: "create-room 读书会 bob carol",
+  },
+  {
+    name: "public-rooms",
+    args: "",
+    summary: "list the public rooms, most members first",
+    details: SIGNED_IN + "\n" +
+      "Join one with: join #id. --json: { rooms: [{ id, name, memberCount, member }] }.",
+    example: "public-rooms",
+  },
+  {
+    name: "join",
+    args: "<room-id|code>",
+    summary: "join a public room by its #id, or any room by an invite code",
+    details: SIGNED_IN + "\n" +
+      "A number (or #number) joins that public room; anything else is taken for an invite code from its owner.\n" +
+      `--json: { room: ${ROOM_JSON} }.`,
+    example: "join 7",
+  },
+  {
+    name: "invite",
+    args: "<room> <user…>",
+    summary: "add friends to a room you are in",
+    details: SIGNED_IN + "\n" +
+      "The room is named by its name or #id (see rooms); quote #id, or the shell takes it for a comment.\n" +
+      "Only your friends can be added; those in it already are skipped.\n" +
+      "--json: { room: { id, name }, added: [{ id, username, nickname }] }.",
+    example: "invite 读书会 dave",
+  },
+  {
+    name: "invite-code",
+    args: "<room> [--rotate]",
+    summary: "make a code anyone can join your room with",
+    details: SIGNED_IN + "\n" +
+      "The room is named by its name or #id (see rooms); quote #id, or the shell takes it for a comment.\n" +
+      "Owners only. The server keeps only the code's hash and cannot show it again, so every call makes a new code\n" +
+      "and the one before stops working (--rotate says so in a script and changes nothing). The code alone is on\n" +
+      "stdout. --json: { room: { id, name }, code }.",
+    example: "invite-code 读书会",
+  },
+  {
+    name: "leave",
+    args: "<room>",
+    summary: "leave a room",
+    details: SIGNED_IN + "\n" +
+      "The room is named by its name or #id (see rooms); quote #id, or the shell takes it for a comment.\n" +
+      "An owner hands the room over first (transfer), unless they are its last member.\n" +
+      "--json: { left: { id, name } }.",
+    example: "leave 读书会",
+  },
+  {
+    name: "rename",
+    args: "<room> <name…>",
+    summary: "rename a room you own",
+    details: SIGNED_IN + "\n" +
+      "The room is named by its name or #id (see rooms); quote #id, or the shell takes it for a comment.\n" +
+      `The new name is the rest of the line. --json: { room: ${ROOM_JSON} }.`,
+    example: "rename 读书会 周五读书会",
+  },
+  {
+    name: "remove-member",
+    args: "<room> <user>",
+    summary: "remove a member from a room you own",
+    details: SIGNED_IN + "\n" +
+      "The room is named by its name or #id (see rooms); quote #id, or the shell takes it for a comment.\n" +
+      "Exits 1 for a user who is not a member. --json: { room: { id, name }, removed: { id, username, nickname } }.",
+    example: "remove-member 读书会 dave",
+  },
+  {
+    name: "transfer",
+    args: "<room> <user>",
+    summary: "hand a room you own over to a member",
+    details: SIGNED_IN + "\n" +
+      "The room is named by its name or #id (see rooms); quote #id, or the shell takes it for a comment.\n" +
+      `You stay in it as a member. --json: { room: ${ROOM_JSON}, owner: { id, username, nickname } }.`,
+    example: "transfer 读书会 bob",
+  },
+  {
+    name: "delete-room",
+    args: "<room>",
+    summary: "delete a room you own, with its history, for every member",
+    details: SIGNED_IN + "\n" +
+      "The room is named by its name or #id (see rooms); quote #id, or the shell takes it for a comment.\n" +
+      "It cannot be undone. --json: { deleted: { id, name } }.",
+    example: "delete-room 读书会",
   },
   {
     name: "history",
@@ -190,6 +338,35 @@ export const COMMANDS = [
     example: "save-image bob 12",
   },
   {
+    name: "recall",
+    args: "<conversation> <seq>",
+    summary: "take back one of your messages, within the server's window",
+    details: SIGNED_IN + "\n" + CONVERSATION + "\n" +
+      "<seq> is the message's number as history shows it (#12). It keeps its place and shows as recalled to\n" +
+      "everyone. The server refuses someone else's message, and one older than its window (server.recallWindowMs).\n" +
+      "--json: { conversationId, seq, recalledAt } (ISO 8601).",
+    example: "recall bob 12",
+  },
+  {
+    name: "read",
+    args: "<conversation>",
+    summary: "mark a conversation read up to its newest message",
+    details: SIGNED_IN + "\n" + CONVERSATION + "\n" +
+      "Nothing is printed of the messages; unread counts follow. The lobby has no read position.\n" +
+      "--json: { conversationId, readSeq }.",
+    example: "read bob",
+  },
+  {
+    name: "lobby",
+    args: "[--limit N] [--before N]",
+    summary: "print the lobby's recent messages and how many are online",
+    details: SIGNED_IN + "\n" +
+      "Everyone is in the lobby; write there with: send lobby <text>. Paging as in history (--limit 1 to 200).\n" +
+      "Senders who are neither you nor a friend show as user <id>.\n" +
+      "--json: { room: { id, name }, onlineCount, messages: [as in history], hasMore, before }.",
+    example: "lobby --limit 50",
+  },
+  {
     name: "unread",
     args: "",
     summary: "show how many messages wait in each conversation",
@@ -210,7 +387,8 @@ export const COMMANDS = [
     name: "suites",
     args: "",
     summary: "list the cipher suites this client can offer",
-    details: "Shows every algorithm and whether the configuration offers it; no connection is made.",
+    details: "Shows every algorithm and whether the configuration offers it; no connection is made.\n" +
+      "--json: { primitives, kex, aead, hash, sig: [{ id, offered, preference }], ffdhe: { modulus, base } }.",
     example: "suites --crypto.aead=chacha20-poly1305",
   },
   {

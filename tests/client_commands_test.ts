@@ -3,34 +3,12 @@
 // client in a home of their own, signed in with a remembered device (`login --remember`) like a script would be.
 
 import assert from "node:assert/strict";
-import { startTestServer, type TestServer } from "./_harness.ts";
+import { startTestServer } from "./_harness.ts";
 import { noisyPng } from "./_images.ts";
 import { connectOptions, PASSWORD, signUp } from "./_sdk.ts";
-import { runTask, STACK_TRACE, taskEnv, type TaskResult } from "./_task.ts";
+import { runTask, taskEnv } from "./_task.ts";
+import { exits, lastError, type Person, person } from "./_client_person.ts";
 import { connect, type MimiConnection } from "../core/client/mod.ts";
-
-/** Someone who runs the client in their own home directory. */
-interface Person {
-  username: string;
-  home: string;
-  run(args: string[], input?: string): Promise<TaskResult>;
-}
-
-function person(server: TestServer, username: string, home: string): Person {
-  const env = taskEnv(home, { MIMI_CLIENT_TCP_PORT: String(server.tcpPort) });
-  return { username, home, run: (args, input) => runTask("client", args, { env, input }) };
-}
-
-/** Asserts the exit code, showing stderr when it differs. */
-function exits(result: TaskResult, code: number, what: string): void {
-  assert.equal(result.code, code, `${what}: exit ${result.code}\n${result.stderr}`);
-  assert.doesNotMatch(result.stderr, STACK_TRACE, what);
-}
-
-/** The last line on stderr: where a command's failure is. */
-function lastError(result: TaskResult): string {
-  return result.stderr.trim().split("\n").at(-1) ?? "";
-}
 
 Deno.test("deno task client commands: friends, messages, images, unread counts, paging and exit codes", async (t) => {
   const server = await startTestServer();

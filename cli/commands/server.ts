@@ -25,16 +25,37 @@ export function ping(config: MimiConfig, io: ClientIo): Promise<number> {
   });
 }
 
-/** Lists the algorithms this client can offer and which the configuration offers. */
-export async function listSuites(config: MimiConfig, io: ClientIo): Promise<number> {
+/**
+ * Lists the algorithms this client can offer and which the configuration offers. `--json` prints `{ primitives,
+ * kex, aead, hash, sig: [{ id, offered, preference }], ffdhe: { modulus, base } }`, preference 1 first and null when
+ * not offered.
+ */
+export async function listSuites(config: MimiConfig, io: ClientIo, json = false): Promise<number> {
   const provider = await detectProvider();
-  io.out(`Primitives: ${provider.name}`);
-  for (const part of ["kex", "aead", "hash", "sig"] as const) {
+  const parts = ["kex", "aead", "hash", "sig"] as const;
+  const table = Object.fromEntries(parts.map((part) => {
     const offered = config.crypto[part] as readonly string[];
-    const rows = ALGORITHMS[part].map((id) => {
-      const at = offered.indexOf(id);
-      return `  ${id.padEnd(20)}${at === -1 ? "not offered" : `offered, preference ${at + 1}`}`;
-    });
+    return [
+      part,
+      ALGORITHMS[part].map((id) => {
+        const at = offered.indexOf(id);
+        return { id, offered: at !== -1, preference: at === -1 ? null : at + 1 };
+      }),
+    ];
+  })) as Record<(typeof parts)[number], { id: string; offered: boolean; preference: number | null }[]>;
+  if (json) {
+    io.out(JSON.stringify(
+      { primitives: provider.name, ...table, ffdhe: { modulus: config.crypto.modulus, base: config.crypto.base } },
+      null,
+      2,
+    ));
+    return 0;
+  }
+  io.out(`Primitives: ${provider.name}`);
+  for (const part of parts) {
+    const rows = table[part].map(({ id, preference }) =>
+      `  ${id.padEnd(20)}${preference === null ? "not offered" : `offered, preference ${preference}`}`
+    );
     io.out(`${part}:\n${rows.join("\n")}`);
   }
   io.out(`ffdhe group: ${config.crypto.modulus} (generator ${config.crypto.base})`);
