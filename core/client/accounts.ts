@@ -14,8 +14,11 @@ import type { MimiClient } from "./client.ts";
 
 export type { LoginBundle, Profile };
 
+/** Argon2id parameters of the client's key stretching: registration and login must use the same. */
+export type KeyStretching = NonNullable<Parameters<typeof opaque.client.finishLogin>[0]["keyStretching"]>;
+
 /** Argon2id parameters both registration and login must use (PROTOCOL.md §10). */
-const KEY_STRETCHING = "memory-constrained" as const;
+const KEY_STRETCHING: KeyStretching = "memory-constrained";
 
 /** Options of {@link register}. */
 export interface RegisterOptions {
@@ -34,12 +37,30 @@ export interface RegisterOptions {
  * @returns The new profile; rejects with {@link ProtocolError} (`username_taken`, `username_invalid`,
  *   `invite_required`, `invite_invalid`, `registration_closed`, `rate_limited` or `throttled` with `retryAfterMs`, …).
  */
-export async function register(
+export function register(
   client: MimiClient,
   username: string,
   nickname: string,
   password: string,
   options: RegisterOptions = {},
+): Promise<Profile> {
+  return registerStretched(client, username, nickname, password, options, KEY_STRETCHING);
+}
+
+/**
+ * {@link register} with key stretching other than PROTOCOL.md §10.8.1's, for the load generator only
+ * (bench/_cheap_login.ts): the stretch runs on the client alone, so the server's work is the same. An account made
+ * so logs in only with the same stretching ({@link startLoginStretched}). Not in mod.ts: no client may use it.
+ *
+ * @param keyStretching The Argon2id parameters.
+ */
+export async function registerStretched(
+  client: MimiClient,
+  username: string,
+  nickname: string,
+  password: string,
+  options: RegisterOptions,
+  keyStretching: KeyStretching,
 ): Promise<Profile> {
   await opaque.ready;
   const { clientRegistrationState, registrationRequest } = opaque.client.startRegistration({ password });
@@ -53,7 +74,7 @@ export async function register(
     clientRegistrationState,
     registrationResponse: started.response,
     password,
-    keyStretching: KEY_STRETCHING,
+    keyStretching,
   });
   return (await client.call(OPS.registerFinish, { record: registrationRecord })).user;
 }
@@ -94,11 +115,27 @@ export interface StartedLogin {
  * @returns The started login; rejects with {@link ProtocolError} `credentials_wrong` (unknown user and wrong password
  *   alike) or `throttled` (with `retryAfterMs`).
  */
-export async function startLogin(
+export function startLogin(
   client: MimiClient,
   username: string,
   password: string,
   options: LoginOptions = {},
+): Promise<StartedLogin> {
+  return startLoginStretched(client, username, password, options, KEY_STRETCHING);
+}
+
+/**
+ * {@link startLogin} with key stretching other than PROTOCOL.md §10.8.1's, for the load generator only, with
+ * accounts made by {@link registerStretched} with the same stretching. Not in mod.ts: no client may use it.
+ *
+ * @param keyStretching The Argon2id parameters the account was registered with.
+ */
+export async function startLoginStretched(
+  client: MimiClient,
+  username: string,
+  password: string,
+  options: LoginOptions,
+  keyStretching: KeyStretching,
 ): Promise<StartedLogin> {
   const binding = client.channelBinding;
   if (!binding) throw new TypeError("login needs a secure channel (MimiClient's channelBinding)");
@@ -109,7 +146,7 @@ export async function startLogin(
     clientLoginState,
     loginResponse: started.response,
     password,
-    keyStretching: KEY_STRETCHING,
+    keyStretching,
   });
   // Unknown user or wrong password: the server's answer does not authenticate. Same error either way.
   if (!result) throw new ProtocolError("credentials_wrong", "Wrong username or password");
