@@ -83,6 +83,8 @@ export interface IdbSingleStoreOptions {
   keyPath: string;
   /** The database's version. Default 1. */
   version?: number;
+  /** The store's error class, for every failure: its message says what could not be done, its `cause` why. */
+  error: new (message: string, options: { cause: unknown }) => Error;
 }
 
 /**
@@ -92,8 +94,14 @@ export interface IdbSingleStoreOptions {
  * @example
  * ```ts ignore
  * import { completed, globalIndexedDb, IdbSingleStore } from "./_indexeddb.ts";
- * const db = new IdbSingleStore({ factory: globalIndexedDb(), name: "mimi-notes", store: "notes", keyPath: "id" });
- * await db.run("readwrite", (store) => completed(store.put({ id: "a", text: "hello" })));
+ * const db = new IdbSingleStore({
+ *   factory: globalIndexedDb(),
+ *   name: "mimi-notes",
+ *   store: "notes",
+ *   keyPath: "id",
+ *   error: Error,
+ * });
+ * await db.run("readwrite", "save the note", (store) => completed(store.put({ id: "a", text: "hello" })));
  * ```
  */
 export class IdbSingleStore {
@@ -109,16 +117,26 @@ export class IdbSingleStore {
    * Runs requests in one transaction and waits for the transaction to commit.
    *
    * @param mode The transaction's mode.
+   * @param what What the requests do, for the error's message ("save the send").
    * @param request Makes the requests on the store and settles with their outcome.
    * @returns What `request` resolved to, once the transaction has committed.
-   * @throws {TypeError} Where there is no IndexedDB; else whatever IndexedDB or `request` rejected with.
+   * @throws The options' `error`, `Cannot <what>: IndexedDB failed`, with IndexedDB's error (or the `TypeError` of
+   *   a place without IndexedDB) as its `cause`.
    */
-  async run<T>(mode: "readonly" | "readwrite", request: (store: IdbObjectStoreLike) => Promise<T>): Promise<T> {
-    const db = await this.#open();
-    const transaction = db.transaction(this.#options.store, mode);
-    const done = committed(transaction);
-    const [result] = await Promise.all([request(transaction.objectStore(this.#options.store)), done]);
-    return result;
+  async run<T>(
+    mode: "readonly" | "readwrite",
+    what: string,
+    request: (store: IdbObjectStoreLike) => Promise<T>,
+  ): Promise<T> {
+    try {
+      const db = await this.#open();
+      const transaction = db.transaction(this.#options.store, mode);
+      const done = committed(transaction);
+      const [result] = await Promise.all([request(transaction.objectStore(this.#options.store)), done]);
+      return result;
+    } catch (error) {
+      throw new this.#options.error(`Cannot ${what}: IndexedDB failed`, { cause: error });
+    }
   }
 
   #open(): Promise<IdbDatabaseLike> {

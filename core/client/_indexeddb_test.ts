@@ -95,40 +95,57 @@ class FakeDb implements IdbDatabaseLike {
   }
 }
 
-const options = (idb: IdbFactoryLike | undefined) => ({ factory: idb, name: "db", store: "things", keyPath: "id" });
+class StoreError extends Error {}
+
+const options = (idb: IdbFactoryLike | undefined) => ({
+  factory: idb,
+  name: "db",
+  store: "things",
+  keyPath: "id",
+  error: StoreError,
+});
 
 Deno.test("IdbSingleStore makes its store at the first open and keeps one connection for later calls", async () => {
   const idb = new FakeIdb();
   const db = new IdbSingleStore(options(idb));
-  await db.run("readwrite", (store) => completed(store.put({ id: "a", n: 1 })));
-  const read = await db.run("readonly", (store) => completed(store.get("a")));
+  await db.run("readwrite", "write", (store) => completed(store.put({ id: "a", n: 1 })));
+  const read = await db.run("readonly", "read", (store) => completed(store.get("a")));
   assert.deepEqual(read, { id: "a", n: 1 });
   assert.equal(idb.opened.length, 1);
   assert.equal(idb.opened[0].version, 1);
 });
 
-Deno.test("IdbSingleStore rejects with a TypeError where there is no IndexedDB", async () => {
+Deno.test("IdbSingleStore rejects with the store's error, caused by a TypeError, where there is no IndexedDB", async () => {
   const db = new IdbSingleStore(options(undefined));
-  await assert.rejects(db.run("readonly", (store) => completed(store.get("a"))), TypeError);
+  await assert.rejects(db.run("readonly", "read", (store) => completed(store.get("a"))), (error) => {
+    assert.ok(error instanceof StoreError);
+    assert.equal(error.message, "Cannot read: IndexedDB failed");
+    assert.ok(error.cause instanceof TypeError);
+    return true;
+  });
 });
 
 Deno.test("IdbSingleStore opens again after a failed open", async () => {
   const idb = new FakeIdb();
   const db = new IdbSingleStore(options(idb));
   idb.failOpen = true;
-  await assert.rejects(db.run("readonly", (store) => completed(store.get("a"))), /Quota exceeded/);
+  await assert.rejects(db.run("readonly", "read", (store) => completed(store.get("a"))), (error) => {
+    assert.ok(error instanceof StoreError);
+    assert.match(String((error.cause as Error).message), /Quota exceeded/);
+    return true;
+  });
   idb.failOpen = false;
-  assert.equal(await db.run("readonly", (store) => completed(store.get("a"))), undefined);
+  assert.equal(await db.run("readonly", "read", (store) => completed(store.get("a"))), undefined);
   assert.equal(idb.opened.length, 1);
 });
 
 Deno.test("IdbSingleStore closes on versionchange and opens again at the next call", async () => {
   const idb = new FakeIdb();
   const db = new IdbSingleStore(options(idb));
-  await db.run("readwrite", (store) => completed(store.put({ id: "a" })));
+  await db.run("readwrite", "write", (store) => completed(store.put({ id: "a" })));
   idb.opened[0].onversionchange?.(undefined as never);
   assert.ok(idb.opened[0].closed);
-  assert.deepEqual(await db.run("readonly", (store) => completed(store.get("a"))), { id: "a" });
+  assert.deepEqual(await db.run("readonly", "read", (store) => completed(store.get("a"))), { id: "a" });
   assert.equal(idb.opened.length, 2);
 });
 
@@ -136,5 +153,9 @@ Deno.test("IdbSingleStore rejects a run whose transaction aborts, though its req
   const idb = new FakeIdb();
   const db = new IdbSingleStore(options(idb));
   idb.abortNext = true;
-  await assert.rejects(db.run("readwrite", (store) => completed(store.put({ id: "a" }))), /aborted/);
+  await assert.rejects(db.run("readwrite", "write", (store) => completed(store.put({ id: "a" }))), (error) => {
+    assert.ok(error instanceof StoreError);
+    assert.match(String((error.cause as Error).message), /aborted/);
+    return true;
+  });
 });

@@ -8,13 +8,7 @@ import {
   DeviceKeyStoreError,
 } from "./device_key.ts";
 import { generateWebCryptoDeviceKey, type WebCryptoDeviceKey, webCryptoDeviceKey } from "./device_key_webcrypto.ts";
-import {
-  completed,
-  globalIndexedDb,
-  type IdbFactoryLike,
-  type IdbObjectStoreLike,
-  IdbSingleStore,
-} from "./_indexeddb.ts";
+import { completed, globalIndexedDb, type IdbFactoryLike, IdbSingleStore } from "./_indexeddb.ts";
 
 export type {
   IdbDatabaseLike,
@@ -75,6 +69,7 @@ export class IndexedDbDeviceKeyStore implements DeviceKeyStore<WebCryptoDeviceKe
       name: options.name ?? "mimi-device-keys",
       store: "credentials",
       keyPath: "server",
+      error: DeviceKeyStoreError,
     });
     this.#subtle = options.subtle;
   }
@@ -95,7 +90,7 @@ export class IndexedDbDeviceKeyStore implements DeviceKeyStore<WebCryptoDeviceKe
    * @throws {DeviceKeyStoreError} If IndexedDB is unavailable or fails.
    */
   async load(server: string): Promise<(WebCryptoDeviceKey & DeviceCredential) | undefined> {
-    const record = await this.#run("readonly", "read the device key", (store) => completed(store.get(server)));
+    const record = await this.#db.run("readonly", "read the device key", (store) => completed(store.get(server)));
     if (!isStoredCredential(record)) return undefined;
     return { ...webCryptoDeviceKey(record.privateKey, record.publicKey, this.#subtle), deviceId: record.deviceId };
   }
@@ -118,7 +113,7 @@ export class IndexedDbDeviceKeyStore implements DeviceKeyStore<WebCryptoDeviceKe
       publicKey: credential.publicKey.slice(),
       privateKey: credential.privateKey,
     };
-    await this.#run("readwrite", "save the device key", (store) => completed(store.put(record)));
+    await this.#db.run("readwrite", "save the device key", (store) => completed(store.put(record)));
   }
 
   /**
@@ -127,19 +122,6 @@ export class IndexedDbDeviceKeyStore implements DeviceKeyStore<WebCryptoDeviceKe
    * @throws {DeviceKeyStoreError} If IndexedDB is unavailable or fails.
    */
   async delete(server: string): Promise<void> {
-    await this.#run("readwrite", "delete the device key", (store) => completed(store.delete(server)));
-  }
-
-  /** Runs one request in its own transaction and waits for the transaction to commit. */
-  async #run<T>(
-    mode: "readonly" | "readwrite",
-    what: string,
-    request: (store: IdbObjectStoreLike) => Promise<T>,
-  ): Promise<T> {
-    try {
-      return await this.#db.run(mode, request);
-    } catch (error) {
-      throw new DeviceKeyStoreError(`Cannot ${what}: IndexedDB failed`, { cause: error });
-    }
+    await this.#db.run("readwrite", "delete the device key", (store) => completed(store.delete(server)));
   }
 }

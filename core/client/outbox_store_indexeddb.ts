@@ -1,13 +1,7 @@
 // The browser's outbox store: the user's waiting sends in IndexedDB, so a reload or a closed tab loses none. Needs
 // IndexedDB.
 
-import {
-  completed,
-  globalIndexedDb,
-  type IdbFactoryLike,
-  type IdbObjectStoreLike,
-  IdbSingleStore,
-} from "./_indexeddb.ts";
+import { completed, globalIndexedDb, type IdbFactoryLike, IdbSingleStore } from "./_indexeddb.ts";
 import {
   checkScope,
   checkStoredSend,
@@ -61,12 +55,17 @@ export class IndexedDbOutboxStore implements OutboxStore {
       name: options.name ?? "mimi-outbox",
       store: "scopes",
       keyPath: "scope",
+      error: OutboxStoreError,
     });
   }
 
   async load(scope: OutboxScope): Promise<StoredSend[]> {
     checkScope(scope);
-    const record = await this.#run("readonly", "read the waiting sends", (store) => completed(store.get(key(scope))));
+    const record = await this.#db.run(
+      "readonly",
+      "read the waiting sends",
+      (store) => completed(store.get(key(scope))),
+    );
     return oldestFirst(sendsOf(record));
   }
 
@@ -88,7 +87,7 @@ export class IndexedDbOutboxStore implements OutboxStore {
   /** Reads a scope's sends, changes them and writes them back (or deletes the record when none are left). */
   async #change(scope: OutboxScope, what: string, change: (sends: StoredSend[]) => StoredSend[]): Promise<void> {
     const k = key(scope);
-    await this.#run("readwrite", what, async (store) => {
+    await this.#db.run("readwrite", what, async (store) => {
       const sends = sendsOf(await completed(store.get(k)));
       const next = change(sends);
       if (next.length === 0) {
@@ -98,19 +97,6 @@ export class IndexedDbOutboxStore implements OutboxStore {
       const record: ScopeRecord = { scope: k, sends: next };
       await completed(store.put(record));
     });
-  }
-
-  /** Runs requests in one transaction and waits for the transaction to commit. */
-  async #run<T>(
-    mode: "readonly" | "readwrite",
-    what: string,
-    request: (store: IdbObjectStoreLike) => Promise<T>,
-  ): Promise<T> {
-    try {
-      return await this.#db.run(mode, request);
-    } catch (error) {
-      throw new OutboxStoreError(`Cannot ${what}: IndexedDB failed`, { cause: error });
-    }
   }
 }
 
