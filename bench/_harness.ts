@@ -237,6 +237,27 @@ export async function startGenerators(
     })));
 }
 
+/**
+ * Starts generator processes as {@link startGenerators} does, opens their sessions, runs `fn` with them, and stops
+ * them however `fn` ends: the start, open, try and stop every scenario would otherwise write out.
+ *
+ * @returns What `fn` resolved to.
+ */
+export async function withGenerators<T>(
+  target: Target,
+  processes: number,
+  spread: Parameters<typeof startGenerators>[2],
+  fn: (generators: Generator[]) => Promise<T>,
+): Promise<T> {
+  const generators = await startGenerators(target, processes, spread);
+  try {
+    await askAll(generators, { cmd: "open" });
+    return await fn(generators);
+  } finally {
+    await stopAll(...generators);
+  }
+}
+
 /** Asks every generator `command` at once and checks that none failed to open what it was given. */
 export async function askAll(generators: Generator[], command: LoadCommand): Promise<Record<string, unknown>[]> {
   const answers = await Promise.all(generators.map((g) => g.ask(command)));

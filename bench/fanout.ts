@@ -2,7 +2,6 @@
 // for it. Against the bare ceiling: the same sessions on a bare Deno WebSocket server that writes each copy itself.
 
 import {
-  askAll,
   cpuDuring,
   deliveries,
   type Figure,
@@ -11,10 +10,10 @@ import {
   type RunContext,
   type Scenario,
   startBare,
-  startGenerators,
   startMimi,
   stopAll,
   untilQuiet,
+  withGenerators,
 } from "./_harness.ts";
 
 const SIZE = 64;
@@ -75,24 +74,15 @@ export const fanout: Scenario = {
     let bareRate = NaN;
     let bareCpu = NaN;
     try {
-      const generators = await startGenerators(
-        { kind: "bare-ws", url: `ws://127.0.0.1:${bare.httpPort}/` },
-        processes,
-        {
-          bareSessions: members,
-        },
-      );
-      try {
-        await askAll(generators, { cmd: "open" });
+      const target = { kind: "bare-ws", url: `ws://127.0.0.1:${bare.httpPort}/` } as const;
+      await withGenerators(target, processes, { bareSessions: members }, async (generators) => {
         ctx.log(`fanout: bare, ${members} sockets, ${flood} msg/s for ${ms} ms`);
         const max = await burst(ctx, bare.pid, generators, { rate: flood, ms, drain: false });
         bareRate = max.perSecond;
         bareCpu = max.serverCpuMs * 1000 / max.delivered;
         out.push(figure("fanout", "bare WebSocket broadcast deliveries/s", bareRate, "1/s"));
         out.push(figure("fanout", "bare WebSocket server CPU per delivery", bareCpu, "µs"));
-      } finally {
-        await stopAll(...generators);
-      }
+      });
     } finally {
       await stopAll(bare);
     }
@@ -100,10 +90,8 @@ export const fanout: Scenario = {
     const mimi = await startMimi({ users: members, roomMembers: members, pairs: 0 });
     conversationId = mimi.seeded.room!.conversationId;
     try {
-      const generators = await startGenerators(mimi.target("ws"), processes, { users: mimi.seeded.users });
-      try {
-        ctx.log(`fanout: Mimi, ${members} members resuming over WebSocket`);
-        await askAll(generators, { cmd: "open" });
+      ctx.log(`fanout: Mimi, ${members} members resuming over WebSocket`);
+      await withGenerators(mimi.target("ws"), processes, { users: mimi.seeded.users }, async (generators) => {
         // Paced first, while the server has no backlog; the flood last, since it leaves one.
         ctx.log(`fanout: Mimi, ${offered} msg/s (${offered * members} deliveries/s offered) for ${ms} ms`);
         const paced = await burst(ctx, mimi.pid, generators, { rate: offered, ms, drain: true });
@@ -135,9 +123,7 @@ export const fanout: Scenario = {
         out.push(
           figure("fanout", "p99 latency at 50,000 deliveries/s offered", paced.p99, "ms", { op: "<=", value: 50 }),
         );
-      } finally {
-        await stopAll(...generators);
-      }
+      });
     } finally {
       await stopAll(mimi);
     }

@@ -14,6 +14,7 @@ import {
   startGenerators,
   startMimi,
   stopAll,
+  withGenerators,
 } from "./_harness.ts";
 import type { Target } from "./_load_client.ts";
 
@@ -31,14 +32,8 @@ async function echoCpu(ctx: RunContext, pid: number, generators: Generator[], ms
   return { cpuUs: cpuMs[0] * 1000 / echoes, perSecond: echoes / (ms / 1000) };
 }
 
-async function measure(ctx: RunContext, pid: number, target: Target, spread: Parameters<typeof startGenerators>[2]) {
-  const generators = await startGenerators(target, 2, spread);
-  try {
-    await askAll(generators, { cmd: "open" });
-    return await echoCpu(ctx, pid, generators, ctx.quick ? 1000 : 4000);
-  } finally {
-    await stopAll(...generators);
-  }
+function measure(ctx: RunContext, pid: number, target: Target, spread: Parameters<typeof startGenerators>[2]) {
+  return withGenerators(target, 2, spread, (generators) => echoCpu(ctx, pid, generators, ctx.quick ? 1000 : 4000));
 }
 
 export const recordPath: Scenario = {

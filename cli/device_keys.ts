@@ -10,6 +10,7 @@ import {
   type NobleDeviceKey,
   nobleDeviceKey,
 } from "../core/client/mod.ts";
+import { ExposedFileError, readPrivateFile, writePrivateFile } from "./private_file.ts";
 
 /** One server's entry in the file. */
 interface Entry {
@@ -17,9 +18,6 @@ interface Entry {
   /** The 32-byte P-256 secret scalar, in hex. */
   secretKey: string;
 }
-
-/** Permission bits for the group and others: any of them set lets another user of the machine at the keys. */
-const NOT_OWNER = 0o077;
 
 /**
  * Device credentials in a file, `{ "<host:port>": { "deviceId": n, "secretKey": "<hex>" } }`, written with mode 0600
@@ -84,17 +82,21 @@ export class FileDeviceKeyStore implements DeviceKeyStore<NobleDeviceKey> {
 
   /** The entries; none when the file does not exist. */
   async #read(): Promise<Record<string, Entry>> {
-    let text: string;
+    let text: string | undefined;
     try {
-      await this.#checkMode();
-      text = await Deno.readTextFile(this.path);
+      text = await readPrivateFile(this.path);
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return {};
-      if (error instanceof DeviceKeyStoreError) throw error;
+      if (error instanceof ExposedFileError) {
+        throw new DeviceKeyStoreError(
+          `${error.message}, and it holds keys that sign in without a password. Fix it with: chmod 600 ${this.path}`,
+          { cause: error },
+        );
+      }
       throw new DeviceKeyStoreError(`Cannot read the device keys in ${this.path}: ${messageOf(error)}`, {
         cause: error,
       });
     }
+    if (text === undefined) return {};
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -118,31 +120,10 @@ export class FileDeviceKeyStore implements DeviceKeyStore<NobleDeviceKey> {
     return entries;
   }
 
-  /** Refuses a file the group or others may read or change; a missing file passes (NotFound goes on to the reader). */
-  async #checkMode(): Promise<void> {
-    const { mode } = await Deno.stat(this.path);
-    // Windows has no mode bits (null): its ACLs are left to the user's profile directory.
-    if (mode === null || (mode & NOT_OWNER) === 0) return;
-    throw new DeviceKeyStoreError(
-      `${this.path} may be read by other users of this machine (mode ${(mode & 0o777).toString(8)}), and it holds ` +
-        `keys that sign in without a password. Fix it with: chmod 600 ${this.path}`,
-    );
-  }
-
   async #write(entries: Record<string, Entry>): Promise<void> {
-    const dir = this.path.replace(/[/\\][^/\\]*$/, "");
-    if (dir && dir !== this.path) await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-    const temporary = `${this.path}.${crypto.randomUUID()}.tmp`;
-    const text = JSON.stringify(entries, null, 2) + "\n";
     try {
-      await Deno.writeTextFile(temporary, text, { mode: 0o600, createNew: true });
-      // The mode of writeTextFile applies at creation and through the umask; chmod makes it exactly 0600.
-      if (Deno.build.os !== "windows") await Deno.chmod(temporary, 0o600);
-      await Deno.rename(temporary, this.path);
+      await writePrivateFile(this.path, JSON.stringify(entries, null, 2) + "\n");
     } catch (error) {
-      // The temporary file may never have been made, and a failure to remove it says less than the write's own error,
-      // which is what the user is told; a leftover is mode 0600 like the file itself.
-      await Deno.remove(temporary).catch(() => {});
       throw new DeviceKeyStoreError(`Cannot write the device keys to ${this.path}: ${messageOf(error)}`, {
         cause: error,
       });

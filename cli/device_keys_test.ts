@@ -1,21 +1,14 @@
 // The terminal's device key file: the shared store suite, the file's mode, and a file others could read refused.
 
 import assert from "node:assert/strict";
+import { withTempDir } from "./_temp_dir.ts";
 import { deviceKeyStoreCases } from "../core/client/_device_key_store_suite.ts";
 import { DeviceKeyStoreError } from "../core/client/mod.ts";
 import { FileDeviceKeyStore } from "./device_keys.ts";
 
 const POSIX = Deno.build.os !== "windows";
 
-/** A temporary directory for one test, removed after it. */
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "mimi_device_keys_" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withDir = (fn: (dir: string) => Promise<void>) => withTempDir("mimi_device_keys_", fn);
 
 for (const { name, run } of deviceKeyStoreCases) {
   // Opening the same name again within a case is a second run of the program: the same file.

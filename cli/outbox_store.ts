@@ -9,9 +9,7 @@ import {
   OutboxStoreError,
   type StoredSend,
 } from "../core/client/mod.ts";
-
-/** Permission bits for the group and others: any of them set lets another user of the machine read the messages. */
-const NOT_OWNER = 0o077;
+import { ExposedFileError, readPrivateFile, writePrivateFile } from "./private_file.ts";
 
 /** How bytes are written in the file: `{ "$hex": "…" }`, since JSON has no bytes. */
 function replacer(_key: string, value: unknown): unknown {
@@ -94,17 +92,21 @@ export class FileOutboxStore implements OutboxStore {
 
   /** The sends by scope; none when the file does not exist. A send of another shape is left out. */
   async #read(): Promise<Record<string, StoredSend[]>> {
-    let text: string;
+    let text: string | undefined;
     try {
-      await this.#checkMode();
-      text = await Deno.readTextFile(this.path);
+      text = await readPrivateFile(this.path);
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return {};
-      if (error instanceof OutboxStoreError) throw error;
+      if (error instanceof ExposedFileError) {
+        throw new OutboxStoreError(
+          `${error.message}, and it holds messages not sent yet. Fix it with: chmod 600 ${this.path}`,
+          { cause: error },
+        );
+      }
       throw new OutboxStoreError(`Cannot read the waiting sends in ${this.path}: ${messageOf(error)}`, {
         cause: error,
       });
     }
+    if (text === undefined) return {};
     let parsed: unknown;
     try {
       parsed = JSON.parse(text, reviver);
@@ -124,31 +126,10 @@ export class FileOutboxStore implements OutboxStore {
     return all;
   }
 
-  /** Refuses a file the group or others may read or change; a missing file passes (NotFound goes on to the reader). */
-  async #checkMode(): Promise<void> {
-    const { mode } = await Deno.stat(this.path);
-    // Windows has no mode bits (null): its ACLs are left to the user's profile directory.
-    if (mode === null || (mode & NOT_OWNER) === 0) return;
-    throw new OutboxStoreError(
-      `${this.path} may be read by other users of this machine (mode ${(mode & 0o777).toString(8)}), and it holds ` +
-        `messages not sent yet. Fix it with: chmod 600 ${this.path}`,
-    );
-  }
-
   async #write(all: Record<string, StoredSend[]>): Promise<void> {
-    const dir = this.path.replace(/[/\\][^/\\]*$/, "");
-    if (dir && dir !== this.path) await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-    const temporary = `${this.path}.${crypto.randomUUID()}.tmp`;
-    const text = JSON.stringify(all, replacer, 2) + "\n";
     try {
-      await Deno.writeTextFile(temporary, text, { mode: 0o600, createNew: true });
-      // The mode of writeTextFile applies at creation and through the umask; chmod makes it exactly 0600.
-      if (Deno.build.os !== "windows") await Deno.chmod(temporary, 0o600);
-      await Deno.rename(temporary, this.path);
+      await writePrivateFile(this.path, JSON.stringify(all, replacer, 2) + "\n");
     } catch (error) {
-      // The temporary file may never have been made, and a failure to remove it says less than the write's own error,
-      // which is what the user is told; a leftover is mode 0600 like the file itself.
-      await Deno.remove(temporary).catch(() => {});
       throw new OutboxStoreError(`Cannot write the waiting sends to ${this.path}: ${messageOf(error)}`, {
         cause: error,
       });

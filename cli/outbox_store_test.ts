@@ -1,6 +1,7 @@
 // The terminal's outbox file: the shared store suite, the file's mode and form, and a file others could read refused.
 
 import assert from "node:assert/strict";
+import { withTempDir } from "./_temp_dir.ts";
 import { outboxStoreCases } from "../core/client/_outbox_store_suite.ts";
 import { OutboxStoreError } from "../core/client/mod.ts";
 import { FileOutboxStore } from "./outbox_store.ts";
@@ -8,15 +9,7 @@ import { FileOutboxStore } from "./outbox_store.ts";
 const POSIX = Deno.build.os !== "windows";
 const SCOPE = { server: "127.0.0.1:8111", userId: 3 };
 
-/** A temporary directory for one test, removed after it. */
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "mimi_outbox_" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withDir = (fn: (dir: string) => Promise<void>) => withTempDir("mimi_outbox_", fn);
 
 for (const { name, run } of outboxStoreCases) {
   // Opening the same name again within a case is a second run of the program: the same file.

@@ -3,27 +3,13 @@
 import { hex } from "../bytes/mod.ts";
 import { nobleProvider } from "../crypto/primitives/noble.ts";
 import type { DeviceKey, DeviceKeyStore } from "./device_key.ts";
+import { check, type OpenStore, rejects, type StoreCase } from "./_store_suite.ts";
 
-/**
- * Opens a store over the storage called `name`: each case uses its own name, and opening the same name again must
- * show what was saved there before (a page reload, a second run of the terminal).
- */
-export type OpenDeviceKeyStore = (name: string) => Promise<DeviceKeyStore>;
+/** Opens a store over the storage called `name` (see {@link OpenStore}). */
+export type OpenDeviceKeyStore = OpenStore<DeviceKeyStore>;
 
 /** One behaviour every store must have. */
-export interface DeviceKeyStoreCase {
-  name: string;
-  run(open: OpenDeviceKeyStore): Promise<void>;
-}
-
-function check(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-
-async function rejects(promise: Promise<unknown>, name: string, message: string): Promise<void> {
-  const error = await promise.then(() => undefined, (error: unknown) => error ?? new Error("undefined"));
-  check(error instanceof Error && error.name === name, `${message}: expected a ${name}, got ${error}`);
-}
+export type DeviceKeyStoreCase = StoreCase<DeviceKeyStore>;
 
 async function signsVerifiably(key: DeviceKey, what: string): Promise<void> {
   const message = new TextEncoder().encode(`mimi/1 resume ${what}`);

@@ -1,27 +1,13 @@
 // One test suite for every OutboxStore, free of any test runner so it runs under Deno.test and in a browser page.
 
 import type { OutboxScope, OutboxStore, StoredSend } from "./outbox_store.ts";
+import { check, type OpenStore, rejects, type StoreCase } from "./_store_suite.ts";
 
-/**
- * Opens a store over the storage called `name`: each case uses its own name, and opening the same name again must
- * show what was saved there before (a page reload, a second run of the terminal).
- */
-export type OpenOutboxStore = (name: string) => Promise<OutboxStore>;
+/** Opens a store over the storage called `name` (see {@link OpenStore}). */
+export type OpenOutboxStore = OpenStore<OutboxStore>;
 
 /** One behaviour every store must have. */
-export interface OutboxStoreCase {
-  name: string;
-  run(open: OpenOutboxStore): Promise<void>;
-}
-
-function check(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-
-async function rejects(promise: Promise<unknown>, name: string, message: string): Promise<void> {
-  const error = await promise.then(() => undefined, (error: unknown) => error ?? new Error("undefined"));
-  check(error instanceof Error && error.name === name, `${message}: expected a ${name}, got ${error}`);
-}
+export type OutboxStoreCase = StoreCase<OutboxStore>;
 
 const ALICE: OutboxScope = { server: "mimi.example:7700", userId: 3 };
 const BOB: OutboxScope = { server: "mimi.example:7700", userId: 4 };

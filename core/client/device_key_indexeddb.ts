@@ -8,50 +8,15 @@ import {
   DeviceKeyStoreError,
 } from "./device_key.ts";
 import { generateWebCryptoDeviceKey, type WebCryptoDeviceKey, webCryptoDeviceKey } from "./device_key_webcrypto.ts";
+import { completed, globalIndexedDb, type IdbFactoryLike, IdbSingleStore } from "./_indexeddb.ts";
 
-// The few IndexedDB shapes this file uses, declared here so the file type-checks under Deno's types too (which have
-// no IndexedDB) and a test can hand in any implementation. The browser's `IDBFactory` fits them.
-
-/** An IndexedDB request (`IDBRequest`). */
-export interface IdbRequestLike<T> {
-  readonly result: T;
-  readonly error: unknown;
-  onsuccess: ((event: never) => unknown) | null;
-  onerror: ((event: never) => unknown) | null;
-}
-
-/** An object store (`IDBObjectStore`). */
-export interface IdbObjectStoreLike {
-  get(key: string): IdbRequestLike<unknown>;
-  put(value: unknown): IdbRequestLike<unknown>;
-  delete(key: string): IdbRequestLike<unknown>;
-}
-
-/** A transaction (`IDBTransaction`). */
-export interface IdbTransactionLike {
-  readonly error: unknown;
-  objectStore(name: string): IdbObjectStoreLike;
-  oncomplete: ((event: never) => unknown) | null;
-  onerror: ((event: never) => unknown) | null;
-  onabort: ((event: never) => unknown) | null;
-}
-
-/** A database connection (`IDBDatabase`). */
-export interface IdbDatabaseLike {
-  readonly objectStoreNames: { contains(name: string): boolean };
-  createObjectStore(name: string, options: { keyPath: string }): unknown;
-  transaction(store: string, mode: "readonly" | "readwrite"): IdbTransactionLike;
-  close(): void;
-  onversionchange: ((event: never) => unknown) | null;
-}
-
-/** The factory (`IDBFactory`, `globalThis.indexedDB`). */
-export interface IdbFactoryLike {
-  open(name: string, version: number): IdbRequestLike<IdbDatabaseLike> & {
-    onupgradeneeded: ((event: never) => unknown) | null;
-    onblocked: ((event: never) => unknown) | null;
-  };
-}
+export type {
+  IdbDatabaseLike,
+  IdbFactoryLike,
+  IdbObjectStoreLike,
+  IdbRequestLike,
+  IdbTransactionLike,
+} from "./_indexeddb.ts";
 
 /** Options of {@link IndexedDbDeviceKeyStore}. */
 export interface IndexedDbDeviceKeyStoreOptions {
@@ -69,26 +34,6 @@ interface StoredCredential {
   deviceId: number;
   publicKey: Uint8Array;
   privateKey: CryptoKey;
-}
-
-const STORE = "credentials";
-const VERSION = 1;
-
-/** Wraps a request's outcome in a promise. */
-function completed<T>(request: IdbRequestLike<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
-
-/** Resolves when a transaction has committed: only then is a write durable. */
-function committed(transaction: IdbTransactionLike): Promise<void> {
-  return new Promise((resolve, reject) => {
-    transaction.oncomplete = () => resolve();
-    transaction.onerror = () => reject(transaction.error);
-    transaction.onabort = () => reject(transaction.error ?? new Error("The transaction was aborted"));
-  });
 }
 
 function isStoredCredential(value: unknown): value is StoredCredential {
@@ -114,15 +59,18 @@ function isStoredCredential(value: unknown): value is StoredCredential {
  * ```
  */
 export class IndexedDbDeviceKeyStore implements DeviceKeyStore<WebCryptoDeviceKey> {
-  readonly #name: string;
-  readonly #factory: IdbFactoryLike | undefined;
+  readonly #db: IdbSingleStore;
   readonly #subtle: SubtleCrypto | undefined;
-  #db: Promise<IdbDatabaseLike> | undefined;
 
   /** @param options See {@link IndexedDbDeviceKeyStoreOptions}. Nothing is opened before the first call. */
   constructor(options: IndexedDbDeviceKeyStoreOptions = {}) {
-    this.#name = options.name ?? "mimi-device-keys";
-    this.#factory = options.indexedDB ?? (globalThis as { indexedDB?: IdbFactoryLike }).indexedDB;
+    this.#db = new IdbSingleStore({
+      factory: options.indexedDB ?? globalIndexedDb(),
+      name: options.name ?? "mimi-device-keys",
+      store: "credentials",
+      keyPath: "server",
+      error: DeviceKeyStoreError,
+    });
     this.#subtle = options.subtle;
   }
 
@@ -142,7 +90,7 @@ export class IndexedDbDeviceKeyStore implements DeviceKeyStore<WebCryptoDeviceKe
    * @throws {DeviceKeyStoreError} If IndexedDB is unavailable or fails.
    */
   async load(server: string): Promise<(WebCryptoDeviceKey & DeviceCredential) | undefined> {
-    const record = await this.#run("readonly", "read the device key", (store) => completed(store.get(server)));
+    const record = await this.#db.run("readonly", "read the device key", (store) => completed(store.get(server)));
     if (!isStoredCredential(record)) return undefined;
     return { ...webCryptoDeviceKey(record.privateKey, record.publicKey, this.#subtle), deviceId: record.deviceId };
   }
@@ -165,7 +113,7 @@ export class IndexedDbDeviceKeyStore implements DeviceKeyStore<WebCryptoDeviceKe
       publicKey: credential.publicKey.slice(),
       privateKey: credential.privateKey,
     };
-    await this.#run("readwrite", "save the device key", (store) => completed(store.put(record)));
+    await this.#db.run("readwrite", "save the device key", (store) => completed(store.put(record)));
   }
 
   /**
@@ -174,47 +122,6 @@ export class IndexedDbDeviceKeyStore implements DeviceKeyStore<WebCryptoDeviceKe
    * @throws {DeviceKeyStoreError} If IndexedDB is unavailable or fails.
    */
   async delete(server: string): Promise<void> {
-    await this.#run("readwrite", "delete the device key", (store) => completed(store.delete(server)));
-  }
-
-  /** Runs one request in its own transaction and waits for the transaction to commit. */
-  async #run<T>(
-    mode: "readonly" | "readwrite",
-    what: string,
-    request: (store: IdbObjectStoreLike) => Promise<T>,
-  ): Promise<T> {
-    try {
-      const db = await this.#open();
-      const transaction = db.transaction(STORE, mode);
-      const done = committed(transaction);
-      const [result] = await Promise.all([request(transaction.objectStore(STORE)), done]);
-      return result;
-    } catch (error) {
-      throw new DeviceKeyStoreError(`Cannot ${what}: IndexedDB failed`, { cause: error });
-    }
-  }
-
-  #open(): Promise<IdbDatabaseLike> {
-    if (this.#db) return this.#db;
-    const factory = this.#factory;
-    if (!factory) return Promise.reject(new TypeError("IndexedDB is not available here"));
-    const request = factory.open(this.#name, VERSION);
-    request.onupgradeneeded = () => {
-      const db = request.result;
-      if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: "server" });
-    };
-    // Another tab holding an older version: the open waits until it closes (it does, on versionchange below).
-    request.onblocked = () => {};
-    this.#db = completed(request).then((db) => {
-      // A later version opened in another tab: let it upgrade, and open again at the next call.
-      db.onversionchange = () => {
-        db.close();
-        this.#db = undefined;
-      };
-      return db;
-    });
-    // A failed open is not cached: the next call tries again (the user may have left private mode, freed space…).
-    this.#db.catch(() => this.#db = undefined);
-    return this.#db;
+    await this.#db.run("readwrite", "delete the device key", (store) => completed(store.delete(server)));
   }
 }

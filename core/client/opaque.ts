@@ -3,6 +3,15 @@
 /** Argon2id parameters both registration and login must use (PROTOCOL.md §10). */
 export const KEY_STRETCHING = "memory-constrained" as const;
 
+/**
+ * Argon2id parameters for the client's key stretching, as `@serenity-kit/opaque` takes them. Clients use
+ * {@link KEY_STRETCHING}; only the load generator (bench/_cheap_login.ts) passes a cheaper setting, for accounts it
+ * made with the same one.
+ */
+export type KeyStretching =
+  | typeof KEY_STRETCHING
+  | { "argon2id-custom": { memory: number; iterations: number; parallelism: number } };
+
 /** What `startRegistration` answers: the state to keep and the request to send. */
 export interface OpaqueRegistrationStart {
   clientRegistrationState: string;
@@ -50,14 +59,14 @@ export interface OpaquePackageClient {
     password: string;
     clientRegistrationState: string;
     registrationResponse: string;
-    keyStretching: typeof KEY_STRETCHING;
+    keyStretching: KeyStretching;
   }): { registrationRecord: string };
   startLogin(params: { password: string }): OpaqueLoginStart;
   finishLogin(params: {
     password: string;
     clientLoginState: string;
     loginResponse: string;
-    keyStretching: typeof KEY_STRETCHING;
+    keyStretching: KeyStretching;
   }): OpaqueLoginFinish | undefined;
 }
 
@@ -66,6 +75,7 @@ export interface OpaquePackageClient {
  * Mimi's key stretching to the steps that stretch.
  *
  * @param client `@serenity-kit/opaque`'s `client`, after `ready`.
+ * @param keyStretching The Argon2id setting; {@link KEY_STRETCHING} (PROTOCOL.md §10.8.1) unless a load generator says.
  * @returns The asynchronous client; each call runs on the caller's thread.
  *
  * @example
@@ -79,7 +89,10 @@ export interface OpaquePackageClient {
  * console.log(registrationRequest.length > 0); // true
  * ```
  */
-export function opaqueClientOf(client: OpaquePackageClient): OpaqueClient {
+export function opaqueClientOf(
+  client: OpaquePackageClient,
+  keyStretching: KeyStretching = KEY_STRETCHING,
+): OpaqueClient {
   // Through a promise, so that a throw from the package becomes a rejection, as it would be from a worker.
   const deferred = <A, R>(step: (argument: A) => R) => (argument: A) =>
     new Promise<R>((resolve) => resolve(step(argument)));
@@ -87,11 +100,11 @@ export function opaqueClientOf(client: OpaquePackageClient): OpaqueClient {
   return {
     startRegistration: deferred((password: string) => client.startRegistration({ password })),
     finishRegistration: deferred((params: Params<"finishRegistration">) =>
-      client.finishRegistration({ ...params, keyStretching: KEY_STRETCHING }).registrationRecord
+      client.finishRegistration({ ...params, keyStretching }).registrationRecord
     ),
     startLogin: deferred((password: string) => client.startLogin({ password })),
     finishLogin: deferred((params: Params<"finishLogin">) => {
-      const result = client.finishLogin({ ...params, keyStretching: KEY_STRETCHING });
+      const result = client.finishLogin({ ...params, keyStretching });
       return result && { finishLoginRequest: result.finishLoginRequest, sessionKey: result.sessionKey };
     }),
   };

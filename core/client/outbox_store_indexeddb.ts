@@ -1,13 +1,7 @@
 // The browser's outbox store: the user's waiting sends in IndexedDB, so a reload or a closed tab loses none. Needs
 // IndexedDB.
 
-import type {
-  IdbDatabaseLike,
-  IdbFactoryLike,
-  IdbObjectStoreLike,
-  IdbRequestLike,
-  IdbTransactionLike,
-} from "./device_key_indexeddb.ts";
+import { completed, globalIndexedDb, type IdbFactoryLike, IdbSingleStore } from "./_indexeddb.ts";
 import {
   checkScope,
   checkStoredSend,
@@ -34,24 +28,6 @@ interface ScopeRecord {
   sends: StoredSend[];
 }
 
-const STORE = "scopes";
-const VERSION = 1;
-
-function completed<T>(request: IdbRequestLike<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
-
-function committed(transaction: IdbTransactionLike): Promise<void> {
-  return new Promise((resolve, reject) => {
-    transaction.oncomplete = () => resolve();
-    transaction.onerror = () => reject(transaction.error);
-    transaction.onabort = () => reject(transaction.error ?? new Error("The transaction was aborted"));
-  });
-}
-
 /** The sends of a record as read: a record or send of another shape (a later version's) is left out. */
 function sendsOf(record: unknown): StoredSend[] {
   const sends = (record as Partial<ScopeRecord> | undefined)?.sends;
@@ -70,19 +46,26 @@ function sendsOf(record: unknown): StoredSend[] {
  * ```
  */
 export class IndexedDbOutboxStore implements OutboxStore {
-  readonly #name: string;
-  readonly #factory: IdbFactoryLike | undefined;
-  #db: Promise<IdbDatabaseLike> | undefined;
+  readonly #db: IdbSingleStore;
 
   /** @param options See {@link IndexedDbOutboxStoreOptions}. Nothing is opened before the first call. */
   constructor(options: IndexedDbOutboxStoreOptions = {}) {
-    this.#name = options.name ?? "mimi-outbox";
-    this.#factory = options.indexedDB ?? (globalThis as { indexedDB?: IdbFactoryLike }).indexedDB;
+    this.#db = new IdbSingleStore({
+      factory: options.indexedDB ?? globalIndexedDb(),
+      name: options.name ?? "mimi-outbox",
+      store: "scopes",
+      keyPath: "scope",
+      error: OutboxStoreError,
+    });
   }
 
   async load(scope: OutboxScope): Promise<StoredSend[]> {
     checkScope(scope);
-    const record = await this.#run("readonly", "read the waiting sends", (store) => completed(store.get(key(scope))));
+    const record = await this.#db.run(
+      "readonly",
+      "read the waiting sends",
+      (store) => completed(store.get(key(scope))),
+    );
     return oldestFirst(sendsOf(record));
   }
 
@@ -104,7 +87,7 @@ export class IndexedDbOutboxStore implements OutboxStore {
   /** Reads a scope's sends, changes them and writes them back (or deletes the record when none are left). */
   async #change(scope: OutboxScope, what: string, change: (sends: StoredSend[]) => StoredSend[]): Promise<void> {
     const k = key(scope);
-    await this.#run("readwrite", what, async (store) => {
+    await this.#db.run("readwrite", what, async (store) => {
       const sends = sendsOf(await completed(store.get(k)));
       const next = change(sends);
       if (next.length === 0) {
@@ -114,47 +97,6 @@ export class IndexedDbOutboxStore implements OutboxStore {
       const record: ScopeRecord = { scope: k, sends: next };
       await completed(store.put(record));
     });
-  }
-
-  /** Runs requests in one transaction and waits for the transaction to commit. */
-  async #run<T>(
-    mode: "readonly" | "readwrite",
-    what: string,
-    request: (store: IdbObjectStoreLike) => Promise<T>,
-  ): Promise<T> {
-    try {
-      const db = await this.#open();
-      const transaction = db.transaction(STORE, mode);
-      const done = committed(transaction);
-      const [result] = await Promise.all([request(transaction.objectStore(STORE)), done]);
-      return result;
-    } catch (error) {
-      throw new OutboxStoreError(`Cannot ${what}: IndexedDB failed`, { cause: error });
-    }
-  }
-
-  #open(): Promise<IdbDatabaseLike> {
-    if (this.#db) return this.#db;
-    const factory = this.#factory;
-    if (!factory) return Promise.reject(new TypeError("IndexedDB is not available here"));
-    const request = factory.open(this.#name, VERSION);
-    request.onupgradeneeded = () => {
-      const db = request.result;
-      if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: "scope" });
-    };
-    // Another tab holding an older version: the open waits until it closes (it does, on versionchange below).
-    request.onblocked = () => {};
-    this.#db = completed(request).then((db) => {
-      // A later version opened in another tab: let it upgrade, and open again at the next call.
-      db.onversionchange = () => {
-        db.close();
-        this.#db = undefined;
-      };
-      return db;
-    });
-    // A failed open is not cached: the next call tries again (the user may have left private mode, freed space…).
-    this.#db.catch(() => this.#db = undefined);
-    return this.#db;
   }
 }
 
