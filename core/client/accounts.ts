@@ -33,7 +33,7 @@ export interface RegisterOptions {
  * @returns The new profile; rejects with {@link ProtocolError} (`username_taken`, `username_invalid`,
  *   `invite_required`, `invite_invalid`, `registration_closed`, `rate_limited` or `throttled` with `retryAfterMs`, …).
  */
-export function register(
+export async function register(
   client: MimiClient,
   username: string,
   nickname: string,
