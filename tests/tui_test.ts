@@ -255,7 +255,7 @@ Deno.test({
         const third = await startClient(server, home);
         try {
           const screen = await see(third, DONE);
-          assert.match(screen, /Refused: the server at 127\.0\.0\.1:\d+ presented key/);
+          assert.match(screen, /Refused: The server at 127\.0\.0\.1:\d+ presented key/);
           assert.match(screen, /forget 127\.0\.0\.1:\d+/);
           assert.equal(screen.match(DONE)![1], "3", screen);
         } finally {
