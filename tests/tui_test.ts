@@ -360,7 +360,8 @@ Deno.test({
       await logIn(plain, "alice", "y");
       await see(plain, /Mimi · Alice \(alice\) · connected/);
       // NO_COLOR: the screen carries no colour or attribute at all.
-      const escapes = /\x1b\[[0-9;]*[1-9][0-9;]*m/;
+      // An SGR escape that sets something (not a bare reset): ESC, "[", parameters with a non-zero digit, "m".
+      const escapes = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[1-9][0-9;]*m`);
       assert.doesNotMatch(await plain.screen(true), escapes, "no colours with NO_COLOR");
 
       // The server goes away: the status line says so; back on the same ports and data, the client is connected again.
