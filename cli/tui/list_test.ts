@@ -1,23 +1,11 @@
 import assert from "node:assert/strict";
 import type { Contact, ConversationSummary, FriendRequest } from "../../core/client/mod.ts";
+import { directSummary } from "../_summary_fixture.ts";
 import { listEntries, listRows, type ListState, MARKS } from "./list.ts";
 import { textWidth } from "./width.ts";
 
 function direct(id: number, peer: { id: number; nickname: string }, extra: Partial<ConversationSummary> = {}) {
-  return {
-    id,
-    kind: "direct",
-    roomId: null,
-    peer: { id: peer.id, username: `u${peer.id}`, nickname: peer.nickname },
-    title: peer.nickname,
-    lastSeq: 0,
-    readSeq: 0,
-    unread: 0,
-    last: null,
-    lastAt: null,
-    preview: null,
-    ...extra,
-  } as ConversationSummary;
+  return directSummary(id, { id: peer.id, username: `u${peer.id}`, nickname: peer.nickname }, extra);
 }
 
 function contact(id: number, nickname: string, online: boolean): Contact {
