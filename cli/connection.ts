@@ -5,7 +5,6 @@ import type { MimiConfig } from "../core/config/schema.ts";
 import {
   connect,
   detectProvider,
-  HandshakeError,
   type MimiConnection,
   parseUsername,
   secureOptionsFromConfig,
@@ -15,6 +14,7 @@ import { FileOutboxStore } from "./outbox_store.ts";
 import { exitCodeFor, UsageError } from "./exit_codes.ts";
 import { type ClientIo, oneLine } from "./io.ts";
 import { expandHome, KnownServers } from "./known_servers.ts";
+import { pinServerKey } from "./pinning.ts";
 import { readPassword } from "./prompt.ts";
 import { connectTcp } from "./tcp.ts";
 
@@ -80,26 +80,18 @@ export async function withConnection(
       config.server.limits.maxFrameBytes,
       provider,
       async (result) => {
-        const pinned = known.get(server);
-        if (pinned === undefined) {
-          await known.pin(server, result.fingerprint);
+        const pinnedNow = await pinServerKey(known, server, result.fingerprint);
+        if (pinnedNow) {
           io.err(
             `mimi client: first connection to ${server}; its key ${result.fingerprint} is now pinned in ${known.path}.\n` +
               "Compare it with the fingerprint the server printed when it started.",
-          );
-        } else if (pinned !== result.fingerprint) {
-          throw new HandshakeError(
-            "key_changed",
-            `The server at ${server} presented key ${result.fingerprint}, but ${pinned} is pinned in ${known.path}. ` +
-              `Someone may be intercepting the connection. If the server's key was changed on purpose, run: ` +
-              `deno task client -- forget ${server}`,
           );
         }
         info = {
           address: server,
           fingerprint: result.fingerprint,
           knownServersFile: known.path,
-          pinnedNow: pinned === undefined,
+          pinnedNow,
         };
       },
     );

@@ -1,22 +1,11 @@
 import assert from "node:assert/strict";
 import { type ClientState, type ConversationSummary, initialClientState, type Room } from "../core/client/mod.ts";
+import { directSummary } from "./_summary_fixture.ts";
 import { conversationHandle, findConversation, findRoom } from "./conversation_names.ts";
 import { UsageError } from "./exit_codes.ts";
 
 function direct(id: number, username: string, nickname: string): ConversationSummary {
-  return {
-    id,
-    kind: "direct",
-    roomId: null,
-    peer: { id: id + 100, username, nickname },
-    title: nickname,
-    lastSeq: 0,
-    readSeq: 0,
-    unread: 0,
-    last: null,
-    lastAt: null,
-    preview: null,
-  };
+  return directSummary(id, { id: id + 100, username, nickname });
 }
 
 function room(id: number, name: string, conversationId: number, kind = "group"): Room {

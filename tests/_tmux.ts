@@ -59,9 +59,13 @@ export class TerminalSession {
     await this.#tmux(["resize-window", "-t", "t", "-x", String(columns), "-y", String(rows)]);
   }
 
-  /** The screen and its scrollback, wrapped lines joined. */
-  async screen(): Promise<string> {
-    return await this.#tmux(["capture-pane", "-p", "-J", "-S", "-", "-t", "t"]);
+  /**
+   * The screen and its scrollback, wrapped lines joined.
+   *
+   * @param escapes Whether to keep the colours and attributes as ANSI escapes (`capture-pane -e`).
+   */
+  async screen(escapes = false): Promise<string> {
+    return await this.#tmux(["capture-pane", "-p", "-J", ...(escapes ? ["-e"] : []), "-S", "-", "-t", "t"]);
   }
 
   /**

@@ -1,7 +1,7 @@
 // What each slash command does: one or two SDK calls, and a line for the notice area. No protocol rules here: the
 // server decides, and its refusal is shown as it words it.
 
-import type { ClientState, MimiConnection } from "../../core/client/mod.ts";
+import type { ClientState, MimiConnection, PublicRoom } from "../../core/client/mod.ts";
 import type { Command } from "./commands.ts";
 
 /** What a command may do to the screen besides calling the SDK. */
@@ -9,10 +9,18 @@ export interface ActionContext {
   connection: MimiConnection;
   /** The open conversation's id, or null. */
   openId: number | null;
-  /** Opens a conversation. */
+  /** Opens a conversation (the lobby's too). */
   open(conversationId: number): void;
+  /** Closes the open conversation: it is gone (left or deleted). */
+  close(): void;
   /** Shows a room's members in the conversation pane. */
   showMembers(roomId: number): void;
+  /** Shows the public rooms in the conversation pane. */
+  showRooms(rooms: readonly PublicRoom[]): void;
+  /** Shows the account's remembered devices (the state's `devices`) in the conversation pane. */
+  showDevices(): void;
+  /** The invite codes made in this session, by room id: the server keeps only their hashes, so cannot show them. */
+  inviteCodes: Map<number, string>;
   /** Shows the help in the conversation pane. */
   showHelp(): void;
   /** Leaves the interactive mode. */
@@ -56,10 +64,27 @@ async function userId(connection: MimiConnection, username: string): Promise<num
 
 /** The open conversation's room id, or a reason there is none. */
 function openRoom(context: ActionContext): number | string {
-  const summary = context.connection.getSnapshot().conversations.find((c) => c.id === context.openId);
+  const state = context.connection.getSnapshot();
+  if (state.lobby && context.openId === state.lobby.conversationId) return "The lobby is everyone's: open a group";
+  const summary = state.conversations.find((c) => c.id === context.openId);
   if (!summary) return "Open a group first (/open <name>)";
   if (summary.roomId === null) return `${summary.title} is a direct conversation, not a group`;
   return summary.roomId;
+}
+
+/** The open group: its room id and name, or a reason there is none. */
+function openGroup(context: ActionContext): { id: number; name: string } | string {
+  const room = openRoom(context);
+  if (typeof room === "string") return room;
+  const name = context.connection.getSnapshot().rooms.find((r) => r.id === room)?.name ?? `#${room}`;
+  return { id: room, name };
+}
+
+/** A member's id by username: from the members held of the room, else from the server. */
+async function memberId(connection: MimiConnection, roomId: number, username: string): Promise<number> {
+  const members = connection.getSnapshot().roomMembers[roomId]?.members ?? [];
+  const member = members.find((m) => m.user.username.toLowerCase() === username.toLowerCase());
+  return member ? member.user.id : await userId(connection, username);
 }
 
 /**
@@ -74,6 +99,10 @@ export async function runCommand(command: Command, context: ActionContext): Prom
   const state = connection.getSnapshot();
   switch (command.name) {
     case "open": {
+      if (state.lobby && /^(lobby|0)$/i.test(command.target.trim())) {
+        context.open(state.lobby.conversationId);
+        return "Opened the lobby: everyone online reads it";
+      }
       const index = findConversation(state.conversations, command.target);
       if (index === -1) return `No conversation matches "${command.target}"`;
       context.open(state.conversations[index].id);
@@ -144,6 +173,87 @@ export async function runCommand(command: Command, context: ActionContext): Prom
       if (!own) return "You have no message here to recall";
       await connection.recall(context.openId, own.seq);
       return "Recalled your last message";
+    }
+    case "rooms": {
+      const rooms = await connection.listPublicRooms();
+      context.showRooms(rooms);
+      return rooms.length ? `${rooms.length} public groups: /join <id> joins one (Esc goes back)` : "No public groups";
+    }
+    case "leave": {
+      const group = openGroup(context);
+      if (typeof group === "string") return group;
+      await connection.leaveRoom(group.id);
+      context.close();
+      return `You left ${group.name}`;
+    }
+    case "code": {
+      const group = openGroup(context);
+      if (typeof group === "string") return group;
+      let code = command.rotate ? undefined : context.inviteCodes.get(group.id);
+      if (code === undefined) {
+        code = await connection.roomInviteCode(group.id);
+        context.inviteCodes.set(group.id, code);
+        return `Code for ${group.name}: ${code} (old ones stop working)`;
+      }
+      return `Code for ${group.name}: ${code} (/code new rotates)`;
+    }
+    case "rename": {
+      const group = openGroup(context);
+      if (typeof group === "string") return group;
+      const room = await connection.renameRoom(group.id, command.room);
+      return `${group.name} is now ${room.name}`;
+    }
+    case "kick": {
+      const group = openGroup(context);
+      if (typeof group === "string") return group;
+      await connection.removeMember(group.id, await memberId(connection, group.id, command.username));
+      return `Removed ${command.username} from ${group.name}`;
+    }
+    case "transfer": {
+      const group = openGroup(context);
+      if (typeof group === "string") return group;
+      await connection.transferRoom(group.id, await memberId(connection, group.id, command.username));
+      return `${command.username} owns ${group.name} now`;
+    }
+    case "delete": {
+      const group = openGroup(context);
+      if (typeof group === "string") return group;
+      // Deleting takes the history with it for every member: the name typed again is the confirmation.
+      if (command.confirm !== group.name) {
+        return `This deletes ${group.name} and its history for everyone: type /delete ${group.name} to confirm`;
+      }
+      await connection.deleteRoom(group.id);
+      context.close();
+      return `Deleted ${group.name}`;
+    }
+    case "block": {
+      await connection.blockUser(await userId(connection, command.username));
+      return `Blocked ${command.username}: no messages or requests from them`;
+    }
+    case "unfriend": {
+      const friend = state.contacts.find((c) => c.username.toLowerCase() === command.username.toLowerCase());
+      if (!friend) return `${command.username} is not your friend`;
+      await connection.removeFriend(friend.id);
+      return `${friend.nickname} (${friend.username}) is no longer your friend`;
+    }
+    case "nick": {
+      const profile = await connection.setNickname(command.nickname);
+      return `Your nickname is now ${profile.nickname}`;
+    }
+    case "devices": {
+      const devices = await connection.listDevices();
+      context.showDevices();
+      return `${devices.length} remembered device${devices.length === 1 ? "" : "s"}: /revoke <id> signs one out`;
+    }
+    case "revoke": {
+      await connection.revokeDevice(command.deviceId);
+      await connection.listDevices();
+      return `Revoked device ${command.deviceId}`;
+    }
+    case "logout": {
+      await connection.logout();
+      context.quit();
+      return "";
     }
     case "help":
       context.showHelp();

@@ -6,13 +6,19 @@
 import React from "react";
 import process from "node:process";
 import { Box, Text, useApp, useInput } from "ink";
-import { type ClientState, HandshakeError, type MimiConnection, ProtocolError } from "../../core/client/mod.ts";
+import {
+  type ClientState,
+  HandshakeError,
+  type MimiConnection,
+  ProtocolError,
+  type PublicRoom,
+} from "../../core/client/mod.ts";
 import type { SendKey } from "../../core/config/schema.ts";
 import { type ActionContext, runCommand } from "./actions.ts";
 import { chatLines } from "./chat_lines.ts";
 import { COMMAND_HELP, messageText, parseCommand } from "./commands.ts";
 import type { ImageSaver } from "./images.ts";
-import { type ListRow, listRows, MARKS } from "./list.ts";
+import { listEntries, type ListRow, listRows, MARKS } from "./list.ts";
 import { fitToWidth, textWidth, wrapToWidth } from "./width.ts";
 
 const h = React.createElement;
@@ -114,9 +120,10 @@ export function App(props: AppProps): React.ReactElement {
   const state = useClientState(connection);
   const { columns, rows } = useTerminalSize();
   const { exit } = useApp();
-  const [selected, setSelectedState] = React.useState(0);
-  const selectedRef = React.useRef(0);
-  const setSelected = (next: number) => {
+  // The selected entry of the list by conversation id (the lobby's too), so it stays on its row as the list reorders.
+  const [selected, setSelectedState] = React.useState<number | null>(null);
+  const selectedRef = React.useRef<number | null>(null);
+  const setSelected = (next: number | null) => {
     selectedRef.current = next;
     setSelectedState(next);
   };
@@ -130,14 +137,36 @@ export function App(props: AppProps): React.ReactElement {
     setDraft(next);
   };
   const [notice, setNotice] = React.useState("");
-  const [pane, setPane] = React.useState<{ view: "chat" } | { view: "help" } | { view: "members"; roomId: number }>(
-    { view: "chat" },
-  );
+  const [pane, setPane] = React.useState<Pane>({ view: "chat" });
+  const inviteCodes = React.useRef(new Map<number, string>()).current;
   /** Lines scrolled up from the newest message. */
   const [scroll, setScroll] = React.useState(0);
 
   const me = state.session.state === "signedIn" ? state.session.user.id : null;
   const open = state.conversations.find((c) => c.id === openId);
+  const lobby = state.lobby;
+  const inLobby = lobby !== null && openId === lobby.conversationId;
+
+  // The lobby's online count for its row: asking not to watch answers the count without starting the pushes.
+  React.useEffect(() => {
+    if (lobby && lobby.online === null && !lobby.watching && state.connection.status.state === "open") {
+      connection.watchLobby(false).catch((error) => setNotice(errorText(error)));
+    }
+  }, [lobby?.roomId, state.connection.status.state]);
+
+  // The lobby open is the lobby watched: its messages arrive live; leaving it stops the watch (and forgets them).
+  React.useEffect(() => {
+    if (!inLobby) return;
+    connection.watchLobby(true).catch((error) => setNotice(errorText(error)));
+    return () => void connection.watchLobby(false).catch((error) => setNotice(errorText(error)));
+  }, [inLobby]);
+
+  // The members pane keeps its room's presence live while it shows; closing it stops the watch.
+  const membersOf = pane.view === "members" ? pane.roomId : null;
+  React.useEffect(() => {
+    if (membersOf === null) return;
+    return () => void connection.unwatchRoomMembers(membersOf).catch((error) => setNotice(errorText(error)));
+  }, [membersOf]);
 
   // Reading the open conversation marks it read: its unread count in the list goes to zero as the messages show.
   React.useEffect(() => {
@@ -150,16 +179,23 @@ export function App(props: AppProps): React.ReactElement {
     setOpenId(id);
     setScroll(0);
     setPane({ view: "chat" });
-    const index = connection.getSnapshot().conversations.findIndex((c) => c.id === id);
-    if (index !== -1) setSelected(index);
+    setSelected(id);
   };
 
   const context: ActionContext = {
     connection,
     openId,
     open: openConversation,
+    close: () => setOpenId(null),
     showMembers: (roomId) => setPane({ view: "members", roomId }),
-    showHelp: () => setPane({ view: "help" }),
+    showRooms: (rooms) => setPane({ view: "rooms", rooms }),
+    showDevices: () => setPane({ view: "devices" }),
+    inviteCodes,
+    showHelp: () => {
+      setPane({ view: "help" });
+      // The help starts at its top; the drawing below stops the scroll at the first line.
+      setScroll(Number.MAX_SAFE_INTEGER);
+    },
     quit: () => exit(),
     readFile: props.readFile,
   };
@@ -167,8 +203,8 @@ export function App(props: AppProps): React.ReactElement {
   const submit = () => {
     const text = draftRef.current;
     if (text.trim() === "") {
-      const chosen = connection.getSnapshot().conversations[selectedRef.current];
-      if (chosen) openConversation(chosen.id);
+      const chosen = selectedRef.current;
+      if (chosen !== null && listEntries(connection.getSnapshot()).includes(chosen)) openConversation(chosen);
       changeDraft("");
       return;
     }
@@ -219,12 +255,15 @@ export function App(props: AppProps): React.ReactElement {
     }
     if (key.escape) {
       setPane({ view: "chat" });
+      setScroll(0);
       return;
     }
     if (key.upArrow || key.downArrow) {
-      const count = state.conversations.length;
-      if (count === 0) return;
-      setSelected(Math.max(0, Math.min(count - 1, selectedRef.current + (key.upArrow ? -1 : 1))));
+      const entries = listEntries(connection.getSnapshot());
+      if (entries.length === 0) return;
+      const at = selectedRef.current === null ? -1 : entries.indexOf(selectedRef.current);
+      const next = at === -1 ? 0 : Math.max(0, Math.min(entries.length - 1, at + (key.upArrow ? -1 : 1)));
+      setSelected(entries[next]);
       return;
     }
     if (key.pageUp) {
@@ -235,7 +274,7 @@ export function App(props: AppProps): React.ReactElement {
       return;
     }
     if (key.pageDown) {
-      setScroll((s) => Math.max(0, s - (mainHeight - 2)));
+      setScroll((s) => Math.max(0, Math.min(s, maxScroll) - (mainHeight - 2)));
       return;
     }
     if (key.return) {
@@ -266,7 +305,7 @@ export function App(props: AppProps): React.ReactElement {
   });
 
   // The conversation pane: a title line, then the messages (or help, or members), newest at the bottom.
-  const title = paneTitle(state, open, pane);
+  const title = paneTitle(state, open, pane, inLobby);
   let chatBody: { text: string; kind: string }[];
   if (pane.view === "help") {
     chatBody = helpLines(chatWidth, props.sendKey);
@@ -278,9 +317,29 @@ export function App(props: AppProps): React.ReactElement {
       }`,
       kind: m.online ? "own" : "system",
     }));
-  } else if (open) {
-    const nickname = (id: number) => state.users[id]?.nickname ?? `user ${id}`;
-    chatBody = chatLines(state.messages[open.id], {
+  } else if (pane.view === "rooms") {
+    chatBody = pane.rooms.map((room) => ({
+      text: `${String(room.id).padStart(4)}  ${room.name} · ${room.memberCount} member${
+        room.memberCount === 1 ? "" : "s"
+      }${room.member ? " · joined" : ""}`,
+      kind: room.member ? "system" : "other",
+    }));
+  } else if (pane.view === "devices") {
+    chatBody = state.devices.map((device) => ({
+      text: `${String(device.id).padStart(4)}  ${device.current ? "(this device) " : ""}${device.name} · last used ${
+        new Date(device.lastUsedAt).toISOString().slice(0, 16).replace("T", " ")
+      }`,
+      kind: device.current ? "own" : "other",
+    }));
+  } else if (open || inLobby) {
+    const roomId = open?.roomId ?? lobby?.roomId ?? null;
+    const nickname = (id: number) =>
+      state.users[id]?.nickname ??
+        (roomId === null
+          ? undefined
+          : state.roomMembers[roomId]?.members.find((m) => m.user.id === id)?.user.nickname) ??
+        `user ${id}`;
+    chatBody = chatLines(state.messages[openId!], {
       width: chatWidth,
       me,
       nickname,
@@ -294,9 +353,12 @@ export function App(props: AppProps): React.ReactElement {
     ];
   }
   const bodyHeight = mainHeight - 1;
-  const end = Math.max(0, chatBody.length - scroll);
+  const maxScroll = Math.max(0, chatBody.length - bodyHeight);
+  const end = Math.max(0, chatBody.length - Math.min(scroll, maxScroll));
   const visible = chatBody.slice(Math.max(0, end - bodyHeight), end);
-  const padded = [...Array(Math.max(0, bodyHeight - visible.length)).fill({ text: "", kind: "system" }), ...visible];
+  // A conversation sits at the bottom, next to the compose area; lists (help, members, groups, devices) at the top.
+  const fill = Array(Math.max(0, bodyHeight - visible.length)).fill({ text: "", kind: "system" });
+  const padded = pane.view === "chat" ? [...fill, ...visible] : [...visible, ...fill];
 
   const list = listRows(state, { width: listWidth, height: mainHeight, selected, me });
   const style = (props: Record<string, unknown>) => color ? props : {};
@@ -354,13 +416,31 @@ export function App(props: AppProps): React.ReactElement {
   return h(Box, { flexDirection: "column", width: columns, height: rows }, ...children);
 }
 
+/** What the conversation pane shows. */
+type Pane =
+  | { view: "chat" }
+  | { view: "help" }
+  | { view: "members"; roomId: number }
+  | { view: "rooms"; rooms: readonly PublicRoom[] }
+  | { view: "devices" };
+
 function paneTitle(
   state: ClientState,
   open: ClientState["conversations"][number] | undefined,
-  pane: { view: string },
+  pane: Pane,
+  inLobby: boolean,
 ): string {
   if (pane.view === "help") return " Help";
-  if (pane.view === "members") return " Members (online first) · Esc goes back";
+  if (pane.view === "members") {
+    const online = state.roomMembers[pane.roomId]?.onlineCount;
+    return ` Members (online first)${online === undefined ? "" : ` · ${online} online`} · Esc goes back`;
+  }
+  if (pane.view === "rooms") return " Public groups (/join <id>) · Esc goes back";
+  if (pane.view === "devices") return " Remembered devices (/revoke <id>) · Esc goes back";
+  if (inLobby) {
+    const online = state.lobby?.online;
+    return ` # Lobby${online === null || online === undefined ? "" : ` · ${online} online`}`;
+  }
   if (!open) return "";
   if (open.kind === "room") return ` # ${open.title}`;
   const online = state.contacts.find((c) => c.id === open.peer?.id)?.online;

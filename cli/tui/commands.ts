@@ -11,12 +11,17 @@ export type Command =
   | { name: "invite"; usernames: string[] }
   | { name: "members" }
   | { name: "recall" }
-  | { name: "help" }
-  | { name: "quit" };
+  | { name: "rooms" | "leave" | "devices" | "logout" | "help" | "quit" }
+  | { name: "code"; rotate: boolean }
+  | { name: "rename"; room: string }
+  | { name: "kick" | "transfer" | "block" | "unfriend"; username: string }
+  | { name: "delete"; confirm?: string }
+  | { name: "nick"; nickname: string }
+  | { name: "revoke"; deviceId: number };
 
 /** Each command with its arguments and what it does, for the help screen and the hint on a mistyped one. */
 export const COMMAND_HELP: readonly (readonly [usage: string, what: string])[] = [
-  ["/open <number|name>", "open a conversation (also ↑/↓ and Enter on an empty line)"],
+  ["/open <number|name>", "open a conversation (also ↑/↓ and Enter on an empty line); /open lobby"],
   ["/image <path>", "send an image (PNG, JPEG, GIF or WebP)"],
   ["/add <user> [note]", "ask someone to be friends"],
   ["/accept [user]", "accept a friend request (the oldest without a name)"],
@@ -27,6 +32,19 @@ export const COMMAND_HELP: readonly (readonly [usage: string, what: string])[] =
   ["/invite <user…>", "add friends to the open group"],
   ["/members", "show the open group's members, online first"],
   ["/recall", "recall your last message in the open conversation"],
+  ["/rooms", "list the public groups (/join <id> joins one)"],
+  ["/leave", "leave the open group"],
+  ["/code [new]", "show the open group's invite code; new makes another, the old one stops working"],
+  ["/rename <name>", "rename the open group (owner)"],
+  ["/kick <user>", "remove a member from the open group (owner)"],
+  ["/transfer <user>", "hand the open group over to a member (owner)"],
+  ["/delete [name]", "delete the open group and its history (owner; asks to confirm with its name)"],
+  ["/block <user>", "block a user: no messages or requests from them"],
+  ["/unfriend <user>", "remove a friend"],
+  ["/nick <nickname>", "change your nickname"],
+  ["/devices", "list your remembered devices"],
+  ["/revoke <id>", "sign a remembered device out (its id from /devices)"],
+  ["/logout", "log out and forget this device, then leave"],
   ["/help", "show this help (Esc closes it)"],
   ["/quit", "leave (Ctrl+C too)"],
 ];
@@ -76,9 +94,31 @@ export function parseCommand(line: string): Command | { error: string } | undefi
       return needs(1) ?? { name, usernames: args };
     case "members":
     case "recall":
+    case "rooms":
+    case "leave":
+    case "devices":
+    case "logout":
     case "help":
     case "quit":
       return { name };
+    case "code":
+      if (args.length > 1 || (args[0] !== undefined && args[0].toLowerCase() !== "new")) {
+        return { error: `Usage: ${usage(name)}` };
+      }
+      return { name, rotate: args[0] !== undefined };
+    case "rename":
+      return needs(1) ?? { name, room: rest };
+    case "kick":
+    case "transfer":
+    case "block":
+    case "unfriend":
+      return needs(1) ?? (args.length > 1 ? { error: `Usage: ${usage(name)}` } : { name, username: args[0] });
+    case "delete":
+      return { name, ...(rest ? { confirm: rest } : {}) };
+    case "nick":
+      return needs(1) ?? { name, nickname: rest };
+    case "revoke":
+      return needs(1) ?? (/^\d+$/.test(rest) ? { name, deviceId: Number(rest) } : { error: `Usage: ${usage(name)}` });
     case "q":
     case "exit":
       return { name: "quit" };

@@ -36,3 +36,30 @@ Deno.test("parseCommand() gives the usage when arguments are missing and a hint 
   assert.ok(typo && "error" in typo);
   assert.match(typo.error, /Unknown command \/opne; did you mean \/open\?/);
 });
+
+Deno.test("parseCommand() reads the group, friend and account commands", () => {
+  assert.deepEqual(parseCommand("/rooms"), { name: "rooms" });
+  assert.deepEqual(parseCommand("/leave"), { name: "leave" });
+  assert.deepEqual(parseCommand("/code"), { name: "code", rotate: false });
+  assert.deepEqual(parseCommand("/code new"), { name: "code", rotate: true });
+  assert.deepEqual(parseCommand("/rename 读书 会"), { name: "rename", room: "读书 会" });
+  assert.deepEqual(parseCommand("/kick bob"), { name: "kick", username: "bob" });
+  assert.deepEqual(parseCommand("/transfer carol"), { name: "transfer", username: "carol" });
+  assert.deepEqual(parseCommand("/delete"), { name: "delete" });
+  assert.deepEqual(parseCommand("/delete my team"), { name: "delete", confirm: "my team" });
+  assert.deepEqual(parseCommand("/block dave"), { name: "block", username: "dave" });
+  assert.deepEqual(parseCommand("/unfriend dave"), { name: "unfriend", username: "dave" });
+  assert.deepEqual(parseCommand("/nick 小 爱"), { name: "nick", nickname: "小 爱" });
+  assert.deepEqual(parseCommand("/devices"), { name: "devices" });
+  assert.deepEqual(parseCommand("/revoke 12"), { name: "revoke", deviceId: 12 });
+  assert.deepEqual(parseCommand("/logout"), { name: "logout" });
+});
+
+Deno.test("parseCommand() refuses the group and account commands with missing or malformed arguments", () => {
+  assert.deepEqual(parseCommand("/code old"), { error: "Usage: /code [new]" });
+  assert.deepEqual(parseCommand("/kick"), { error: "Usage: /kick <user>" });
+  assert.deepEqual(parseCommand("/kick bob carol"), { error: "Usage: /kick <user>" });
+  assert.deepEqual(parseCommand("/revoke phone"), { error: "Usage: /revoke <id>" });
+  assert.deepEqual(parseCommand("/nick"), { error: "Usage: /nick <nickname>" });
+  assert.deepEqual(parseCommand("/rename"), { error: "Usage: /rename <name>" });
+});

@@ -1,5 +1,6 @@
-// The conversation list of the interactive mode as rows of text: open friend requests first, then each conversation
-// in two rows (number, presence, title and unread count; the preview), cut and padded to the panel's width.
+// The conversation list of the interactive mode as rows of text: open friend requests first, the lobby pinned above
+// the conversations (number 0, its online count), then each conversation in two rows (number, presence, title and
+// unread count; the preview), cut and padded to the panel's width.
 
 import {
   type ClientState,
@@ -7,6 +8,7 @@ import {
   type ConversationSummary,
   formatPreview,
   type FriendRequest,
+  type LobbyState,
   type PreviewWords,
 } from "../../core/client/mod.ts";
 import { fitToWidth, textWidth } from "./width.ts";
@@ -16,7 +18,7 @@ export interface ListRow {
   text: string;
   /** A heading, a friend request, or one of a conversation's two rows. */
   kind: "heading" | "request" | "title" | "preview";
-  /** The conversation the row belongs to. */
+  /** The conversation the row belongs to (the lobby's for its row). */
   conversationId?: number;
   /** Whether the row belongs to the selected conversation (drawn highlighted). */
   selected: boolean;
@@ -34,8 +36,10 @@ export const PREVIEW_WORDS: PreviewWords = {
   unsupported: "[unsupported message]",
 };
 
-/** What the list is drawn from: the parts of the state it shows. */
-export type ListState = Pick<ClientState, "conversations" | "contacts" | "friendRequests">;
+/** What the list is drawn from: the parts of the state it shows; no lobby row without `lobby`. */
+export type ListState = Pick<ClientState, "conversations" | "contacts" | "friendRequests"> & {
+  lobby?: LobbyState | null;
+};
 
 /** Options of {@link listRows}. */
 export interface ListOptions {
@@ -43,8 +47,8 @@ export interface ListOptions {
   width: number;
   /** Rows of the panel; the rows returned are at most this many, scrolled so the selected conversation shows. */
   height: number;
-  /** Index in `conversations` of the selected one, or -1. */
-  selected: number;
+  /** The selected conversation's id (the lobby's `conversationId` for the lobby), or null. */
+  selected: number | null;
   /** The signed-in user, whose own messages preview as "You: …". */
   me: number | null;
 }
@@ -76,10 +80,11 @@ export function listRows(state: ListState, options: ListOptions): ListRow[] {
     for (const request of state.friendRequests) head.push(plain(requestText(request), "request", width));
   }
   const body: ListRow[] = [];
+  if (state.lobby) body.push(lobbyRow(state.lobby, options));
   state.conversations.forEach((summary, index) => {
     body.push(...conversationRows(summary, index, state.contacts, options));
   });
-  if (body.length === 0 && head.length === 0) {
+  if (state.conversations.length === 0 && head.length === 0) {
     body.push(plain("No conversations yet.", "heading", width), plain("/add <user> asks a friend", "heading", width));
   }
   const rows = [...head, ...body];
@@ -88,6 +93,30 @@ export function listRows(state: ListState, options: ListOptions): ListRow[] {
   const selectedAt = rows.findIndex((row) => row.selected);
   const start = selectedAt === -1 ? 0 : Math.max(0, Math.min(selectedAt + 2 - height, rows.length - height));
   return rows.slice(start, start + height);
+}
+
+/**
+ * The conversation ids in the order the list shows them, the lobby's first: what ↑ and ↓ move through.
+ *
+ * @param state The list's state.
+ * @returns The ids.
+ */
+export function listEntries(state: ListState): number[] {
+  const ids = state.conversations.map((summary) => summary.id);
+  return state.lobby ? [state.lobby.conversationId, ...ids] : ids;
+}
+
+/** The lobby's row: number 0, so `/open 0` opens it, and how many are online once known. */
+function lobbyRow(lobby: LobbyState, options: ListOptions): ListRow {
+  const online = lobby.online === null ? "" : ` · ${lobby.online} online`;
+  return {
+    text: fitToWidth(` 0 ${MARKS.room} Lobby${online}`, options.width),
+    kind: "title",
+    conversationId: lobby.conversationId,
+    selected: options.selected === lobby.conversationId,
+    unread: false,
+    online: null,
+  };
 }
 
 function plain(text: string, kind: ListRow["kind"], width: number): ListRow {
@@ -107,7 +136,7 @@ function conversationRows(
   options: ListOptions,
 ): ListRow[] {
   const { width } = options;
-  const selected = index === options.selected;
+  const selected = summary.id === options.selected;
   const online = summary.kind === "room" || summary.peer === null
     ? null
     : contacts.find((contact) => contact.id === summary.peer!.id)?.online ?? false;

@@ -1,23 +1,11 @@
 import assert from "node:assert/strict";
 import type { Contact, ConversationSummary, FriendRequest } from "../../core/client/mod.ts";
-import { listRows, type ListState, MARKS } from "./list.ts";
+import { directSummary } from "../_summary_fixture.ts";
+import { listEntries, listRows, type ListState, MARKS } from "./list.ts";
 import { textWidth } from "./width.ts";
 
 function direct(id: number, peer: { id: number; nickname: string }, extra: Partial<ConversationSummary> = {}) {
-  return {
-    id,
-    kind: "direct",
-    roomId: null,
-    peer: { id: peer.id, username: `u${peer.id}`, nickname: peer.nickname },
-    title: peer.nickname,
-    lastSeq: 0,
-    readSeq: 0,
-    unread: 0,
-    last: null,
-    lastAt: null,
-    preview: null,
-    ...extra,
-  } as ConversationSummary;
+  return directSummary(id, { id: peer.id, username: `u${peer.id}`, nickname: peer.nickname }, extra);
 }
 
 function contact(id: number, nickname: string, online: boolean): Contact {
@@ -46,7 +34,7 @@ const STATE: ListState = {
 };
 
 Deno.test("listRows() gives each conversation a title row and a preview row, every row the panel's width", () => {
-  const rows = listRows(STATE, { width: 26, height: 20, selected: 1, me: 1 });
+  const rows = listRows(STATE, { width: 26, height: 20, selected: 11, me: 1 });
   assert.equal(rows.length, 6);
   for (const row of rows) assert.equal(textWidth(row.text), 26, JSON.stringify(row.text));
   assert.equal(rows[0].text, ` 1 ${MARKS.online} 爱丽丝            (3)`);
@@ -57,7 +45,7 @@ Deno.test("listRows() gives each conversation a title row and a preview row, eve
 });
 
 Deno.test("listRows() marks the selected conversation, unread ones and presence", () => {
-  const rows = listRows(STATE, { width: 30, height: 20, selected: 1, me: 1 });
+  const rows = listRows(STATE, { width: 30, height: 20, selected: 11, me: 1 });
   assert.deepEqual(rows.map((row) => row.selected), [false, false, true, true, false, false]);
   assert.deepEqual(rows.map((row) => row.unread), [true, true, false, false, false, false]);
   assert.deepEqual(rows.filter((row) => row.kind === "title").map((row) => row.online), [true, false, null]);
@@ -71,7 +59,7 @@ Deno.test("listRows() aligns the unread counts of wide and narrow titles in the 
       direct(2, { id: 3, nickname: "ab" }, { unread: 4 }),
     ],
   };
-  const titles = listRows(state, { width: 24, height: 10, selected: -1, me: 1 }).filter((r) => r.kind === "title");
+  const titles = listRows(state, { width: 24, height: 10, selected: null, me: 1 }).filter((r) => r.kind === "title");
   const endOfTitle = (text: string) => textWidth(text.slice(0, text.lastIndexOf("(")));
   assert.equal(endOfTitle(titles[0].text) + textWidth("(12)"), 24);
   assert.equal(endOfTitle(titles[1].text) + textWidth("(4)"), 24);
@@ -86,7 +74,7 @@ Deno.test("listRows() shows open friend requests above the conversations", () =>
     status: "pending",
     createdAt: 0,
   };
-  const rows = listRows({ ...STATE, friendRequests: [request] }, { width: 40, height: 20, selected: 0, me: 1 });
+  const rows = listRows({ ...STATE, friendRequests: [request] }, { width: 40, height: 20, selected: 10, me: 1 });
   assert.match(rows[0].text, /^Friend requests \(1\)/);
   assert.match(rows[1].text, /^\+ 卡罗尔 \(carol\): from work/);
   assert.equal(rows[2].kind, "title");
@@ -94,7 +82,7 @@ Deno.test("listRows() shows open friend requests above the conversations", () =>
 
 Deno.test("listRows() scrolls a long list so that the selected conversation shows", () => {
   const many = Array.from({ length: 20 }, (_, i) => direct(100 + i, { id: 200 + i, nickname: `friend ${i + 1}` }));
-  const rows = listRows({ ...STATE, conversations: many }, { width: 20, height: 8, selected: 15, me: 1 });
+  const rows = listRows({ ...STATE, conversations: many }, { width: 20, height: 8, selected: 115, me: 1 });
   assert.equal(rows.length, 8);
   assert.ok(rows.some((row) => row.selected && row.text.includes("friend 16")));
 });
@@ -103,9 +91,23 @@ Deno.test("listRows() tells a new user how to start and refuses a panel too narr
   const rows = listRows({ conversations: [], contacts: [], friendRequests: [] }, {
     width: 26,
     height: 5,
-    selected: -1,
+    selected: null,
     me: 1,
   });
   assert.match(rows.map((r) => r.text).join("\n"), /\/add <user>/);
-  assert.throws(() => listRows(STATE, { width: 4, height: 5, selected: 0, me: 1 }), RangeError);
+  assert.throws(() => listRows(STATE, { width: 4, height: 5, selected: 10, me: 1 }), RangeError);
+});
+
+Deno.test("listRows() pins the lobby above the conversations as number 0 with its online count once known", () => {
+  const lobby = { roomId: 1, conversationId: 1, online: null, watching: false };
+  let rows = listRows({ ...STATE, lobby }, { width: 26, height: 20, selected: 1, me: 1 });
+  assert.equal(rows[0].text, ` 0 # Lobby${" ".repeat(16)}`);
+  assert.equal(rows[0].selected, true);
+  assert.equal(rows[0].conversationId, 1);
+  assert.equal(rows[1].text, ` 1 ${MARKS.online} 爱丽丝            (3)`);
+  rows = listRows({ ...STATE, lobby: { ...lobby, online: 12 } }, { width: 26, height: 20, selected: 10, me: 1 });
+  assert.match(rows[0].text, /^ 0 # Lobby · 12 online +$/);
+  assert.equal(rows[0].selected, false);
+  assert.deepEqual(listEntries({ ...STATE, lobby }), [1, 10, 11, 12]);
+  assert.deepEqual(listEntries(STATE), [10, 11, 12]);
 });

@@ -5,7 +5,7 @@
 import React from "react";
 import process from "node:process";
 import { render } from "ink";
-import type { MimiConnection } from "../../core/client/mod.ts";
+import { HandshakeError, type MimiConnection } from "../../core/client/mod.ts";
 import type { MimiConfig } from "../../core/config/schema.ts";
 import { expandHome } from "../known_servers.ts";
 import { PromptError } from "../prompt.ts";
@@ -81,8 +81,11 @@ function firstOutcome(connection: MimiConnection): Promise<string | undefined> {
       const status = connection.getSnapshot().connection.status;
       if (status.state === "open") finish(undefined);
       else if (status.state === "retrying") finish(`cannot reach the server: ${status.error?.message ?? "failed"}`);
-      else if (status.state === "closed") finish(status.error?.message ?? "the connection closed");
-      else if (status.state === "kicked") finish("signed out by the server");
+      else if (status.state === "closed") {
+        const error = status.error;
+        const refused = error instanceof HandshakeError && error.kind === "key_changed" ? "Refused: " : "";
+        finish(error ? refused + error.message : "the connection closed");
+      } else if (status.state === "kicked") finish("signed out by the server");
     };
     const off = connection.subscribe(check);
     const finish = (outcome: string | undefined) => {
