@@ -21,6 +21,8 @@ export type BlobInfo = ResponseOf<typeof OPS.uploadFinish>["blob"];
 export interface BlobOptions {
   /** Bytes per chunk, 1 to 262 144 (the default): a server with a small frame limit needs smaller ones. */
   chunkSize?: number;
+  /** Told how many bytes the server holds, after the upload starts and after each chunk it takes (uploads only). */
+  onProgress?: (received: number) => void;
   /** How many chunks may be on their way at once. Default 4. */
   window?: number;
 }
@@ -83,11 +85,13 @@ export async function uploadImage(call: Caller, bytes: Uint8Array, options: Blob
   const name = sha256(bytes);
   const { uploadId, received } = await call(OPS.uploadStart, { size: bytes.length, sha256: name, kind: "image" });
   let at = received;
+  const progress = options.onProgress ?? (() => {});
+  progress(at);
   // The server may hold another count than it said (another device of the user resumed the same upload): it tells
   // with `bad_offset`, and the upload goes on from what `upload_status` answers, a few times at most.
   for (let tries = 0; at < bytes.length; tries++) {
     try {
-      at = await sendChunks(call, uploadId, bytes, at, chunkSize, window);
+      at = await sendChunks(call, uploadId, bytes, at, chunkSize, window, progress);
     } catch (error) {
       if (!(error instanceof ProtocolError && error.code === "bad_offset") || tries >= 3) throw error;
       at = (await call(OPS.uploadStatus, { uploadId })).received;
@@ -104,13 +108,18 @@ async function sendChunks(
   from: number,
   chunkSize: number,
   window: number,
+  progress: (received: number) => void,
 ): Promise<number> {
   let received = from;
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   for (let offset = from; offset < bytes.length && !failure; offset += chunkSize) {
     const sent = call(OPS.uploadChunk, { uploadId, offset, bytes: bytes.subarray(offset, offset + chunkSize) }).then(
-      (answer) => void (received = Math.max(received, answer.received)),
+      (answer) => {
+        if (answer.received <= received) return;
+        received = answer.received;
+        progress(received);
+      },
       (error) => void (failure ??= { error }),
     );
     const tracked = sent.finally(() => inFlight.delete(tracked));

@@ -38,8 +38,13 @@ Deno.test("uploadImage() resumes an upload a dropped attempt left half done, sen
       if (def === OPS.uploadChunk) offsets.push((body as { offset: number }).offset);
       return call(def, body);
     };
-    const blob = await uploadImage(counting, png, { chunkSize: 60_000 });
+    const progress: number[] = [];
+    const blob = await uploadImage(counting, png, { chunkSize: 60_000, onProgress: (n) => progress.push(n) });
     assert.equal(offsets[0], 50_000, "the first chunk starts where the server stands");
+    assert.equal(progress[0], 50_000, "progress starts from what the server held");
+    assert.equal(progress.at(-1), png.length, "and ends at the whole image");
+    assert.deepEqual(progress, [...progress].sort((a, b) => a - b), "it only rises");
+    assert.equal(progress.length, offsets.length + 1, "one report per chunk taken, after the start");
     assert.deepEqual(await downloadBlob(call, blob.sha256), png);
   });
 });

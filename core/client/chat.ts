@@ -385,7 +385,10 @@ export class Chat {
     let body = this.#uploaded.get(clientId) ?? send.body;
     if (send.image && !this.#uploaded.has(clientId)) {
       // After a drop the upload resumes where the server stands (upload_start of the same hash).
-      const blob = await uploadImage(this.#call, send.image);
+      const { conversationId } = send;
+      const blob = await uploadImage(this.#call, send.image, {
+        onProgress: (uploaded) => this.#store.dispatch({ type: "uploadProgress", clientId, conversationId, uploaded }),
+      });
       const thumbnail = body.type === "image" ? body.thumbnail : undefined;
       body = {
         type: "image",

@@ -10,6 +10,7 @@ import {
   type HistoryPage,
   type OutgoingMessage,
   setOutgoing,
+  setUploaded,
 } from "./messages.ts";
 import { type Preview, previewOf } from "./preview.ts";
 
@@ -45,7 +46,9 @@ export type ChatAction =
   /** The user's read position moved (the answer of `mark_read`). */
   | { type: "read"; conversationId: number; readSeq: number }
   /** A send of the user changed state in the outbox; `sent` and `gone` (discarded) leave the list. */
-  | { type: "outgoing"; entry: OutgoingMessage | { clientId: string; conversationId: number; state: "sent" | "gone" } };
+  | { type: "outgoing"; entry: OutgoingMessage | { clientId: string; conversationId: number; state: "sent" | "gone" } }
+  /** The server holds `uploaded` bytes of a waiting send's image. */
+  | { type: "uploadProgress"; clientId: string; conversationId: number; uploaded: number };
 
 /** What the chat reducer needs from the rest of the state. */
 export interface ChatContext {
@@ -255,6 +258,14 @@ export function chatReducer(state: ChatState, action: ChatAction, context: ChatC
       const before = state.messages[id] ?? emptyMessages;
       const held = setOutgoing(before, action.entry, context.me);
       return held === before ? state : { conversations: state.conversations, messages: withHeld(state, id, held) };
+    }
+    case "uploadProgress": {
+      const before = state.messages[action.conversationId];
+      if (!before) return state;
+      const held = setUploaded(before, action.clientId, action.uploaded);
+      return held === before
+        ? state
+        : { conversations: state.conversations, messages: withHeld(state, action.conversationId, held) };
     }
     default:
       return state;

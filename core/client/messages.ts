@@ -12,6 +12,8 @@ export interface OutgoingMessage {
   state: "pending" | "failed";
   /** The server's refusal, when `failed`. */
   error?: unknown;
+  /** For an image while it uploads: how many of its bytes the server holds (the size is `body.size`). */
+  uploaded?: number;
 }
 
 /** One conversation's messages. Replaced, never mutated, when it changes. */
@@ -257,5 +259,25 @@ export function setOutgoing(
   if (index === -1) return { ...state, outgoing: [...state.outgoing, entry] };
   const known = state.outgoing[index];
   if (known.state === entry.state && known.error === entry.error) return state;
-  return { ...state, outgoing: state.outgoing.map((known, i) => i === index ? entry : known) };
+  const uploaded = entry.uploaded ?? known.uploaded;
+  const next = uploaded === undefined ? entry : { ...entry, uploaded };
+  return { ...state, outgoing: state.outgoing.map((known, i) => i === index ? next : known) };
+}
+
+/**
+ * Records how much of a send's image the server holds, for a progress bar. A send no longer waiting (answered,
+ * discarded) is left alone: progress never brings one back.
+ *
+ * @param state The conversation's messages.
+ * @param clientId The send.
+ * @param uploaded Bytes the server holds.
+ * @returns The next state; `state` itself when nothing changed.
+ */
+export function setUploaded(state: ConversationMessages, clientId: string, uploaded: number): ConversationMessages {
+  const index = state.outgoing.findIndex((known) => known.clientId === clientId);
+  if (index === -1 || state.outgoing[index].uploaded === uploaded) return state;
+  return {
+    ...state,
+    outgoing: state.outgoing.map((known, i) => i === index ? { ...known, uploaded } : known),
+  };
 }

@@ -9,6 +9,7 @@ import {
   mergeMessages,
   type OutgoingMessage,
   setOutgoing,
+  setUploaded,
 } from "./messages.ts";
 
 const ME = 9;
@@ -98,6 +99,7 @@ Deno.test("a send shows while pending or failed and once as the server's message
   state = addMessages(state, [m(1, { senderId: ME, clientId: "x1" })], ME);
   assert.deepEqual(state.outgoing, [], "the answer replaces the pending send");
   assert.equal(setOutgoing(state, { clientId: "x1", state: "sent" }, ME), state);
+  assert.equal(setUploaded(state, "x1", 10), state, "progress never brings back a send that was answered");
   assert.equal(setOutgoing(state, pending, ME), state, "a late pending change of an answered send is not shown");
 });
 
@@ -118,4 +120,20 @@ Deno.test("a send answered by catch-up before the outbox hears it shows once", (
   assert.deepEqual(seqs(state), [1, 2]);
   const other = addMessages(setOutgoing(emptyMessages, pending, ME), [m(1, { clientId: "x2" })], ME);
   assert.equal(other.outgoing.length, 1, "another sender's message with the same client id is not the answer");
+});
+
+Deno.test("setUploaded() records an image's upload progress on its waiting send and keeps it across a failure", () => {
+  const pending: OutgoingMessage = {
+    clientId: "i1",
+    conversationId: 1,
+    body: { type: "image", blob: new Uint8Array(32), mime: "image/png", width: 1, height: 1, size: 100 },
+    state: "pending",
+  };
+  let state = setOutgoing(emptyMessages, pending, ME);
+  state = setUploaded(state, "i1", 40);
+  assert.equal(state.outgoing[0].uploaded, 40);
+  assert.equal(setUploaded(state, "i1", 40), state, "the same figure changes nothing");
+  state = setOutgoing(state, { ...pending, state: "failed", error: new Error("cut") }, ME);
+  assert.equal(state.outgoing[0].uploaded, 40, "a failed upload says how far it got");
+  assert.equal(setUploaded(state, "other", 5), state, "an unknown send is left alone");
 });

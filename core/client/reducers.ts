@@ -30,7 +30,7 @@ import {
   type LobbyState,
   lobbyUnwatched,
 } from "./lobby.ts";
-import { type ConversationMessages, emptyMessages, setOutgoing } from "./messages.ts";
+import { type ConversationMessages, emptyMessages, setOutgoing, setUploaded } from "./messages.ts";
 import type { Kick, Presence } from "./events.ts";
 import type { ConnectionStatus } from "./reconnect.ts";
 import {
@@ -387,6 +387,8 @@ function lobbyHeldAfter(
     }
     case "outgoing":
       return action.entry.conversationId === id ? setOutgoing(held, action.entry, me) : held;
+    case "uploadProgress":
+      return action.conversationId === id ? setUploaded(held, action.clientId, action.uploaded) : held;
     default:
       return held;
   }
