@@ -92,7 +92,7 @@ function audits(server: TestServer, action?: string): LogRecord[] {
  * login remembered no device (PROTOCOL.md §10.9).
  */
 function emptyBundle(user: LoginBundle["user"]): LoginBundle & { deviceId: null } {
-  return { user, friends: [], rooms: [], friendRequests: [], conversations: [], deviceId: null };
+  return { user, friends: [], rooms: [], friendRequests: [], conversations: [], users: [], deviceId: null };
 }
 
 /** The bundle without the lobby, which every user's lists first (PROTOCOL.md §13.4), after checking it is there. */

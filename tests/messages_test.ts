@@ -45,7 +45,12 @@ Deno.test("two friends chat both ways over TCP and WebSocket, multi-line text an
       body: { type: "text", text: "你好，Bob！\n周末一起去爬山吗？\n\n  — 爱丽丝" },
       recalledAt: null,
     });
-    assert.deepEqual(await next(bob.pushes, PUSHES.message), { message: first }, "Bob is told exactly what was stored");
+    const { id, username, nickname } = alice.profile;
+    assert.deepEqual(
+      await next(bob.pushes, PUSHES.message),
+      { message: first, sender: { id, username, nickname } },
+      "Bob is told exactly what was stored, and who sent it",
+    );
 
     const reply = await say(bob, conversationId, "好啊\nSure!");
     assert.equal(reply.seq, 2);
@@ -152,7 +157,7 @@ Deno.test("history pages backward from the newest and forward from any seq, with
     assert.deepEqual(texts(window.messages), [[11, "message 11"], [12, "message 12"], [13, "message 13"]]);
     assert.equal(window.hasMore, false);
     const beyond = await alice.client.call(OPS.history, { conversationId, after: 47, limit: 10 });
-    assert.deepEqual(beyond, { messages: [], hasMore: false });
+    assert.deepEqual(beyond, { messages: [], hasMore: false, users: [] }, "no messages name nobody");
   });
 });
 
@@ -170,7 +175,11 @@ Deno.test("a message is recalled by its sender within the window, not after, and
     clock.tick(119_000);
     const recalled = await alice.client.call(OPS.recallMessage, { conversationId, seq: early.seq });
     assert.deepEqual(recalled.message, { ...early, body: { type: "recalled" }, recalledAt: clock.now() });
-    assert.deepEqual(await next(bob.pushes, PUSHES.messageRecalled), recalled);
+    const { id, username, nickname } = alice.profile;
+    assert.deepEqual(await next(bob.pushes, PUSHES.messageRecalled), {
+      ...recalled,
+      sender: { id, username, nickname },
+    });
     assert.deepEqual(
       await alice.client.call(OPS.recallMessage, { conversationId, seq: early.seq }),
       recalled,

@@ -373,3 +373,37 @@ Deno.test("a block hides presence both ways even between members of one room; ot
     assert.deepEqual(received(carol.pushes, PUSHES.presence).filter((p) => p.userId === bob.profile.id), []);
   });
 });
+
+Deno.test("answers and pushes name only the senders of messages the caller may read, by their current nickname", async () => {
+  await withClients(async (context) => {
+    const alice = await signUp(context, "alice", "tcp", "爱丽丝");
+    const bob = await signUp(context, "bob", "ws");
+    const carol = await signUp(context, "carol");
+    await befriend(alice, bob);
+    await befriend(alice, carol);
+    const ref = ({ profile: { id, username, nickname } }: Person) => ({ id, username, nickname });
+
+    const room = await makeRoom(alice, "读书会", [bob]);
+    const early = await say(bob, room.conversationId, "before Carol came");
+    const heard = await next(alice.pushes, PUSHES.message, (m) => m.message.seq === early.seq);
+    assert.deepEqual(heard, { message: early, sender: ref(bob) }, "a push names its sender");
+
+    await alice.client.call(OPS.inviteToRoom, { roomId: room.id, userIds: [carol.profile.id] });
+    const joined = await next(bob.pushes, PUSHES.message, (m) => m.message.body.type === "system" && m.message.seq > 2);
+    assert.equal(joined.sender, null, "the server's line has no sender");
+    await alice.client.call(OPS.setNickname, { nickname: "Ali" });
+    const welcome = await say(alice, room.conversationId, "welcome");
+    const told = await next(carol.pushes, PUSHES.message, (m) => m.message.seq === welcome.seq);
+    assert.deepEqual(told.sender, { ...ref(alice), nickname: "Ali" }, "named as she is called now");
+
+    const page = await carol.client.call(OPS.history, { conversationId: room.conversationId, limit: 200 });
+    assert.ok(!page.messages.some((m) => m.senderId === bob.profile.id), "Bob's line came before Carol joined");
+    assert.deepEqual(page.users, [{ ...ref(alice), nickname: "Ali" }], "so Bob is not named to her");
+    const all = await bob.client.call(OPS.history, { conversationId: room.conversationId, limit: 200 });
+    assert.deepEqual(all.users.map((u) => u.id).sort(), [alice.profile.id, bob.profile.id].sort(), "each sender once");
+
+    const { conversations, users } = await carol.client.call(OPS.sync, {});
+    assert.equal(conversations.find((c) => c.id === room.conversationId)?.last?.seq, welcome.seq);
+    assert.deepEqual(users, [{ ...ref(alice), nickname: "Ali" }], "the sender of each last message");
+  });
+});

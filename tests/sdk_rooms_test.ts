@@ -246,3 +246,38 @@ for (const via of ["tcp", "ws"] as const) {
     });
   });
 }
+
+Deno.test("a stranger's lobby message names its sender by nickname in the SDK, by push and by history after a reconnect", async () => {
+  await withServer(async (server, track) => {
+    const alice = await signUp(server, track, "alice", "爱丽丝", "tcp");
+    const carol = await signUp(server, track, "carol", "小卡", "ws");
+    const clock = new FakeClock();
+    const link = cuttable(server, "ws", {
+      clock,
+      deviceKeys: new MemoryDeviceKeyStore(),
+      backoff: { random: () => 0.5 },
+    });
+    const bob = track(link.connection);
+    await bob.register("bob", "Bob", PASSWORD);
+    await bob.login("bob", PASSWORD, { remember: "Browser" });
+    const lobby = bob.getSnapshot().lobby!;
+    await bob.watchLobby();
+    assert.equal(bob.getSnapshot().users[me(alice)], undefined, "Alice is a stranger to Bob");
+
+    const hello = await alice.sendText(lobby.conversationId, "大家好").done;
+    await until(bob, (s) => s.messages[lobby.conversationId]?.through === hello.seq, "Bob holds Alice's message");
+    assert.deepEqual(bob.getSnapshot().users[me(alice)], { id: me(alice), username: "alice", nickname: "爱丽丝" });
+
+    await link.cut();
+    await untilState(bob, "retrying");
+    const away = await carol.sendText(lobby.conversationId, "while Bob was away").done;
+    bob.retryNow();
+    await untilState(bob, "open");
+    await until(bob, (s) => s.messages[lobby.conversationId]?.through === away.seq, "Bob catches up the lobby");
+    assert.deepEqual(
+      bob.getSnapshot().users[me(carol)],
+      { id: me(carol), username: "carol", nickname: "小卡" },
+      "a sender Bob never heard live is named by the history page",
+    );
+  });
+});

@@ -2,6 +2,7 @@
 // every resume and whenever a push shows a gap, one conversation at a time each, until nothing is missing.
 
 import type { Message } from "./chat_types.ts";
+import type { UserRef } from "../protocol/ops/friends.ts";
 import type { ChatAction, ChatState } from "./conversations.ts";
 import { emptyMessages } from "./messages.ts";
 
@@ -16,7 +17,9 @@ export interface HistoryRequest {
 /** Options of {@link CatchUp}. */
 export interface CatchUpOptions {
   /** Sends `history` over the session this catch-up belongs to. */
-  history(request: HistoryRequest): Promise<{ messages: readonly Message[]; hasMore: boolean }>;
+  history(
+    request: HistoryRequest,
+  ): Promise<{ messages: readonly Message[]; hasMore: boolean; users?: readonly UserRef[] }>;
   /** The state's conversations and messages now. */
   getState(): ChatState;
   /** Applies a page to the state. */

@@ -2,9 +2,9 @@
 // resume, pushes into the state, read positions, recall, older pages and images (PROTOCOL.md §12, §14, §15).
 
 import { sha256 } from "@noble/hashes/sha2.js";
-import type { ResponseOf } from "../protocol/define.ts";
+import type { PushBodyOf, ResponseOf } from "../protocol/define.ts";
 import { ERROR_CODES, type ErrorCode, ProtocolError } from "../protocol/errors.ts";
-import { OPS } from "../protocol/registry.ts";
+import { OPS, type PUSHES } from "../protocol/registry.ts";
 import { TransportError } from "../transport/duplex.ts";
 import type { RandomSource } from "../crypto/primitives/types.ts";
 import { type BlobOptions, type Caller, checkImage, downloadBlob, uploadImage } from "./blobs.ts";
@@ -142,9 +142,9 @@ export class Chat {
     const catchUp = this.#catchUp = this.#newCatchUp(history);
     void catchUp.all();
     history(OPS.sync, {}).then(
-      ({ conversations }) => {
+      ({ conversations, users }) => {
         if (catchUp.stopped) return;
-        this.#store.dispatch({ type: "conversations", conversations });
+        this.#store.dispatch({ type: "conversations", conversations, users });
         return catchUp.all();
       },
       (error) => {
@@ -216,18 +216,20 @@ export class Chat {
     const store = this.#store;
     switch (name) {
       case "message": {
-        const { message } = body as { message: Message };
-        store.dispatch({ type: "messages", messages: [message] });
+        const { message, sender } = body as PushBodyOf<typeof PUSHES.message>;
+        store.dispatch({ type: "messages", messages: [message], users: sender ? [sender] : [] });
         const held = store.getSnapshot().messages[message.conversationId];
         if (held && held.through < message.seq) void this.#catchUp?.request(message.conversationId);
         return;
       }
-      case "messageRecalled":
-        store.dispatch({ type: "messages", messages: [(body as { message: Message }).message] });
+      case "messageRecalled": {
+        const { message, sender } = body as PushBodyOf<typeof PUSHES.messageRecalled>;
+        store.dispatch({ type: "messages", messages: [message], users: sender ? [sender] : [] });
         return;
+      }
       case "conversationAdded": {
-        const { conversation } = body as { conversation: Parameters<typeof addConversation>[0] };
-        store.dispatch(addConversation(conversation));
+        const { conversation, users } = body as PushBodyOf<typeof PUSHES.conversationAdded>;
+        store.dispatch(addConversation(conversation, users));
         void this.#catchUp?.request(conversation.id);
         return;
       }
@@ -364,8 +366,8 @@ export class Chat {
   }
 
   async sync(): Promise<void> {
-    const { conversations } = await this.#call(OPS.sync, {});
-    this.#store.dispatch({ type: "conversations", conversations });
+    const { conversations, users } = await this.#call(OPS.sync, {});
+    this.#store.dispatch({ type: "conversations", conversations, users });
     await this.#catchUp?.all();
   }
 
@@ -460,6 +462,9 @@ export class Chat {
 }
 
 /** The action of a `conversation_added` push. */
-function addConversation(conversation: Extract<ClientAction, { type: "conversationAdded" }>["conversation"]) {
-  return { type: "conversationAdded" as const, conversation };
+function addConversation(
+  conversation: Extract<ClientAction, { type: "conversationAdded" }>["conversation"],
+  users?: Extract<ClientAction, { type: "conversationAdded" }>["users"],
+) {
+  return { type: "conversationAdded" as const, conversation, users };
 }

@@ -2,6 +2,7 @@
 // unread counts and previews computed here from the messages, kept current by pushes, pages and the user's sends.
 
 import type { Conversation, Message } from "./chat_types.ts";
+import type { UserRef } from "../protocol/ops/friends.ts";
 import {
   addMessages,
   applyPage,
@@ -34,15 +35,18 @@ export type ChatAction =
    * A `sync` answer or the login bundle's list: the list becomes this one. With `reset` (a login of another user,
    * or a first one) everything held is forgotten; without it, what is held of conversations still listed is kept.
    */
-  | { type: "conversations"; conversations: readonly Conversation[]; reset?: boolean }
+  | { type: "conversations"; conversations: readonly Conversation[]; reset?: boolean; users?: readonly UserRef[] }
   /** The `conversation_added` push: the user became a member. */
-  | { type: "conversationAdded"; conversation: Conversation }
+  | { type: "conversationAdded"; conversation: Conversation; users?: readonly UserRef[] }
   /** The `conversation_removed` push: the user is a member no more; what was held of it is forgotten. */
   | { type: "conversationRemoved"; conversationId: number }
-  /** Messages that came one by one: `message` and `message_recalled` pushes, answers of sends and recalls. */
-  | { type: "messages"; messages: readonly Message[] }
-  /** A page of `history`. */
-  | ({ type: "history"; conversationId: number } & HistoryPage)
+  /**
+   * Messages that came one by one: `message` and `message_recalled` pushes, answers of sends and recalls; `users`
+   * the senders a push named.
+   */
+  | { type: "messages"; messages: readonly Message[]; users?: readonly UserRef[] }
+  /** A page of `history`, with the senders its answer named. */
+  | ({ type: "history"; conversationId: number; users?: readonly UserRef[] } & HistoryPage)
   /** The user's read position moved (the answer of `mark_read`). */
   | { type: "read"; conversationId: number; readSeq: number }
   /** A send of the user changed state in the outbox; `sent` and `gone` (discarded) leave the list. */

@@ -13,6 +13,7 @@ const bundle: LoginBundle = {
   rooms: [{ id: 7, name: "Lobby", kind: "lobby", public: true, ownerId: null, conversationId: LOBBY }],
   friendRequests: [],
   conversations: [],
+  users: [],
 };
 
 function m(seq: number, senderId = 2): Message {

@@ -9,6 +9,7 @@ const bundle: LoginBundle = {
   rooms: [],
   friendRequests: [],
   conversations: [],
+  users: [],
 };
 
 const member = (id: number) => ({ user: { id, username: `u${id}`, nickname: `U${id}` }, role: "member", online: true });

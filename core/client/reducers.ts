@@ -607,6 +607,7 @@ export function usersReducer(
         ...bundle.friends,
         ...bundle.friendRequests.map((request) => request.from),
         ...bundle.conversations.map((conversation) => conversation.peer),
+        ...bundle.users,
       ]);
     }
     case "profile":
@@ -616,11 +617,17 @@ export function usersReducer(
     case "friendAdded":
       return learnUsers(state, [action.friend]);
     case "conversationAdded":
-      return learnUsers(state, [action.conversation.peer]);
+      return learnUsers(state, [action.conversation.peer, ...action.users ?? []]);
     case "conversations":
-      return learnUsers(state, action.conversations.map((conversation) => conversation.peer));
+      return learnUsers(state, [
+        ...action.conversations.map((conversation) => conversation.peer),
+        ...action.users ?? [],
+      ]);
+    // The senders that answers and pushes carrying messages name (PROTOCOL.md §14.2): strangers in the lobby too.
+    case "messages":
+    case "history":
     case "users":
-      return learnUsers(state, action.users);
+      return action.users ? learnUsers(state, action.users) : state;
     case "kicked":
     case "loggedOut":
       return Object.keys(state).length ? initialClientState.users : state;

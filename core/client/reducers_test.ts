@@ -24,6 +24,7 @@ const bundle: LoginBundle & { deviceId?: number | null } = {
     { id: 4, from: { id: 5, username: "eve", nickname: "Eve" }, note: null, status: "pending", createdAt: 9 },
   ],
   conversations: [],
+  users: [],
   deviceId: 42,
 };
 
@@ -258,4 +259,41 @@ Deno.test("clientReducer() keeps the lobby count until the session ends or anoth
   assert.equal(clientReducer(state, { type: "lobbyCount", onlineCount: 5 }), state);
   assert.equal(clientReducer(state, { type: "loggedOut" }).lobbyOnline, null);
   assert.equal(clientReducer(state, { type: "loggedIn", bundle }).lobbyOnline, null);
+});
+
+const stranger = { id: 42, username: "wanderer", nickname: "路人甲" };
+
+Deno.test("clientReducer() learns the senders a history page names, and names the room preview by them", () => {
+  const state = run({ type: "loggedIn", bundle: withConversation }, {
+    ...page,
+    messages: [{ ...page.messages[0], senderId: 42 }],
+    users: [stranger],
+  });
+  assert.deepEqual(state.users[42], stranger);
+  assert.equal(state.conversations[0].preview?.sender, "路人甲");
+});
+
+Deno.test("clientReducer() learns the sender a message push names, and a system line's null sender adds nobody", () => {
+  const pushed = run({ type: "loggedIn", bundle }, {
+    type: "messages",
+    messages: [{ ...page.messages[0], senderId: 42 }],
+    users: [stranger],
+  });
+  assert.deepEqual(pushed.users[42], stranger);
+  const system = clientReducer(pushed, { type: "messages", messages: [], users: [] });
+  assert.equal(system.users, pushed.users, "nothing new: the same directory");
+});
+
+Deno.test("clientReducer() learns the senders of a sync's, a bundle's and a conversation_added's last messages", () => {
+  const renamed = { ...stranger, nickname: "旅人" };
+  const bundled = run({ type: "loggedIn", bundle: { ...bundle, users: [stranger] } });
+  assert.deepEqual(bundled.users[42], stranger);
+  const synced = clientReducer(bundled, { type: "conversations", conversations: [], users: [renamed] });
+  assert.equal(synced.users[42].nickname, "旅人", "a later answer's names replace older ones");
+  const added = clientReducer(initialClientState, {
+    type: "conversationAdded",
+    conversation: withConversation.conversations[0],
+    users: [stranger],
+  });
+  assert.deepEqual(added.users[42], stranger);
 });

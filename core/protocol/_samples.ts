@@ -65,6 +65,7 @@ const bundle: LoginBundle = {
     },
   ],
   conversations: [conversation],
+  users: [bob],
 };
 const request = bundle.friendRequests[0];
 const friend = bundle.friends[0];
@@ -129,9 +130,9 @@ export const OP_SAMPLES: {
   },
   history: {
     request: { conversationId: 6, before: 44, after: 30, limit: 50 },
-    response: { messages: [text, image, recalled], hasMore: true },
+    response: { messages: [text, image, recalled], hasMore: true, users: [bob] },
   },
-  sync: { request: {}, response: { conversations: [conversation] } },
+  sync: { request: {}, response: { conversations: [conversation], users: [bob] } },
   markRead: { request: { conversationId: 6, seq: 43 }, response: { readSeq: 43 } },
   recallMessage: { request: { conversationId: 6, seq: 43 }, response: { message: recalled } },
   createRoom: { request: { name: "读书会", memberIds: [2, 5], public: false }, response: { room } },
@@ -163,9 +164,12 @@ export const PUSH_SAMPLES: { [K in keyof typeof PUSHES]: PushBodyOf<(typeof PUSH
   friendRequest: { request },
   friendAdded: { friend, conversationId: 6 },
   friendRemoved: { userId: 2 },
-  message: { message: image },
-  messageRecalled: { message: recalled },
-  conversationAdded: { conversation: { ...conversation, kind: "room", roomId: 9, peer: null, last: system } },
+  message: { message: image, sender: bob },
+  messageRecalled: { message: recalled, sender: bob },
+  conversationAdded: {
+    conversation: { ...conversation, kind: "room", roomId: 9, peer: null, last: system },
+    users: [],
+  },
   conversationRemoved: { conversationId: 6 },
   roomUpdated: { room },
   roomRemoved: { roomId: 6, reason: "removed" },

@@ -3,9 +3,15 @@
 import type { Logger } from "../log.ts";
 import type { Connection } from "../transport/connection.ts";
 
-/** Who is logged in on a connection: the account, and the remembered device it logged in or resumed with. */
+/**
+ * Who is logged in on a connection: the account with its names, and the remembered device it logged in or resumed
+ * with. The names are what the connection's messages are pushed with (PROTOCOL.md §14.2), known without a query.
+ */
 export interface SessionUser {
   readonly id: number;
+  readonly username: string;
+  /** The nickname now: {@link ConnectionContext.renamed} follows a change. */
+  readonly nickname: string;
   /** The remembered device (PROTOCOL.md §10.9), or null for a login that did not remember one. */
   readonly deviceId: number | null;
 }
@@ -53,6 +59,8 @@ export interface ConnectionContext {
   logIn(user: SessionUser): Promise<void>;
   /** Logs the connection out and runs every service's `onLogout` hook; nothing happens when nobody is logged in. */
   logOut(): Promise<void>;
+  /** The logged-in user's nickname is now `nickname` (a `set_nickname` of theirs); nothing when nobody is logged in. */
+  renamed(nickname: string): void;
 }
 
 /** The context of one request: its connection's, and a way to act once the answer is on its way. */
@@ -111,7 +119,8 @@ class Session implements ConnectionContext {
 
   async logIn(user: SessionUser): Promise<void> {
     if (this.#user) throw new TypeError(`Connection ${this.connection.id} is already logged in`);
-    this.#user = Object.freeze({ id: user.id, deviceId: user.deviceId });
+    const { id, username, nickname, deviceId } = user;
+    this.#user = Object.freeze({ id, username, nickname, deviceId });
     await this.#events.loggedIn(this, this.#user);
   }
 
@@ -121,6 +130,10 @@ class Session implements ConnectionContext {
     // Cleared first: a request that arrives while the hooks run is already refused as not logged in.
     this.#user = undefined;
     await this.#events.loggedOut(this, user);
+  }
+
+  renamed(nickname: string): void {
+    if (this.#user) this.#user = Object.freeze({ ...this.#user, nickname });
   }
 }
 
@@ -147,6 +160,7 @@ export function requestContext(
     state: (slot) => context.state(slot),
     logIn: (user) => context.logIn(user),
     logOut: () => context.logOut(),
+    renamed: (nickname) => context.renamed(nickname),
     afterAnswer(fn) {
       after.push(fn);
     },

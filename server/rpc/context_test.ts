@@ -4,6 +4,7 @@ import type { Connection } from "../transport/connection.ts";
 import { connectionContext, requestContext, type SessionEvents, stateSlot } from "./context.ts";
 
 const connection = { id: 1, remoteAddress: "192.0.2.1:4000" } as Connection;
+const alice = { id: 3, username: "alice", nickname: "Alice", deviceId: 9 };
 const quiet: SessionEvents = { loggedIn: () => Promise.resolve(), loggedOut: () => Promise.resolve() };
 
 Deno.test("state() gives each connection its own value of a slot, made on first use", () => {
@@ -24,14 +25,24 @@ Deno.test("logIn() sets the user before the events hear of it; logOut() clears i
     loggedOut: (c, user) => Promise.resolve(void seen.push(["out", c.user, user])),
   });
   const { context: request } = requestContext(context);
-  await request.logIn({ id: 3, deviceId: 9 });
-  assert.deepEqual(request.user, { id: 3, deviceId: 9 });
-  await assert.rejects(() => context.logIn({ id: 4, deviceId: null }), TypeError);
+  await request.logIn(alice);
+  assert.deepEqual(request.user, alice);
+  await assert.rejects(() => context.logIn({ ...alice, id: 4, deviceId: null }), TypeError);
   await request.logOut();
   await context.logOut(); // nobody logged in: nothing happens
   assert.equal(context.user, undefined);
   assert.deepEqual(seen, [
-    ["in", { id: 3, deviceId: 9 }, { id: 3, deviceId: 9 }],
-    ["out", undefined, { id: 3, deviceId: 9 }],
+    ["in", alice, alice],
+    ["out", undefined, alice],
   ]);
+});
+
+Deno.test("renamed() changes the logged-in user's nickname for later requests, and nothing while logged out", async () => {
+  const context = connectionContext(connection, createLogger("silent"), quiet);
+  context.renamed("nobody");
+  assert.equal(context.user, undefined);
+  await context.logIn(alice);
+  requestContext(context).context.renamed("爱丽丝");
+  assert.deepEqual(context.user, { ...alice, nickname: "爱丽丝" });
+  assert.deepEqual(requestContext(context).context.user, { ...alice, nickname: "爱丽丝" });
 });

@@ -346,8 +346,13 @@ Deno.test("logIn runs every onLogin hook and the server's, logOut every onLogout
       name: "test",
       ops: {
         echo: async (body, context) => {
-          if (body === "in") await context.logIn({ id: 7, deviceId: null });
-          if (body === "twice") await assert.rejects(() => context.logIn({ id: 8, deviceId: null }), TypeError);
+          if (body === "in") await context.logIn({ id: 7, username: "g", nickname: "G", deviceId: null });
+          if (body === "twice") {
+            await assert.rejects(
+              () => context.logIn({ id: 8, username: "h", nickname: "H", deviceId: null }),
+              TypeError,
+            );
+          }
           if (body === "out") await context.logOut();
           return body;
         },
@@ -375,7 +380,9 @@ function loggedIn(): Service {
     name: "login",
     ops: {
       echo: async (body, context) => {
-        if (body === "log in" && !context.user) await context.logIn({ id: 1, deviceId: null });
+        if (body === "log in" && !context.user) {
+          await context.logIn({ id: 1, username: "a", nickname: "A", deviceId: null });
+        }
         return body;
       },
     },

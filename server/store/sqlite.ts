@@ -180,6 +180,8 @@ function prepareStatements(db: DatabaseSync) {
     ),
     userByKey: db.prepare("SELECT * FROM users WHERE username_key = :usernameKey"),
     userById: db.prepare("SELECT * FROM users WHERE id = :id"),
+    // The ids come as one JSON array, so a list of any length is one prepared statement.
+    usersByIds: db.prepare("SELECT * FROM users WHERE id IN (SELECT value FROM json_each(:ids)) ORDER BY id"),
     setNickname: db.prepare("UPDATE users SET nickname = :nickname WHERE id = :id"),
     setRegistrationRecord: db.prepare("UPDATE users SET registration_record = :record WHERE id = :id"),
     setFont: db.prepare("UPDATE users SET font_family = :family, font_size = :size WHERE id = :id"),
@@ -298,6 +300,11 @@ class SqliteUserRepository implements UserRepository {
       const row = s.userById.get({ id });
       return row === undefined ? undefined : toUser(row);
     });
+  }
+
+  findByIds(ids: readonly number[]): Promise<UserRecord[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.#run("find users", (s) => s.usersByIds.all({ ids: JSON.stringify(ids) }).map(toUser));
   }
 
   setNickname(id: number, nickname: string): Promise<void> {

@@ -246,6 +246,13 @@ export function runStoreSuite(options: StoreSuiteOptions): void {
     assert.equal(await store.users.findById(alice.id + 1000), undefined);
   });
 
+  test("users.findByIds() returns each user of the ids once by ascending id, leaving out unknown ids", async (store) => {
+    const alice = await store.users.create(newUser("alice"));
+    const bob = await store.users.create(newUser("bob"));
+    assert.deepEqual(await store.users.findByIds([bob.id, alice.id + 1000, alice.id, bob.id]), [alice, bob]);
+    assert.deepEqual(await store.users.findByIds([]), []);
+  });
+
   test("users.setNickname() replaces the nickname", async (store) => {
     const [alice] = await createUsers(store, "alice");
     await store.users.setNickname(alice, "爱丽丝");

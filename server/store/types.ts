@@ -48,6 +48,8 @@ export interface UserRepository {
   /** The user whose key equals `usernameKey` exactly (the store does not normalise), else undefined. */
   findByKey(usernameKey: string): Promise<UserRecord | undefined>;
   findById(id: number): Promise<UserRecord | undefined>;
+  /** The users of these ids, by ascending id, each once; ids of no user are left out (one query for a page). */
+  findByIds(ids: readonly number[]): Promise<UserRecord[]>;
   setNickname(id: number, nickname: string): Promise<void>;
   setRegistrationRecord(id: number, record: Uint8Array): Promise<void>;
   /** `size` must be a positive integer or null; anything else throws StoreError. */

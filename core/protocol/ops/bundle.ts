@@ -3,7 +3,7 @@
 import * as v from "valibot";
 import * as s from "../schema.ts";
 import { friend, friendRequest } from "./friends.ts";
-import { conversation } from "./messages.ts";
+import { conversation, senders } from "./messages.ts";
 import { room } from "./rooms.ts";
 
 // Defined with the friends operations, whose answers and pushes carry them too; exported here as before.
@@ -29,6 +29,8 @@ export const LOGIN_BUNDLE = {
   friendRequests: s.list(friendRequest),
   /** The user's conversations, as `sync` answers them (§14). */
   conversations: s.list(conversation),
+  /** The senders of the conversations' last messages, as `sync` answers them (§14.2). */
+  users: senders,
 } as const;
 
 /** The login bundle alone. */

@@ -12,6 +12,7 @@ const bundle = {
   rooms: [],
   friendRequests: [{ id: 4, from: null, note: null, status: "deferred", createdAt: 5 }],
   conversations: [],
+  users: [],
 };
 
 Deno.test("the login bundle takes a friend request whose sender is gone", () => {

@@ -122,6 +122,12 @@ export const conversation = s.map({
   lastAt: v.nullable(s.time),
 });
 
+/**
+ * The senders of the messages an answer or a push carries (PROTOCOL.md §14.2): each distinct one once, so a client
+ * names a stranger's message (the lobby, a room whose members it never listed) without asking who they are.
+ */
+export const senders = s.list(userRef);
+
 const clientId = v.pipe(
   s.chars(1, MAX_CLIENT_ID),
   v.check((id) => !/[\p{Cc}]/u.test(id), "cannot hold control characters"),
@@ -159,17 +165,20 @@ export const history = defineOp({
       v.maxValue(MAX_HISTORY, `must be 1 to ${MAX_HISTORY}`),
     ),
   }),
-  response: s.map({ messages: s.list(message), hasMore: s.bool }),
+  response: s.map({ messages: s.list(message), hasMore: s.bool, users: senders }),
   errors: ["not_found", "not_allowed"],
   auth: "user",
 });
 
-/** Every conversation of the user with its last sequence number, read position, unread count and last message. */
+/**
+ * Every conversation of the user with its last sequence number, read position, unread count and last message, and
+ * the senders of those last messages.
+ */
 export const sync = defineOp({
   opcode: 0x0052,
   name: "sync",
   request: s.map({}),
-  response: s.map({ conversations: s.list(conversation) }),
+  response: s.map({ conversations: s.list(conversation), users: senders }),
   errors: [],
   auth: "user",
 });
@@ -194,17 +203,23 @@ export const recallMessage = defineOp({
   auth: "user",
 });
 
-/** Push: a new message in one of the user's conversations (to every member online but its sender). */
-export const messagePush = definePush({ opcode: 0x0120, name: "message", body: s.map({ message }) });
+/** A pushed message and its sender (PROTOCOL.md §14.2): null for a line the server writes. */
+const pushedMessage = s.map({ message, sender: v.nullable(userRef) });
 
-/** Push: a message was recalled; `message` is its new form (to every member online but the sender). */
-export const messageRecalled = definePush({ opcode: 0x0121, name: "message_recalled", body: s.map({ message }) });
+/** Push: a new message in one of the user's conversations (to every member online but its sender), and its sender. */
+export const messagePush = definePush({ opcode: 0x0120, name: "message", body: pushedMessage });
 
-/** Push: the user became a member of a conversation (a new friend, a room joined). */
+/**
+ * Push: a message was recalled; `message` is its new form (to every member online but the sender), `sender` who
+ * sent and recalled it.
+ */
+export const messageRecalled = definePush({ opcode: 0x0121, name: "message_recalled", body: pushedMessage });
+
+/** Push: the user became a member of a conversation (a new friend, a room joined), with its last message's sender. */
 export const conversationAdded = definePush({
   opcode: 0x0122,
   name: "conversation_added",
-  body: s.map({ conversation }),
+  body: s.map({ conversation, users: senders }),
 });
 
 /** Push: the user is no longer a member of a conversation (a friendship ended, a room left); its history stays. */

@@ -2,7 +2,17 @@
 
 import assert from "node:assert/strict";
 import { parseValue } from "../parse.ts";
-import { history, markRead, MAX_CLIENT_ID, MAX_HISTORY, message, sendMessage } from "./messages.ts";
+import {
+  history,
+  markRead,
+  MAX_CLIENT_ID,
+  MAX_HISTORY,
+  message,
+  messagePush,
+  messageRecalled,
+  sendMessage,
+  sync,
+} from "./messages.ts";
 
 const image = {
   type: "image",
@@ -129,4 +139,34 @@ Deno.test("history pages 1 to 200 messages, from seq 0 forward or from seq 1 bac
 Deno.test("mark_read takes seq 0 and up", () => {
   assert.equal(parseValue(markRead.request, { conversationId: 1, seq: 0 }).ok, true);
   assert.equal(parseValue(markRead.request, { conversationId: 1, seq: -1 }).ok, false);
+});
+
+const line = {
+  conversationId: 1,
+  seq: 2,
+  senderId: 5,
+  clientId: "c1",
+  at: 4,
+  body: { type: "text", text: "hi" },
+  recalledAt: null,
+};
+const eve = { id: 5, username: "eve", nickname: "Eve" };
+
+Deno.test("history and sync answer the senders of their messages, and refuse an answer without them", () => {
+  assert.equal(parseValue(history.response, { messages: [line], hasMore: false, users: [eve] }).ok, true);
+  assert.deepEqual(parseValue(history.response, { messages: [line], hasMore: false }), {
+    ok: false,
+    path: "users",
+    message: "Field users is missing",
+  });
+  assert.equal(parseValue(sync.response, { conversations: [], users: [] }).ok, true);
+  assert.equal(parseValue(history.response, { messages: [], hasMore: false, users: [{ id: 5 }] }).ok, false);
+});
+
+Deno.test("message and message_recalled pushes name the sender, null for the server's line", () => {
+  for (const push of [messagePush, messageRecalled]) {
+    assert.equal(parseValue(push.body, { message: line, sender: eve }).ok, true);
+    assert.equal(parseValue(push.body, { message: { ...line, senderId: null }, sender: null }).ok, true);
+    assert.equal(parseValue(push.body, { message: line }).ok, false, "the key is always there");
+  }
 });

@@ -25,7 +25,8 @@ export function profile(user: UserRecord): Profile {
 
 /**
  * Builds a user's login bundle: profile, friends with their presence now, rooms, open friend requests (a deferred
- * one is in every bundle until answered: "later" asks again at the next login), and conversations as `sync` has them.
+ * one is in every bundle until answered: "later" asks again at the next login), and conversations and their last
+ * messages' senders as `sync` has them.
  *
  * @param store Where the user's friends, rooms and requests are.
  * @param isOnline Whether a friend is online now.
@@ -41,6 +42,6 @@ export async function loginBundle(store: Repositories, isOnline: IsOnline, user:
     friends,
     rooms: await roomsOf(store, user.id),
     friendRequests,
-    conversations: await conversationsOf(store, user.id),
+    ...await conversationsOf(store, user.id),
   };
 }

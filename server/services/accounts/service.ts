@@ -236,7 +236,7 @@ export function accountsService(deps: AccountsDeps): Service {
         if (!user) throw new RequestError("credentials_wrong", "Wrong username or password");
         const deviceId = device ? await rememberDevice(store, user.id, device, now()) : null;
         throttle.succeed(login.key, connection.remoteHost);
-        await context.logIn({ id: user.id, deviceId });
+        await context.logIn({ id: user.id, username: user.username, nickname: user.nickname, deviceId });
         state.password = false; // a password change begun under another account must not carry over
         audit(logger, "login", connection, { user: user.id, ...(deviceId === null ? {} : { device: deviceId }) });
         return {
@@ -254,10 +254,13 @@ export function accountsService(deps: AccountsDeps): Service {
         return {};
       },
 
-      async setNickname({ nickname }, { user }) {
+      async setNickname({ nickname }, context) {
+        const { user } = context;
         const nick = parseNickname(nickname);
         if ("error" in nick) throw new RequestError("nickname_invalid", nick.error);
         await store.users.setNickname(user.id, nick.nickname);
+        // The connection's messages are pushed with its user's nickname from now on.
+        context.renamed(nick.nickname);
         return { user: profile(await currentUser(user.id)) };
       },
 

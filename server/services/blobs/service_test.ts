@@ -16,7 +16,10 @@ const GIF = new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 2, 0, 1, 0, 0, 0
 
 /** What a handler reads of its context here: who asks, and where to log. */
 function as(userId: number): UserRequestContext {
-  return { user: { id: userId, deviceId: null }, logger: createLogger("silent") } as unknown as UserRequestContext;
+  return {
+    user: { id: userId, username: `u${userId}`, nickname: `U${userId}`, deviceId: null },
+    logger: createLogger("silent"),
+  } as unknown as UserRequestContext;
 }
 
 async function withService(

@@ -69,7 +69,7 @@ export function devicesService(deps: DevicesDeps): Service {
         }
         const user = await store.users.findById(device.userId);
         if (!user) throw fail();
-        await context.logIn({ id: user.id, deviceId: device.id });
+        await context.logIn({ id: user.id, username: user.username, nickname: user.nickname, deviceId: device.id });
         audit(logger, "resume", connection, { user: user.id, device: device.id });
         return { deviceId: device.id, ...await loginBundle(store, (id) => hub.isOnline(id), user) };
       },

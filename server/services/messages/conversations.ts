@@ -1,5 +1,6 @@
 // Conversations as a user's list shows them, who may use one, delivery to members, and the server's own lines.
 
+import type { UserRef } from "../../../core/protocol/ops/friends.ts";
 import type { Conversation, Message, SYSTEM_EVENTS } from "../../../core/protocol/ops/messages.ts";
 import type { PushBodyOf } from "../../../core/protocol/define.ts";
 import { PUSHES } from "../../../core/protocol/registry.ts";
@@ -46,14 +47,35 @@ export async function conversationView(store: Repositories, listing: Conversatio
 }
 
 /**
- * Every conversation of the user, most recent activity first: what `sync` and the login bundle answer.
+ * The senders of messages, each once (PROTOCOL.md §14.2): what an answer carrying them names them by. Only users who
+ * sent one of these messages are named, so an answer tells no more of users than the messages the caller may read.
+ *
+ * @param store Where the names are.
+ * @param messages The messages the answer carries (null for none).
+ * @returns A user reference per distinct sender, by ascending id; the server's lines and deleted accounts add none.
+ */
+export async function sendersOf(store: Repositories, messages: Iterable<Message | null>): Promise<UserRef[]> {
+  const ids = new Set<number>();
+  for (const message of messages) if (message?.senderId != null) ids.add(message.senderId);
+  return (await store.users.findByIds([...ids])).map(userRef);
+}
+
+/**
+ * Every conversation of the user, most recent activity first, and the senders of their last messages: what `sync`
+ * and the login bundle answer.
  *
  * @param store The store.
  * @param userId The user.
- * @returns The conversations.
+ * @returns The conversations and the users who sent their last messages.
  */
-export async function conversationsOf(store: Repositories, userId: number): Promise<Conversation[]> {
-  return await Promise.all((await store.conversations.listFor(userId)).map((l) => conversationView(store, l)));
+export async function conversationsOf(
+  store: Repositories,
+  userId: number,
+): Promise<{ conversations: Conversation[]; users: UserRef[] }> {
+  const conversations = await Promise.all(
+    (await store.conversations.listFor(userId)).map((l) => conversationView(store, l)),
+  );
+  return { conversations, users: await sendersOf(store, conversations.map((conversation) => conversation.last)) };
 }
 
 /**
@@ -117,6 +139,7 @@ export async function requireMember(
  * @param except Who is not told: the member whose request caused it, and who has the answer.
  * @param def `PUSHES.message` or `PUSHES.messageRecalled`.
  * @param message The message.
+ * @param sender Who sent it, or null for the server's line.
  * @param listeners Who hears it besides the members (the lobby's watchers, {@link RoomConversations.listeners}).
  */
 export async function deliverToMembers(
@@ -126,10 +149,11 @@ export async function deliverToMembers(
   except: number | null,
   def: typeof PUSHES.message | typeof PUSHES.messageRecalled,
   message: Message,
+  sender: UserRef | null,
   listeners: readonly number[] = [],
 ): Promise<void> {
   const members = [...await store.conversations.membersOf(conversationId), ...listeners].filter((id) => id !== except);
-  const body: PushBodyOf<typeof PUSHES.message> = { message };
+  const body: PushBodyOf<typeof PUSHES.message> = { message, sender };
   await hub.deliver(members, push(def, body));
 }
 
@@ -139,17 +163,17 @@ export async function deliverToMembers(
  *
  * @param hub Delivery.
  * @param recipients The conversation's members as the append read them, and its listeners.
- * @param except The sender, who has the answer instead.
+ * @param sender The sender, who has the answer instead and is not told.
  * @param message The message.
  */
 export function deliverMessage(
   hub: Hub,
   recipients: Iterable<number>,
-  except: number,
+  sender: UserRef,
   message: Message,
 ): Promise<void> {
-  const body: PushBodyOf<typeof PUSHES.message> = { message };
-  return hub.deliver([...recipients].filter((id) => id !== except), push(PUSHES.message, body));
+  const body: PushBodyOf<typeof PUSHES.message> = { message, sender };
+  return hub.deliver([...recipients].filter((id) => id !== sender.id), push(PUSHES.message, body));
 }
 
 /**
@@ -169,7 +193,9 @@ export async function announceConversation(
   const listing = await store.conversations.listingFor(conversationId, userId);
   // Left again meanwhile: its conversation_removed is on its way, and nothing is to be added.
   if (!listing) return;
-  await hub.deliver([userId], push(PUSHES.conversationAdded, { conversation: await conversationView(store, listing) }));
+  const conversation = await conversationView(store, listing);
+  const users = await sendersOf(store, [conversation.last]);
+  await hub.deliver([userId], push(PUSHES.conversationAdded, { conversation, users }));
 }
 
 /** What a line of the server's in a room's history says (PROTOCOL.md §14.2). */

@@ -15,6 +15,7 @@ import {
   noLongerMember,
   requireMember,
   type RoomConversations,
+  sendersOf,
 } from "./conversations.ts";
 
 /** What the server knows of an uploaded image, checked when it was uploaded (PROTOCOL.md §15.3). */
@@ -100,7 +101,9 @@ export function messagesService(deps: MessagesDeps): Service {
         const message = toMessage(appended.message);
         // A resend after a lost answer: the others had it the first time. Delivered without a read in between: the
         // sends of one batch resume in one turn, so each connection gets their pushes in one record.
-        if (!appended.duplicate) await deliverMessage(hub, [...appended.members, ...also], user.id, message);
+        // The sender is named from the session, so a send costs no query for it.
+        const sender = { id: user.id, username: user.username, nickname: user.nickname };
+        if (!appended.duplicate) await deliverMessage(hub, [...appended.members, ...also], sender, message);
         return { message };
       },
 
@@ -112,11 +115,13 @@ export function messagesService(deps: MessagesDeps): Service {
           floor: member.joinedSeq,
           limit,
         });
-        return { messages: page.messages.map(toMessage), hasMore: page.hasMore };
+        const messages = page.messages.map(toMessage);
+        // One query for the page's senders, all of whom sent a message the caller may read.
+        return { messages, hasMore: page.hasMore, users: await sendersOf(store, messages) };
       },
 
       async sync(_body, { user }) {
-        return { conversations: await conversationsOf(store, user.id) };
+        return await conversationsOf(store, user.id);
       },
 
       async markRead({ conversationId, seq }, { user }) {
@@ -145,7 +150,8 @@ export function messagesService(deps: MessagesDeps): Service {
         if (!recalled) return { message: toMessage((await store.conversations.message(conversationId, seq))!) };
         const message = toMessage(recalled);
         const also = await listeners(conversation.roomId);
-        await deliverToMembers(store, hub, conversationId, user.id, PUSHES.messageRecalled, message, also);
+        const sender = { id: user.id, username: user.username, nickname: user.nickname };
+        await deliverToMembers(store, hub, conversationId, user.id, PUSHES.messageRecalled, message, sender, also);
         return { message };
       },
     },

@@ -151,7 +151,7 @@ export function roomsService(deps: RoomsDeps): Service & { conversations: RoomCo
     if (after.lines.length === 0) return;
     // The server's lines have no sender: every member hears them, the one whose request it was included.
     const members = await store.conversations.membersOf(after.conversationId);
-    for (const message of after.lines) await hub.deliver(members, push(PUSHES.message, { message }));
+    for (const message of after.lines) await hub.deliver(members, push(PUSHES.message, { message, sender: null }));
   }
 
   /** Joins the caller to a room found by `find` (inside the transaction); answers the room. */
