@@ -173,6 +173,7 @@ Deno.test("deno task client commands: blocks, rooms and their owner's tools, rec
       const page = json(await dave.run(["lobby", "--limit", "1", "--json"]), "lobby --json");
       assert.equal(page.messages.length, 1);
       assert.equal(page.messages[0].text, "hello everyone");
+      assert.equal(page.messages[0].sender.username, "alice", "a sender who is no friend is named by the server");
       assert.equal(typeof page.onlineCount, "number");
     });
 

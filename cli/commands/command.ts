@@ -69,9 +69,13 @@ export function me(connection: MimiConnection): UserRef {
   return { id, username, nickname };
 }
 
-/** Users the state knows, with the signed-in user among them. */
-export function knownUsers(state: ClientState, self: UserRef): Record<number, UserRef> {
-  return { ...state.users, [self.id]: self };
+/** Users the state knows and the senders an answer named (PROTOCOL.md §14.2), with the signed-in user among them. */
+export function knownUsers(
+  state: ClientState,
+  self: UserRef,
+  senders: readonly UserRef[] = [],
+): Record<number, UserRef> {
+  return { ...state.users, ...Object.fromEntries(senders.map((user) => [user.id, user])), [self.id]: self };
 }
 
 export type { ServerInfo };

@@ -29,7 +29,7 @@ export const history: Command = (context, args) => {
       before: before.value ?? null,
       limit: limit.value ?? DEFAULT_PAGE,
     });
-    const names: Record<number, UserRef> = knownUsers(connection.getSnapshot(), me(connection));
+    const names: Record<number, UserRef> = knownUsers(connection.getSnapshot(), me(connection), page.users);
     if (target.kind === "room" && target.roomId !== null) {
       for (const { user } of (await connection.roomMembers(target.roomId)).members) names[user.id] ??= user;
     }

@@ -28,7 +28,7 @@ export const lobby: Command = (context, args) => {
       before: before.value ?? null,
       limit: limit.value ?? DEFAULT_PAGE,
     });
-    const names = knownUsers(connection.getSnapshot(), me(connection));
+    const names = knownUsers(connection.getSnapshot(), me(connection), page.users);
     const older = page.hasMore && page.messages.length > 0 ? page.messages[0].seq : null;
     if (context.json) {
       printJson(context.io, {
