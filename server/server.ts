@@ -343,6 +343,13 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
         fingerprint: serverFingerprint,
         crypto: config.crypto,
         maxFrameBytes: limits.maxFrameBytes,
+        chat: {
+          messageTextChars: limits.messageTextChars,
+          imageBytes: limits.imageBytes,
+          imagePixels: limits.imagePixels,
+          thumbnailBytes: limits.thumbnailBytes,
+          recallWindowMs: config.server.recallWindowMs,
+        },
       }),
       onWebSocket: serveSecure,
       deadlines,

@@ -271,7 +271,8 @@ webTest("a dropped image is previewed, sent with a thumbnail, and opens full siz
   const body = bob.getSnapshot().messages[conversationId]!.messages.find((m) => m.body.type === "image")!.body;
   assert.ok(body.type === "image");
   assert.deepEqual([body.width, body.height], [200, 120]);
-  assert.ok(body.thumbnail && body.thumbnail.length > 0 && body.thumbnail.length <= 16 * 1024, "a small thumbnail");
+  const thumbnailLimit = server.config.server.limits.thumbnailBytes;
+  assert.ok(body.thumbnail && body.thumbnail.length > 0 && body.thumbnail.length <= thumbnailLimit, "a thumbnail");
   assert.deepEqual(await bob.downloadBlob(body.blob), png, "the image arrives byte for byte");
 
   const thumb = pane.getByTestId("message").getByTestId("image-thumb");

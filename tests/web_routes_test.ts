@@ -21,11 +21,16 @@ Deno.test("web routes: unknown paths are 404 and pages carry a content security 
   }
 });
 
-Deno.test("web routes: the page hands the browser the server's fingerprint, crypto section and frame limit", async () => {
+Deno.test("web routes: the page hands the browser the server's fingerprint, crypto section and limits", async () => {
   const server = await startTestServer([
     "--crypto.aead=chacha20-poly1305",
     "--crypto.padding=64",
     "--server.limits.maxFrameBytes=2097152",
+    "--server.limits.messageTextChars=500",
+    "--server.limits.imageBytes=1048576",
+    "--server.limits.imagePixels=4000000",
+    "--server.limits.thumbnailBytes=32768",
+    "--server.recallWindowMs=60000",
   ]);
   try {
     const html = await (await fetch(`http://127.0.0.1:${server.httpPort}/`)).text();
@@ -36,6 +41,13 @@ Deno.test("web routes: the page hands the browser the server's fingerprint, cryp
       fingerprint: server.server.fingerprint,
       crypto: server.config.crypto,
       maxFrameBytes: 2097152,
+      chat: {
+        messageTextChars: 500,
+        imageBytes: 1048576,
+        imagePixels: 4000000,
+        thumbnailBytes: 32768,
+        recallWindowMs: 60000,
+      },
     };
     assert.deepEqual(props, { settings: expected, locale: "en" });
     assert.deepEqual(props.settings.crypto.aead, ["chacha20-poly1305"]);

@@ -112,6 +112,8 @@ button.small { padding: .2rem .5rem; font-size: .8rem; }
 }
 .composer-bar { display: flex; align-items: center; gap: .6rem; flex-wrap: wrap; }
 .composer-bar .hint { flex: 1; font-size: .78rem; min-width: 8rem; }
+.composer-bar .counter { font-size: .78rem; font-variant-numeric: tabular-nums; }
+.composer-bar .counter.over { font-weight: 600; }
 button.icon { padding: .3rem .55rem; }
 .spinner-line { display: inline-flex; align-items: center; gap: .35rem; }
 .spinner {
