@@ -38,8 +38,10 @@ export function Home({ mimi, openConversationId, onOpen, onSettings, onLogout }:
   const { state, connection } = mimi;
   if (state.session.state !== "signedIn") return null;
   const user = state.session.user;
-  const open = state.conversations.find((c) => c.id === openConversationId);
-  const room = open?.kind === "room" ? state.rooms.find((r) => r.id === open.roomId) : undefined;
+  const lobbyOpen = state.lobby !== null && state.lobby.conversationId === openConversationId;
+  const found = state.conversations.find((c) => c.id === openConversationId);
+  const open = found ?? (lobbyOpen ? { id: openConversationId! } : undefined);
+  const room = found?.kind === "room" ? state.rooms.find((r) => r.id === found.roomId) : undefined;
   return (
     <>
       <header class="bar">

@@ -91,6 +91,8 @@ export interface ChatWords {
   lobbyOnline(count: number | null): string;
   /** Under the lobby's title in the chat pane. */
   lobbyAbout: string;
+  /** A sender in the lobby the user knows by no name (the lobby has no member list). */
+  userNumber(id: number): string;
   /** The server's refusals a chat screen meets, by error code; others read as the shared `errorText`. */
   reasons: Readonly<Record<ChatErrorCode, string>>;
 }
@@ -190,6 +192,7 @@ export const CHAT_WORDS = defineWords<ChatWords>({
     lobby: "Lobby",
     lobbyOnline: (n) => (n === null ? "everyone" : n === 1 ? "1 online" : `${n} online`),
     lobbyAbout: "Everyone on this server can read and write here",
+    userNumber: (id) => `User ${id}`,
     reasons: {
       too_large: "it is larger than the server accepts",
       bad_image: "the server could not read the image",
@@ -286,6 +289,7 @@ export const CHAT_WORDS = defineWords<ChatWords>({
     lobby: "大厅",
     lobbyOnline: (n) => (n === null ? "所有人" : `${n} 人在线`),
     lobbyAbout: "这个服务器上的所有人都可以在这里聊天",
+    userNumber: (id) => `用户 ${id}`,
     reasons: {
       too_large: "超过了服务器允许的大小",
       bad_image: "服务器无法读取这张图片",

@@ -21,6 +21,8 @@ export const CHAT_CSS = `
 button.small { padding: .2rem .5rem; font-size: .8rem; }
 .conversation-search { margin: .6rem 0; }
 .conversation-items { list-style: none; margin: 0; padding: 0; overflow-y: auto; flex: 1; }
+.conversation-items.pinned { flex: none; border-bottom: 1px solid var(--line); }
+.avatar.lobby-avatar { background: var(--accent); color: #fff; }
 .conversation {
   display: flex; gap: .6rem; align-items: center; width: 100%; padding: .5rem; border: 0; border-radius: .5rem;
   background: none; color: inherit; text-align: left;
