@@ -172,12 +172,10 @@ function JoinByCode({ mimi, onOpen }: RoomsProps) {
   );
 }
 
-/** How often the member list is asked for again while shown: presence pushes cover only the user's friends. */
-const MEMBERS_REFRESH_MS = 15_000;
-
 /**
- * The open group: its members online first (friends' presence applied live, the rest asked for again while shown),
- * inviting friends, leaving, and for its owner the owner's tools.
+ * The open group: its members online first, live (the SDK watches their presence while the panel is shown and
+ * re-sorts the list; joins, leaves and a new owner fetch it again), inviting friends, leaving, and for its owner the
+ * owner's tools.
  */
 export function RoomPanel({ mimi, room, onOpen }: RoomsProps & { room: Room }) {
   const w = useWords(SOCIAL_WORDS);
@@ -187,22 +185,22 @@ export function RoomPanel({ mimi, room, onOpen }: RoomsProps & { room: Room }) {
   const held = state.roomMembers[room.id];
   const leave = useAction();
 
+  // Watched while shown: the state's list follows presence and membership by itself until unwatched.
   useEffect(() => {
     if (!connection) return;
-    const ask = () =>
-      connection.roomMembers(room.id).catch(() => {
-        // Not lost: the list keeps its last answer, and the next period (or a reopen) asks again.
+    connection.roomMembers(room.id).catch((error) => {
+      // Not fatal: the list keeps its last answer, and the SDK asks again after a reconnect. Logged for whoever looks.
+      console.warn("Could not fetch the group's members", error);
+    });
+    return () => {
+      connection.unwatchRoomMembers(room.id).catch((error) => {
+        // Not fatal: a watch left on costs presence pushes until the session ends. Logged for whoever looks.
+        console.warn("Could not stop watching the group's members", error);
       });
-    void ask();
-    const timer = setInterval(ask, MEMBERS_REFRESH_MS);
-    return () => clearInterval(timer);
+    };
   }, [connection, room.id]);
 
-  // A friend's presence push is newer than the last member list: apply it, then order online first again.
-  const online = new Map(state.contacts.map((contact) => [contact.id, contact.online]));
-  const members = [...held?.members ?? []]
-    .map((member) => ({ ...member, online: online.get(member.user.id) ?? member.online }))
-    .sort((a, b) => Number(b.online) - Number(a.online));
+  const members = held?.members ?? [];
   const onlineCount = members.filter((member) => member.online).length;
 
   return (

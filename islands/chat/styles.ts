@@ -21,6 +21,8 @@ export const CHAT_CSS = `
 button.small { padding: .2rem .5rem; font-size: .8rem; }
 .conversation-search { margin: .6rem 0; }
 .conversation-items { list-style: none; margin: 0; padding: 0; overflow-y: auto; flex: 1; }
+.contacts li.contact { flex-wrap: wrap; }
+.contacts li.contact .contact-menu, .contacts li.contact .confirm { flex-basis: 100%; flex-wrap: wrap; }
 .conversation-items.pinned { flex: none; border-bottom: 1px solid var(--line); }
 .avatar.lobby-avatar { background: var(--accent); color: #fff; }
 .conversation {
