@@ -4,6 +4,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { PublicRoom, Room, RoomMember } from "../core/client/mod.ts";
 import { Field, FormError } from "./_account_forms.tsx";
+import { Check } from "./_check.tsx";
 import { directConversation } from "./_friends.tsx";
 import { useWords } from "./_i18n.ts";
 import { SOCIAL_WORDS } from "./_social_words.ts";
@@ -58,15 +59,7 @@ function CreateGroup({ mimi, onOpen }: RoomsProps) {
         onChange={setMembers}
         idPrefix="new-group"
       />
-      <label class="check" for="group-public">
-        <input
-          id="group-public"
-          type="checkbox"
-          checked={listed}
-          onChange={(e) => setListed((e.target as HTMLInputElement).checked)}
-        />
-        {w.publicGroup}
-      </label>
+      <Check id="group-public" checked={listed} onChange={setListed}>{w.publicGroup}</Check>
       <FormError>{action.error}</FormError>
       <div class="actions">
         <button type="submit" disabled={action.busy || name.trim() === ""}>{w.create}</button>
@@ -88,20 +81,19 @@ function FriendPicker({ legend, friends, chosen, onChange, idPrefix }: {
     <fieldset class="picker">
       <legend>{legend}</legend>
       {friends.map((friend) => (
-        <label key={friend.id} class="check" for={`${idPrefix}-${friend.id}`}>
-          <input
-            id={`${idPrefix}-${friend.id}`}
-            type="checkbox"
-            checked={chosen.has(friend.id)}
-            onChange={(e) => {
-              const next = new Set(chosen);
-              if ((e.target as HTMLInputElement).checked) next.add(friend.id);
-              else next.delete(friend.id);
-              onChange(next);
-            }}
-          />
+        <Check
+          key={friend.id}
+          id={`${idPrefix}-${friend.id}`}
+          checked={chosen.has(friend.id)}
+          onChange={(checked) => {
+            const next = new Set(chosen);
+            if (checked) next.add(friend.id);
+            else next.delete(friend.id);
+            onChange(next);
+          }}
+        >
           {friend.nickname} <span class="muted">@{friend.username}</span>
-        </label>
+        </Check>
       ))}
     </fieldset>
   );

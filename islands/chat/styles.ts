@@ -57,6 +57,9 @@ button.small { padding: .2rem .5rem; font-size: .8rem; }
   position: relative; display: flex; flex-direction: column; min-height: 0; min-width: 0;
   border: 1px solid var(--line); border-radius: .6rem;
 }
+/* A bounded pane, so the messages scroll inside it (and paging older ones starts from a full view). */
+.pane > .chat-pane { height: min(78vh, 56rem); min-height: 24rem; }
+.pane > .chat-pane.empty { height: auto; min-height: 0; }
 .chat-pane.empty { align-items: center; justify-content: center; padding: 2rem; }
 .chat-pane.dragging { outline: 3px dashed var(--accent); outline-offset: -6px; }
 .drop-hint {
