@@ -1,10 +1,12 @@
 // The lobby in real Chromium: the pinned entry with the online count, two users talking there (one in the page, one
-// over TCP with the SDK), history when it opens, and the count following users who come and go.
+// over TCP with the SDK) in text and images, history when it opens, and the count following users who come and go.
 
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
 import type { MimiConnection } from "../core/client/mod.ts";
+import { noisyPng } from "./_images.ts";
 import { logIn, logInOverTcp, openTab, pageUrl, seedUsers, webTest } from "./_browser.ts";
-import { until } from "./_sdk.ts";
+import { me, until } from "./_sdk.ts";
 
 /** Waits until the connection holds a lobby message whose text is `text`. */
 function heard(connection: MimiConnection, text: string): Promise<void> {
@@ -43,6 +45,20 @@ webTest(
     await heard(bob, "hi Bob\nAlice here");
     await bob.sendText(lobbyId, "welcome!").done;
     await pane.getByTestId("text").filter({ hasText: "welcome!" }).waitFor();
+    // A stranger has no name the page knows (the lobby lists no members): a number tells them apart.
+    await pane.getByText(`User ${me(bob)}`).first().waitFor();
+
+    await pane.getByTestId("image-input").setInputFiles({
+      name: "noise.png",
+      mimeType: "image/png",
+      buffer: Buffer.from(await noisyPng(64, 48, 3)),
+    });
+    await page.getByTestId("image-preview").getByRole("button", { name: "Send image" }).click();
+    await until(
+      bob,
+      (state) => state.messages[lobbyId]?.messages.some((m) => m.body.type === "image") ?? false,
+      "bob sees the image in the lobby",
+    );
 
     // Watching, the page hears the count change: Carol comes, then Bob goes.
     const carol = await logInOverTcp(server, "carol");
