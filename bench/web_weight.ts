@@ -7,6 +7,7 @@
 // a browser with WebCrypto never loads), the WebAssembly, the style sheet and the page itself.
 
 import { resolveConfig } from "../core/config/resolve.ts";
+import { pageSettings } from "../server/page_settings.ts";
 import { createPages, loadBundle, type WebBundle } from "../routes/mod.tsx";
 import type { BuildManifest } from "../routes/_assets.ts";
 import { build } from "../scripts/build.ts";
@@ -62,12 +63,7 @@ export async function measureWebWeight(): Promise<WebWeight> {
   const signIn = signInFiles.map(sizeOf).reduce(add, ZERO);
 
   // The page and its style sheet come from the server itself; ask it, as a browser would.
-  const pages = createPages(bundle, {
-    wsPath: "/ws",
-    fingerprint: "SHA256:" + "0".repeat(43),
-    crypto: resolveConfig({ args: [] }).config.crypto,
-    maxFrameBytes: 1 << 20,
-  });
+  const pages = createPages(bundle, pageSettings(resolveConfig({ args: [] }).config, "SHA256:" + "0".repeat(43)));
   async function served(path: string): Promise<Sizes> {
     const get = async (encoding: string) =>
       new Uint8Array(

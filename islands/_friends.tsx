@@ -1,8 +1,9 @@
 // Friends: add one by username with a note, answer requests (accept, reject, later), and the contact list with live
-// presence, where a friend's name opens the chat with them.
+// presence, where a friend's name opens the chat with them and a menu removes or blocks them (after a question).
 
 import { useState } from "preact/hooks";
-import type { ConversationSummary, FriendRequest } from "../core/client/mod.ts";
+import type { Contact, ConversationSummary, FriendRequest } from "../core/client/mod.ts";
+import { BlockedUsers } from "./_blocked.tsx";
 import { Field, FormError } from "./_account_forms.tsx";
 import { useLocale, useWords } from "./_i18n.ts";
 import { SOCIAL_WORDS } from "./_social_words.ts";
@@ -34,46 +35,109 @@ export function FriendsPanel({ mimi, onOpen }: FriendsPanelProps) {
       <Contacts mimi={mimi} onOpen={onOpen} />
       <Requests mimi={mimi} />
       <AddFriend mimi={mimi} />
+      <BlockedUsers mimi={mimi} />
     </section>
   );
 }
 
 function Contacts({ mimi, onOpen }: FriendsPanelProps) {
   const w = useWords(SOCIAL_WORDS);
-  const locale = useLocale();
-  const now = useNow(30_000);
   const { contacts, conversations } = mimi.state;
   if (contacts.length === 0) return <p class="muted">{w.noFriends}</p>;
   return (
     <ul class="contacts" data-testid="contacts">
-      {contacts.map((contact) => {
-        const conversation = directConversation(conversations, contact.id);
-        return (
-          <li key={contact.id} data-testid={`contact-${contact.username}`}>
-            <span class={contact.online ? "dot online" : "dot"} aria-hidden="true" />
-            <span class="who">
-              <button
-                type="button"
-                class="link name"
-                disabled={conversation === undefined}
-                aria-label={w.chat(contact.nickname)}
-                onClick={() => conversation !== undefined && onOpen(conversation)}
-              >
-                {contact.nickname}
-              </button>{" "}
-              <span class="muted">@{contact.username}</span>
-            </span>
-            <span class="presence" data-testid="presence">
-              {contact.online
-                ? w.online
-                : contact.lastSeenAt === null
-                ? w.offline
-                : w.lastSeen(timeAgo(contact.lastSeenAt, now, locale))}
-            </span>
-          </li>
-        );
-      })}
+      {contacts.map((contact) => (
+        <ContactRow
+          key={contact.id}
+          mimi={mimi}
+          contact={contact}
+          conversation={directConversation(conversations, contact.id)}
+          onOpen={onOpen}
+        />
+      ))}
     </ul>
+  );
+}
+
+/** One friend: presence, their name opening the chat, and a menu to remove or block them, each asked first. */
+function ContactRow({ mimi, contact, conversation, onOpen }: {
+  mimi: Mimi;
+  contact: Contact;
+  conversation: number | undefined;
+  onOpen(conversationId: number): void;
+}) {
+  const w = useWords(SOCIAL_WORDS);
+  const locale = useLocale();
+  const now = useNow(30_000);
+  const [step, setStep] = useState<"closed" | "menu" | "remove" | "block">("closed");
+  const action = useAction();
+  const name = contact.nickname;
+  const questionId = `contact-question-${contact.id}`;
+  const confirm = (question: string, yes: string, run: () => Promise<void>) => (
+    <div class="confirm" role="group" aria-labelledby={questionId}>
+      <p id={questionId}>{question}</p>
+      <div class="actions">
+        <button
+          type="button"
+          class="danger"
+          disabled={action.busy}
+          onClick={() =>
+            action.run(run)}
+        >
+          {yes}
+        </button>
+        <button
+          type="button"
+          onClick={() =>
+            setStep("closed")}
+        >
+          {w.cancel}
+        </button>
+      </div>
+    </div>
+  );
+  return (
+    <li class="contact" data-testid={`contact-${contact.username}`}>
+      <span class={contact.online ? "dot online" : "dot"} aria-hidden="true" />
+      <span class="who">
+        <button
+          type="button"
+          class="link name"
+          disabled={conversation === undefined}
+          aria-label={w.chat(name)}
+          onClick={() => conversation !== undefined && onOpen(conversation)}
+        >
+          {name}
+        </button>{" "}
+        <span class="muted">@{contact.username}</span>
+      </span>
+      <span class="presence" data-testid="presence">
+        {contact.online
+          ? w.online
+          : contact.lastSeenAt === null
+          ? w.offline
+          : w.lastSeen(timeAgo(contact.lastSeenAt, now, locale))}
+      </span>
+      <button
+        type="button"
+        class="icon small"
+        aria-label={w.friendActions(name)}
+        aria-expanded={step === "closed" ? "false" : "true"}
+        onClick={() => setStep(step === "closed" ? "menu" : "closed")}
+      >
+        ⋯
+      </button>
+      {step === "menu" && (
+        <span class="actions contact-menu">
+          <button type="button" onClick={() => setStep("remove")}>{w.removeFriend(name)}</button>
+          <button type="button" class="danger" onClick={() => setStep("block")}>{w.block(name)}</button>
+        </span>
+      )}
+      {step === "remove" &&
+        confirm(w.confirmRemoveFriend(name), w.yesRemove, () => mimi.connection!.removeFriend(contact.id))}
+      {step === "block" && confirm(w.confirmBlock(name), w.yesBlock, () => mimi.connection!.blockUser(contact.id))}
+      <FormError>{action.error}</FormError>
+    </li>
   );
 }
 

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { type FontPreference, parseFont, parseNickname } from "../core/client/mod.ts";
 import { Field, FormError } from "./_account_forms.tsx";
 import { ChatPane } from "./chat/ChatPane.tsx";
+import { applyChatFont } from "./chat/_font.ts";
 import { ConversationList } from "./chat/ConversationList.tsx";
 import { Devices } from "./_devices.tsx";
 import { FriendsPanel, RequestNotice } from "./_friends.tsx";
@@ -38,8 +39,10 @@ export function Home({ mimi, openConversationId, onOpen, onSettings, onLogout }:
   const { state, connection } = mimi;
   if (state.session.state !== "signedIn") return null;
   const user = state.session.user;
-  const open = state.conversations.find((c) => c.id === openConversationId);
-  const room = open?.kind === "room" ? state.rooms.find((r) => r.id === open.roomId) : undefined;
+  const lobbyOpen = state.lobby !== null && state.lobby.conversationId === openConversationId;
+  const found = state.conversations.find((c) => c.id === openConversationId);
+  const open = found ?? (lobbyOpen ? { id: openConversationId! } : undefined);
+  const room = found?.kind === "room" ? state.rooms.find((r) => r.id === found.roomId) : undefined;
   return (
     <>
       <header class="bar">
@@ -195,39 +198,12 @@ function FontForm({ font, onSave }: { font: FontPreference; onSave(font: FontPre
   );
 }
 
-const GENERIC_FAMILIES = new Set([
-  "serif",
-  "sans-serif",
-  "monospace",
-  "cursive",
-  "fantasy",
-  "system-ui",
-  "ui-serif",
-  "ui-sans-serif",
-  "ui-monospace",
-  "ui-rounded",
-  "math",
-  "emoji",
-  "fangsong",
-]);
-
-/** A family name as one CSS value: generic keywords bare, every other name a quoted string. */
-function cssFamily(family: string): string {
-  if (GENERIC_FAMILIES.has(family.toLowerCase())) return family;
-  return `"${family.replace(/[\p{Cc}]/gu, "").replace(/["\\]/g, "\\$&")}"`;
-}
-
 /** Sample chat text in the chosen font. */
 function FontSample({ font }: { font: FontPreference }) {
   const ref = useRef<HTMLParagraphElement>(null);
   useEffect(() => {
     // The CSP (style-src 'self') forbids style attributes in the HTML but not the CSSOM: set the properties here.
-    const style = ref.current?.style;
-    if (!style) return;
-    if (font.family) style.setProperty("--chat-font-family", cssFamily(font.family));
-    else style.removeProperty("--chat-font-family");
-    if (font.size) style.setProperty("--chat-font-size", `${font.size}px`);
-    else style.removeProperty("--chat-font-size");
+    if (ref.current) applyChatFont(ref.current.style, font);
   }, [font.family, font.size]);
   return (
     <p ref={ref} class="chat-text font-sample" data-testid="font-sample">

@@ -4,6 +4,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { PublicRoom, Room, RoomMember } from "../core/client/mod.ts";
 import { Field, FormError } from "./_account_forms.tsx";
+import { Check } from "./_check.tsx";
 import { directConversation } from "./_friends.tsx";
 import { useWords } from "./_i18n.ts";
 import { SOCIAL_WORDS } from "./_social_words.ts";
@@ -58,15 +59,7 @@ function CreateGroup({ mimi, onOpen }: RoomsProps) {
         onChange={setMembers}
         idPrefix="new-group"
       />
-      <label class="check" for="group-public">
-        <input
-          id="group-public"
-          type="checkbox"
-          checked={listed}
-          onChange={(e) => setListed((e.target as HTMLInputElement).checked)}
-        />
-        {w.publicGroup}
-      </label>
+      <Check id="group-public" checked={listed} onChange={setListed}>{w.publicGroup}</Check>
       <FormError>{action.error}</FormError>
       <div class="actions">
         <button type="submit" disabled={action.busy || name.trim() === ""}>{w.create}</button>
@@ -88,20 +81,19 @@ function FriendPicker({ legend, friends, chosen, onChange, idPrefix }: {
     <fieldset class="picker">
       <legend>{legend}</legend>
       {friends.map((friend) => (
-        <label key={friend.id} class="check" for={`${idPrefix}-${friend.id}`}>
-          <input
-            id={`${idPrefix}-${friend.id}`}
-            type="checkbox"
-            checked={chosen.has(friend.id)}
-            onChange={(e) => {
-              const next = new Set(chosen);
-              if ((e.target as HTMLInputElement).checked) next.add(friend.id);
-              else next.delete(friend.id);
-              onChange(next);
-            }}
-          />
+        <Check
+          key={friend.id}
+          id={`${idPrefix}-${friend.id}`}
+          checked={chosen.has(friend.id)}
+          onChange={(checked) => {
+            const next = new Set(chosen);
+            if (checked) next.add(friend.id);
+            else next.delete(friend.id);
+            onChange(next);
+          }}
+        >
           {friend.nickname} <span class="muted">@{friend.username}</span>
-        </label>
+        </Check>
       ))}
     </fieldset>
   );
@@ -172,12 +164,10 @@ function JoinByCode({ mimi, onOpen }: RoomsProps) {
   );
 }
 
-/** How often the member list is asked for again while shown: presence pushes cover only the user's friends. */
-const MEMBERS_REFRESH_MS = 15_000;
-
 /**
- * The open group: its members online first (friends' presence applied live, the rest asked for again while shown),
- * inviting friends, leaving, and for its owner the owner's tools.
+ * The open group: its members online first, live (the SDK watches their presence while the panel is shown and
+ * re-sorts the list; joins, leaves and a new owner fetch it again), inviting friends, leaving, and for its owner the
+ * owner's tools.
  */
 export function RoomPanel({ mimi, room, onOpen }: RoomsProps & { room: Room }) {
   const w = useWords(SOCIAL_WORDS);
@@ -187,22 +177,22 @@ export function RoomPanel({ mimi, room, onOpen }: RoomsProps & { room: Room }) {
   const held = state.roomMembers[room.id];
   const leave = useAction();
 
+  // Watched while shown: the state's list follows presence and membership by itself until unwatched.
   useEffect(() => {
     if (!connection) return;
-    const ask = () =>
-      connection.roomMembers(room.id).catch(() => {
-        // Not lost: the list keeps its last answer, and the next period (or a reopen) asks again.
+    connection.roomMembers(room.id).catch((error) => {
+      // Not fatal: the list keeps its last answer, and the SDK asks again after a reconnect. Logged for whoever looks.
+      console.warn("Could not fetch the group's members", error);
+    });
+    return () => {
+      connection.unwatchRoomMembers(room.id).catch((error) => {
+        // Not fatal: a watch left on costs presence pushes until the session ends. Logged for whoever looks.
+        console.warn("Could not stop watching the group's members", error);
       });
-    void ask();
-    const timer = setInterval(ask, MEMBERS_REFRESH_MS);
-    return () => clearInterval(timer);
+    };
   }, [connection, room.id]);
 
-  // A friend's presence push is newer than the last member list: apply it, then order online first again.
-  const online = new Map(state.contacts.map((contact) => [contact.id, contact.online]));
-  const members = [...held?.members ?? []]
-    .map((member) => ({ ...member, online: online.get(member.user.id) ?? member.online }))
-    .sort((a, b) => Number(b.online) - Number(a.online));
+  const members = held?.members ?? [];
   const onlineCount = members.filter((member) => member.online).length;
 
   return (

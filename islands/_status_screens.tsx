@@ -3,6 +3,7 @@
 
 import { useState } from "preact/hooks";
 import type { ConnectionStatus, Kick } from "../core/client/mod.ts";
+import { Check } from "./_check.tsx";
 import { type Locale, useLocale, useWords } from "./_i18n.ts";
 import { STATUS_WORDS } from "./_status_words.ts";
 import type { TabGuardState } from "./_tab_guard.ts";
@@ -91,15 +92,7 @@ export function KeyChangedScreen({ expected, presented, onTrust }: {
       {onTrust
         ? (
           <div class="stack">
-            <label class="check" for="key-checked">
-              <input
-                id="key-checked"
-                type="checkbox"
-                checked={checked}
-                onChange={(e) => setChecked((e.target as HTMLInputElement).checked)}
-              />
-              {w.keyChecked}
-            </label>
+            <Check id="key-checked" checked={checked} onChange={setChecked}>{w.keyChecked}</Check>
             <div class="actions">
               <button type="button" class="danger" disabled={!checked} onClick={onTrust}>{w.keyTrust}</button>
             </div>

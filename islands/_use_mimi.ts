@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import {
+  type ChatLimits,
   type ClientState,
   connectPage,
   type CryptoProvider,
@@ -25,6 +26,8 @@ export interface Mimi {
   insecurePage: boolean;
   /** This browser can remember the device (it has WebCrypto to make a non-extractable key, and IndexedDB). */
   canRemember: boolean;
+  /** The server's limits on messages, as the page was served: the chat refuses what the server would. */
+  limits: ChatLimits;
   /** Replaces a connection that ended for good (kicked, closed) with a new one, which starts signed out. */
   reconnect(): void;
 }
@@ -125,5 +128,5 @@ export function useMimi(settings: PageSettings, paused = false): Mimi {
     setConnection(undefined);
     setGeneration((n) => n + 1);
   }, []);
-  return { state: failure ? failedState(failure) : state, connection, ...browser, reconnect };
+  return { state: failure ? failedState(failure) : state, connection, ...browser, limits: settings.chat, reconnect };
 }

@@ -3,6 +3,7 @@
 
 import type { PageSettings } from "../core/client/mod.ts";
 import type { MimiConfig } from "../core/config/schema.ts";
+import { pageSettings, WEBSOCKET_PATH } from "./page_settings.ts";
 import { maxOuterPayload } from "../core/crypto/channel.ts";
 import { encodeEnvelope } from "../core/codec/envelope.ts";
 import { encodeFrame } from "../core/codec/frame.ts";
@@ -86,9 +87,6 @@ const TCP_BACKLOG = 4096;
 
 /** How long the shutdown notices have to leave once a second signal hurries the shutdown. */
 const HURRY_GRACE_MS = 100;
-
-/** Path of the WebSocket endpoint on the HTTP port (PROTOCOL.md §1). */
-export const WEBSOCKET_PATH = "/ws";
 
 /** Options of {@link startServer}. */
 export interface StartOptions {
@@ -338,12 +336,7 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
       limits: { ...limits, maxFrameBytes: outerFrameBytes },
       wsPath: WEBSOCKET_PATH,
       allowedOrigins: config.server.allowedOrigins,
-      pages: options.http({
-        wsPath: WEBSOCKET_PATH,
-        fingerprint: serverFingerprint,
-        crypto: config.crypto,
-        maxFrameBytes: limits.maxFrameBytes,
-      }),
+      pages: options.http(pageSettings(config, serverFingerprint)),
       onWebSocket: serveSecure,
       deadlines,
       now: () => clock.now(),

@@ -261,6 +261,51 @@ export function webTest(
   });
 }
 
+/** The servers of {@link replacedServerTest}: the first, and a way to replace it by another with a different key. */
+export interface ReplacedServer {
+  /** The server the page is first served by. */
+  first: TestServer;
+  /**
+   * Stops the first server, runs `between` (a check while no server is up), and starts another on the same ports with
+   * another data directory, so another identity key: a replaced server, or an impostor.
+   */
+  replace(between?: () => Promise<void>): Promise<TestServer>;
+}
+
+/**
+ * Runs a browser test whose server is replaced, on the same ports, by one with another key; whichever servers are
+ * up at the end are closed.
+ */
+export function replacedServerTest(
+  name: string,
+  fn: (servers: ReplacedServer, browser: Browser) => Promise<void>,
+): void {
+  Deno.test({
+    name: `web client: ${name}`,
+    // On CI a missing browser is a failure, not a skip.
+    ignore: NO_BROWSER,
+    async fn() {
+      const first = await startTestServer();
+      let firstUp = true;
+      let second: TestServer | undefined;
+      const ports = [`--server.tcpPort=${first.tcpPort}`, `--server.httpPort=${first.httpPort}`];
+      const replace = async (between?: () => Promise<void>) => {
+        await first.close();
+        firstUp = false;
+        await between?.();
+        second = await startTestServer(ports);
+        return second;
+      };
+      try {
+        await withBrowser((browser) => fn({ first, replace }, browser));
+      } finally {
+        if (firstUp) await first.close();
+        await second?.close();
+      }
+    },
+  });
+}
+
 /** Two seeded friends: the conversation's id and each one's TCP connection, both signed in. */
 export interface FriendsOverTcp {
   conversationId: number;

@@ -3,11 +3,21 @@
 
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import type { Page } from "playwright-core";
-import type { MimiConnection } from "../core/client/mod.ts";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { ChatLimits, MimiConnection } from "../core/client/mod.ts";
+import type { TestServer } from "./_harness.ts";
 import { noisyPng } from "./_images.ts";
 import { befriend as befriendOverSdk, me, until } from "./_sdk.ts";
-import { friendsOverTcp, logIn, logInOverTcp, openTab, pageUrl, seedUsers, webTest } from "./_browser.ts";
+import {
+  friendsOverTcp,
+  logIn,
+  logInOverTcp,
+  openTab,
+  pageUrl,
+  seedUsers,
+  type TabOptions,
+  webTest,
+} from "./_browser.ts";
 
 /** The conversation's button in the list. */
 function item(page: Page, conversationId: number) {
@@ -22,6 +32,57 @@ function received(connection: MimiConnection, conversationId: number, text: stri
       state.messages[conversationId]?.messages.some((m) => m.body.type === "text" && m.body.text === text) ?? false,
     `the message "${text}" arrives`,
   );
+}
+
+/**
+ * Has the page claim other chat limits than its server's, as a page from a server configured otherwise would: the
+ * island's props are changed once the HTML is parsed, before its script hydrates it. (Not by rewriting the response:
+ * Chromium does not let a page the test served itself open a WebSocket to 127.0.0.1.)
+ */
+async function claimLimit(context: BrowserContext, limits: Partial<ChatLimits>): Promise<void> {
+  await context.addInitScript((changes) => {
+    document.addEventListener("readystatechange", () => {
+      if (document.readyState !== "interactive") return;
+      const island = document.querySelector<HTMLElement>("[data-island]");
+      if (!island?.dataset.props) return;
+      const props = JSON.parse(island.dataset.props);
+      Object.assign(props.settings.chat, changes);
+      island.dataset.props = JSON.stringify(props);
+    });
+  }, limits);
+}
+
+/** Alice's chat with Bob open in a page, Bob over TCP: where most tests here start. */
+interface AliceAndBob {
+  conversationId: number;
+  bob: MimiConnection;
+  page: Page;
+  errors: string[];
+  pane: Locator;
+}
+
+/**
+ * Makes Alice and Bob friends, runs `seed` with both signed in over TCP (Bob says something, Alice reads it), then
+ * logs Alice in in a page and opens her chat with Bob.
+ */
+async function aliceChatsWithBob(
+  server: TestServer,
+  browser: Browser,
+  options: {
+    seed?(alice: MimiConnection, bob: MimiConnection, conversationId: number): Promise<void>;
+    tab?: TabOptions;
+  } = {},
+): Promise<AliceAndBob> {
+  const { conversationId, first: alice, second: bob } = await friendsOverTcp(server, ["alice", "Alice"], [
+    "bob",
+    "Bob",
+  ]);
+  await options.seed?.(alice, bob, conversationId);
+  await alice.close();
+  const { page, errors } = await openTab(browser, pageUrl(server), options.tab);
+  await logIn(page, "alice");
+  await item(page, conversationId).click();
+  return { conversationId, bob, page, errors, pane: page.getByTestId("chat-pane") };
 }
 
 /** Sends a text from the SDK and waits for the server's answer. */
@@ -93,7 +154,7 @@ webTest(
     await page.waitForFunction(() => document.title === "(2) Mimi");
     assert.equal(await item(page, bobId).getByTestId("unread").count(), 0, "the open chat is read as it arrives");
     // The list is ordered by last activity: Carol's conversation came last, so it is on top.
-    const first = page.getByTestId("conversation-list").locator("button.conversation").first();
+    const first = page.getByTestId("conversation-list").locator("button.conversation:not(.lobby)").first();
     assert.equal(await first.getAttribute("data-testid"), `conversation-${carolId}`);
 
     await item(page, carolId).click();
@@ -133,18 +194,12 @@ webTest("a draft stays with its conversation when switching and survives a reloa
 webTest(
   "older history loads while scrolling up, and a message that comes while scrolled up shows the pill",
   async (server, browser) => {
-    const { conversationId, first: alice, second: bob } = await friendsOverTcp(server, ["alice", "Alice"], [
-      "bob",
-      "Bob",
-    ]);
-    for (let n = 1; n <= 70; n++) await say(bob, conversationId, `message ${n}`);
-    await alice.markRead(conversationId);
-    await alice.close();
-
-    const { page, errors } = await openTab(browser, pageUrl(server));
-    await logIn(page, "alice");
-    await item(page, conversationId).click();
-    const pane = page.getByTestId("chat-pane");
+    const { conversationId, bob, page, errors, pane } = await aliceChatsWithBob(server, browser, {
+      async seed(alice, bob, conversationId) {
+        for (let n = 1; n <= 70; n++) await say(bob, conversationId, `message ${n}`);
+        await alice.markRead(conversationId);
+      },
+    });
     const text = (t: string) => pane.getByTestId("text").filter({ hasText: new RegExp(`^${t}$`) });
     await text("message 70").waitFor();
     const scroller = pane.getByTestId("message-scroller");
@@ -179,15 +234,7 @@ webTest(
 webTest(
   "the user recalls their own message from its menu, and the other side sees it recalled",
   async (server, browser) => {
-    const { conversationId, first: alice, second: bob } = await friendsOverTcp(server, ["alice", "Alice"], [
-      "bob",
-      "Bob",
-    ]);
-    await alice.close();
-    const { page, errors } = await openTab(browser, pageUrl(server));
-    await logIn(page, "alice");
-    await item(page, conversationId).click();
-    const pane = page.getByTestId("chat-pane");
+    const { conversationId, bob, page, errors, pane } = await aliceChatsWithBob(server, browser);
     await pane.getByTestId("composer").fill("oops, wrong chat");
     await pane.getByRole("button", { name: "Send", exact: true }).click();
     await received(bob, conversationId, "oops, wrong chat");
@@ -210,15 +257,10 @@ webTest(
 webTest(
   "a send the server refuses shows as failed with retry and discard",
   async (server, browser) => {
-    const { conversationId, first: alice, second: bob } = await friendsOverTcp(server, ["alice", "Alice"], [
-      "bob",
-      "Bob",
-    ]);
-    await alice.close();
-    const { page, errors } = await openTab(browser, pageUrl(server));
-    await logIn(page, "alice");
-    await item(page, conversationId).click();
-    const pane = page.getByTestId("chat-pane");
+    // The page is told a larger limit than the server's, so the composer lets the text go and the server refuses it.
+    const { conversationId, bob, page, errors, pane } = await aliceChatsWithBob(server, browser, {
+      tab: { prepare: (context) => claimLimit(context, { messageTextChars: 4000 }) },
+    });
     await pane.getByTestId("composer").fill("far too long for this server");
     await pane.getByTestId("composer").press("Control+Enter");
     const failed = pane.getByTestId("outgoing").filter({ hasText: "far too long" });
@@ -241,16 +283,8 @@ webTest(
 );
 
 webTest("a dropped image is previewed, sent with a thumbnail, and opens full size", async (server, browser) => {
-  const { conversationId, first: alice, second: bob } = await friendsOverTcp(server, ["alice", "Alice"], [
-    "bob",
-    "Bob",
-  ]);
-  await alice.close();
   const png = await noisyPng(200, 120, 7);
-  const { page, errors } = await openTab(browser, pageUrl(server));
-  await logIn(page, "alice");
-  await item(page, conversationId).click();
-  const pane = page.getByTestId("chat-pane");
+  const { conversationId, bob, page, errors, pane } = await aliceChatsWithBob(server, browser);
 
   const dataTransfer = await page.evaluateHandle((bytes) => {
     const transfer = new DataTransfer();
@@ -271,7 +305,8 @@ webTest("a dropped image is previewed, sent with a thumbnail, and opens full siz
   const body = bob.getSnapshot().messages[conversationId]!.messages.find((m) => m.body.type === "image")!.body;
   assert.ok(body.type === "image");
   assert.deepEqual([body.width, body.height], [200, 120]);
-  assert.ok(body.thumbnail && body.thumbnail.length > 0 && body.thumbnail.length <= 16 * 1024, "a small thumbnail");
+  const thumbnailLimit = server.config.server.limits.thumbnailBytes;
+  assert.ok(body.thumbnail && body.thumbnail.length > 0 && body.thumbnail.length <= thumbnailLimit, "a thumbnail");
   assert.deepEqual(await bob.downloadBlob(body.blob), png, "the image arrives byte for byte");
 
   const thumb = pane.getByTestId("message").getByTestId("image-thumb");
@@ -411,4 +446,35 @@ webTest(
     assert.deepEqual(errors, []);
     await bob.close();
   },
+);
+
+webTest(
+  "a text over the server's limit is counted and refused before sending, and so is an image, with the limit in words",
+  async (server, browser) => {
+    const { conversationId, bob, page, errors, pane } = await aliceChatsWithBob(server, browser);
+    const box = pane.getByTestId("composer");
+    await box.fill("123456789");
+    await pane.getByTestId("char-count").filter({ hasText: "9 / 10" }).waitFor();
+    await box.fill("12345678901");
+    await pane.getByTestId("too-long").filter({ hasText: "The message is 1 character too long" }).waitFor();
+    assert.equal(await pane.getByRole("button", { name: "Send", exact: true }).isDisabled(), true);
+    await box.press("Control+Enter");
+    assert.equal(await pane.getByTestId("outgoing").count(), 0, "nothing was queued");
+    await box.press("Backspace");
+    await box.press("Control+Enter");
+    await received(bob, conversationId, "1234567890");
+
+    const png = await noisyPng(200, 120, 7);
+    await pane.getByTestId("image-input").setInputFiles({
+      name: "noise.png",
+      mimeType: "image/png",
+      buffer: Buffer.from(png),
+    });
+    const preview = page.getByTestId("image-preview");
+    await preview.getByText("This image is too large: the server takes images of at most 10 kB").waitFor();
+    assert.equal(await preview.getByRole("button", { name: "Send image" }).isDisabled(), true);
+    assert.deepEqual(errors, []);
+    await bob.close();
+  },
+  { flags: ["--server.limits.messageTextChars=10", "--server.limits.imageBytes=10240"] },
 );

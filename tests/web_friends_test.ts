@@ -1,7 +1,10 @@
-// Friends in real Chromium: a request with a note, the notice where it arrives, and accepting it, live in both pages.
+// Friends in real Chromium: a request with a note, the notice where it arrives, and accepting it, live in both pages;
+// removing and blocking a friend, and unblocking.
 
 import assert from "node:assert/strict";
-import { logIn, openTab, pageUrl, seedUsers, webTest } from "./_browser.ts";
+import { ProtocolError } from "../core/client/mod.ts";
+import { befriendOverTcp, logIn, logInOverTcp, openTab, pageUrl, seedUsers, webTest } from "./_browser.ts";
+import { until } from "./_sdk.ts";
 
 webTest(
   "a friend request with a note shows a notice where it arrives, and accepting it lists both as friends live",
@@ -33,7 +36,51 @@ webTest(
     // Each one's conversation list has the other, and the friend's name opens it.
     await alice.page.getByRole("button", { name: "Chat with 鲍勃" }).click();
     await alice.page.getByTestId("chat-pane").getByRole("heading", { name: "鲍勃" }).waitFor();
-    await bob.page.getByTestId("conversation-list").getByText("爱丽丝").first().waitFor();
+    await bob.page.getByTestId("conversation-list").locator('[data-title="爱丽丝"]').waitFor();
     assert.deepEqual([...alice.errors, ...bob.errors], []);
+  },
+);
+
+webTest(
+  "removing a friend and blocking another update their lists live; the blocked one's messages are refused until unblocked",
+  async (server, browser) => {
+    await seedUsers(server, [["alice", "爱丽丝"], ["bob", "鲍勃"], ["carol", "卡罗尔"]]);
+    await befriendOverTcp(server, "alice", "bob");
+    await befriendOverTcp(server, "alice", "carol");
+    const bob = await logInOverTcp(server, "bob");
+    const carol = await logInOverTcp(server, "carol");
+    try {
+      const carolsChat = carol.getSnapshot().conversations[0].id;
+      const { page, errors } = await openTab(browser, pageUrl(server));
+      await logIn(page, "alice");
+
+      const bobRow = page.getByTestId("contact-bob");
+      await bobRow.getByRole("button", { name: "More for 鲍勃" }).click();
+      await bobRow.getByRole("button", { name: "Remove 鲍勃 from friends" }).click();
+      await bobRow.getByRole("group", { name: /Remove 鲍勃 from your friends\?/ }).waitFor();
+      await bobRow.getByRole("button", { name: "Yes, remove" }).click();
+      await bobRow.waitFor({ state: "detached" });
+      await until(bob, (state) => state.contacts.length === 0, "bob's list loses alice");
+      assert.equal(await page.getByTestId("conversation-list").getByText("鲍勃").count(), 0, "the chat left the list");
+
+      const carolRow = page.getByTestId("contact-carol");
+      await carolRow.getByRole("button", { name: "More for 卡罗尔" }).click();
+      await carolRow.getByRole("button", { name: "Block 卡罗尔" }).click();
+      await carolRow.getByRole("button", { name: "Yes, block" }).click();
+      await carolRow.waitFor({ state: "detached" });
+      await until(carol, (state) => state.contacts.length === 0, "carol's list loses alice");
+      await page.getByTestId("blocked-carol").waitFor();
+      const refused = await carol.sendText(carolsChat, "hello?").done.then(() => undefined, (error) => error);
+      assert.ok(refused instanceof ProtocolError, "the blocked user's message is refused");
+      await assert.rejects(carol.findUser("alice"), ProtocolError, "the blocker is not found");
+
+      await page.getByRole("button", { name: "Unblock 卡罗尔" }).click();
+      await page.getByTestId("no-blocked").waitFor();
+      assert.equal((await carol.findUser("alice")).username, "alice", "found again once unblocked");
+      assert.deepEqual(errors, []);
+    } finally {
+      await bob.close();
+      await carol.close();
+    }
   },
 );

@@ -1,10 +1,12 @@
 // Groups in real Chromium: create one from friends, invite, members online first, the owner's rename and remove; join
-// one by invite code, and offer a friend request to a stranger met there.
+// one by invite code, and offer a friend request to a stranger met there; join from the public list, leave, hand
+// over and delete.
 
 import assert from "node:assert/strict";
 import type { MimiConnection } from "../core/client/mod.ts";
 import { befriendOverTcp, logIn, logInOverTcp, openTab, pageUrl, seedUsers, webTest } from "./_browser.ts";
 import { deadline } from "./_harness.ts";
+import { me, until } from "./_sdk.ts";
 
 /** Resolves once the connection's state satisfies `accept`; a broken test fails after 10 s instead of hanging. */
 function untilState(connection: MimiConnection, accept: () => boolean, what: string): Promise<void> {
@@ -82,9 +84,69 @@ webTest(
       await untilState(alice, () => alice.getSnapshot().friendRequests.length === 1, "alice is asked");
       assert.equal(alice.getSnapshot().friendRequests[0].from?.username, "dave");
       assert.equal(await panel.getByTestId("owner-tools").count(), 0, "a member has no owner tools");
+      // A stranger's presence is live too: the panel watches every member while shown.
+      assert.equal(await owner.getAttribute("data-online"), "true");
+      await alice.logout();
+      await panel.locator('[data-testid="member-alice"][data-online="false"]').waitFor({ timeout: 10_000 });
       assert.deepEqual(errors, []);
     } finally {
       await alice.close();
+    }
+  },
+);
+
+webTest(
+  "a public group is joined from the list and left; the owner hands a group over and leaves, and deletes another",
+  async (server, browser) => {
+    await seedUsers(server, [["alice", "爱丽丝"], ["bob", "鲍勃"]]);
+    await befriendOverTcp(server, "alice", "bob");
+    const bob = await logInOverTcp(server, "bob");
+    try {
+      const square = await bob.createRoom("广场", { public: true });
+      await bob.roomMembers(square.id);
+      const { page, errors } = await openTab(browser, pageUrl(server));
+      await logIn(page, "alice");
+      const panel = page.getByTestId("room-panel");
+      const list = page.getByTestId("conversation-list");
+
+      await page.getByRole("button", { name: "Show public groups" }).click();
+      await page.getByTestId("public-广场").getByRole("button", { name: "Join 广场" }).click();
+      await panel.getByRole("heading", { name: "Group: 广场" }).waitFor();
+      await until(bob, (s) => s.roomMembers[square.id]?.members.length === 2, "bob sees alice join");
+      await panel.getByRole("button", { name: "Leave group" }).click();
+      await panel.waitFor({ state: "detached" });
+      assert.equal(await list.locator('[data-title="广场"]').count(), 0, "the group left the list");
+
+      // Handing over: the owner's tools go, "Leave group" comes, and the new owner is told.
+      await page.getByLabel("Group name").fill("交接");
+      await page.getByRole("group", { name: "Friends to add" }).getByLabel(/鲍勃/).check();
+      await page.getByRole("button", { name: "Create group" }).click();
+      await panel.getByRole("heading", { name: "Group: 交接" }).waitFor();
+      const handed = bob.getSnapshot().rooms.length;
+      await panel.getByRole("button", { name: "Make 鲍勃 the owner" }).click();
+      await panel.getByTestId("owner-tools").waitFor({ state: "detached" });
+      await until(
+        bob,
+        (s) => s.rooms.some((r) => r.name === "交接" && r.ownerId === me(bob)),
+        "bob owns the group",
+      );
+      await panel.getByRole("button", { name: "Leave group" }).click();
+      await panel.waitFor({ state: "detached" });
+
+      // Deleting asks first, then the group goes for every member.
+      await page.getByLabel("Group name").fill("临时");
+      await page.getByRole("group", { name: "Friends to add" }).getByLabel(/鲍勃/).check();
+      await page.getByRole("button", { name: "Create group" }).click();
+      await panel.getByRole("heading", { name: "Group: 临时" }).waitFor();
+      await until(bob, (s) => s.rooms.length === handed + 1, "bob is in the new group");
+      await panel.getByRole("button", { name: "Delete group" }).click();
+      await panel.getByRole("group", { name: /Delete this group/ }).getByRole("button", { name: "Yes, delete" })
+        .click();
+      await panel.waitFor({ state: "detached" });
+      await until(bob, (s) => !s.rooms.some((r) => r.name === "临时"), "the group is gone for bob");
+      assert.deepEqual(errors, []);
+    } finally {
+      await bob.close();
     }
   },
 );

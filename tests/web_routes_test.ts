@@ -5,6 +5,7 @@ import { request as httpRequest } from "node:http";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import type { PageSettings } from "../core/client/mod.ts";
 import { resolveConfig } from "../core/config/resolve.ts";
+import { pageSettings } from "../server/page_settings.ts";
 import { createPages, loadBundle } from "../routes/mod.tsx";
 import { startTestServer, type TestServer } from "./_harness.ts";
 
@@ -60,11 +61,16 @@ Deno.test("web routes: unknown paths are 404 and pages carry a content security 
   }
 });
 
-Deno.test("web routes: the page hands the browser the server's fingerprint, crypto section and frame limit", async () => {
+Deno.test("web routes: the page hands the browser the server's fingerprint, crypto section and limits", async () => {
   const server = await startTestServer([
     "--crypto.aead=chacha20-poly1305",
     "--crypto.padding=64",
     "--server.limits.maxFrameBytes=2097152",
+    "--server.limits.messageTextChars=500",
+    "--server.limits.imageBytes=1048576",
+    "--server.limits.imagePixels=4000000",
+    "--server.limits.thumbnailBytes=32768",
+    "--server.recallWindowMs=60000",
   ]);
   try {
     const html = await (await fetch(`http://127.0.0.1:${server.httpPort}/`)).text();
@@ -75,6 +81,13 @@ Deno.test("web routes: the page hands the browser the server's fingerprint, cryp
       fingerprint: server.server.fingerprint,
       crypto: server.config.crypto,
       maxFrameBytes: 2097152,
+      chat: {
+        messageTextChars: 500,
+        imageBytes: 1048576,
+        imagePixels: 4000000,
+        thumbnailBytes: 32768,
+        recallWindowMs: 60000,
+      },
     };
     assert.deepEqual(props, { settings: expected, locale: "en" });
     assert.deepEqual(props.settings.crypto.aead, ["chacha20-poly1305"]);
@@ -212,12 +225,7 @@ Deno.test("web routes: only the build's own files are served: unhashed, precompr
 });
 
 Deno.test("web routes: without a build the page still renders its sign-in form, names no script and says why", async () => {
-  const pages = createPages(undefined, {
-    wsPath: "/ws",
-    fingerprint: "SHA256:test",
-    crypto: resolveConfig({ args: [] }).config.crypto,
-    maxFrameBytes: 1 << 20,
-  });
+  const pages = createPages(undefined, pageSettings(resolveConfig({ args: [] }).config, "SHA256:test"));
   const html = await pages(new Request("http://x/")).text();
   assert.doesNotMatch(html, /<script/);
   assert.match(html, /The web client is not built/);

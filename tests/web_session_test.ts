@@ -16,6 +16,7 @@ import {
   openClockedTab,
   openTab,
   pageUrl,
+  replacedServerTest,
   seedUsers,
   webTest,
   withBrowser,
@@ -139,42 +140,27 @@ webTest(
   },
 );
 
-Deno.test({
-  name: "web client: when the server comes back with another key, the page says so with both fingerprints",
-  ignore: NO_BROWSER,
-  async fn() {
-    let first: TestServer | undefined = await startTestServer();
-    let second: TestServer | undefined;
-    const ports = [`--server.tcpPort=${first.tcpPort}`, `--server.httpPort=${first.httpPort}`];
-    try {
-      await withBrowser(async (browser) => {
-        // Console errors are not counted: the browser logs each refused WebSocket while the server is down as one.
-        const { page, errors } = await openTab(browser, pageUrl(first!), { consoleErrors: false });
-        const expected = first!.server.fingerprint;
-        await first!.close();
-        first = undefined;
-        await page.getByTestId("reconnecting").waitFor({ timeout: 10_000 });
-        // Another data directory, so another identity key, on the same ports: a replaced server, or an impostor.
-        second = await startTestServer(ports);
-        await page.getByRole("button", { name: "Try now" }).click({ timeout: 5_000 }).catch(() => {
-          // Not an error: the attempt under way when the new server came up may already have met it.
-        });
-        const notice = page.getByTestId("key-changed");
-        await notice.waitFor({ timeout: 20_000 });
-        const text = await notice.textContent() ?? "";
-        assert.match(text, /different key from the one this page was served with/);
-        assert.ok(text.includes(`This page expects: ${expected}`), text);
-        assert.ok(text.includes(`The server presented: ${second.server.fingerprint}`), text);
-        assert.equal(await page.getByRole("heading", { name: "Log in" }).count(), 0, "no login over that connection");
-        assert.equal(await page.getByTestId("status").textContent(), "closed");
-        assert.deepEqual(errors, []);
-      });
-    } finally {
-      await first?.close();
-      await second?.close();
-    }
+replacedServerTest(
+  "when the server comes back with another key, the page says so with both fingerprints",
+  async ({ first, replace }, browser) => {
+    // Console errors are not counted: the browser logs each refused WebSocket while the server is down as one.
+    const { page, errors } = await openTab(browser, pageUrl(first), { consoleErrors: false });
+    const expected = first.server.fingerprint;
+    const second = await replace(() => page.getByTestId("reconnecting").waitFor({ timeout: 10_000 }));
+    await page.getByRole("button", { name: "Try now" }).click({ timeout: 5_000 }).catch(() => {
+      // Not an error: the attempt under way when the new server came up may already have met it.
+    });
+    const notice = page.getByTestId("key-changed");
+    await notice.waitFor({ timeout: 20_000 });
+    const text = await notice.textContent() ?? "";
+    assert.match(text, /different key from the one this page was served with/);
+    assert.ok(text.includes(`This page expects: ${expected}`), text);
+    assert.ok(text.includes(`The server presented: ${second.server.fingerprint}`), text);
+    assert.equal(await page.getByRole("heading", { name: "Log in" }).count(), 0, "no login over that connection");
+    assert.equal(await page.getByTestId("status").textContent(), "closed");
+    assert.deepEqual(errors, []);
   },
-});
+);
 
 webTest(
   "a friend shows online when they log in and last seen when they log out, without a reload",

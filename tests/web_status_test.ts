@@ -4,18 +4,16 @@
 
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { startTestServer, type TestServer } from "./_harness.ts";
 import {
   connected,
   logIn,
   LOGIN_MS,
-  NO_BROWSER,
   openPage,
   openTab,
   pageUrl,
+  replacedServerTest,
   seedUsers,
   webTest,
-  withBrowser,
 } from "./_browser.ts";
 
 /** The focused element's text, to check where the focus went. */
@@ -23,56 +21,42 @@ function focused(page: Page): Promise<string | undefined> {
   return page.evaluate(() => document.activeElement?.textContent ?? undefined);
 }
 
-Deno.test({
-  name:
-    "web client: a page served with another key than the one trusted last time refuses to connect until the user accepts it",
-  ignore: NO_BROWSER,
-  async fn() {
-    let first: TestServer | undefined = await startTestServer();
-    let second: TestServer | undefined;
-    const ports = [`--server.tcpPort=${first.tcpPort}`, `--server.httpPort=${first.httpPort}`];
-    try {
-      await withBrowser(async (browser) => {
-        const { page, errors } = await openTab(browser, pageUrl(first!), { consoleErrors: false });
-        const trusted = first!.server.fingerprint;
-        await first!.close();
-        first = undefined;
-        // Another data directory, so another key, on the same ports: the reloaded page carries the new key itself.
-        second = await startTestServer(ports);
-        let sockets = 0;
-        page.on("websocket", () => sockets++);
-        await page.reload();
-        const screen = page.getByTestId("key-changed");
-        await screen.waitFor();
-        assert.equal(await screen.getByTestId("key-expected").textContent(), trusted);
-        assert.equal(await screen.getByTestId("key-presented").textContent(), second.server.fingerprint);
-        assert.match(await screen.textContent() ?? "", /Ask the server's operator/);
-        assert.equal(await focused(page), "The server's key has changed", "the focus is on the screen's heading");
-        assert.equal(await page.getByRole("heading", { name: "Log in" }).count(), 0);
-        const trust = page.getByRole("button", { name: "Trust the new key and connect" });
-        assert.equal(await trust.isDisabled(), true, "not without saying the fingerprint was checked");
-        assert.equal(sockets, 0, "no connection to a server with an unaccepted key");
+replacedServerTest(
+  "a page served with another key than the one trusted last time refuses to connect until the user accepts it",
+  async ({ first, replace }, browser) => {
+    const { page, errors } = await openTab(browser, pageUrl(first), { consoleErrors: false });
+    const trusted = first.server.fingerprint;
+    // The reloaded page carries the new key itself.
+    const second = await replace();
+    let sockets = 0;
+    page.on("websocket", () => sockets++);
+    await page.reload();
+    const screen = page.getByTestId("key-changed");
+    await screen.waitFor();
+    assert.equal(await screen.getByTestId("key-expected").textContent(), trusted);
+    assert.equal(await screen.getByTestId("key-presented").textContent(), second.server.fingerprint);
+    assert.match(await screen.textContent() ?? "", /Ask the server's operator/);
+    assert.equal(await focused(page), "The server's key has changed", "the focus is on the screen's heading");
+    assert.equal(await page.getByRole("heading", { name: "Log in" }).count(), 0);
+    const trust = page.getByRole("button", { name: "Trust the new key and connect" });
+    assert.equal(await trust.isDisabled(), true, "not without saying the fingerprint was checked");
+    assert.equal(sockets, 0, "no connection to a server with an unaccepted key");
 
-        await page.reload();
-        await screen.waitFor();
-        assert.equal(sockets, 0, "a reload does not accept it either");
+    await page.reload();
+    await screen.waitFor();
+    assert.equal(sockets, 0, "a reload does not accept it either");
 
-        await page.getByLabel("I checked the new fingerprint with the operator and it matches").check();
-        await trust.click();
-        await connected(page);
-        await page.getByRole("heading", { name: "Log in" }).waitFor();
-        assert.equal(await focused(page), "Log in");
-        await page.reload();
-        await connected(page);
-        assert.equal(await screen.count(), 0, "the accepted key is the trusted one now");
-        assert.deepEqual(errors, []);
-      });
-    } finally {
-      await first?.close();
-      await second?.close();
-    }
+    await page.getByLabel("I checked the new fingerprint with the operator and it matches").check();
+    await trust.click();
+    await connected(page);
+    await page.getByRole("heading", { name: "Log in" }).waitFor();
+    assert.equal(await focused(page), "Log in");
+    await page.reload();
+    await connected(page);
+    assert.equal(await screen.count(), 0, "the accepted key is the trusted one now");
+    assert.deepEqual(errors, []);
   },
-});
+);
 
 webTest(
   "a second tab of a signed-in account offers to bring the first forward, and logs in here only when asked to",

@@ -11,7 +11,7 @@ export {
   type PushEvents,
   type PushName,
 } from "./connect.ts";
-export { connectPage, type PageConnectOptions, type PageSettings } from "./page.ts";
+export { type ChatLimits, connectPage, type PageConnectOptions, type PageSettings } from "./page.ts";
 export { pinFingerprint, ServerKeyChangedError } from "./key_changed.ts";
 export { checkKnownKey, type KnownKeyCheck, type KnownKeyStorage, trustKey } from "./known_key.ts";
 export { secureOptionsFromConfig } from "./secure.ts";

@@ -20,6 +20,22 @@ export interface PageSettings {
   crypto: CryptoConfig;
   /** The largest envelope the server accepts (`server.limits.maxFrameBytes`), which the page accepts too. */
   maxFrameBytes: number;
+  /** What the server accepts in a message, so the page refuses too much before sending and offers only what works. */
+  chat: ChatLimits;
+}
+
+/** The server's limits on messages (its resolved config), as the chat needs them. */
+export interface ChatLimits {
+  /** Longest text, in characters (code points): `server.limits.messageTextChars`. */
+  messageTextChars: number;
+  /** Largest image, in bytes: `server.limits.imageBytes`. */
+  imageBytes: number;
+  /** Most pixels (width times height) of an image: `server.limits.imagePixels`. */
+  imagePixels: number;
+  /** Largest thumbnail, in bytes: `server.limits.thumbnailBytes`. */
+  thumbnailBytes: number;
+  /** How long after sending its sender may recall a message, in milliseconds: `server.recallWindowMs`. */
+  recallWindowMs: number;
 }
 
 /** Options of {@link connectPage}: those of `connect()` but the transport, the secure options and the server name. */

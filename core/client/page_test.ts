@@ -15,6 +15,13 @@ function settingsOf(server: TestServer): PageSettings {
     fingerprint: server.server.fingerprint,
     crypto: server.config.crypto,
     maxFrameBytes: server.config.server.limits.maxFrameBytes,
+    chat: {
+      messageTextChars: server.config.server.limits.messageTextChars,
+      imageBytes: server.config.server.limits.imageBytes,
+      imagePixels: server.config.server.limits.imagePixels,
+      thumbnailBytes: server.config.server.limits.thumbnailBytes,
+      recallWindowMs: server.config.server.recallWindowMs,
+    },
   };
 }
 
@@ -49,7 +56,8 @@ Deno.test("connectPage() closes for good with both fingerprints when the server'
 
 Deno.test("connectPage() refuses settings that are not what a server writes", () => {
   const crypto = { kex: [] } as unknown as PageSettings["crypto"];
-  const good: PageSettings = { wsPath: "/ws", fingerprint: "SHA256:x", crypto, maxFrameBytes: 1024 };
+  const chat = { messageTextChars: 10, imageBytes: 10, imagePixels: 10, thumbnailBytes: 10, recallWindowMs: 10 };
+  const good: PageSettings = { wsPath: "/ws", fingerprint: "SHA256:x", crypto, maxFrameBytes: 1024, chat };
   const options = { origin: "http://127.0.0.1:1", provider: nobleProvider };
   assert.throws(() => connectPage({ ...good, wsPath: "ws" }, options), /wsPath/);
   assert.throws(() => connectPage({ ...good, maxFrameBytes: 0 }, options), /maxFrameBytes/);

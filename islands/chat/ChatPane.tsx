@@ -1,5 +1,5 @@
 // The chat pane: one conversation's header, its messages, and the message box; images by button, paste or drag and
-// drop, previewed before sending; the chat font from the profile.
+// drop, previewed before sending; the chat font from the profile. The lobby shows here too, watched while open.
 
 import { useEffect, useRef, useState } from "preact/hooks";
 import { timeAgoIn, useLocale, useWords } from "../_i18n.ts";
@@ -9,6 +9,7 @@ import { avatarColour, initials } from "./_avatar.ts";
 import { Composer, firstImage } from "./_composer.tsx";
 import { applyChatFont } from "./_font.ts";
 import { ImagePreview } from "./_image_preview.tsx";
+import { lobbySummary, useLobbyWatch } from "./_lobby.ts";
 import { MessageList } from "./_message_list.tsx";
 import { CHAT_WORDS } from "./_words.ts";
 
@@ -16,7 +17,7 @@ import { CHAT_WORDS } from "./_words.ts";
 export interface ChatPaneProps {
   /** The page's connection and state, as `useMimi` answers. */
   mimi: Mimi;
-  /** The conversation to show; null shows a hint to pick one. */
+  /** The conversation to show (one of the user's, or the lobby's); null shows a hint to pick one. */
   conversationId: number | null;
   /** Opens another conversation (reserved for links to one, e.g. a member's). */
   onOpen?(conversationId: number): void;
@@ -36,7 +37,11 @@ export function ChatPane({ mimi, conversationId }: ChatPaneProps) {
   const [dragging, setDragging] = useState(false);
   const [followOwn, setFollowOwn] = useState(0);
   const { state } = mimi;
-  const summary = state.conversations.find((conversation) => conversation.id === conversationId);
+  const lobby = state.lobby !== null && state.lobby.conversationId === conversationId ? state.lobby : null;
+  const summary = lobby
+    ? lobbySummary(lobby, words.lobby)
+    : state.conversations.find((conversation) => conversation.id === conversationId);
+  useLobbyWatch(mimi.connection, lobby !== null);
   const font = state.session.state === "signedIn" ? state.session.user.font : null;
 
   // The CSP allows no style attributes: the profile's font goes in through the CSSOM.
@@ -56,7 +61,9 @@ export function ChatPane({ mimi, conversationId }: ChatPaneProps) {
   }
 
   const contact = summary.peer ? state.contacts.find((c) => c.id === summary.peer!.id) : undefined;
-  const presence = summary.kind === "room"
+  const presence = lobby
+    ? `${words.lobbyOnline(lobby.online)} · ${words.lobbyAbout}`
+    : summary.kind === "room"
     ? words.room
     : contact?.online
     ? words.online
@@ -89,9 +96,13 @@ export function ChatPane({ mimi, conversationId }: ChatPaneProps) {
       onDrop={onDrop}
     >
       <header class="chat-head">
-        <span class={`avatar ${avatarColour(summary.peer?.id ?? summary.roomId ?? summary.id)}`} aria-hidden="true">
-          {initials(summary.title)}
-        </span>
+        {lobby
+          ? <span class="avatar lobby-avatar" aria-hidden="true">#</span>
+          : (
+            <span class={`avatar ${avatarColour(summary.peer?.id ?? summary.roomId ?? summary.id)}`} aria-hidden="true">
+              {initials(summary.title)}
+            </span>
+          )}
         <div>
           <h2 id="chat-title" tabIndex={-1} data-conversation-focus>
             {summary.title}
@@ -99,7 +110,14 @@ export function ChatPane({ mimi, conversationId }: ChatPaneProps) {
           <span class="presence" data-testid="chat-presence">{presence}</span>
         </div>
       </header>
-      <MessageList key={summary.id} mimi={mimi} summary={summary} words={words} followOwn={followOwn} />
+      <MessageList
+        key={summary.id}
+        mimi={mimi}
+        summary={summary}
+        lobby={lobby !== null}
+        words={words}
+        followOwn={followOwn}
+      />
       <Composer
         key={summary.id}
         mimi={mimi}

@@ -8,6 +8,7 @@ import type { Mimi } from "../_use_mimi.ts";
 import { useNow } from "../_use_now.ts";
 import { avatarColour, initials } from "./_avatar.ts";
 import { listTime, matchesQuery, totalUnread, unreadTitle } from "./_list_helpers.ts";
+import { useLobbyCount } from "./_lobby.ts";
 import { askForNotifications, useNewMessageNotifications, useNotifyPermission } from "./_notifications.ts";
 import { CHAT_WORDS, type ChatWords } from "./_words.ts";
 
@@ -41,13 +42,15 @@ function useUnreadTitle(unread: number): void {
 export function ConversationList({ mimi, openConversationId, onOpen }: ConversationListProps) {
   const words = useWords(CHAT_WORDS);
   const [query, setQuery] = useState("");
-  const { conversations, contacts } = mimi.state;
+  const { conversations, contacts, lobby, session, connection: link } = mimi.state;
   const unread = totalUnread(conversations);
   useUnreadTitle(unread);
   useNewMessageNotifications(mimi, words, onOpen);
   const permission = useNotifyPermission();
   const shown = conversations.filter((summary) => matchesQuery(summary, query));
   const byId = new Map(contacts.map((contact) => [contact.id, contact]));
+  useLobbyCount(mimi.connection, lobby, link.status.state === "open" && session.state === "signedIn");
+  const lobbyShown = lobby !== null && matchesQuery({ title: words.lobby, peer: null }, query);
 
   return (
     <nav class="conversations" aria-labelledby="conversations-title" data-testid="conversation-list">
@@ -76,6 +79,16 @@ export function ConversationList({ mimi, openConversationId, onOpen }: Conversat
         value={query}
         onInput={(event) => setQuery((event.target as HTMLInputElement).value)}
       />
+      {lobbyShown && (
+        <ul class="conversation-items pinned">
+          <LobbyItem
+            online={lobby.online}
+            open={lobby.conversationId === openConversationId}
+            words={words}
+            onOpen={() => onOpen(lobby.conversationId)}
+          />
+        </ul>
+      )}
       {conversations.length === 0
         ? <p class="muted">{words.noConversations}</p>
         : shown.length === 0
@@ -96,6 +109,34 @@ export function ConversationList({ mimi, openConversationId, onOpen }: Conversat
           </ul>
         )}
     </nav>
+  );
+}
+
+/** The lobby, pinned above the conversations: everyone's public channel, with how many users are online. */
+function LobbyItem(
+  { online, open, words, onOpen }: { online: number | null; open: boolean; words: ChatWords; onOpen(): void },
+) {
+  return (
+    <li>
+      <button
+        type="button"
+        class={open ? "conversation lobby open" : "conversation lobby"}
+        aria-current={open ? "true" : undefined}
+        data-testid="conversation-lobby"
+        data-title={words.lobby}
+        onClick={onOpen}
+      >
+        <span class="avatar lobby-avatar" aria-hidden="true">#</span>
+        <span class="conversation-text">
+          <span class="conversation-line">
+            <span class="name">{words.lobby}</span>
+          </span>
+          <span class="conversation-line">
+            <span class="preview" data-testid="lobby-online">{words.lobbyOnline(online)}</span>
+          </span>
+        </span>
+      </button>
+    </li>
   );
 }
 

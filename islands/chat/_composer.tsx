@@ -14,6 +14,7 @@ import {
   type SendKey,
   writeItem,
 } from "./_local_store.ts";
+import { textLength } from "./_limits.ts";
 import { askAfterFirstSend } from "./_notifications.ts";
 import type { ChatWords } from "./_words.ts";
 
@@ -59,8 +60,18 @@ export function Composer(
     writeItem(store, key, value);
   };
 
+  // The server counts characters (code points); past its limit the text is refused here, with how far over it is.
+  const limit = mimi.limits.messageTextChars;
+  const length = textLength(text);
+  const over = length - limit;
+  const counterShown = length >= limit * 0.9;
+
   const send = () => {
     if (!mimi.connection || text.trim() === "") return;
+    if (over > 0) {
+      setError(words.messageTooLong(over, limit));
+      return;
+    }
     try {
       const queued = mimi.connection.sendText(conversationId, text);
       // The pane shows the send's fate from the state (pending, sent, or failed with retry); nothing to add here.
@@ -93,6 +104,7 @@ export function Composer(
   };
 
   const hintId = `composer-hint-${conversationId}`;
+  const counterId = `composer-count-${conversationId}`;
   return (
     <form
       class="composer"
@@ -109,7 +121,8 @@ export function Composer(
         rows={3}
         value={text}
         placeholder={words.composer}
-        aria-describedby={hintId}
+        aria-describedby={counterShown ? `${hintId} ${counterId}` : hintId}
+        aria-invalid={over > 0 ? "true" : undefined}
         data-testid="composer"
         onInput={(event) => edit((event.target as HTMLTextAreaElement).value)}
         onKeyDown={onKeyDown}
@@ -148,8 +161,18 @@ export function Composer(
           />
           {words.enterSends}
         </label>
-        <button type="submit" class="primary" disabled={!mimi.connection || text.trim() === ""}>{words.send}</button>
+        {counterShown && (
+          <span id={counterId} class={over > 0 ? "counter over" : "counter"} data-testid="char-count">
+            {words.charsUsed(length, limit)}
+          </span>
+        )}
+        <button type="submit" class="primary" disabled={!mimi.connection || text.trim() === "" || over > 0}>
+          {words.send}
+        </button>
       </div>
+      {over > 0 && !error && (
+        <p class="form-error" role="alert" data-testid="too-long">{words.messageTooLong(over, limit)}</p>
+      )}
       {error && <p class="form-error" role="alert">{error}</p>}
     </form>
   );

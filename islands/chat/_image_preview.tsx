@@ -4,7 +4,9 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { checkImage } from "../../core/client/mod.ts";
 import type { Mimi } from "../_use_mimi.ts";
+import { useLocale } from "../_i18n.ts";
 import { errorText } from "../_words.ts";
+import { imageRefusal, megapixelsIn, sizeIn } from "./_limits.ts";
 import { askAfterFirstSend } from "./_notifications.ts";
 import { makeThumbnail } from "./_thumbnail.ts";
 import type { ChatWords } from "./_words.ts";
@@ -36,6 +38,7 @@ export function ImagePreview(
   const [error, setError] = useState<string | undefined>(undefined);
   /** Said to `onDone` already: closing the dialog after sending must not say "cancelled" too. */
   const done = useRef(false);
+  const locale = useLocale();
 
   useEffect(() => {
     dialog.current?.showModal();
@@ -43,14 +46,27 @@ export function ImagePreview(
     let url: string | undefined;
     (async () => {
       const bytes = new Uint8Array(await file.arrayBuffer());
+      let info: ReturnType<typeof checkImage>;
       try {
-        checkImage(bytes);
+        info = checkImage(bytes);
       } catch {
         // Not swallowed: said in the dialog, in the language (the SDK's sentence is English).
         if (current) setError(words.notAnImage);
         return;
       }
-      const thumbnail = await makeThumbnail(file);
+      // Refused here, with the limit in words, rather than after an upload the server would turn down.
+      const refusal = imageRefusal(bytes.length, info, mimi.limits);
+      if (refusal) {
+        if (current) {
+          setError(
+            refusal.reason === "bytes"
+              ? words.imageTooLarge(sizeIn(locale, refusal.limit))
+              : words.imageTooManyPixels(megapixelsIn(locale, refusal.limit)),
+          );
+        }
+        return;
+      }
+      const thumbnail = await makeThumbnail(file, mimi.limits.thumbnailBytes);
       if (!current) return;
       url = URL.createObjectURL(file);
       setReady({ bytes, url, thumbnail });

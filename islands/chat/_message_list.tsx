@@ -33,13 +33,15 @@ const dayOf = (at: number) => new Date(at).toDateString();
 /**
  * The messages of one conversation. Mount it once per conversation (key it by id): the view starts at the newest.
  *
- * @param props The connection, the conversation, the words, and `followOwn`: bumped when the user sends, so the view
- *   goes to the newest message even when scrolled up.
+ * @param props The connection, the conversation, whether it is the lobby (no member list to name senders by, so a
+ *   stranger reads as "User 42"), the words, and `followOwn`: bumped when the user sends, so the view goes to the
+ *   newest message even when scrolled up.
  */
 export function MessageList(
-  { mimi, summary, words, followOwn }: {
+  { mimi, summary, lobby = false, words, followOwn }: {
     mimi: Mimi;
     summary: ConversationSummary;
+    lobby?: boolean;
     words: ChatWords;
     followOwn: number;
   },
@@ -62,7 +64,9 @@ export function MessageList(
   const room = summary.kind === "room";
   const nameOf = (userId: number) =>
     state.users[userId]?.nickname ??
-      (summary.roomId === null
+      (lobby
+        ? words.userNumber(userId)
+        : summary.roomId === null
         ? undefined
         : state.roomMembers[summary.roomId]?.members.find((member) => member.user.id === userId)?.user.nickname);
   const context: RowContext = { mimi, words, room, nameOf, now };
@@ -88,7 +92,7 @@ export function MessageList(
 
   // A room's members name the senders the user does not know otherwise.
   useEffect(() => {
-    if (summary.roomId !== null && !state.roomMembers[summary.roomId] && connection) {
+    if (!lobby && summary.roomId !== null && !state.roomMembers[summary.roomId] && connection) {
       connection.roomMembers(summary.roomId).catch((error) => {
         // Not fatal: senders without a known name read as "Someone". Logged for whoever looks.
         console.warn("Could not fetch the room's members", error);

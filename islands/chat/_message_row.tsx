@@ -8,14 +8,9 @@ import type { Mimi } from "../_use_mimi.ts";
 import { errorText } from "../_words.ts";
 import { avatarColour, initials } from "./_avatar.ts";
 import { ImageMessage, PendingImage } from "./_image.tsx";
+import { canRecall as withinRecallWindow } from "./_limits.ts";
 import type { TimelineItem } from "./_timeline.ts";
 import { chatReason, type ChatWords } from "./_words.ts";
-
-/**
- * How long after sending the pane offers "Recall": the server's default window (`server.recallWindowMs`). The page is
- * not told the server's value; a recall the server refuses says so.
- */
-export const RECALL_OFFER_MS = 120_000;
 
 /** What every row needs to know. */
 export interface RowContext {
@@ -82,7 +77,8 @@ function SentMessage(
       </li>
     );
   }
-  const canRecall = mine && context.now - message.at < RECALL_OFFER_MS;
+  // Offered within the server's window only (the page carries it); a recall the server still refuses says so.
+  const canRecall = mine && withinRecallWindow(message.at, context.now, context.mimi.limits);
   const recall = async () => {
     setMenu(false);
     try {

@@ -1,12 +1,6 @@
 // The thumbnail an image message carries (PROTOCOL.md §15), made in the browser before sending: the image drawn
 // small on a canvas and encoded as WebP (JPEG where the browser cannot encode WebP), under the server's size limit.
 
-/**
- * Most bytes a thumbnail is made to hold. The server refuses one past `server.limits.thumbnailBytes` (64 KiB by
- * default, and the page is not told the value), so the browser aims well under it.
- */
-export const THUMBNAIL_MAX_BYTES = 16 * 1024;
-
 /** The longest side of a thumbnail, in pixels: sharp on a phone at twice the density of the chat's 160-pixel box. */
 export const THUMBNAIL_EDGE = 320;
 
@@ -46,14 +40,14 @@ async function encode(canvas: OffscreenCanvas, quality: number): Promise<Blob> {
 }
 
 /**
- * Makes a thumbnail of an image file: smaller steps of size and quality until it fits {@link THUMBNAIL_MAX_BYTES}.
+ * Makes a thumbnail of an image file: smaller steps of size and quality until it fits the server's limit.
  *
  * @param file The image (a PNG, JPEG, GIF or WebP the browser can decode).
- * @param maxBytes The most bytes it may hold.
+ * @param maxBytes The most bytes it may hold: the server's `server.limits.thumbnailBytes` (`PageSettings.chat`).
  * @returns The thumbnail's bytes, or undefined when the browser cannot decode the image or no step fits (the image
  *   is then sent without one, as the protocol allows).
  */
-export async function makeThumbnail(file: Blob, maxBytes = THUMBNAIL_MAX_BYTES): Promise<Uint8Array | undefined> {
+export async function makeThumbnail(file: Blob, maxBytes: number): Promise<Uint8Array | undefined> {
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(file);

@@ -77,7 +77,22 @@ export interface ChatWords {
   cancel: string;
   notAnImage: string;
   thumbnailFailed: string;
-  messageTooLong: string;
+  /** The text is over the server's limit: how far over, and the limit (characters). */
+  messageTooLong(over: number, limit: number): string;
+  /** The counter under a long text: characters used of the server's limit. */
+  charsUsed(used: number, limit: number): string;
+  /** An image larger than the server takes; `limit` already in words ("10 MB"). */
+  imageTooLarge(limit: string): string;
+  /** An image with more pixels than the server takes; `millions` already in words ("40"). */
+  imageTooManyPixels(millions: string): string;
+  /** The pinned public channel every user is in. */
+  lobby: string;
+  /** How many users are online in the lobby; null while it is not known yet. */
+  lobbyOnline(count: number | null): string;
+  /** Under the lobby's title in the chat pane. */
+  lobbyAbout: string;
+  /** A sender in the lobby the user knows by no name (the lobby has no member list). */
+  userNumber(id: number): string;
   /** The server's refusals a chat screen meets, by error code; others read as the shared `errorText`. */
   reasons: Readonly<Record<ChatErrorCode, string>>;
 }
@@ -169,7 +184,15 @@ export const CHAT_WORDS = defineWords<ChatWords>({
     cancel: "Cancel",
     notAnImage: "This file is not a PNG, JPEG, GIF or WebP image",
     thumbnailFailed: "The browser could not read this image",
-    messageTooLong: "The message is too long",
+    messageTooLong: (over, limit) =>
+      `The message is ${over} ${over === 1 ? "character" : "characters"} too long (the server takes ${limit})`,
+    charsUsed: (used, limit) => `${used} / ${limit}`,
+    imageTooLarge: (limit) => `This image is too large: the server takes images of at most ${limit}`,
+    imageTooManyPixels: (millions) => `This image has too many pixels: the server takes at most ${millions} million`,
+    lobby: "Lobby",
+    lobbyOnline: (n) => (n === null ? "everyone" : n === 1 ? "1 online" : `${n} online`),
+    lobbyAbout: "Everyone on this server can read and write here",
+    userNumber: (id) => `User ${id}`,
     reasons: {
       too_large: "it is larger than the server accepts",
       bad_image: "the server could not read the image",
@@ -259,7 +282,14 @@ export const CHAT_WORDS = defineWords<ChatWords>({
     cancel: "取消",
     notAnImage: "这个文件不是 PNG、JPEG、GIF 或 WebP 图片",
     thumbnailFailed: "浏览器无法读取这张图片",
-    messageTooLong: "消息太长了",
+    messageTooLong: (over, limit) => `消息超出了 ${over} 个字（服务器最多接受 ${limit} 个字）`,
+    charsUsed: (used, limit) => `${used} / ${limit}`,
+    imageTooLarge: (limit) => `这张图片太大了：服务器最多接受 ${limit} 的图片`,
+    imageTooManyPixels: (millions) => `这张图片像素太多了：服务器最多接受 ${millions} 百万像素`,
+    lobby: "大厅",
+    lobbyOnline: (n) => (n === null ? "所有人" : `${n} 人在线`),
+    lobbyAbout: "这个服务器上的所有人都可以在这里聊天",
+    userNumber: (id) => `用户 ${id}`,
     reasons: {
       too_large: "超过了服务器允许的大小",
       bad_image: "服务器无法读取这张图片",

@@ -4,6 +4,7 @@
 
 /** CSS of islands/chat/. */
 export const CHAT_CSS = `
+/* A bounded pane, so the messages scroll inside it (and paging older ones starts from a full view). */
 .pane > .chat-pane { height: min(78vh, 56rem); min-height: 24rem; }
 .sidebar > .conversations { max-height: min(60vh, 40rem); }
 @media (max-width: 48rem) {
@@ -18,6 +19,10 @@ export const CHAT_CSS = `
 button.small { padding: .2rem .5rem; font-size: .8rem; }
 .conversation-search { margin: .6rem 0; }
 .conversation-items { list-style: none; margin: 0; padding: 0; overflow-y: auto; flex: 1; }
+.contacts li.contact { flex-wrap: wrap; }
+.contacts li.contact .contact-menu, .contacts li.contact .confirm { flex-basis: 100%; flex-wrap: wrap; }
+.conversation-items.pinned { flex: none; border-bottom: 1px solid var(--line); }
+.avatar.lobby-avatar { background: var(--accent); color: #fff; }
 .conversation {
   display: flex; gap: .6rem; align-items: center; width: 100%; padding: .5rem; border: 0; border-radius: .5rem;
   background: none; color: inherit; text-align: left;
@@ -50,6 +55,7 @@ button.small { padding: .2rem .5rem; font-size: .8rem; }
   position: relative; display: flex; flex-direction: column; min-height: 0; min-width: 0;
   border: 1px solid var(--line); border-radius: .6rem;
 }
+.pane > .chat-pane.empty { height: auto; min-height: 0; }
 .chat-pane.empty { align-items: center; justify-content: center; padding: 2rem; }
 .chat-pane.dragging { outline: 3px dashed var(--accent); outline-offset: -6px; }
 .drop-hint {
@@ -109,6 +115,8 @@ button.small { padding: .2rem .5rem; font-size: .8rem; }
 }
 .composer-bar { display: flex; align-items: center; gap: .6rem; flex-wrap: wrap; }
 .composer-bar .hint { flex: 1; font-size: .78rem; min-width: 8rem; }
+.composer-bar .counter { font-size: .78rem; font-variant-numeric: tabular-nums; }
+.composer-bar .counter.over { font-weight: 600; }
 button.icon { padding: .3rem .55rem; }
 .spinner-line { display: inline-flex; align-items: center; gap: .35rem; }
 .spinner {
