@@ -183,6 +183,14 @@ function OutgoingRow({ entry, context }: { entry: OutgoingMessage; context: RowC
               <span class="spinner-line">
                 <span class="spinner" aria-hidden="true" />
                 {body.type === "image" ? words.uploading : words.sending}
+                {body.type === "image" && entry.uploaded !== undefined && (
+                  <progress
+                    data-testid="upload-progress"
+                    max={body.size}
+                    value={entry.uploaded}
+                    aria-label={words.uploadedOf(entry.uploaded, body.size)}
+                  />
+                )}
               </span>
             )}
         </span>

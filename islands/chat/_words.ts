@@ -52,6 +52,8 @@ export interface ChatWords {
   someone: string;
   sending: string;
   uploading: string;
+  /** How far an image's upload got, for the progress bar's label. */
+  uploadedOf: (uploaded: number, size: number) => string;
   sent: string;
   failed(reason: string): string;
   retry: string;
@@ -159,6 +161,7 @@ export const CHAT_WORDS = defineWords<ChatWords>({
     someone: "Someone",
     sending: "Sending…",
     uploading: "Uploading…",
+    uploadedOf: (uploaded, size) => `${Math.floor((uploaded / Math.max(1, size)) * 100)}% uploaded`,
     sent: "Sent",
     failed: (reason) => `Not sent: ${reason}`,
     retry: "Retry",
@@ -257,6 +260,7 @@ export const CHAT_WORDS = defineWords<ChatWords>({
     someone: "某人",
     sending: "发送中…",
     uploading: "上传中…",
+    uploadedOf: (uploaded, size) => `已上传 ${Math.floor((uploaded / Math.max(1, size)) * 100)}%`,
     sent: "已发送",
     failed: (reason) => `发送失败：${reason}`,
     retry: "重试",

@@ -39,3 +39,9 @@ Deno.test("every language has a word for every unread count", () => {
   for (const locale of LOCALES) assert.match(CHAT_WORDS[locale].unread(3), /3/);
   assert.equal(CHAT_WORDS.en.unread(1), "1 unread message");
 });
+
+Deno.test("an image's upload progress reads as a whole percentage in both languages", () => {
+  assert.equal(CHAT_WORDS.en.uploadedOf(512, 1024), "50% uploaded");
+  assert.equal(CHAT_WORDS["zh-CN"].uploadedOf(1023, 1024), "已上传 99%");
+  assert.equal(CHAT_WORDS.en.uploadedOf(0, 0), "0% uploaded");
+});
