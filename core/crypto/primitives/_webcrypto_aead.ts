@@ -2,7 +2,7 @@
 
 import { AeadError } from "./errors.ts";
 import type { Aead, AeadId, AeadKey } from "./types.ts";
-import { bufferSource, promised } from "./_util.ts";
+import { assertBytes, bufferSource, promised } from "./_util.ts";
 import { aeadSpec, checkAeadArgs, nobleAeadKey, NONCE_LENGTH, TAG_LENGTH } from "./_aead.ts";
 
 /**
@@ -27,7 +27,9 @@ export function webCryptoAesGcm(subtle: SubtleCrypto, id: AeadId, minBytes = WEB
       nonceLength: NONCE_LENGTH,
       tagLength: TAG_LENGTH,
       async importKey(key: Uint8Array): Promise<AeadKey> {
-        const sync = nobleAeadKey(id, key); // also checks the key's type and length
+        // Also checks the key's type and length. Records below minBytes (none by default) are sealed by noble.
+        const sync = minBytes > 0 ? await nobleAeadKey(id, key) : undefined;
+        if (!sync) assertBytes(key, "key", keyLength);
         const cryptoKey = await subtle.importKey("raw", bufferSource(key), "AES-GCM", false, ["encrypt", "decrypt"]);
         const params = (nonce: Uint8Array, ad: Uint8Array): AesGcmParams => ({
           name: "AES-GCM",
@@ -38,13 +40,15 @@ export function webCryptoAesGcm(subtle: SubtleCrypto, id: AeadId, minBytes = WEB
         return {
           seal(nonce, plaintext, ad) {
             return promised(() => checkAeadArgs(nonce, plaintext, ad, "plaintext")).then(async () => {
-              if (plaintext.length < minBytes) return sync.sealSync(nonce, plaintext, ad);
+              if (plaintext.length < minBytes) return sync!.sealSync(nonce, plaintext, ad);
               return new Uint8Array(await subtle.encrypt(params(nonce, ad), cryptoKey, bufferSource(plaintext)));
             });
           },
           open(nonce, ciphertext, ad) {
             return promised(() => checkAeadArgs(nonce, ciphertext, ad, "ciphertext")).then(async () => {
-              if (ciphertext.length - TAG_LENGTH < minBytes) return sync.openSync(nonce, ciphertext, ad);
+              // Shorter than a tag: no AEAD output at all, refused like any record that fails to open.
+              if (ciphertext.length < TAG_LENGTH) throw new AeadError();
+              if (ciphertext.length - TAG_LENGTH < minBytes) return sync!.openSync(nonce, ciphertext, ad);
               try {
                 return new Uint8Array(await subtle.decrypt(params(nonce, ad), cryptoKey, bufferSource(ciphertext)));
               } catch {
