@@ -6,6 +6,7 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { DeviceKeyTakenError, messageOf, StoreError, UsernameTakenError } from "./errors.ts";
 import { GroupCommit } from "./group_commit.ts";
 import { AsyncLock } from "./lock.ts";
+import { openWalSync, type WalSync } from "./wal_sync.ts";
 import { assertSchemaSupported, migrate, schemaVersion } from "./migrations/mod.ts";
 import {
   bytes,
@@ -152,7 +153,15 @@ export function openDatabase(path: string): DatabaseSync {
  * ```
  */
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
-  return new SqliteStore(openDatabase(path), options);
+  const db = openDatabase(path);
+  let wal: WalSync;
+  try {
+    wal = options.walSync ?? openWalSync(path);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return new SqliteStore(db, wal, options);
 }
 
 /** Options of {@link openSqliteStore}. */
@@ -164,6 +173,8 @@ export interface SqliteStoreOptions {
    * commit, to act between a send being checked and its batch being committed.
    */
   scheduleGroupCommit?: (run: () => void) => void;
+  /** Replaces the sync of the write-ahead log after each group commit (tests that hold or fail it). */
+  walSync?: WalSync;
 }
 
 function isInMemory(path: string): boolean {
@@ -486,9 +497,10 @@ class SqliteStore extends SqliteRepositories implements Store {
   readonly #current: AsyncLocalStorage<SqliteTransaction>;
   /** The group commit of `conversations.append` on the store. */
   readonly #appends: GroupCommit<PendingAppend, AppendResult>;
+  readonly #wal: WalSync;
   #closing: Promise<void> | undefined;
 
-  constructor(db: DatabaseSync, options: SqliteStoreOptions) {
+  constructor(db: DatabaseSync, wal: WalSync, options: SqliteStoreOptions) {
     let conn: Connection;
     try {
       conn = {
@@ -504,11 +516,23 @@ class SqliteStore extends SqliteRepositories implements Store {
     }
     const lock = new AsyncLock();
     const current = new AsyncLocalStorage<SqliteTransaction>();
-    // Each batch is taken and committed under the lock, like any call: it never lands inside a transaction, runs
-    // synchronously, and gathers the appends made while it waited for the lock.
+    // Each batch is taken and committed under the lock, like any call: it never lands inside a transaction, and
+    // gathers the appends made while it waited for the lock. Its COMMIT does not fsync (synchronous=NORMAL for that
+    // one transaction); the log is synced afterwards on another thread, so the event loop reads and decodes the next
+    // requests meanwhile instead of blocking in fsync. The lock is held until the sync is done: no one reads a row
+    // before it is durable, and every append resolves only then, so "acknowledged once durable" holds as with FULL.
     const appends = new GroupCommit<PendingAppend, AppendResult>(
-      (items) =>
-        Promise.resolve(guard(conn, "append messages", () => appendBatch(db, conn.conversationStatements, items))),
+      async (items) => {
+        const outcomes = guard(
+          conn,
+          "append messages",
+          () => withoutSyncOnCommit(db, () => appendBatch(db, conn.conversationStatements, items)),
+        );
+        // A failed sync rejects the whole batch: its rows are committed but may not survive a power loss, so none is
+        // acknowledged. A writer's resend with the same client id finds its row (a duplicate) once it is durable.
+        await wal.sync();
+        return outcomes;
+      },
       { onBatch: options.onGroupCommit, schedule: options.scheduleGroupCommit, exclusive: (fn) => lock.run(fn) },
     );
     super(
@@ -527,6 +551,7 @@ class SqliteStore extends SqliteRepositories implements Store {
     this.#lock = lock;
     this.#current = current;
     this.#appends = appends;
+    this.#wal = wal;
     this.version = schemaVersion(db);
   }
 
@@ -587,9 +612,24 @@ class SqliteStore extends SqliteRepositories implements Store {
         if (!this.#conn.open) return;
         this.#conn.open = false;
         this.#conn.db.close();
+        this.#wal.close();
       })
     );
     await this.#closing;
+  }
+}
+
+/**
+ * Runs `fn` (one transaction) with `synchronous=NORMAL`, then puts back `FULL` for every other write: in WAL mode its
+ * COMMIT then writes the log without fsync, which the caller does itself before acknowledging. A checkpoint stays
+ * safe under NORMAL: SQLite syncs the log before copying it into the database, and the database after.
+ */
+function withoutSyncOnCommit<T>(db: DatabaseSync, fn: () => T): T {
+  db.exec("PRAGMA synchronous = NORMAL");
+  try {
+    return fn();
+  } finally {
+    db.exec("PRAGMA synchronous = FULL");
   }
 }
 
