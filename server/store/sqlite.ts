@@ -123,6 +123,10 @@ export function openDatabase(path: string): DatabaseSync {
  * function gets runs its statements without the lock (the transaction holds it already), which is why using `tx`
  * inside never waits and using the store itself there is refused (it would wait for itself).
  *
+ * Every write is durable when its promise resolves: the connection commits with `synchronous=NORMAL` (no fsync in
+ * COMMIT) and the store syncs the write-ahead log on another thread before it releases the lock (wal_sync.ts), so
+ * the event loop is not blocked in fsync.
+ *
  * `conversations.append` on the store is the one call that does not run alone: the appends made while the store is busy
  * or in the same turn of the event loop are committed together in one transaction (group commit, group_commit.ts),
  * each in its own savepoint, and each resolves once that transaction has committed.
@@ -498,6 +502,8 @@ class SqliteStore extends SqliteRepositories implements Store {
   /** The group commit of `conversations.append` on the store. */
   readonly #appends: GroupCommit<PendingAppend, AppendResult>;
   readonly #wal: WalSync;
+  /** SQLite's count of rows changed on the connection so far: whether a call wrote. */
+  readonly #changes: () => number;
   #closing: Promise<void> | undefined;
 
   constructor(db: DatabaseSync, wal: WalSync, options: SqliteStoreOptions) {
@@ -516,18 +522,18 @@ class SqliteStore extends SqliteRepositories implements Store {
     }
     const lock = new AsyncLock();
     const current = new AsyncLocalStorage<SqliteTransaction>();
+    // In WAL mode with synchronous=NORMAL a COMMIT writes the log without fsync; every write is then made durable by
+    // an fsync of the log on another thread (wal_sync.ts) before the store's lock goes and before its caller hears of
+    // it. So "acknowledged once durable" holds as with FULL, no one reads a row before it is durable (the lock), and
+    // the event loop serves other connections during the 3-6 ms of each fsync instead of blocking in it.
+    db.exec("PRAGMA synchronous = NORMAL");
+    const totalChanges = db.prepare("SELECT total_changes() AS n");
+    const changes = () => Number(totalChanges.get()?.n);
     // Each batch is taken and committed under the lock, like any call: it never lands inside a transaction, and
-    // gathers the appends made while it waited for the lock. Its COMMIT does not fsync (synchronous=NORMAL for that
-    // one transaction); the log is synced afterwards on another thread, so the event loop reads and decodes the next
-    // requests meanwhile instead of blocking in fsync. The lock is held until the sync is done: no one reads a row
-    // before it is durable, and every append resolves only then, so "acknowledged once durable" holds as with FULL.
+    // gathers the appends made while it waited for the lock.
     const appends = new GroupCommit<PendingAppend, AppendResult>(
       async (items) => {
-        const outcomes = guard(
-          conn,
-          "append messages",
-          () => withoutSyncOnCommit(db, () => appendBatch(db, conn.conversationStatements, items)),
-        );
+        const outcomes = guard(conn, "append messages", () => appendBatch(db, conn.conversationStatements, items));
         // A failed sync rejects the whole batch: its rows are committed but may not survive a power loss, so none is
         // acknowledged. A writer's resend with the same client id finds its row (a duplicate) once it is durable.
         await wal.sync();
@@ -538,7 +544,16 @@ class SqliteStore extends SqliteRepositories implements Store {
     super(
       async (action, fn) => {
         refuseInsideTransaction(current, action);
-        return await lock.run(() => guard(conn, action, fn));
+        return await lock.run(async () => {
+          let before: number | undefined;
+          const result = guard(conn, action, (statements) => {
+            before = changes();
+            return fn(statements);
+          });
+          // A write (one statement commits on its own): durable before anyone hears of it.
+          if (before !== undefined && changes() !== before) await wal.sync();
+          return result;
+        });
       },
       conn,
       (conversationId, message) => {
@@ -547,6 +562,7 @@ class SqliteStore extends SqliteRepositories implements Store {
         return appends.submit({ conversationId, message });
       },
     );
+    this.#changes = changes;
     this.#conn = conn;
     this.#lock = lock;
     this.#current = current;
@@ -557,7 +573,13 @@ class SqliteStore extends SqliteRepositories implements Store {
 
   async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     refuseInsideTransaction(this.#current, "begin transaction");
-    return await this.#lock.run(() => this.runTransaction(fn, undefined));
+    return await this.#lock.run(async () => {
+      const before = this.#conn.open ? this.#changes() : undefined;
+      const result = await this.runTransaction(fn, undefined);
+      // Committed without fsync (see the constructor): durable before the lock goes and the caller hears of it.
+      if (before !== undefined && this.#changes() !== before) await this.#wal.sync();
+      return result;
+    });
   }
 
   /**
@@ -616,20 +638,6 @@ class SqliteStore extends SqliteRepositories implements Store {
       })
     );
     await this.#closing;
-  }
-}
-
-/**
- * Runs `fn` (one transaction) with `synchronous=NORMAL`, then puts back `FULL` for every other write: in WAL mode its
- * COMMIT then writes the log without fsync, which the caller does itself before acknowledging. A checkpoint stays
- * safe under NORMAL: SQLite syncs the log before copying it into the database, and the database after.
- */
-function withoutSyncOnCommit<T>(db: DatabaseSync, fn: () => T): T {
-  db.exec("PRAGMA synchronous = NORMAL");
-  try {
-    return fn();
-  } finally {
-    db.exec("PRAGMA synchronous = FULL");
   }
 }
 

@@ -133,11 +133,12 @@ Deno.test("sqlite: an append resolves only once the write-ahead log is synced, a
   try {
     const { id, alice } = await pair(store);
     hold = true;
+    const syncedBefore = syncs;
     let acknowledged = false;
     const append = store.conversations
       .append(id, { senderId: alice, clientId: "c1", at: 2, body: new Uint8Array([1]), asMember: false })
       .then((result) => (acknowledged = true, result));
-    while (syncs === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    while (syncs === syncedBefore) await new Promise((resolve) => setTimeout(resolve, 0));
     let read = false;
     const page = store.conversations.page(id, { limit: 10 }).then((result) => (read = true, result));
     for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
