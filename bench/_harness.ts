@@ -184,8 +184,11 @@ export interface Generator {
 
 /** Starts a bench/_load_client.ts process for `job` and waits until it is ready. */
 export async function startGenerator(job: LoadJob): Promise<Generator> {
+  // In a file, not on the command line: 5,000 users' device keys exceed the kernel's limit for one argument (E2BIG).
+  const jobFile = await Deno.makeTempFile({ prefix: "mimi-bench-job-", suffix: ".json" });
+  await Deno.writeTextFile(jobFile, JSON.stringify(job));
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", `${ROOT}/bench/_load_client.ts`, JSON.stringify(job)],
+    args: ["run", "--allow-all", `${ROOT}/bench/_load_client.ts`, jobFile],
     stdin: "piped",
     stdout: "piped",
     stderr: "inherit",
@@ -197,7 +200,11 @@ export async function startGenerator(job: LoadJob): Promise<Generator> {
     if (line.done) throw new Error("A load generator exited early");
     return JSON.parse(line.value) as Record<string, unknown>;
   };
-  await next();
+  try {
+    await next();
+  } finally {
+    await Deno.remove(jobFile);
+  }
   let queue: Promise<unknown> = Promise.resolve();
   return {
     pid: child.pid,

@@ -5,7 +5,7 @@
 // `resume` as a remembered device (§10.9) or a password login (§10.3), then encrypted records. A bare session talks to
 // bench/_bare_server.ts (no crypto, no storage): the ceiling measured in the same harness.
 //
-// Protocol with the parent: the job is a JSON argument; every command is one JSON line on stdin and is answered by one
+// Protocol with the parent: the job is a JSON file named by the argument; every command is one JSON line on stdin and is answered by one
 // JSON line on stdout. The process exits when stdin ends, so a parent that dies takes its generators with it.
 
 import { DEFAULT_CONFIG } from "../core/config/schema.ts";
@@ -407,6 +407,6 @@ async function main(job: LoadJob): Promise<void> {
 }
 
 if (import.meta.main) {
-  await main(JSON.parse(Deno.args[0]) as LoadJob);
+  await main(JSON.parse(await Deno.readTextFile(Deno.args[0])) as LoadJob);
   Deno.exit(0);
 }

@@ -114,7 +114,7 @@ export class SecureConnection implements Connection {
       if (this.#closing) return null;
       if (secure.cutOff) {
         this.#peerEnd ??= "cut_off";
-        this.#context.logger.info("cut_off", { conn: this.id, message: "The stream ended without a close notice" });
+        this.#context.logger.debug("cut_off", { conn: this.id, message: "The stream ended without a close notice" });
         return null;
       }
       if (error.cause instanceof RecordError) {
@@ -182,7 +182,7 @@ export class SecureConnection implements Connection {
     if (this.#closing) return undefined;
     this.#secure = session.duplex;
     this.#exporter = session.exporter;
-    logger.info("secure", { conn: this.id, suite: suiteName(session.suite) });
+    logger.debug("secure", { conn: this.id, suite: suiteName(session.suite) });
     this.#hooks.established?.();
     return session.duplex;
   }

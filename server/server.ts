@@ -20,6 +20,7 @@ import { handshakeUnits } from "./handshake_cost.ts";
 import { type Clock, systemClock } from "../core/time/clock.ts";
 import { ConnectionWatch } from "./connection_watch.ts";
 import { prepareDataDir } from "./data_dir.ts";
+import { ConnectionTally } from "./connection_tally.ts";
 import { Deadlines } from "./deadlines.ts";
 import { connectionCap, openFileLimit } from "./fd_limit.ts";
 import type { Logger } from "./log.ts";
@@ -162,6 +163,7 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
     const now = () => clock.now();
     const admission = new AdmissionControl({ ...limits, maxConnections }, now);
     const deadlines = new Deadlines(clock);
+    const tally = new ConnectionTally(logger, clock);
     const budget = new OutboundBudget(limits.outboundTotalBytes);
     const watches = new Map<Connection, { slot: Slot; watch: ConnectionWatch }>();
     const hub = new LocalHub({ clock, graceMs: config.server.presenceGraceMs, lastSeen: store.users, logger });
@@ -224,7 +226,7 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
           // A handshake left unfinished may be an attack on the server's resources; the rest is housekeeping.
           if (reason === "handshake_timeout") {
             logger.warn("security", { conn: raw.id, remote: raw.remoteAddress, kind: reason, message });
-          } else logger.info("timeout", { ...fields, reason });
+          } else logger.debug("timeout", { ...fields, reason });
           void connection.endWith(code, message, reason, 1008);
         },
         ping: () => connection.write(encodeEnvelope({ opcode: Op.ping, id: 0, body: { time: clock.now() } })),
@@ -236,20 +238,24 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
           return refusal && { code: refusal.code, message: refusal.message, retryAfterMs: refusal.retryAfterMs };
         },
         established() {
+          tally.secured();
           slot.setPhase("open");
           watch.established(clock.now());
         },
         heard: () => watch.heard(clock.now()),
       });
       slot.onEvict = (refusal) => {
-        logger.info("evicted", { ...fields, message: refusal.message });
+        logger.debug("evicted", { ...fields, message: refusal.message });
         void connection.endWith(refusal.code, refusal.message, "evicted", 1013);
       };
       live.add(connection);
       watches.set(connection, { slot, watch });
       deadlines.add(watch);
       const started = performance.now();
-      logger.info("connect", fields);
+      // Counted, not logged one by one at info level: a line per connect, handshake and disconnect cost ~5 % of a
+      // handshake's CPU (connection_tally.ts).
+      tally.opened(raw.transport);
+      logger.debug("connect", fields);
       const served = dispatcher.serve(connection);
       serving.add(served);
       void served.then(() => serving.delete(served));
@@ -258,7 +264,8 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
         watches.delete(connection);
         deadlines.delete(watch);
         slot.release();
-        logger.info("disconnect", { ...fields, reason, ms: Math.round(performance.now() - started) });
+        tally.closed(reason);
+        logger.debug("disconnect", { ...fields, reason, ms: Math.round(performance.now() - started) });
       });
     };
 
@@ -440,6 +447,7 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
           // Every connection's close hooks have run, last-seen times are written before the store closes, and the
           // store closes before the lock goes.
           await Promise.all(serving);
+          tally.stop(); // the last connections' count, before the store and the log's last lines
           await hub.close();
           await store.close();
           dir.release();

@@ -70,6 +70,13 @@ export interface RequestContext extends ConnectionContext {
    * closing the connection that asked.
    */
   afterAnswer(fn: () => void | Promise<void>): void;
+  /**
+   * For an ordered operation: says that this request's place among the connection's ordered requests is fixed (its
+   * effect is queued, to take effect in arrival order), so that a next request of the same operation may start
+   * before this one is answered; answers still leave in arrival order (PROTOCOL.md §3). A request of another
+   * operation still waits for the answer. Does nothing for operations that are not ordered.
+   */
+  orderFixed(): void;
 }
 
 /** The context of a request of an operation whose auth rule is `user`: the dispatcher checked that there is one. */
@@ -145,6 +152,7 @@ class Session implements ConnectionContext {
  */
 export function requestContext(
   context: ConnectionContext,
+  orderFixed: () => void = () => {},
 ): { context: RequestContext; after: (() => void | Promise<void>)[] } {
   const after: (() => void | Promise<void>)[] = [];
   const request: RequestContext = {
@@ -164,6 +172,7 @@ export function requestContext(
     afterAnswer(fn) {
       after.push(fn);
     },
+    orderFixed,
   };
   return { context: request, after };
 }

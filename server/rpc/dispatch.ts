@@ -137,6 +137,10 @@ class ConnectionDispatch {
   readonly #running = new Set<Promise<void>>();
   /** Settles when the last ordered request so far has been answered. */
   #ordered: Promise<void> = Promise.resolve();
+  /** Settles when the last ordered request so far has fixed its place (`orderFixed`) or been answered. */
+  #orderedTurn: Promise<void> = Promise.resolve();
+  /** The operation of the last ordered request so far: only the same operation may start on its `orderFixed`. */
+  #lastOrdered: AnyOp | undefined;
   /** Wakes the read loop waiting for a free place among the requests in flight. */
   #wake: (() => void) | undefined;
   #closed = false;
@@ -239,8 +243,16 @@ class ConnectionDispatch {
   #start(route: Route, id: number, body: Value): void {
     let work: Promise<void>;
     if (route.op.ordered) {
-      work = this.#ordered.then(() => this.#answer(route, id, body));
+      // A send after a send starts once the first is queued in the group commit, not once it is durable: the
+      // connection's sends then share commits instead of taking one each, in the same order (PROTOCOL.md §3).
+      const answered = this.#ordered;
+      const turn = route.op === this.#lastOrdered ? this.#orderedTurn : answered;
+      let fix!: () => void;
+      const fixed = new Promise<void>((resolve) => fix = resolve);
+      work = turn.then(() => this.#answer(route, id, body, fix, answered));
       this.#ordered = work;
+      this.#orderedTurn = Promise.race([fixed, work]);
+      this.#lastOrdered = route.op;
     } else {
       work = this.#answer(route, id, body);
     }
@@ -254,12 +266,21 @@ class ConnectionDispatch {
     });
   }
 
-  /** Handles one request and sends its answer; never rejects. */
-  async #answer(route: Route, id: number, body: Value): Promise<void> {
+  /**
+   * Handles one request and sends its answer, after `previous` (the ordered request before it) has been answered;
+   * never rejects.
+   */
+  async #answer(
+    route: Route,
+    id: number,
+    body: Value,
+    orderFixed?: () => void,
+    previous?: Promise<void>,
+  ): Promise<void> {
     // A request that waited for its turn on a connection that has closed meanwhile is not worth the work.
-    if (this.#closed) return;
+    if (this.#closed) return orderFixed?.();
     const { op } = route;
-    const { context, after } = requestContext(this.#context);
+    const { context, after } = requestContext(this.#context, orderFixed);
     let reply: Uint8Array;
     try {
       await this.#options.beforeHandler?.(op);
@@ -272,6 +293,8 @@ class ConnectionDispatch {
     } catch (error) {
       reply = encodeEnvelope({ opcode: Op.error, id, body: this.#errorBody(route, error) });
     }
+    // An ordered request that started early (its predecessor fixed its place) is answered after it all the same.
+    if (previous) await previous;
     this.#connection.write(reply);
     for (const fn of after) {
       try {

@@ -185,6 +185,42 @@ Deno.test("ordered requests are answered in arrival order, a slow first one hold
   assert.deepEqual(handled, ["slow", "fast"]);
 });
 
+Deno.test("an ordered request that fixes its order lets the next of its operation start, answers staying in order", async () => {
+  const slow = gate();
+  const started: string[] = [];
+  const { connection } = serve([
+    loggedIn(),
+    defineService({
+      name: "test",
+      ops: {
+        setNickname: async ({ nickname }, { orderFixed }) => {
+          started.push(nickname);
+          if (nickname !== "other") orderFixed();
+          if (nickname === "slow") await slow.promise;
+          return { user: { id: 1, username: "a", nickname, font: { family: null, size: null } } };
+        },
+        setFont: () => {
+          started.push("font");
+          return { user: { id: 1, username: "a", nickname: "font", font: { family: null, size: null } } };
+        },
+      },
+    }),
+  ]);
+  connection.request(Op.echo, 1, "log in");
+  await connection.answers(1);
+  connection.request(Op.setNickname, 2, { nickname: "slow" });
+  connection.request(Op.setNickname, 3, { nickname: "fast" });
+  connection.request(Op.setFont, 4, { family: null, size: null });
+  await settle();
+  await settle();
+  assert.deepEqual(started, ["slow", "fast"], "the second send started; the other operation waits for the answers");
+  assert.deepEqual(connection.sent.map((e) => e.id), [1], "the fast one is not answered before the slow one");
+  slow.open();
+  await connection.answers(4);
+  assert.deepEqual(connection.sent.map((e) => e.id), [1, 2, 3, 4]);
+  assert.deepEqual(started, ["slow", "fast", "font"]);
+});
+
 Deno.test("past maxInFlight requests the dispatcher stops reading until one is answered", async () => {
   const held = gate();
   const { connection } = serve([defineService({

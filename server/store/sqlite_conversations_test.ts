@@ -114,3 +114,75 @@ Deno.test("sqlite: appends made while a transaction holds the store wait and the
     assert.deepEqual(batches, [5], "the appends made while the batch waited for the lock joined it");
   });
 });
+
+Deno.test("sqlite: an append resolves only once the write-ahead log is synced, and no store call runs before", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "mimi_store_" });
+  const path = `${dir}/mimi.db`;
+  let release!: () => void;
+  let syncs = 0;
+  let hold = false;
+  const store = openSqliteStore(path, {
+    walSync: {
+      sync: () => {
+        syncs++;
+        return hold ? new Promise<void>((resolve) => release = resolve) : Promise.resolve();
+      },
+      close: () => {},
+    },
+  });
+  try {
+    const { id, alice } = await pair(store);
+    hold = true;
+    const syncedBefore = syncs;
+    let acknowledged = false;
+    const append = store.conversations
+      .append(id, { senderId: alice, clientId: "c1", at: 2, body: new Uint8Array([1]), asMember: false })
+      .then((result) => (acknowledged = true, result));
+    while (syncs === syncedBefore) await new Promise((resolve) => setTimeout(resolve, 0));
+    let read = false;
+    const page = store.conversations.page(id, { limit: 10 }).then((result) => (read = true, result));
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.equal(acknowledged, false, "not acknowledged while the log is being synced");
+    assert.equal(read, false, "no one reads the row before it is durable");
+    release();
+    assert.equal((await append).message.seq, 1);
+    assert.equal((await page).messages.length, 1);
+  } finally {
+    await store.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("sqlite: a failed sync of the write-ahead log rejects every append of its batch", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "mimi_store_" });
+  let fail = false;
+  const store = openSqliteStore(`${dir}/mimi.db`, {
+    walSync: {
+      sync: () => fail ? Promise.reject(new RangeError("disk gone")) : Promise.resolve(),
+      close: () => {},
+    },
+  });
+  try {
+    const { id, alice } = await pair(store);
+    fail = true;
+    const results = await Promise.allSettled(
+      ["a", "b"].map((clientId) =>
+        store.conversations.append(id, { senderId: alice, clientId, at: 2, body: new Uint8Array([1]), asMember: false })
+      ),
+    );
+    assert.deepEqual(results.map((r) => r.status), ["rejected", "rejected"]);
+    fail = false;
+    // The rows were committed: a resend finds its row instead of storing it twice.
+    const again = await store.conversations.append(id, {
+      senderId: alice,
+      clientId: "a",
+      at: 3,
+      body: new Uint8Array([1]),
+      asMember: false,
+    });
+    assert.equal(again.duplicate, true);
+  } finally {
+    await store.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -286,3 +286,43 @@ Deno.test("store.version reports the latest schema version", async () => {
     await store.close();
   }
 });
+
+Deno.test("a write on the store resolves only once the write-ahead log is synced; a read does not sync", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "mimi_store_" });
+  let syncs = 0;
+  let release: (() => void) | undefined;
+  const store = openSqliteStore(`${dir}/mimi.db`, {
+    walSync: {
+      sync: () => {
+        syncs++;
+        return new Promise<void>((resolve) => release = resolve);
+      },
+      close: () => {},
+    },
+  });
+  try {
+    let created = false;
+    const user = store.users.create({
+      username: "Held",
+      usernameKey: "held",
+      nickname: "held",
+      registrationRecord: new Uint8Array([1]),
+      createdAt: 1,
+    }).then((record) => (created = true, record));
+    while (syncs === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.equal(created, false, "not acknowledged while the log is being synced");
+    release!();
+    const { id } = await user;
+    assert.equal((await store.users.findById(id))?.username, "Held");
+    assert.equal(syncs, 1, "the read did not sync");
+    const tx = store.transaction((t) => t.users.setLastSeen(id, 2));
+    while (syncs === 1) await new Promise((resolve) => setTimeout(resolve, 0));
+    release!();
+    await tx;
+    assert.equal(syncs, 2, "a transaction that wrote synced once");
+  } finally {
+    await store.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

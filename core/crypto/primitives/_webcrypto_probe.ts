@@ -1,6 +1,7 @@
 // Finds, once, which algorithms a SubtleCrypto implements correctly, by running a known answer for each.
 
 import { fromHex } from "../../bytes/mod.ts";
+import { probeMlKem768 } from "./_webcrypto_mlkem.ts";
 
 /** What a SubtleCrypto was found to support; everything else falls back to noble. */
 export interface WebCryptoSupport {
@@ -16,6 +17,8 @@ export interface WebCryptoSupport {
   readonly ecdsaP256Verify: boolean;
   /** ECDH on P-256. */
   readonly ecdhP256: boolean;
+  /** ML-KEM-768 (FIPS 203), agreeing with noble both ways (`_webcrypto_mlkem.ts`). */
+  readonly mlKem768: boolean;
 }
 
 /** Nothing supported: the answer when there is no SubtleCrypto at all. */
@@ -26,6 +29,7 @@ export const NO_WEBCRYPTO: WebCryptoSupport = Object.freeze({
   ecdsaP256Sign: false,
   ecdsaP256Verify: false,
   ecdhP256: false,
+  mlKem768: false,
 });
 
 /** PKCS #8 prefix of an Ed25519 private key (RFC 8410 §7): the 32-byte seed follows. */
@@ -132,13 +136,14 @@ async function probeEcdsaSign(subtle: SubtleCrypto): Promise<boolean> {
  * where the answer is deterministic, so a platform that computes something else is not trusted.
  */
 export async function probeWebCrypto(subtle: SubtleCrypto): Promise<WebCryptoSupport> {
-  const [aesGcm, x25519, ed25519, ecdsaP256Sign, ecdsaP256Verify, ecdhP256] = await Promise.all([
+  const [aesGcm, x25519, ed25519, ecdsaP256Sign, ecdsaP256Verify, ecdhP256, mlKem768] = await Promise.all([
     attempt(() => probeAesGcm(subtle)),
     attempt(() => probeEcdh(subtle, { name: "X25519" }, 256)),
     attempt(() => probeEd25519(subtle)),
     attempt(() => probeEcdsaSign(subtle)),
     attempt(() => probeEcdsaVerify(subtle)),
     attempt(() => probeEcdh(subtle, { name: "ECDH", namedCurve: "P-256" }, 256)),
+    attempt(() => probeMlKem768(subtle)),
   ]);
-  return Object.freeze({ aesGcm, x25519, ed25519, ecdsaP256Sign, ecdsaP256Verify, ecdhP256 });
+  return Object.freeze({ aesGcm, x25519, ed25519, ecdsaP256Sign, ecdsaP256Verify, ecdhP256, mlKem768 });
 }

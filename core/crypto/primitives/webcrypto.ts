@@ -6,6 +6,7 @@ import { nobleHash } from "./_hash.ts";
 import { hybridX25519MlKem768 } from "./_hybrid.ts";
 import { defaultRandom } from "./_util.ts";
 import { webCryptoAesGcm } from "./_webcrypto_aead.ts";
+import { webCryptoMlKem768 } from "./_webcrypto_mlkem.ts";
 import { webCryptoP256, webCryptoX25519 } from "./_webcrypto_kex.ts";
 import { NO_WEBCRYPTO, probeWebCrypto, type WebCryptoSupport } from "./_webcrypto_probe.ts";
 import { webCryptoEcdsaP256, webCryptoEd25519 } from "./_webcrypto_sign.ts";
@@ -27,7 +28,8 @@ export interface WebCryptoProvider extends CryptoProvider {
  * known-answer probe for AES-GCM, X25519, Ed25519, ECDSA P-256 and ECDH P-256 and uses WebCrypto for
  * each algorithm that passes; everything else is noble, as are, always:
  * - the hashes, HMAC and HKDF (synchronous, and small inputs, where WebCrypto's promise costs more);
- * - ChaCha20-Poly1305 (not in WebCrypto), ML-KEM-768 (not in WebCrypto) and FFDHE (not in WebCrypto);
+ * - ChaCha20-Poly1305 and FFDHE (not in WebCrypto), and ML-KEM-768's key generation and decapsulation (the
+ *   client's half; its encapsulation, the server's half, runs on WebCrypto where the probe finds ML-KEM-768);
  * - key generation whenever a `RandomSource` is passed to `start`, `respond` or `generateKeyPair`
  *   (WebCrypto cannot take a seed), and `generateKeyPair` always (the interface is synchronous).
  *
@@ -69,7 +71,7 @@ export async function webCryptoProvider(
   const kexes = {
     "x25519": x25519,
     "p256": support.ecdhP256 ? webCryptoP256(subtle) : nobleP256,
-    "x25519-mlkem768": hybridX25519MlKem768(x25519),
+    "x25519-mlkem768": hybridX25519MlKem768(x25519, support.mlKem768 ? webCryptoMlKem768(subtle) : undefined),
   };
   const signatures = {
     "ed25519": webCryptoEd25519(subtle, support.ed25519, support.ed25519),

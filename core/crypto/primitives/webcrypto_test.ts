@@ -44,8 +44,19 @@ Deno.test("webCryptoProvider() finds every probed algorithm in Deno and names th
     ecdsaP256Sign: true,
     ecdsaP256Verify: true,
     ecdhP256: true,
+    mlKem768: true,
   });
   assert.match(provider.name, /^webcrypto\(aesGcm,x25519,ed25519/);
+});
+
+Deno.test("the provider's x25519-mlkem768 encapsulates on WebCrypto, and noble's client decapsulates the same secret", async () => {
+  const provider = await webCryptoProvider();
+  const client = await nobleProvider.kex("x25519-mlkem768").start();
+  const server = await provider.kex("x25519-mlkem768").respond(client.share);
+  assert.deepEqual(await client.finish(server.share), server.sharedSecret);
+  // Two encapsulations to one key differ: the randomness came from WebCrypto, not from a fixed source.
+  const again = await provider.kex("x25519-mlkem768").respond(client.share);
+  assert.notDeepEqual(again.share.subarray(0, 1088), server.share.subarray(0, 1088));
 });
 
 Deno.test("WEBCRYPTO_AEAD_MIN_BYTES sends every record to WebCrypto, as measured in _webcrypto_aead.ts", () => {

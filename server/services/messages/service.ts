@@ -63,7 +63,7 @@ export function messagesService(deps: MessagesDeps): Service {
   return defineService({
     name: "messages",
     ops: {
-      async sendMessage({ conversationId, clientId, body }, { user }) {
+      async sendMessage({ conversationId, clientId, body }, { user, orderFixed }) {
         const { conversation, open } = await requireMember(store, conversationId, user.id, rooms);
         checkSendable(body, limits);
         if (body.type === "image") {
@@ -84,7 +84,7 @@ export function messagesService(deps: MessagesDeps): Service {
         // that transaction, so a membership ended meanwhile (unfriend, block, leave, removal) stops it.
         let appended: AppendResult;
         try {
-          appended = await store.conversations.append(conversationId, {
+          const appending = store.conversations.append(conversationId, {
             senderId: user.id,
             clientId,
             at: clock.now(),
@@ -92,6 +92,10 @@ export function messagesService(deps: MessagesDeps): Service {
             blobs: blobsOf(body),
             asMember: !open,
           });
+          // Queued: its sequence number comes before that of any send made after it, so this connection's next send
+          // may start now and share its commit (PROTOCOL.md §3).
+          orderFixed();
+          appended = await appending;
         } catch (error) {
           if (error instanceof NotMemberError) throw noLongerMember();
           // The room was deleted after the check.
