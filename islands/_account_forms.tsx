@@ -7,6 +7,7 @@ import { ACCOUNT_WORDS } from "./_account_words.ts";
 import { useLocale, useWords } from "./_i18n.ts";
 import { useAction } from "./_use_action.ts";
 import { ruleText } from "./_words.ts";
+import { Check } from "./_check.tsx";
 
 /** A labelled input with an optional message under it. */
 export function Field(
@@ -48,17 +49,7 @@ export function Field(
  */
 function RememberDevice({ id, checked, onChange }: { id: string; checked: boolean; onChange(value: boolean): void }) {
   const w = useWords(ACCOUNT_WORDS);
-  return (
-    <label class="check" for={id}>
-      <input
-        id={id}
-        type="checkbox"
-        checked={checked}
-        onChange={(e) => onChange((e.target as HTMLInputElement).checked)}
-      />
-      {w.rememberDevice}
-    </label>
-  );
+  return <Check id={id} checked={checked} onChange={onChange}>{w.rememberDevice}</Check>;
 }
 
 /** A form's failure, announced to screen readers. */
