@@ -1,7 +1,7 @@
 // Picks the best provider the runtime allows: WebCrypto where crypto.subtle exists, noble elsewhere.
 
 import type { CryptoProvider } from "./types.ts";
-import { webCryptoProvider } from "./webcrypto.ts";
+import { type NativePrimitives, webCryptoProvider } from "./webcrypto.ts";
 
 /**
  * Tells whether `crypto.subtle` exists. It does not in a page served over plain http from another
@@ -25,6 +25,7 @@ export function isSecureCryptoAvailable(): boolean {
  * Returns `webCryptoProvider()` when `crypto.subtle` exists, else `nobleProvider` (loaded only then). Call it
  * once at start-up: the WebCrypto provider probes the platform when it is created.
  *
+ * @param native Faster primitives of the runtime to use instead of WebCrypto's (the server's `node:crypto`).
  * @returns The provider to hand to the handshake and record layer.
  *
  * @example
@@ -35,8 +36,8 @@ export function isSecureCryptoAvailable(): boolean {
  * console.log(provider.name); // e.g. webcrypto(aesGcm,x25519,ed25519,ecdsaP256Sign,ecdsaP256Verify,ecdhP256)
  * ```
  */
-export async function detectProvider(): Promise<CryptoProvider> {
-  if (isSecureCryptoAvailable()) return await webCryptoProvider(globalThis.crypto.subtle);
+export async function detectProvider(native: NativePrimitives = {}): Promise<CryptoProvider> {
+  if (isSecureCryptoAvailable()) return await webCryptoProvider(globalThis.crypto.subtle, native);
   // Imported here, not above: a bundler then puts the all-noble provider in a chunk of its own, which a browser with
   // WebCrypto never loads.
   return (await import("./noble.ts")).nobleProvider;

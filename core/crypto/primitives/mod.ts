@@ -38,5 +38,5 @@ export { concatBytes, constantTimeEqual, fromHex, hex, utf8 } from "../../bytes/
 export { FFDHE_EXPONENT_BITS, FFDHE_GROUPS, FFDHE_MAX_BITS, FFDHE_MIN_BITS, ffdheGroup } from "./ffdhe.ts";
 export { nobleProvider } from "./noble.ts";
 export { WEBCRYPTO_AEAD_MIN_BYTES, webCryptoProvider } from "./webcrypto.ts";
-export type { WebCryptoProvider, WebCryptoSupport } from "./webcrypto.ts";
+export type { NativePrimitives, WebCryptoProvider, WebCryptoSupport } from "./webcrypto.ts";
 export { detectProvider, isSecureCryptoAvailable } from "./detect.ts";

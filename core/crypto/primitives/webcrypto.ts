@@ -1,6 +1,15 @@
 // webCryptoProvider: the platform's WebCrypto for what it does correctly, noble for the rest.
 
-import type { AeadId, CryptoProvider, HashId, KexGroupParams, KexId, SigId } from "./types.ts";
+import type {
+  AeadId,
+  CryptoProvider,
+  HashId,
+  KexGroupParams,
+  KexId,
+  KeyExchange,
+  SigId,
+  SignatureScheme,
+} from "./types.ts";
 import { nobleAead } from "./_aead.ts";
 import { nobleHash } from "./_hash.ts";
 import { hybridX25519MlKem768 } from "./_hybrid.ts";
@@ -24,6 +33,17 @@ export interface WebCryptoProvider extends CryptoProvider {
 }
 
 /**
+ * Faster implementations the caller's runtime has (the server's `node:crypto`), used instead of WebCrypto's. Each
+ * must refuse the same inputs as the noble path; the caller checks it against noble in its own tests.
+ */
+export interface NativePrimitives {
+  /** X25519 (RFC 7748), also under X25519MLKEM768. */
+  readonly x25519?: KeyExchange;
+  /** Ed25519 signing (RFC 8032); verification stays WebCrypto's or noble's. */
+  readonly ed25519Sign?: SignatureScheme["sign"];
+}
+
+/**
  * Builds a provider over `subtle` (default: `globalThis.crypto.subtle`). At creation it runs a
  * known-answer probe for AES-GCM, X25519, Ed25519, ECDSA P-256 and ECDH P-256 and uses WebCrypto for
  * each algorithm that passes; everything else is noble, as are, always:
@@ -37,6 +57,7 @@ export interface WebCryptoProvider extends CryptoProvider {
  * both paths refuse the same inputs with the same errors.
  *
  * @param subtle The SubtleCrypto to use; without one every algorithm is noble.
+ * @param native Faster primitives to use instead of WebCrypto's (none by default).
  * @returns The provider; its `webCrypto` field lists what the probe found.
  *
  * @example Using WebCrypto where the runtime has it
@@ -54,6 +75,7 @@ export interface WebCryptoProvider extends CryptoProvider {
  */
 export async function webCryptoProvider(
   subtle: SubtleCrypto | undefined = globalThis.crypto?.subtle,
+  native: NativePrimitives = {},
 ): Promise<WebCryptoProvider> {
   const support = subtle === undefined ? NO_WEBCRYPTO : await probeWebCrypto(subtle);
   if (subtle === undefined) {
@@ -67,19 +89,20 @@ export async function webCryptoProvider(
     "aes-256-gcm": gcm("aes-256-gcm"),
     "chacha20-poly1305": nobleAead("chacha20-poly1305"),
   };
-  const x25519 = support.x25519 ? webCryptoX25519(subtle) : nobleX25519;
+  const x25519 = native.x25519 ?? (support.x25519 ? webCryptoX25519(subtle) : nobleX25519);
   const kexes = {
     "x25519": x25519,
     "p256": support.ecdhP256 ? webCryptoP256(subtle) : nobleP256,
     "x25519-mlkem768": hybridX25519MlKem768(x25519, support.mlKem768 ? webCryptoMlKem768(subtle) : undefined),
   };
   const signatures = {
-    "ed25519": webCryptoEd25519(subtle, support.ed25519, support.ed25519),
+    "ed25519": withSign(webCryptoEd25519(subtle, support.ed25519, support.ed25519), native.ed25519Sign),
     "ecdsa-p256": webCryptoEcdsaP256(subtle, support.ecdsaP256Sign, support.ecdsaP256Verify),
   };
   const used = Object.entries(support).filter(([, on]) => on).map(([name]) => name);
+  const nativeUsed = Object.keys(native).filter((name) => native[name as keyof NativePrimitives] !== undefined);
   return Object.freeze({
-    name: `webcrypto(${used.join(",")})`,
+    name: `webcrypto(${used.join(",")})${nativeUsed.length > 0 ? `+native(${nativeUsed.join(",")})` : ""}`,
     webCrypto: support,
     hash: (id: HashId) => nobleHash(id),
     aead: (id: AeadId) => pick(aeads, id, "AEAD"),
@@ -87,4 +110,8 @@ export async function webCryptoProvider(
     signature: (id: SigId) => pick(signatures, id, "signature scheme"),
     random: defaultRandom,
   });
+}
+
+function withSign(scheme: SignatureScheme, sign: SignatureScheme["sign"] | undefined): SignatureScheme {
+  return sign === undefined ? scheme : Object.freeze({ ...scheme, sign });
 }
