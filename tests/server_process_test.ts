@@ -115,6 +115,8 @@ Deno.test({
         "--server.limits.headersTimeoutMs=500",
         "--crypto.handshakeTimeoutMs=500",
         "--server.limits.loginTimeoutMs=1000",
+        // Each connection's end is a debug line (the info level counts them once a minute); this test reads them.
+        "--log.level=debug",
         "--server.limits.connectionsPerIpPerMinute=100000",
         "--server.limits.handshakeUnitsPerIpPerMinute=100000",
         "--server.limits.maxHandshakesPerIp=1000",
