@@ -45,8 +45,9 @@ webTest(
     await heard(bob, "hi Bob\nAlice here");
     await bob.sendText(lobbyId, "welcome!").done;
     await pane.getByTestId("text").filter({ hasText: "welcome!" }).waitFor();
-    // A stranger has no name the page knows (the lobby lists no members): a number tells them apart.
-    await pane.getByText(`User ${me(bob)}`).first().waitFor();
+    // A stranger in the Lobby is named by the server with each message (PROTOCOL.md §14.2), not by a number.
+    await pane.getByText("Bob", { exact: true }).first().waitFor();
+    assert.equal(await pane.getByText(`User ${me(bob)}`).count(), 0, "no stranger shows as a number");
 
     await pane.getByTestId("image-input").setInputFiles({
       name: "noise.png",
