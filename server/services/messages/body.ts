@@ -110,3 +110,16 @@ export function toMessage(record: MessageRecord): Message {
     recalledAt: record.recalledAt,
   };
 }
+
+/**
+ * A message just stored as the wire shows it, with the body it was stored from: the same value its stored bytes
+ * decode to, without decoding them.
+ *
+ * @param record The stored message.
+ * @param body The body the bytes were encoded from.
+ * @returns The message of PROTOCOL.md §14.2.
+ */
+export function sentMessage(record: MessageRecord, body: MessageBody): Message {
+  const { conversationId, seq, senderId, clientId, at, recalledAt } = record;
+  return { conversationId, seq, senderId, clientId, at, body, recalledAt };
+}
