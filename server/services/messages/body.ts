@@ -35,6 +35,8 @@ export interface MessageLimits {
  */
 export function checkSendable(body: SendableBody, limits: MessageLimits): void {
   if (body.type === "text") {
+    // A text has no more code points than UTF-16 units: within the limit in units, it needs no counting.
+    if (body.text.length <= limits.messageTextChars) return;
     // Counted in code points, as the spec counts characters; stops counting once past the limit.
     let length = 0;
     for (const _ of body.text) {
