@@ -535,12 +535,17 @@ class SqliteStore extends SqliteRepositories implements Store {
     // the event loop serves other connections during the 3-6 ms of each fsync instead of blocking in it.
     db.exec("PRAGMA synchronous = NORMAL");
     const totalChanges = db.prepare("SELECT total_changes() AS n");
-    const changes = () => Number(totalChanges.get()?.n);
+    // The last count read, kept by every call of changes(): see the store's run below.
+    let changesSeen = 0;
+    const changes = () => changesSeen = Number(totalChanges.get()?.n);
+    changes();
     // Each batch is taken and committed under the lock, like any call: it never lands inside a transaction, and
     // gathers the appends made while it waited for the lock.
     const appends = new GroupCommit<PendingAppend, AppendResult>(
       async (items) => {
         const outcomes = guard(conn, "append messages", () => appendBatch(db, conn.conversationStatements, items));
+        // Read once per batch, so that the reads that follow need not read it before they run.
+        changes();
         // A failed sync rejects the whole batch: its rows are committed but may not survive a power loss, so none is
         // acknowledged. A writer's resend with the same client id finds its row (a duplicate) once it is durable.
         await wal.sync();
@@ -554,7 +559,10 @@ class SqliteStore extends SqliteRepositories implements Store {
         return await lock.run(async () => {
           let before: number | undefined;
           const result = guard(conn, action, (statements) => {
-            before = changes();
+            // The count as last read (after the last call, batch or transaction): it saves a statement per call, as
+            // most calls only read. total_changes() only grows, so a count gone stale (a write whose count was not
+            // read, as after a failed transaction) is lower than now: a needless sync at most, never a missing one.
+            before = changesSeen;
             return fn(statements);
           });
           // A write (one statement commits on its own): durable before anyone hears of it.

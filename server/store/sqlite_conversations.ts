@@ -90,7 +90,7 @@ export function prepareConversationStatements(db: DatabaseSync) {
     ),
     insertMessage: db.prepare(
       `INSERT INTO messages (conversation_id, seq, sender_id, client_id, at, body)
-       VALUES (:conversationId, :seq, :senderId, :clientId, :at, :body) RETURNING *`,
+       VALUES (:conversationId, :seq, :senderId, :clientId, :at, :body)`,
     ),
     insertMessageBlob: db.prepare(
       `INSERT INTO message_blobs (conversation_id, seq, sha256) VALUES (:conversationId, :seq, :sha256)
@@ -214,9 +214,11 @@ function appendNow(
   const next = s.nextSeq.get({ conversationId, at });
   if (next === undefined) throw new RecordNotFoundError("conversations", conversationId);
   const seq = integer(next, "last_seq");
-  const row = returned(s.insertMessage.get({ conversationId, seq, senderId, clientId, at, body }));
+  // Not read back (RETURNING *): the row is what was given, and reading it would copy the body out once more.
+  s.insertMessage.run({ conversationId, seq, senderId, clientId, at, body });
   for (const sha256 of message.blobs ?? []) s.insertMessageBlob.run({ conversationId, seq, sha256 });
-  return { message: toMessage(row), duplicate: false, members };
+  const stored = { conversationId, seq, senderId, clientId, at, body, recalledAt: null };
+  return { message: stored, duplicate: false, members };
 }
 
 /** The members of a conversation, ascending. */

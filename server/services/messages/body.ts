@@ -35,6 +35,8 @@ export interface MessageLimits {
  */
 export function checkSendable(body: SendableBody, limits: MessageLimits): void {
   if (body.type === "text") {
+    // A text has no more code points than UTF-16 units: within the limit in units, it needs no counting.
+    if (body.text.length <= limits.messageTextChars) return;
     // Counted in code points, as the spec counts characters; stops counting once past the limit.
     let length = 0;
     for (const _ of body.text) {
@@ -109,4 +111,17 @@ export function toMessage(record: MessageRecord): Message {
     body: decodeBody(record.body),
     recalledAt: record.recalledAt,
   };
+}
+
+/**
+ * A message just stored as the wire shows it, with the body it was stored from: the same value its stored bytes
+ * decode to, without decoding them.
+ *
+ * @param record The stored message.
+ * @param body The body the bytes were encoded from.
+ * @returns The message of PROTOCOL.md §14.2.
+ */
+export function sentMessage(record: MessageRecord, body: MessageBody): Message {
+  const { conversationId, seq, senderId, clientId, at, recalledAt } = record;
+  return { conversationId, seq, senderId, clientId, at, body, recalledAt };
 }

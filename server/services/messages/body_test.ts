@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import type { SendableBody } from "../../../core/protocol/ops/messages.ts";
 import { RequestError } from "../../rpc/errors.ts";
-import { blobsOf, checkSendable, decodeBody, encodeBody, toMessage } from "./body.ts";
+import { blobsOf, checkSendable, decodeBody, encodeBody, sentMessage, toMessage } from "./body.ts";
 
 const LIMITS = { messageTextChars: 4, imageBytes: 1000, imagePixels: 100, thumbnailBytes: 8 };
 const IMAGE: SendableBody = {
@@ -63,4 +63,18 @@ Deno.test("a body round-trips through the store's bytes, and a recalled one has 
 Deno.test("toMessage() shows a recalled record with its place, sender and time kept", () => {
   const record = { conversationId: 3, seq: 7, senderId: 2, clientId: "c", at: 10, body: null, recalledAt: 20 };
   assert.deepEqual(toMessage(record), { ...record, body: { type: "recalled" } });
+});
+
+Deno.test("sentMessage gives the message toMessage decodes from the body's stored bytes", () => {
+  const body = { type: "text" as const, text: "hello" };
+  const record = {
+    conversationId: 3,
+    seq: 7,
+    senderId: 1,
+    clientId: "c1",
+    at: 1000,
+    body: encodeBody(body),
+    recalledAt: null,
+  };
+  assert.deepEqual(sentMessage(record, body), toMessage(record));
 });

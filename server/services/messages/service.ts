@@ -7,7 +7,7 @@ import { RequestError } from "../../rpc/errors.ts";
 import { defineService, type Service } from "../../rpc/service.ts";
 import { NotMemberError, RecordNotFoundError } from "../../store/errors.ts";
 import type { AppendResult, Store } from "../../store/types.ts";
-import { blobsOf, checkSendable, encodeBody, type MessageLimits, toMessage } from "./body.ts";
+import { blobsOf, checkSendable, encodeBody, type MessageLimits, sentMessage, toMessage } from "./body.ts";
 import {
   conversationsOf,
   deliverMessage,
@@ -102,7 +102,9 @@ export function messagesService(deps: MessagesDeps): Service {
           if (error instanceof RecordNotFoundError) throw new RequestError("not_found", "No such conversation");
           throw error;
         }
-        const message = toMessage(appended.message);
+        // A new message carries the body as sent (checked by the schema, and what its stored bytes encode): decoding
+        // those bytes again would build the same value. A duplicate's is the one stored the first time.
+        const message = appended.duplicate ? toMessage(appended.message) : sentMessage(appended.message, body);
         // A resend after a lost answer: the others had it the first time. Delivered without a read in between: the
         // sends of one batch resume in one turn, so each connection gets their pushes in one record.
         // The sender is named from the session, so a send costs no query for it.
