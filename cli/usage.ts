@@ -414,6 +414,9 @@ export type CommandName = (typeof COMMANDS)[number]["name"];
 /** Options that are not commands but may stand where one does. */
 const OPTIONS = ["--help", "-h", "--version"] as const;
 
+/** Options that commands take after their name, never before it. */
+const COMMAND_OPTIONS = ["--user", "--json"];
+
 /**
  * The overview `mimi client help` prints.
  *
@@ -481,6 +484,11 @@ Example:
  * ```
  */
 export function unknownCommand(name: string): string {
+  // An option of the commands put before the command ("--user alice contacts"): say where it goes.
+  if (COMMAND_OPTIONS.includes(name)) {
+    return `"${name}" goes after the command, e.g. "contacts ${name}${name === "--user" ? " NAME" : ""}"; ` +
+      `"help" lists the commands`;
+  }
   const candidates = [...COMMANDS.map((c) => c.name), ...OPTIONS];
   // closest() counts two swapped letters as two edits, too many for a short name; that typo is common, so check it too.
   const hint = closest(name, candidates) ?? candidates.find((candidate) => swapsTwoLetters(name, candidate));

@@ -37,6 +37,11 @@ Deno.test("unknownCommand() names the closest command or option, and nothing whe
     'unknown command "regster"; did you mean "register"? "help" lists the commands',
   );
   assert.match(unknownCommand("pign"), /did you mean "ping"\?/);
+  assert.equal(
+    unknownCommand("--user"),
+    '"--user" goes after the command, e.g. "contacts --user NAME"; "help" lists the commands',
+  );
+  assert.match(unknownCommand("--json"), /^"--json" goes after the command, e\.g\. "contacts --json"/);
   assert.match(unknownCommand("pnig"), /did you mean "ping"\?/, "two letters swapped");
   assert.match(unknownCommand("--verison"), /did you mean "--version"\?/);
   assert.equal(unknownCommand("xyzzy"), 'unknown command "xyzzy"; "help" lists the commands');
