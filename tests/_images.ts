@@ -2,42 +2,11 @@
 // that lie about their size.
 
 import { sha256 } from "@noble/hashes/sha2.js";
-
-/** CRC-32 of PNG chunks (W3C PNG annex D), bit by bit. */
-function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? 0xedb88320 ^ (crc >>> 1) : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-function be32(n: number): number[] {
-  return [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
-}
-
-function concat(...parts: (Uint8Array | number[])[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
-function chunk(type: string, data: Uint8Array): Uint8Array {
-  const typed = concat(new TextEncoder().encode(type), data);
-  return concat(be32(data.length), typed, be32(crc32(typed)));
-}
+import { be32, concat, ihdr, PNG_SIGNATURE, pngChunk, zlib } from "../core/protocol/_png_builder.ts";
 
 /** The PNG signature and an IHDR for an 8-bit RGBA image of this size. */
 export function pngHeader(width: number, height: number): Uint8Array {
-  return concat(
-    [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
-    chunk("IHDR", concat(be32(width), be32(height), [8, 6, 0, 0, 0])),
-  );
+  return concat(PNG_SIGNATURE, ihdr(width, height));
 }
 
 /**
@@ -57,12 +26,10 @@ export async function noisyPng(width: number, height: number, seed = 1): Promise
     at += noise.length;
   }
   for (let y = 0; y < height; y++) raw[y * (1 + 4 * width)] = 0; // filter type None on every scanline
-  const stream = new Blob([raw]).stream().pipeThrough(new CompressionStream("deflate"));
-  const idat = new Uint8Array(await new Response(stream).arrayBuffer());
-  return concat(pngHeader(width, height), chunk("IDAT", idat), chunk("IEND", new Uint8Array()));
+  return concat(pngHeader(width, height), pngChunk("IDAT", await zlib(raw)), pngChunk("IEND", new Uint8Array()));
 }
 
 /** A PNG whose header claims `width` × `height` and which holds no pixels: small, yet a huge image by its header. */
 export function hollowPng(width: number, height: number): Uint8Array {
-  return concat(pngHeader(width, height), chunk("IEND", new Uint8Array()));
+  return concat(pngHeader(width, height), pngChunk("IEND", new Uint8Array()));
 }

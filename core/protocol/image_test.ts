@@ -2,49 +2,13 @@
 
 import assert from "node:assert/strict";
 import { IMAGE_MIMES, type ImageInfo, sniffImage } from "./image.ts";
+import { be32, concat, crc32, ihdr, PNG_SIGNATURE, pngChunk, zlib } from "./_png_builder.ts";
 
 const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
-function concat(...parts: (Uint8Array | number[])[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
-const be32 = (n: number) => [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
 const le16 = (n: number) => [n & 0xff, (n >>> 8) & 0xff];
 const le24 = (n: number) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff];
 const le32 = (n: number) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff];
-
-/** CRC-32 written out again from W3C PNG annex D (bitwise, no table), so the sniffer's table is checked against it. */
-function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? 0xedb88320 ^ (crc >>> 1) : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-function pngChunk(type: string, data: Uint8Array): Uint8Array {
-  const typed = concat(ascii(type), data);
-  return concat(be32(data.length), typed, be32(crc32(typed)));
-}
-
-async function zlib(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream("deflate"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
-function ihdr(width: number, height: number, depth = 8, colour = 6, interlace = 0): Uint8Array {
-  return pngChunk("IHDR", concat(be32(width), be32(height), [depth, colour, 0, 0, interlace]));
-}
 
 /** A complete RGBA PNG: every scanline filter type 0, pixels from a pattern, IDAT compressed with zlib. */
 async function realPng(width: number, height: number): Promise<Uint8Array> {
