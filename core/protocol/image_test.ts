@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { IMAGE_MIMES, type ImageInfo, sniffImage } from "./image.ts";
-import { be32, concat, crc32, ihdr, PNG_SIGNATURE, pngChunk, zlib } from "./_png_builder.ts";
+import { be32, concat, ihdr, PNG_SIGNATURE, pngChunk, zlib } from "./_png_builder.ts";
 
 const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
