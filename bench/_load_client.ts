@@ -22,6 +22,7 @@ import { connectTcp } from "../cli/tcp.ts";
 import type { KexId } from "../core/crypto/primitives/types.ts";
 import type { SeededUser } from "./_seed.ts";
 import { cheapLogin, cheapRegister } from "./_cheap_login.ts";
+import { connectTcpFrom } from "./_tcp_from.ts";
 import { Histogram } from "./_histogram.ts";
 
 /** Where the sessions go. */
@@ -70,6 +71,8 @@ export type LoadCommand =
     names?: string[];
     /** The only key exchange offered (default: the client's default offer). */
     kex?: KexId;
+    /** TCP only: connection i comes from 127.0.0.(2 + i), so that each login counts against its own address. */
+    ownAddresses?: boolean;
   }
   | { cmd: "close" };
 
@@ -112,16 +115,23 @@ function delivered(text: string): void {
   if (Number.isFinite(sentAt)) delivery.histogram.add(now - sentAt);
 }
 
-async function openMimiRaw(target: Extract<Target, { kind: "mimi" }>) {
+async function openMimiRaw(target: Extract<Target, { kind: "mimi" }>, localAddress?: string) {
   const limits = { maxFrameBytes: 2 << 20 };
-  return target.transport === "tcp"
-    ? await connectTcp(target.host, target.tcpPort, limits)
-    : await connectWebSocket(target.wsUrl, limits);
+  if (target.transport === "tcp") {
+    return localAddress === undefined
+      ? await connectTcp(target.host, target.tcpPort, limits)
+      : await connectTcpFrom(target.host, target.tcpPort, localAddress, limits.maxFrameBytes);
+  }
+  return await connectWebSocket(target.wsUrl, limits);
 }
 
 /** Handshake only: the client the caller logs in (or not). */
-async function openMimiClient(target: Extract<Target, { kind: "mimi" }>, kex?: KexId): Promise<MimiClient> {
-  const raw = await openMimiRaw(target);
+async function openMimiClient(
+  target: Extract<Target, { kind: "mimi" }>,
+  kex?: KexId,
+  localAddress?: string,
+): Promise<MimiClient> {
+  const raw = await openMimiRaw(target, localAddress);
   try {
     const options = kex === undefined ? secure : { ...secure, offer: { ...secure.offer, kex: [kex] } };
     const { duplex, result } = await performClientHandshake(raw, options);
@@ -323,7 +333,10 @@ async function runCycle(job: LoadJob, command: Extract<LoadCommand, { cmd: "cycl
   if (target.kind !== "mimi") throw new TypeError("Cycles need a Mimi server");
   const startedAt = performance.now();
   const outcome = await pool(command.count, command.concurrency, async (i) => {
-    const client = await openMimiClient(target, command.kex);
+    if (command.ownAddresses && i > 250) {
+      throw new RangeError("Cannot give more than 251 connections their own address");
+    }
+    const client = await openMimiClient(target, command.kex, command.ownAddresses ? `127.0.0.${2 + i}` : undefined);
     try {
       if (command.what === "resume") {
         const user = job.users[i % job.users.length];

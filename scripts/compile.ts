@@ -22,6 +22,9 @@ const { code } = await new Deno.Command(Deno.execPath(), {
     "--allow-env",
     "--include",
     "static/",
+    // Started as a worker by URL, so not found by following imports from main.ts.
+    "--include",
+    "server/services/accounts/opaque_worker.ts",
     "--output",
     "dist/mimi",
     "main.ts",

@@ -154,6 +154,7 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
     const store = openStore(dir.databasePath, options.scheduleGroupCommit);
     undo.push(() => store.close());
     const serviceFiles = await loadServiceFiles(dataDir, fileStep);
+    undo.push(() => serviceFiles.opaque.close());
     const tls = await readTls(config);
 
     const maxConnections = connectionCap(limits.maxConnections, openFileLimit());
@@ -453,6 +454,7 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
           await Promise.all(serving);
           tally.stop(); // the last connections' count, before the store and the log's last lines
           await hub.close();
+          serviceFiles.opaque.close();
           await store.close();
           dir.release();
         })();

@@ -14,6 +14,7 @@ import { blobsService } from "./blobs/service.ts";
 import { RegistrationLimiter } from "./accounts/registration_limit.ts";
 import { LoginThrottle } from "./accounts/throttle.ts";
 import { loadOpaqueSetup } from "./accounts/opaque_setup.ts";
+import { opaqueInWorker, type OpaqueServer } from "./accounts/opaque_server.ts";
 import { devicesService } from "./devices/service.ts";
 import { friendsService } from "./friends/service.ts";
 import type { MessageLimits } from "./messages/body.ts";
@@ -32,6 +33,8 @@ export interface ServiceDeps {
   provider: CryptoProvider;
   /** The OPAQUE server setup (accounts/opaque_setup.ts). */
   opaqueSetup: string;
+  /** Where the OPAQUE steps run. */
+  opaque: OpaqueServer;
   /** Who may register (`server.registration`). */
   registration: RegistrationMode;
   /** `server.limits.registrationsPerIpPerHour` and `registrationsPerHour`, the message and image limits, `openUploads`. */
@@ -52,6 +55,8 @@ export interface ServiceDeps {
 export interface ServiceFiles {
   /** The OPAQUE server setup (accounts/opaque_setup.ts). */
   opaqueSetup: string;
+  /** Where the OPAQUE steps run: a worker the caller closes when the server stops. */
+  opaque: OpaqueServer;
   /** The blob bytes under `blobs/` and `uploads/` (server/blobs/file.ts). */
   blobStore: BlobStore;
 }
@@ -68,10 +73,17 @@ export async function loadServiceFiles(
   dataDir: string,
   step: <T>(path: string, load: () => Promise<T>) => Promise<T>,
 ): Promise<ServiceFiles> {
-  return {
-    opaqueSetup: await step(`${dataDir}/opaque_server_setup`, () => loadOpaqueSetup(dataDir)),
-    blobStore: await step(`${dataDir}/blobs`, () => openFileBlobStore(dataDir)),
-  };
+  const opaque = opaqueInWorker();
+  try {
+    return {
+      opaqueSetup: await step(`${dataDir}/opaque_server_setup`, () => loadOpaqueSetup(dataDir, opaque)),
+      opaque,
+      blobStore: await step(`${dataDir}/blobs`, () => openFileBlobStore(dataDir)),
+    };
+  } catch (error) {
+    opaque.close();
+    throw error;
+  }
 }
 
 /**
@@ -114,6 +126,7 @@ export function createServices(deps: ServiceDeps): Service[] {
         perHour: deps.limits.registrationsPerHour,
       }, now),
       opaqueSetup: deps.opaqueSetup,
+      opaque: deps.opaque,
       clock,
     }),
     devicesService({ store, hub, throttle, provider: deps.provider, clock }),

@@ -9,6 +9,7 @@ import { createLogger } from "../log.ts";
 import { routeTable } from "../rpc/dispatch.ts";
 import { openSqliteStore } from "../store/sqlite.ts";
 import { createServices } from "./mod.ts";
+import { opaqueInThread } from "./accounts/opaque_server.ts";
 
 Deno.test("every operation of the registry has exactly one handler among the services", async () => {
   const store = openSqliteStore(":memory:");
@@ -20,6 +21,7 @@ Deno.test("every operation of the registry has exactly one handler among the ser
       clock,
       provider: nobleProvider,
       opaqueSetup: "unused here",
+      opaque: opaqueInThread(),
       registration: "open",
       limits: DEFAULT_CONFIG.server.limits,
       blobStore: new MemoryBlobStore(),

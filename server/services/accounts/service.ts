@@ -1,6 +1,5 @@
 // The accounts service: OPAQUE registration and login bound to the channel, profile, password, logout (PROTOCOL.md §10).
 
-import * as opaque from "@serenity-kit/opaque";
 import type { RegistrationMode } from "../../../core/config/schema.ts";
 import { loginProof } from "../../../core/crypto/login_binding.ts";
 import { isDevicePublicKey } from "../../../core/crypto/resume_binding.ts";
@@ -20,6 +19,7 @@ import type { RegistrationLimiter } from "./registration_limit.ts";
 import type { LoginThrottle } from "./throttle.ts";
 import { audit, throttled, waitText } from "../_audit.ts";
 import { rememberDevice } from "../devices/remember.ts";
+import { type OpaqueServer, OpaqueStepError } from "./opaque_server.ts";
 
 /** What the accounts service needs. */
 export interface AccountsDeps {
@@ -33,6 +33,8 @@ export interface AccountsDeps {
   registrationLimiter: RegistrationLimiter;
   /** The OPAQUE server setup (see opaque_setup.ts). */
   opaqueSetup: string;
+  /** Where the OPAQUE steps run (the server's worker). */
+  opaque: OpaqueServer;
   clock: Clock;
 }
 
@@ -56,7 +58,7 @@ const pending = stateSlot<Pending>("accounts", () => ({}));
  * @returns The service.
  */
 export function accountsService(deps: AccountsDeps): Service {
-  const { store, throttle, registration: mode, registrationLimiter: limiter, opaqueSetup, clock } = deps;
+  const { store, throttle, registration: mode, registrationLimiter: limiter, opaqueSetup, opaque, clock } = deps;
   const now = () => clock.now();
 
   /** The logged-in user's record; an account deleted meanwhile is as good as logged out. */
@@ -121,12 +123,12 @@ export function accountsService(deps: AccountsDeps): Service {
           throttle.failAddress(address);
           throw new RequestError("username_taken", `${name.username} is taken`);
         }
-        const { registrationResponse } = opaqueCall(() =>
-          opaque.server.createRegistrationResponse({
+        const { registrationResponse } = await opaqueCall(
+          opaque.registrationResponse({
             serverSetup: opaqueSetup,
             userIdentifier: name.key,
             registrationRequest: request,
-          })
+          }),
         );
         context.state(pending).registration = {
           username: name.username,
@@ -143,7 +145,7 @@ export function accountsService(deps: AccountsDeps): Service {
         const registration = state.registration;
         if (!registration) throw new RequestError("out_of_order", "register_finish needs register_start first");
         state.registration = undefined;
-        const registrationRecord = utf8(checkedRecord(opaqueSetup, registration.key, record));
+        const registrationRecord = utf8(await checkedRecord(opaque, opaqueSetup, registration.key, record));
         const address = connection.remoteHost;
         let user: UserRecord;
         try {
@@ -195,13 +197,13 @@ export function accountsService(deps: AccountsDeps): Service {
         throttle.fail(name.key, address);
         const user = await store.users.findByKey(name.key);
         // No record for an unknown name: the library answers from a fake one, so both cases look the same.
-        const { loginResponse, serverLoginState } = opaqueCall(() =>
-          opaque.server.startLogin({
+        const { loginResponse, serverLoginState } = await opaqueCall(
+          opaque.startLogin({
             serverSetup: opaqueSetup,
             userIdentifier: name.key,
             registrationRecord: user ? new TextDecoder().decode(user.registrationRecord) : null,
             startLoginRequest: request,
-          })
+          }),
         );
         state.login = { key: name.key, userId: user?.id, state: serverLoginState, logger };
         return { response: loginResponse };
@@ -221,9 +223,11 @@ export function accountsService(deps: AccountsDeps): Service {
         if (!binding) throw new TypeError("This connection has no secure channel");
         let sessionKey: string | undefined;
         try {
-          sessionKey = opaque.server.finishLogin({ finishLoginRequest: finish, serverLoginState: login.state })
+          sessionKey = (await opaque.finishLogin({ finishLoginRequest: finish, serverLoginState: login.state }))
             .sessionKey;
         } catch (error) {
+          // Only the library's refusal is a wrong password; a worker that cannot run is the server's failure.
+          if (!(error instanceof OpaqueStepError)) throw error;
           // A KE3 that does not verify is a wrong password (or a relay): the same answer as a bad proof below.
           logger.debug("login_finish_rejected", { conn: connection.id, error: String(error) });
         }
@@ -274,12 +278,12 @@ export function accountsService(deps: AccountsDeps): Service {
 
       async passwordStart({ request }, context) {
         const user = await currentUser(context.user.id);
-        const { registrationResponse } = opaqueCall(() =>
-          opaque.server.createRegistrationResponse({
+        const { registrationResponse } = await opaqueCall(
+          opaque.registrationResponse({
             serverSetup: opaqueSetup,
             userIdentifier: user.usernameKey,
             registrationRequest: request,
-          })
+          }),
         );
         context.state(pending).password = true;
         return { response: registrationResponse };
@@ -291,7 +295,7 @@ export function accountsService(deps: AccountsDeps): Service {
         if (!state.password) throw new RequestError("out_of_order", "password_finish needs password_start first");
         state.password = false;
         // The stored key, not one derived again from the display name: it is what the account registered under.
-        const checked = utf8(checkedRecord(opaqueSetup, user.usernameKey, record));
+        const checked = utf8(await checkedRecord(opaque, opaqueSetup, user.usernameKey, record));
         await store.users.setRegistrationRecord(user.id, checked);
         audit(context.logger, "password_change", context.connection, { user: user.id });
         return {};
@@ -308,12 +312,13 @@ function invalidInvite(): RequestError {
   return new RequestError("invite_invalid", "This invite code is unknown, used or expired");
 }
 
-/** Runs a library call on client-supplied OPAQUE messages; a malformed one is the client's error, not ours. */
-function opaqueCall<T>(call: () => T): T {
+/** Awaits a step on client-supplied OPAQUE messages; a malformed one is the client's error, not ours. */
+async function opaqueCall<T>(step: Promise<T>): Promise<T> {
   try {
-    return call();
+    return await step;
   } catch (error) {
-    throw new RequestError("bad_request", `Malformed OPAQUE message: ${String(error).slice(0, 120)}`, {
+    if (!(error instanceof OpaqueStepError)) throw error;
+    throw new RequestError("bad_request", `Malformed OPAQUE message: ${error.message.slice(0, 120)}`, {
       cause: error,
     });
   }
@@ -323,18 +328,23 @@ function opaqueCall<T>(call: () => T): T {
  * Refuses a registration record the OPAQUE library cannot use, before it is stored: a bad one would make every
  * later login of the account fail, in a way that tells it apart from an unknown user.
  *
- * @param setup The OPAQUE server setup.
+ * @param opaque Where the OPAQUE steps run.
+ * @param serverSetup The OPAQUE server setup.
  * @param userIdentifier The account's username key.
  * @param record The client's RegistrationRecord (base64url).
  * @returns The record, unchanged.
  */
-function checkedRecord(setup: string, userIdentifier: string, record: string): string {
+async function checkedRecord(
+  opaque: OpaqueServer,
+  serverSetup: string,
+  userIdentifier: string,
+  record: string,
+): Promise<string> {
   try {
-    // Starting a login against a throwaway KE1 makes the library parse the record fully.
-    const { startLoginRequest } = opaque.client.startLogin({ password: "record check" });
-    opaque.server.startLogin({ serverSetup: setup, userIdentifier, registrationRecord: record, startLoginRequest });
+    await opaque.checkRecord({ serverSetup, userIdentifier, record });
   } catch (error) {
-    throw new RequestError("bad_request", `Malformed registration record: ${String(error).slice(0, 80)}`, {
+    if (!(error instanceof OpaqueStepError)) throw error;
+    throw new RequestError("bad_request", `Malformed registration record: ${error.message.slice(0, 80)}`, {
       cause: error,
     });
   }
