@@ -11,6 +11,8 @@ import { encodeAlert } from "../core/crypto/handshake_messages.ts";
 import { fingerprint, publicKeys, type ServerKeys } from "../core/crypto/identity.ts";
 import { detectProvider } from "../core/crypto/primitives/detect.ts";
 import { nodeEd25519Sign } from "./node_ed25519.ts";
+import { withNodeDigests } from "./node_hash.ts";
+import { nodeP256 } from "./node_p256.ts";
 import { nodeX25519 } from "./node_x25519.ts";
 import { withNodeAesGcm } from "./node_aead.ts";
 import type { CryptoProvider } from "../core/crypto/primitives/types.ts";
@@ -144,9 +146,9 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
     undo.push(() => dir.release());
     const dataDir = dir.path;
     // Records on OpenSSL's AES-GCM (server/node_aead.ts); the rest from the platform. Tests may pass their own.
-    // node:crypto where it costs the handshake less CPU than WebCrypto (bench/README.md, issue 12).
-    const native = { x25519: nodeX25519, ed25519Sign: nodeEd25519Sign() };
-    const provider = options.provider ?? withNodeAesGcm(await detectProvider(native));
+    // node:crypto where it costs the handshake less CPU than WebCrypto or noble (bench/README.md, issue 12).
+    const native = { x25519: nodeX25519, p256: nodeP256, ed25519Sign: nodeEd25519Sign() };
+    const provider = options.provider ?? withNodeAesGcm(withNodeDigests(await detectProvider(native)));
     const keys = await fileStep(`${dataDir}/server_identity.json`, () => loadServerKeys(dataDir, provider, logger));
     const serverFingerprint = fingerprint(provider, publicKeys(keys));
     const settings = cryptoSettings(config.crypto);

@@ -39,6 +39,8 @@ export interface WebCryptoProvider extends CryptoProvider {
 export interface NativePrimitives {
   /** X25519 (RFC 7748), also under X25519MLKEM768. */
   readonly x25519?: KeyExchange;
+  /** P-256 ECDH. */
+  readonly p256?: KeyExchange;
   /** Ed25519 signing (RFC 8032); verification stays WebCrypto's or noble's. */
   readonly ed25519Sign?: SignatureScheme["sign"];
 }
@@ -92,7 +94,7 @@ export async function webCryptoProvider(
   const x25519 = native.x25519 ?? (support.x25519 ? webCryptoX25519(subtle) : nobleX25519);
   const kexes = {
     "x25519": x25519,
-    "p256": support.ecdhP256 ? webCryptoP256(subtle) : nobleP256,
+    "p256": native.p256 ?? (support.ecdhP256 ? webCryptoP256(subtle) : nobleP256),
     "x25519-mlkem768": hybridX25519MlKem768(x25519, support.mlKem768 ? webCryptoMlKem768(subtle) : undefined),
   };
   const signatures = {
