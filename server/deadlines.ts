@@ -8,8 +8,7 @@ export interface Watched {
    * @returns When it next needs a look (ms, the clock's time), if it knows: nothing before then can expire. Without
    *   an answer it is looked at on the next sweep.
    */
-  // deno-lint-ignore no-invalid-void-type -- an item that does not know may simply return
-  check(now: number): number | void;
+  check(now: number): number | undefined | void;
 }
 
 /** How often the sweep runs; deadlines are kept to within this. */
