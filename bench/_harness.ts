@@ -5,7 +5,7 @@ import { knownConfigLeaves, liftedLimitFlags, type ServerProcess, startServerPro
 import { readCpuTicks, readMemory } from "./_proc.ts";
 import { seedDataDir, type Seeded, type SeedOptions } from "./_seed.ts";
 import type { LoadCommand, LoadJob, Target } from "./_load_client.ts";
-import { Histogram } from "./_histogram.ts";
+import { Histogram, type Timeline, TIMELINE_SLOT_MS } from "./_histogram.ts";
 
 /** The checkout this file is in: the server measured is always this one. */
 export const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -98,13 +98,17 @@ export interface Mimi extends ServerProcess {
  */
 export async function startMimi(
   seed: SeedOptions,
-  options: { connections?: number; flags?: string[]; keepData?: boolean } = {},
+  options: { connections?: number; flags?: string[]; keepData?: boolean; inspect?: boolean } = {},
 ): Promise<Mimi> {
   const dataDir = await Deno.makeTempDir({ prefix: "mimi-bench-data-" });
   const seeded = await seedDataDir(dataDir, seed);
   const known = knownConfigLeaves(ROOT);
+  // A flag the scenario gives replaces the lifted one of the same path (the default keep-alive, for instance).
+  const given = new Set((options.flags ?? []).map((flag) => flag.slice(0, flag.indexOf("="))));
   const flags = [
-    ...liftedLimitFlags(known, options.connections ?? 1000),
+    ...liftedLimitFlags(known, options.connections ?? 1000).filter((flag) =>
+      !given.has(flag.slice(0, flag.indexOf("=")))
+    ),
     "--server.registration=open",
     "--server.limits.registrationsPerIpPerHour=1000000",
     "--server.limits.registrationsPerHour=1000000",
@@ -112,7 +116,7 @@ export async function startMimi(
     "--server.limits.outboundTotalBytes=1073741824",
     ...options.flags ?? [],
   ].filter((flag) => known.has(flag.slice(2, flag.indexOf("="))));
-  const server = await startServerProcess(ROOT, flags, { dataDir });
+  const server = await startServerProcess(ROOT, flags, { dataDir, inspect: options.inspect });
   return {
     ...server,
     seeded,
@@ -283,6 +287,7 @@ export async function deliveries(generators: Generator[]) {
   let delivered = 0;
   let firstAt = Infinity;
   let lastAt = 0;
+  const timeline: Timeline = {};
   for (const answer of answers) {
     const n = answer.delivered as number;
     if (n === 0) continue;
@@ -290,8 +295,29 @@ export async function deliveries(generators: Generator[]) {
     firstAt = Math.min(firstAt, answer.firstAt as number);
     lastAt = Math.max(lastAt, answer.lastAt as number);
     histogram.merge(answer.histogram as [number, number][]);
+    for (const [slot, [count, sum, max, over]] of Object.entries(answer.timeline as Timeline)) {
+      const row = timeline[Number(slot)] ??= [0, 0, 0, 0];
+      row[0] += count;
+      row[1] += sum;
+      row[2] = Math.max(row[2], max);
+      row[3] += over;
+    }
   }
-  return { delivered, spanMs: delivered > 0 ? lastAt - firstAt : 0, histogram };
+  return { delivered, spanMs: delivered > 0 ? lastAt - firstAt : 0, histogram, timeline };
+}
+
+/**
+ * One line per {@link TIMELINE_SLOT_MS} of send time: deliveries, mean and max latency, share over 50 ms. Shows whether
+ * a high percentile is a backlog at the start, spikes, or a steady cost.
+ */
+export function timelineLines(timeline: Timeline): string[] {
+  const slots = Object.keys(timeline).map(Number).sort((a, b) => a - b);
+  return slots.map((slot) => {
+    const [count, sum, max, over] = timeline[slot];
+    const at = ((slot - slots[0]) * TIMELINE_SLOT_MS / 1000).toFixed(2);
+    return `+${at} s: ${count} deliveries, mean ${(sum / count).toFixed(1)} ms, max ${max.toFixed(1)} ms, ` +
+      `${(over / count * 100).toFixed(1)} % over 50 ms`;
+  });
 }
 
 /** Waits until the generators have been idle for `quietMs`: whatever was sent has arrived. */

@@ -53,3 +53,9 @@ export class Histogram {
     return sparse;
   }
 }
+
+/** Width of a {@link Timeline} slot: deliveries are grouped by when they were sent. */
+export const TIMELINE_SLOT_MS = 250;
+
+/** Latency by send time: slot (sent at / TIMELINE_SLOT_MS, floored) → [count, sum ms, max ms, count over 50 ms]. */
+export type Timeline = Record<number, [number, number, number, number]>;

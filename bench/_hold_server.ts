@@ -10,12 +10,21 @@ export interface ServerProcess {
   readonly warnings: Map<string, number>;
   /** Milliseconds from spawning the process to both ports printed: the server's start-up time as a user sees it. */
   readonly startMs: number;
+  /** The V8 inspector's WebSocket URL, when started with `inspect` (bench/_window_profile.ts profiles through it). */
+  readonly inspectorUrl?: string;
   /** Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its data directory (unless it was given one). */
   stop(): Promise<void>;
 }
 
 /** How long a server may take to print its addresses. */
 const START_TIMEOUT_MS = 60_000;
+/** How long a server may take to stop after SIGTERM before it is killed. */
+const STOP_GRACE_MS = 5000;
+/**
+ * The same when it writes a CPU profile (MIMI_BENCH_PROFILE), which it does only if it exits by itself: a server that
+ * held 10,000 connections takes longer than 5 s to see them all closed and stop, and a killed one writes no profile.
+ */
+const PROFILED_STOP_GRACE_MS = 120_000;
 
 /**
  * Lists the configuration leaves a checkout's server knows, with the largest value each integer leaf accepts, by
@@ -89,13 +98,14 @@ async function eachLine(
  * @param root The checkout whose server is measured.
  * @param flags Extra config flags (limits, key exchanges).
  * @param options `dataDir`: an existing data directory to serve (seeded, or left by an earlier server), which the
- *   server keeps when it stops; without it a fresh one is made and removed.
+ *   server keeps when it stops; without it a fresh one is made and removed. `inspect`: open the V8 inspector on an
+ *   ephemeral port of 127.0.0.1, to profile a window of the run.
  * @returns The running server, once it has printed both ports.
  */
 export async function startServerProcess(
   root: string,
   flags: string[],
-  options: { dataDir?: string } = {},
+  options: { dataDir?: string; inspect?: boolean } = {},
 ): Promise<ServerProcess> {
   const workDir = await Deno.makeTempDir({ prefix: "mimi-hold-" });
   const dataDir = options.dataDir ?? `${workDir}/data`;
@@ -104,7 +114,10 @@ export async function startServerProcess(
   const profileDir = Deno.env.get("MIMI_BENCH_PROFILE");
   const args = [
     "run",
-    ...profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
+    // With the inspector a scenario profiles the window it measures instead: a whole-life profile's sampling would
+    // run all along and add to the CPU it measures (3-4 % of a core at 10,000 idle connections).
+    ...profileDir && !options.inspect ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
+    ...options.inspect ? ["--inspect=127.0.0.1:0"] : [],
     `--config=${root}/deno.json`,
     "--allow-net",
     "--allow-read",
@@ -135,7 +148,9 @@ export async function startServerProcess(
   let httpPort: number | undefined;
   let announce: (() => void) | undefined;
   let startMs: number | undefined;
+  let inspectorUrl: string | undefined;
   const onLine = (line: string) => {
+    inspectorUrl ??= line.match(/^Debugger listening on (ws:\/\/\S+)/)?.[1];
     if (tcpPort === undefined || httpPort === undefined) early.push(line);
     // JSON log lines (`listen`, `ready`) appear at info level only; the banner on stderr always does.
     let record: Record<string, unknown> | undefined;
@@ -182,7 +197,7 @@ export async function startServerProcess(
           // It exited during the grace period.
           if (!(error instanceof TypeError)) throw error;
         }
-      }, 5000);
+      }, profileDir ? PROFILED_STOP_GRACE_MS : STOP_GRACE_MS);
       await child.status;
       clearTimeout(timer);
       await outputDone;
@@ -215,6 +230,7 @@ export async function startServerProcess(
     wsUrl: `ws://127.0.0.1:${httpPort}/ws`,
     warnings,
     startMs: startMs!,
+    inspectorUrl,
     stop,
   };
 }

@@ -23,7 +23,7 @@ import type { KexId } from "../core/crypto/primitives/types.ts";
 import type { SeededUser } from "./_seed.ts";
 import { cheapLogin, cheapRegister } from "./_cheap_login.ts";
 import { connectTcpFrom } from "./_tcp_from.ts";
-import { Histogram } from "./_histogram.ts";
+import { Histogram, type Timeline, TIMELINE_SLOT_MS } from "./_histogram.ts";
 
 /** Where the sessions go. */
 export type Target =
@@ -46,6 +46,8 @@ export interface LoadJob {
 export type LoadCommand =
   | { cmd: "open" }
   | { cmd: "stats" }
+  /** Deliveries since the last `stats`, without resetting them. */
+  | { cmd: "count" }
   | {
     cmd: "send";
     /** Indexes into this process's sessions that send, and the conversation each sends to. */
@@ -99,10 +101,10 @@ interface Session {
   close(): Promise<void>;
 }
 
-let delivery: DeliveryStats & { histogram: Histogram } = fresh();
+let delivery: DeliveryStats & { histogram: Histogram; timeline: Timeline } = fresh();
 
 function fresh() {
-  return { delivered: 0, firstAt: 0, lastAt: 0, latency: [], histogram: new Histogram() };
+  return { delivered: 0, firstAt: 0, lastAt: 0, latency: [], histogram: new Histogram(), timeline: {} as Timeline };
 }
 
 /** A delivered message: its text starts with the sender's clock reading (ms, see WIRE_NOW) and a space. */
@@ -112,7 +114,16 @@ function delivered(text: string): void {
   if (delivery.delivered === 0) delivery.firstAt = now;
   delivery.lastAt = now;
   delivery.delivered++;
-  if (Number.isFinite(sentAt)) delivery.histogram.add(now - sentAt);
+  if (!Number.isFinite(sentAt)) return;
+  const ms = now - sentAt;
+  delivery.histogram.add(ms);
+  // Latency over the run, by send time: tells a backlog that drains (early slots slow) from a steady cost.
+  const slot = Math.floor(sentAt / TIMELINE_SLOT_MS);
+  const row = delivery.timeline[slot] ??= [0, 0, 0, 0];
+  row[0]++;
+  row[1] += ms;
+  if (ms > row[2]) row[2] = ms;
+  if (ms > 50) row[3]++;
 }
 
 async function openMimiRaw(target: Extract<Target, { kind: "mimi" }>, localAddress?: string) {
@@ -386,6 +397,9 @@ async function main(job: LoadJob): Promise<void> {
           delivery = fresh();
           break;
         }
+        case "count":
+          reply({ event: "count", delivered: delivery.delivered });
+          break;
         case "send":
           reply({ event: "sent", ...await runSend(sessions, command) });
           break;

@@ -13,6 +13,7 @@ import {
   stopAll,
 } from "./_harness.ts";
 import { readCpuTicks } from "./_proc.ts";
+import { profileWindow } from "./_window_profile.ts";
 
 /** Connections per generator process: well under `ulimit -n` (20,000 here), and a core's worth of handshakes. */
 const PER_PROCESS = 5000;
@@ -26,7 +27,14 @@ export const connections: Scenario = {
     const idleMs = ctx.quick ? 2000 : 10_000;
     const out: Figure[] = [];
     for (const transport of ["tcp", "ws"] as const) {
-      const mimi = await startMimi({ users: n + WARM_UP, roomMembers: 0, pairs: 0 }, { connections: n + WARM_UP });
+      const mimi = await startMimi({ users: n + WARM_UP, roomMembers: 0, pairs: 0 }, {
+        connections: n + WARM_UP,
+        inspect: Deno.env.get("MIMI_BENCH_PROFILE") !== undefined,
+        // MIMI_BENCH_KEEPALIVE_MS=30000: the default keep-alive instead of one lifted past the run (pings included).
+        flags: Deno.env.get("MIMI_BENCH_KEEPALIVE_MS")
+          ? [`--server.limits.keepAliveMs=${Deno.env.get("MIMI_BENCH_KEEPALIVE_MS")}`]
+          : [],
+      });
       try {
         // Code compiled and pools grown on the first connections are not per connection: open and close some first.
         const warm = await startGenerators(mimi.target(transport), 1, { users: mimi.seeded.users.slice(n) });
@@ -48,8 +56,23 @@ export const connections: Scenario = {
           const perKiB = (after - before) / n;
           ctx.log(`connections: ${transport}: RSS ${before} → ${after} KiB`);
           const ticks = readCpuTicks(mimi.pid);
-          await new Promise((resolve) => setTimeout(resolve, idleMs));
-          const idleCpu = (readCpuTicks(mimi.pid) - ticks) / ctx.ticksPerSecond / (idleMs / 1000) * 100;
+          const series: number[] = [];
+          const diagMs = Number(Deno.env.get("MIMI_BENCH_IDLE_MS") ?? idleMs);
+          let last = ticks;
+          for (let t = 0; t < diagMs; t += 1000) {
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+            const now = readCpuTicks(mimi.pid);
+            series.push(now - last);
+            last = now;
+          }
+          ctx.log(`connections: ${transport}: ticks per second: ${series.join(" ")}`);
+          const idleCpu = (readCpuTicks(mimi.pid) - ticks) / ctx.ticksPerSecond / (diagMs / 1000) * 100;
+          const profileDir = Deno.env.get("MIMI_BENCH_PROFILE");
+          if (profileDir && mimi.inspectorUrl) {
+            const file = `${profileDir}/connections-${transport}-idle.cpuprofile`;
+            await profileWindow(mimi.inspectorUrl, idleMs, file);
+            ctx.log(`connections: ${transport}: idle profile in ${file}`);
+          }
           out.push(
             figure("connections", `${transport}: memory per idle logged-in connection at ${n}`, perKiB * 1.024, "KB", {
               op: "<=",

@@ -16,6 +16,11 @@ export interface WatchActions {
   end(code: ErrorCode, message: string, reason: string): void;
   /** Sends the keep-alive ping push (PROTOCOL.md §11.3). */
   ping(): void;
+  /**
+   * A deadline may have come closer than `check` last answered (the handshake completed, a logout): the owner has
+   * {@link Deadlines} look at the watch on its next sweep.
+   */
+  recheck?(): void;
 }
 
 /**
@@ -54,6 +59,7 @@ export class ConnectionWatch implements Watched {
     this.#phase = "open";
     this.#since = now;
     this.#lastHeard = now;
+    this.#actions.recheck?.();
   }
 
   /** A record arrived. */
@@ -72,29 +78,36 @@ export class ConnectionWatch implements Watched {
     if (this.#phase !== "user") return;
     this.#phase = "open";
     this.#since = now;
+    this.#actions.recheck?.();
   }
 
-  check(now: number): void {
-    if (this.#ended) return;
+  /** @returns When the next deadline falls, for {@link Deadlines} to look again then (nothing expires before). */
+  check(now: number): number | undefined {
+    if (this.#ended) return undefined;
     const limits = this.#limits;
     if (this.#phase === "handshake") {
       if (now - this.#since >= limits.handshakeTimeoutMs) {
         this.#end("timeout", `No completed handshake within ${limits.handshakeTimeoutMs} ms`, "handshake_timeout");
+        return undefined;
       }
-      return;
+      return this.#since + limits.handshakeTimeoutMs;
     }
     if (this.#phase === "open" && now - this.#since >= limits.loginTimeoutMs) {
       const seconds = Math.round(limits.loginTimeoutMs / 1000);
       this.#end("login_timeout", `Not logged in within ${seconds} s; connect again to log in`, "login_timeout");
-      return;
+      return undefined;
     }
     const silent = now - this.#lastHeard;
     if (silent >= 2 * limits.keepAliveMs) {
       this.#end("timeout", `No answer to the server's ping for ${Math.round(silent / 1000)} s`, "keepalive_timeout");
+      return undefined;
     } else if (silent >= limits.keepAliveMs && !this.#pinged) {
       this.#pinged = true;
       this.#actions.ping();
     }
+    // A record heard since only moves these later: looking at the earlier time is enough (heard() needs no call).
+    const keepAlive = this.#lastHeard + (this.#pinged ? 2 : 1) * limits.keepAliveMs;
+    return this.#phase === "open" ? Math.min(keepAlive, this.#since + limits.loginTimeoutMs) : keepAlive;
   }
 
   #end(code: ErrorCode, message: string, reason: string): void {

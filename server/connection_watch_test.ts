@@ -65,3 +65,22 @@ Deno.test("ConnectionWatch counts a record as an answer, and starts the login de
   w.check(160_000);
   assert.deepEqual(actions.at(-1), "end login_timeout login_timeout");
 });
+
+Deno.test("ConnectionWatch answers its next deadline and asks for a recheck when one comes closer", () => {
+  let rechecks = 0;
+  const w = new ConnectionWatch(
+    { handshakeTimeoutMs: 10_000, loginTimeoutMs: 5_000, keepAliveMs: 30_000 },
+    { end: () => {}, ping: () => {}, recheck: () => rechecks++ },
+    0,
+  );
+  assert.equal(w.check(1_000), 10_000);
+  w.established(2_000);
+  assert.equal(rechecks, 1);
+  assert.equal(w.check(2_250), 7_000);
+  w.loggedIn();
+  assert.equal(w.check(2_500), 32_000);
+  w.heard(20_000);
+  assert.equal(w.check(32_000), 50_000, "a record heard since moves the keep-alive later");
+  w.loggedOut(40_000);
+  assert.equal(rechecks, 2);
+});

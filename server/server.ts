@@ -237,6 +237,7 @@ export async function startServer(config: MimiConfig, options: StartOptions): Pr
           void connection.endWith(code, message, reason, 1008);
         },
         ping: () => connection.write(encodeEnvelope({ opcode: Op.ping, id: 0, body: { time: clock.now() } })),
+        recheck: () => deadlines.recheck(watch),
       }, clock.now());
       const connection = secureConnection(raw, secureContext, {
         beforeKeyExchange(kex) {

@@ -52,7 +52,7 @@ class HttpSocketWatch implements Watched {
     this.deadline = now + options.limits.headersTimeoutMs;
   }
 
-  check(now: number): void {
+  check(now: number): undefined {
     if (now < this.deadline || this.state === "upgraded") return;
     const reason = this.state === "response" ? "response_timeout" : "headers_timeout";
     this.options.logger.debug("http_timeout", { remote: this.socket.remoteHost, reason });
