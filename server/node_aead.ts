@@ -27,10 +27,11 @@ function seal(algorithm: GcmId, key: KeyObject, nonce: Uint8Array, plaintext: Ui
   const cipher = createCipheriv(algorithm, key, nonce, { authTagLength: TAG_LENGTH });
   cipher.setAAD(ad);
   const head = cipher.update(plaintext);
+  // GCM is a stream mode: update() returns every byte and final() none, so the usual case is one copy, not three.
   const tail = cipher.final();
   const out = new Uint8Array(head.length + tail.length + TAG_LENGTH);
   out.set(head, 0);
-  out.set(tail, head.length);
+  if (tail.length > 0) out.set(tail, head.length);
   out.set(cipher.getAuthTag(), head.length + tail.length);
   return out;
 }
@@ -46,6 +47,7 @@ function open(algorithm: GcmId, key: KeyObject, nonce: Uint8Array, ciphertext: U
     decipher.setAuthTag(ciphertext.subarray(ciphertext.length - TAG_LENGTH));
     const head = decipher.update(body);
     const tail = decipher.final();
+    if (tail.length === 0) return new Uint8Array(head.buffer, head.byteOffset, head.length);
     const out = new Uint8Array(head.length + tail.length);
     out.set(head, 0);
     out.set(tail, head.length);
@@ -60,7 +62,8 @@ function open(algorithm: GcmId, key: KeyObject, nonce: Uint8Array, ciphertext: U
  * AES-GCM on node:crypto for `id` (`aes-128-gcm` or `aes-256-gcm`).
  *
  * @param id The AEAD.
- * @returns An {@link Aead} whose keys seal and open synchronously (the promises are already settled).
+ * @returns An {@link Aead} whose keys seal and open synchronously: `sealSync`/`openSync`, and `seal`/`open` whose
+ *   promises are already settled.
  */
 export function nodeAesGcm(id: GcmId): Aead {
   const keyLength = id === "aes-128-gcm" ? 16 : 32;
@@ -80,6 +83,9 @@ export function nodeAesGcm(id: GcmId): Aead {
           seal: (nonce, plaintext, ad) => new Promise((resolve) => resolve(seal(algorithm, key, nonce, plaintext, ad))),
           open: (nonce, ciphertext, ad) =>
             new Promise((resolve) => resolve(open(algorithm, key, nonce, ciphertext, ad))),
+          // The record layer seals and opens through these when present: no promise and no await per record.
+          sealSync: (nonce, plaintext, ad) => seal(algorithm, key, nonce, plaintext, ad),
+          openSync: (nonce, ciphertext, ad) => open(algorithm, key, nonce, ciphertext, ad),
         });
       },
     } as const,

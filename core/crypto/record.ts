@@ -66,6 +66,12 @@ class Epoch {
   }
 }
 
+/** Whether `bytes` from `start` on are all zero (the padding). */
+function allZero(bytes: Uint8Array, start: number): boolean {
+  for (let i = start; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
 /** Associated data: content type, sequence number (64-bit big-endian) and ciphertext length (PROTOCOL.md §9.1). */
 function associatedData(seq: number, ciphertextLength: number): Uint8Array {
   const ad = new Uint8Array(13);
@@ -88,6 +94,8 @@ async function openEpoch(aead: Aead, hash: Hash, secret: Uint8Array): Promise<Ep
 export class RecordSealer {
   #epoch: Epoch;
   #queue: Promise<unknown> = Promise.resolve();
+  /** Calls of {@link seal} not yet done: {@link sealSync} waits its turn behind them (it declines). */
+  #inFlight = 0;
   readonly #aead: Aead;
   readonly #hash: Hash;
   readonly #options: RecordOptions;
@@ -120,20 +128,49 @@ export class RecordSealer {
    * @returns One or two frame payloads to send, in order.
    */
   seal(type: number, body: Uint8Array): Promise<Uint8Array[]> {
+    this.#inFlight++;
     const result = this.#queue.then(async () => {
-      const out = [await this.#sealOne(type, body)];
-      const e = this.#epoch;
-      if (
-        type !== InnerType.closeNotify &&
-        (e.records >= this.#options.rekeyAfterRecords || e.bytes >= this.#options.rekeyAfterBytes)
-      ) {
-        out.push(await this.#sealOne(InnerType.keyUpdate, new Uint8Array(0)));
-        this.#epoch = await openEpoch(this.#aead, this.#hash, nextTrafficSecret(this.#hash, e.secret));
+      try {
+        const out = [await this.#sealOne(type, body)];
+        const e = this.#epoch;
+        if (
+          type !== InnerType.closeNotify &&
+          (e.records >= this.#options.rekeyAfterRecords || e.bytes >= this.#options.rekeyAfterBytes)
+        ) {
+          out.push(await this.#sealOne(InnerType.keyUpdate, new Uint8Array(0)));
+          this.#epoch = await openEpoch(this.#aead, this.#hash, nextTrafficSecret(this.#hash, e.secret));
+        }
+        return out;
+      } finally {
+        this.#inFlight--;
       }
-      return out;
     });
     this.#queue = result.catch(() => {}); // the caller gets the error; the queue only keeps order
     return result;
+  }
+
+  /**
+   * {@link seal} without a promise, when it can be done at once: the key seals synchronously (node:crypto on the
+   * server), no call of `seal` is still in progress (sequence numbers follow call order), and this record does not
+   * bring the key to its limits (a key update derives a new key, which is asynchronous: `seal` does that).
+   *
+   * @param type Inner type.
+   * @param body Record content.
+   * @returns The frame payload to send, or `undefined`: then call {@link seal} instead.
+   */
+  sealSync(type: number, body: Uint8Array): Uint8Array | undefined {
+    const epoch = this.#epoch;
+    const sealSync = epoch.key.sealSync;
+    if (sealSync === undefined || this.#inFlight > 0) return undefined;
+    if (
+      type !== InnerType.closeNotify &&
+      (epoch.records + 1 >= this.#options.rekeyAfterRecords ||
+        epoch.bytes + body.length >= this.#options.rekeyAfterBytes)
+    ) return undefined;
+    const inner = this.#inner(type, body);
+    const seq = epoch.seq++;
+    const sealed = sealSync.call(epoch.key, epoch.nonce(seq), inner, associatedData(seq, inner.length + 16));
+    return this.#sealed(epoch, body, sealed);
   }
 
   /**
@@ -154,14 +191,29 @@ export class RecordSealer {
 
   async #sealOne(type: number, body: Uint8Array): Promise<Uint8Array> {
     const epoch = this.#epoch;
-    const unpadded = 5 + body.length;
-    const block = this.#options.padding > 1 ? this.#options.padding : 1;
-    const inner = new Uint8Array(Math.ceil(unpadded / block) * block);
-    inner[0] = type;
-    new DataView(inner.buffer).setUint32(1, body.length);
-    inner.set(body, 5);
+    const inner = this.#inner(type, body);
     const seq = epoch.seq++;
     const sealed = await epoch.key.seal(epoch.nonce(seq), inner, associatedData(seq, inner.length + 16));
+    return this.#sealed(epoch, body, sealed);
+  }
+
+  /** The inner plaintext: type, length, content, padding (PROTOCOL.md §9.2). */
+  #inner(type: number, body: Uint8Array): Uint8Array {
+    const unpadded = 5 + body.length;
+    const block = this.#options.padding > 1 ? this.#options.padding : 1;
+    const inner = new Uint8Array(block > 1 ? Math.ceil(unpadded / block) * block : unpadded);
+    inner[0] = type;
+    const length = body.length;
+    inner[1] = length >>> 24;
+    inner[2] = (length >>> 16) & 0xff;
+    inner[3] = (length >>> 8) & 0xff;
+    inner[4] = length & 0xff;
+    inner.set(body, 5);
+    return inner;
+  }
+
+  /** Counts a sealed record against its key (its sequence number is taken already) and prefixes the content type. */
+  #sealed(epoch: Epoch, body: Uint8Array, sealed: Uint8Array): Uint8Array {
     epoch.records++;
     epoch.bytes += body.length;
     const payload = new Uint8Array(1 + sealed.length);
@@ -175,6 +227,8 @@ export class RecordSealer {
 export class RecordOpener {
   #epoch: Epoch;
   #failed: RecordError | undefined;
+  /** The next key being derived after a key update: records wait for it (and fail if it failed). */
+  #rekeying: Promise<void> | undefined;
   readonly #aead: Aead;
   readonly #hash: Hash;
 
@@ -206,10 +260,9 @@ export class RecordOpener {
     payload: Uint8Array,
     guess?: (payload: Uint8Array) => Promise<RecordError["kind"]>,
   ): Promise<{ type: number; body: Uint8Array }> {
+    if (this.#rekeying) await this.#rekeying;
     if (this.#failed) throw this.#failed;
-    if (payload.length < 1 + 16 + 5 || payload[0] !== ContentType.record) {
-      throw this.#fail(new RecordError("malformed", "Expected a record"));
-    }
+    this.#checkOuter(payload);
     const epoch = this.#epoch;
     const seq = epoch.seq;
     const ciphertext = payload.subarray(1);
@@ -221,10 +274,51 @@ export class RecordOpener {
       const kind = guess ? await guess(payload) : "tamper";
       throw this.#fail(new RecordError(kind, `Record ${seq} failed to open (${kind})`, { cause: error }));
     }
+    const opened = this.#opened(epoch, inner);
+    if (this.#rekeying) await this.#rekeying;
+    return opened;
+  }
+
+  /**
+   * {@link open} without a promise, when it can be done at once: the key opens synchronously (node:crypto on the
+   * server) and no key update is being applied. A record that does not open is left to `open`, which classifies
+   * the failure (asynchronously) and fails the same way. After a key update the next key is derived in the
+   * background; the next call returns `undefined` until it is ready.
+   *
+   * @param payload A frame payload starting with the record content type.
+   * @returns Inner type and content, or `undefined`: then call {@link open} with the same payload. Throws
+   *   {@link RecordError} for a record that opened but is malformed, or once a record has failed.
+   */
+  openSync(payload: Uint8Array): { type: number; body: Uint8Array } | undefined {
+    if (this.#failed) throw this.#failed;
+    const epoch = this.#epoch;
+    const openSync = epoch.key.openSync;
+    if (openSync === undefined || this.#rekeying) return undefined;
+    this.#checkOuter(payload);
+    const seq = epoch.seq;
+    const ciphertext = payload.subarray(1);
+    let inner: Uint8Array;
+    try {
+      inner = openSync.call(epoch.key, epoch.nonce(seq), ciphertext, associatedData(seq, ciphertext.length));
+    } catch (error) {
+      if (error instanceof AeadError) return undefined; // open() tries again and says what it most likely was
+      throw error;
+    }
+    return this.#opened(epoch, inner);
+  }
+
+  #checkOuter(payload: Uint8Array): void {
+    if (payload.length < 1 + 16 + 5 || payload[0] !== ContentType.record) {
+      throw this.#fail(new RecordError("malformed", "Expected a record"));
+    }
+  }
+
+  /** Checks an opened record's inner plaintext and moves to the next sequence number; starts a key update's key. */
+  #opened(epoch: Epoch, inner: Uint8Array): { type: number; body: Uint8Array } {
     epoch.seq++;
     const type = inner[0];
-    const length = new DataView(inner.buffer, inner.byteOffset).getUint32(1);
-    if (inner.length < 5 || length > inner.length - 5 || inner.subarray(5 + length).some((b) => b !== 0)) {
+    const length = inner.length < 5 ? 0 : ((inner[1] << 24) | (inner[2] << 16) | (inner[3] << 8) | inner[4]) >>> 0;
+    if (inner.length < 5 || length > inner.length - 5 || !allZero(inner, 5 + length)) {
       throw this.#fail(new RecordError("malformed", "Record content is malformed"));
     }
     if (type !== InnerType.data && type !== InnerType.keyUpdate && type !== InnerType.closeNotify) {
@@ -239,7 +333,15 @@ export class RecordOpener {
       throw this.#fail(new RecordError("malformed", "A data record must carry at least one frame"));
     }
     if (type === InnerType.keyUpdate) {
-      this.#epoch = await openEpoch(this.#aead, this.#hash, nextTrafficSecret(this.#hash, epoch.secret));
+      const rekeying = openEpoch(this.#aead, this.#hash, nextTrafficSecret(this.#hash, epoch.secret)).then(
+        (next) => {
+          this.#epoch = next;
+          this.#rekeying = undefined;
+        },
+      );
+      // Reported by whichever open() awaits it; a failure stays, so every later call fails with it too.
+      rekeying.catch(() => {});
+      this.#rekeying = rekeying;
     }
     return { type, body: inner.subarray(5, 5 + length) };
   }
