@@ -126,26 +126,22 @@ export class SecureDuplex implements Duplex {
 
   async #readOne(): Promise<Uint8Array | null> {
     try {
-      return await this.#readNext();
+      while (true) {
+        if (this.#failure) throw this.#failure;
+        // This side closed: nothing more is read, but a failure a reader already saw stays the answer.
+        if (this.#closing) return this.#outcome ?? null;
+        const payload = this.#ready.shift();
+        if (payload) return payload;
+        if (this.#outcome) return this.#outcome;
+        if (this.#corked) {
+          // The owner asks for more: it has answered every payload of the last record.
+          this.#corked = false;
+          this.#channel.uncork();
+        }
+        await this.#nextRecord();
+      }
     } finally {
       this.#reads--;
-    }
-  }
-
-  async #readNext(): Promise<Uint8Array | null> {
-    while (true) {
-      if (this.#failure) throw this.#failure;
-      // This side closed: nothing more is read, but a failure a reader already saw stays the answer.
-      if (this.#closing) return this.#outcome ?? null;
-      const payload = this.#ready.shift();
-      if (payload) return payload;
-      if (this.#outcome) return this.#outcome;
-      if (this.#corked) {
-        // The owner asks for more: it has answered every payload of the last record.
-        this.#corked = false;
-        this.#channel.uncork();
-      }
-      await this.#nextRecord();
     }
   }
 
