@@ -37,8 +37,8 @@ class TcpConnection implements Connection {
     this.remoteAddress = formatAddress(socket.remoteHost, socket.remotePort);
     this.closed = socket.closed.then((reason) => ({ reason }));
     const first = async (): Promise<Uint8Array | null> => {
-      const chunk = await socket.read();
-      next = () => socket.read();
+      const chunk = await socket.readView();
+      next = () => socket.readView();
       // Read as a frame length, "GET " is over a gigabyte: answer in the browser's language instead.
       if (chunk !== null && HTTP_REQUEST.test(String.fromCharCode(...chunk.subarray(0, 8)))) {
         await socket.refuse("http_on_tcp_port", httpNotHere(options.webHint));
@@ -46,7 +46,8 @@ class TcpConnection implements Connection {
       }
       return chunk;
     };
-    // After the first chunk, the socket's own read: no wrapper per chunk.
+    // After the first chunk, the socket's own read: no wrapper per chunk. Views of the socket's buffer: the frame
+    // reader copies what it keeps before it reads again.
     let next: () => Promise<Uint8Array | null> = first;
     // A stream cut short by our own close (a deadline, shutdown, a refusal) is not the peer's truncated frame.
     this.#frames = new FrameReader(() => next(), { maxFrameBytes: options.maxFrameBytes }, () => socket.closing);
