@@ -36,13 +36,23 @@ class Epoch {
   seq = 0;
   records = 0;
   bytes = 0;
-  constructor(readonly secret: Uint8Array, readonly key: AeadKey, readonly iv: Uint8Array) {}
+
+  /**
+   * The nonce and associated data of the synchronous paths, rewritten for every record: a synchronous AEAD has
+   * consumed them when it returns, and two small buffers per record cost more than the rest of the bookkeeping
+   * (profiled). The asynchronous paths make fresh ones, which stay untouched while a seal or open is in flight.
+   */
+  readonly syncNonce: Uint8Array;
+  readonly syncAd = new Uint8Array(13);
+
+  constructor(readonly secret: Uint8Array, readonly key: AeadKey, readonly iv: Uint8Array) {
+    this.syncNonce = new Uint8Array(iv.length);
+  }
 
   /** RFC 8446 §5.3: the 64-bit sequence number, left-padded to the IV length, XORed with the IV. */
-  nonce(seq: number): Uint8Array {
-    const iv = this.iv;
-    const nonce = new Uint8Array(iv.length);
-    nonce.set(iv);
+  nonce(seq: number, into: Uint8Array = new Uint8Array(this.iv.length)): Uint8Array {
+    const nonce = into;
+    nonce.set(this.iv);
     const end = nonce.length;
     const low = seq >>> 0;
     const high = seq > 0xffff_ffff ? Math.floor(seq / 0x1_0000_0000) >>> 0 : 0;
@@ -79,9 +89,9 @@ function allZero(bytes: Uint8Array, start: number): boolean {
 }
 
 /** Associated data: content type, sequence number (64-bit big-endian) and ciphertext length (PROTOCOL.md §9.1). */
-function associatedData(seq: number, ciphertextLength: number): Uint8Array {
+function associatedData(seq: number, ciphertextLength: number, into: Uint8Array = new Uint8Array(13)): Uint8Array {
   // Written byte by byte: a DataView per record cost more than the rest of this function (profiled).
-  const ad = new Uint8Array(13);
+  const ad = into;
   ad[0] = ContentType.record;
   put32(ad, 1, seq > 0xffff_ffff ? Math.floor(seq / 0x1_0000_0000) : 0);
   put32(ad, 5, seq >>> 0);
@@ -183,7 +193,8 @@ export class RecordSealer {
     ) return undefined;
     const inner = this.#inner(type, body);
     const seq = epoch.seq++;
-    const sealed = sealSync.call(epoch.key, epoch.nonce(seq), inner, associatedData(seq, inner.length + 16));
+    const nonce = epoch.nonce(seq, epoch.syncNonce);
+    const sealed = sealSync.call(epoch.key, nonce, inner, associatedData(seq, inner.length + 16, epoch.syncAd));
     return this.#sealed(epoch, body, sealed);
   }
 
@@ -309,7 +320,8 @@ export class RecordOpener {
     const ciphertext = payload.subarray(1);
     let inner: Uint8Array;
     try {
-      inner = openSync.call(epoch.key, epoch.nonce(seq), ciphertext, associatedData(seq, ciphertext.length));
+      const nonce = epoch.nonce(seq, epoch.syncNonce);
+      inner = openSync.call(epoch.key, nonce, ciphertext, associatedData(seq, ciphertext.length, epoch.syncAd));
     } catch (error) {
       if (error instanceof AeadError) return undefined; // open() tries again and says what it most likely was
       throw error;
