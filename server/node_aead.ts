@@ -22,17 +22,24 @@ function check(nonce: Uint8Array, data: Uint8Array, ad: Uint8Array): void {
   if (!(data instanceof Uint8Array) || !(ad instanceof Uint8Array)) throw new TypeError("Data and AD must be bytes");
 }
 
-function seal(algorithm: GcmId, key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array) {
+function seal(
+  algorithm: GcmId,
+  key: Uint8Array,
+  nonce: Uint8Array,
+  plaintext: Uint8Array,
+  ad: Uint8Array,
+  headroom = 0,
+) {
   check(nonce, plaintext, ad);
   const cipher = createCipheriv(algorithm, key, nonce, { authTagLength: TAG_LENGTH });
   cipher.setAAD(ad);
   const head = cipher.update(plaintext);
   // GCM is a stream mode: update() returns every byte and final() none, so the usual case is one copy, not three.
   const tail = cipher.final();
-  const out = new Uint8Array(head.length + tail.length + TAG_LENGTH);
-  out.set(head, 0);
-  if (tail.length > 0) out.set(tail, head.length);
-  out.set(cipher.getAuthTag(), head.length + tail.length);
+  const out = new Uint8Array(headroom + head.length + tail.length + TAG_LENGTH);
+  out.set(head, headroom);
+  if (tail.length > 0) out.set(tail, headroom + head.length);
+  out.set(cipher.getAuthTag(), headroom + head.length + tail.length);
   return out;
 }
 
@@ -86,7 +93,7 @@ export function nodeAesGcm(id: GcmId): Aead {
           open: (nonce, ciphertext, ad) =>
             new Promise((resolve) => resolve(open(algorithm, key, nonce, ciphertext, ad))),
           // The record layer seals and opens through these when present: no promise and no await per record.
-          sealSync: (nonce, plaintext, ad) => seal(algorithm, key, nonce, plaintext, ad),
+          sealSync: (nonce, plaintext, ad, headroom) => seal(algorithm, key, nonce, plaintext, ad, headroom),
           openSync: (nonce, ciphertext, ad) => open(algorithm, key, nonce, ciphertext, ad),
         });
       },

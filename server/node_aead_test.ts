@@ -73,3 +73,13 @@ Deno.test("nodeAesGcm() keys seal and open synchronously with the same output, a
     assert.throws(() => key.openSync!(nonce, tampered, ad), (error) => error instanceof AeadError);
   }
 });
+
+Deno.test("nodeAesGcm() keys seal synchronously after the headroom asked for, zeroed", async () => {
+  const key = await nodeAesGcm("aes-128-gcm").importKey(new Uint8Array(16).fill(4));
+  const nonce = new Uint8Array(12);
+  const ad = new Uint8Array(13);
+  const plaintext = new Uint8Array(70).fill(9);
+  const out = key.sealSync!(nonce, plaintext, ad, 5);
+  assert.deepEqual(out.subarray(0, 5), new Uint8Array(5));
+  assert.deepEqual(out.subarray(5), await key.seal(nonce, plaintext, ad));
+});

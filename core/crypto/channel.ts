@@ -41,6 +41,7 @@ export class SecureChannel {
   readonly #sealer: RecordSealer;
   readonly #opener: RecordOpener;
   readonly #write: (payload: Uint8Array) => void;
+  readonly #writeFrame: ((frame: Uint8Array) => void) | undefined;
   readonly #maxBody: number;
   readonly #maxFrameBytes: number;
   /** Envelopes queued for the next record, and their size framed (each with its 4-byte length). */
@@ -59,6 +60,7 @@ export class SecureChannel {
     sealer: RecordSealer,
     opener: RecordOpener,
     write: (payload: Uint8Array) => void,
+    writeFrame: ((frame: Uint8Array) => void) | undefined,
     maxFrameBytes: number,
     onError: (error: unknown) => void,
   ) {
@@ -66,6 +68,7 @@ export class SecureChannel {
     this.#sealer = sealer;
     this.#opener = opener;
     this.#write = write;
+    this.#writeFrame = writeFrame;
     this.#maxFrameBytes = maxFrameBytes;
     this.#maxBody = maxRecordBody(maxFrameBytes);
     this.#onError = onError;
@@ -73,8 +76,9 @@ export class SecureChannel {
 
   /**
    * @param options `provider`, `suite`, both traffic secrets, record options,
-   *   `maxFrameBytes`, `write` (sends one outer frame payload) and `onError`
-   *   (a seal failed: the caller closes the connection).
+   *   `maxFrameBytes`, `write` (sends one outer frame payload), optionally `writeFrame` (sends it already framed,
+   *   as `encodeFrame()` would: records sealed at once are then built in one buffer with their frame), and
+   *   `onError` (a seal failed: the caller closes the connection).
    */
   static async create(options: {
     provider: CryptoProvider;
@@ -84,6 +88,7 @@ export class SecureChannel {
     records: RecordOptions;
     maxFrameBytes: number;
     write: (payload: Uint8Array) => void;
+    writeFrame?: (frame: Uint8Array) => void;
     onError: (error: unknown) => void;
   }): Promise<SecureChannel> {
     const { provider, suite } = options;
@@ -91,7 +96,15 @@ export class SecureChannel {
       RecordSealer.create(provider, suite, options.sendSecret, options.records),
       RecordOpener.create(provider, suite, options.receiveSecret),
     ]);
-    return new SecureChannel(suite, sealer, opener, options.write, options.maxFrameBytes, options.onError);
+    return new SecureChannel(
+      suite,
+      sealer,
+      opener,
+      options.write,
+      options.writeFrame,
+      options.maxFrameBytes,
+      options.onError,
+    );
   }
 
   /**
@@ -155,10 +168,22 @@ export class SecureChannel {
   #flushSync(): boolean {
     while (this.#pending.length > 0) {
       const [body, count] = this.#nextBody();
-      const record = this.#sealer.sealSync(InnerType.data, body);
+      const writeFrame = this.#writeFrame;
+      const record = this.#sealer.sealSync(InnerType.data, body, writeFrame ? 4 : 0);
       if (record === undefined) return false;
       this.#take(count, body.length);
-      this.#write(record);
+      if (writeFrame) {
+        // The record was sealed after four free bytes: its frame's length goes there, and the transport sends it as
+        // it is.
+        const length = record.length - 4;
+        record[0] = length >>> 24;
+        record[1] = (length >>> 16) & 0xff;
+        record[2] = (length >>> 8) & 0xff;
+        record[3] = length & 0xff;
+        writeFrame(record);
+      } else {
+        this.#write(record);
+      }
     }
     return true;
   }

@@ -311,3 +311,26 @@ Deno.test("SecureChannel with keys that seal synchronously batches one tick into
   assert.deepEqual(received, sent);
   assert.deepEqual(client.errors, []);
 });
+
+Deno.test("SecureChannel with writeFrame sends records sealed at once as whole frames, as encodeFrame() makes them", async () => {
+  const framed: Uint8Array[] = [];
+  const client = await SecureChannel.create({
+    provider: syncNobleProvider,
+    suite: SUITE,
+    sendSecret: CLIENT_SECRET,
+    receiveSecret: SERVER_SECRET,
+    records: RECORDS,
+    maxFrameBytes: 1024,
+    write: () => assert.fail("records sealed at once leave through writeFrame"),
+    writeFrame: (frame) => framed.push(frame),
+    onError: (error) => assert.fail(String(error)),
+  });
+  const server = await end("server", { provider: syncNobleProvider });
+  client.send(utf8("one"));
+  client.send(utf8("two"));
+  await client.flushed();
+  assert.equal(framed.length, 1);
+  const length = new DataView(framed[0].buffer, framed[0].byteOffset).getUint32(0);
+  assert.equal(length, framed[0].length - 4);
+  assert.deepEqual((await server.channel.receive(framed[0].subarray(4))).payloads, [utf8("one"), utf8("two")]);
+});

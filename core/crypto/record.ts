@@ -180,9 +180,10 @@ export class RecordSealer {
    *
    * @param type Inner type.
    * @param body Record content.
-   * @returns The frame payload to send, or `undefined`: then call {@link seal} instead.
+   * @param headroom Bytes to leave free before the payload, for the caller's header (a frame's length).
+   * @returns `headroom` free bytes then the frame payload to send, or `undefined`: then call {@link seal} instead.
    */
-  sealSync(type: number, body: Uint8Array): Uint8Array | undefined {
+  sealSync(type: number, body: Uint8Array, headroom = 0): Uint8Array | undefined {
     const epoch = this.#epoch;
     const sealSync = epoch.key.sealSync;
     if (sealSync === undefined || this.#inFlight > 0) return undefined;
@@ -194,8 +195,17 @@ export class RecordSealer {
     const inner = this.#inner(type, body);
     const seq = epoch.seq++;
     const nonce = epoch.nonce(seq, epoch.syncNonce);
-    const sealed = sealSync.call(epoch.key, nonce, inner, associatedData(seq, inner.length + 16, epoch.syncAd));
-    return this.#sealed(epoch, body, sealed);
+    const ad = associatedData(seq, inner.length + 16, epoch.syncAd);
+    let out = sealSync.call(epoch.key, nonce, inner, ad, headroom + 1);
+    if (out.length === inner.length + 16) {
+      // A key that ignores headroom: one copy after all.
+      const sealed = out;
+      out = new Uint8Array(headroom + 1 + sealed.length);
+      out.set(sealed, headroom + 1);
+    }
+    out[headroom] = ContentType.record;
+    this.#count(epoch, body);
+    return out;
   }
 
   /**
@@ -233,10 +243,15 @@ export class RecordSealer {
     return inner;
   }
 
-  /** Counts a sealed record against its key (its sequence number is taken already) and prefixes the content type. */
-  #sealed(epoch: Epoch, body: Uint8Array, sealed: Uint8Array): Uint8Array {
+  /** Counts a sealed record against its key; its sequence number is taken already. */
+  #count(epoch: Epoch, body: Uint8Array): void {
     epoch.records++;
     epoch.bytes += body.length;
+  }
+
+  /** Counts a sealed record against its key (its sequence number is taken already) and prefixes the content type. */
+  #sealed(epoch: Epoch, body: Uint8Array, sealed: Uint8Array): Uint8Array {
+    this.#count(epoch, body);
     const payload = new Uint8Array(1 + sealed.length);
     payload[0] = ContentType.record;
     payload.set(sealed, 1);

@@ -508,3 +508,12 @@ Deno.test("RecordOpener.openSync() throws a malformed record that opened as Reco
   assert.ok(record);
   assert.throws(() => opener.openSync(record), (error) => error instanceof RecordError && error.kind === "malformed");
 });
+
+Deno.test("RecordSealer.sealSync() leaves the headroom asked for before the payload, also with a key that ignores it", async () => {
+  const { sealer: asyncSealer } = await pair();
+  const { sealer } = await syncPair();
+  const record = sealer.sealSync(InnerType.data, utf8("framed"), 4);
+  assert.ok(record);
+  assert.deepEqual(record.subarray(0, 4), new Uint8Array(4));
+  assert.equal(hex(record.subarray(4)), hex(await sealOne(asyncSealer, utf8("framed"))));
+});

@@ -99,6 +99,7 @@ export class SecureDuplex implements Duplex {
       records: options.records,
       maxFrameBytes: options.maxFrameBytes,
       write: (payload) => raw.write(payload),
+      writeFrame: raw.writeFrame ? (frame) => raw.writeFrame!(frame) : undefined,
       onError: (error) => owner.duplex!.#sealFailed(error),
     });
     owner.duplex = new SecureDuplex(raw, channel, options);

@@ -66,6 +66,10 @@ class TcpConnection implements Connection {
     this.#socket.write(encodeFrame(payload));
   }
 
+  writeFrame(frame: Uint8Array): void {
+    this.#socket.write(frame);
+  }
+
   async close(reason = "closed"): Promise<void> {
     await this.#socket.close(reason);
   }

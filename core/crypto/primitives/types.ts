@@ -35,9 +35,11 @@ export interface AeadKey {
   open(nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array): Promise<Uint8Array>;
   /**
    * {@link seal} without a promise, where the implementation is synchronous anyway (node:crypto on the server): the
-   * record layer then seals without an await per record. Same output as `seal`.
+   * record layer then seals without an await per record. Same output as `seal`, after `headroom` bytes (default 0)
+   * left for the caller's header, so that a record and its frame are one buffer; an implementation may ignore
+   * `headroom` (the caller sees it from the length).
    */
-  sealSync?(nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Uint8Array;
+  sealSync?(nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array, headroom?: number): Uint8Array;
   /** {@link open} without a promise; throws AeadError, same message for every failure. */
   openSync?(nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array): Uint8Array;
 }
