@@ -167,11 +167,13 @@ export class SecureChannel {
   /** Seals and writes what is pending without awaiting; false when the sealer cannot (then {@link #flush} does). */
   #flushSync(): boolean {
     while (this.#pending.length > 0) {
-      const [body, count] = this.#nextBody();
+      // The envelopes go straight into the record's plaintext, framed there.
+      const [count, length] = this.#nextCount();
+      const body = { payloads: this.#pending, count, length };
       const writeFrame = this.#writeFrame;
       const record = this.#sealer.sealSync(InnerType.data, body, writeFrame ? 4 : 0);
       if (record === undefined) return false;
-      this.#take(count, body.length);
+      this.#take(count, length);
       if (writeFrame) {
         // The record was sealed after four free bytes: its frame's length goes there, and the transport sends it as
         // it is.
@@ -188,19 +190,23 @@ export class SecureChannel {
     return true;
   }
 
-  /** The content of the next record: pending frames up to one record's worth (a single frame always fits). */
-  #nextBody(): [Uint8Array, number] {
+  /** How many pending frames the next record holds, and their framed size: up to one record's worth. */
+  #nextCount(): [number, number] {
     const pending = this.#pending;
+    if (this.#pendingBytes <= this.#maxBody) return [pending.length, this.#pendingBytes];
     let size = 0;
     let count = 0;
-    if (this.#pendingBytes <= this.#maxBody) {
-      size = this.#pendingBytes;
-      count = pending.length;
-    } else {
-      while (count < pending.length && size + 4 + pending[count].length <= this.#maxBody) {
-        size += 4 + pending[count++].length;
-      }
+    // A single frame always fits (maxRecordBody).
+    while (count < pending.length && size + 4 + pending[count].length <= this.#maxBody) {
+      size += 4 + pending[count++].length;
     }
+    return [count, size];
+  }
+
+  /** The content of the next record, copied: pending frames up to one record's worth. */
+  #nextBody(): [Uint8Array, number] {
+    const pending = this.#pending;
+    const [count, size] = this.#nextCount();
     // One copy: every frame's length and payload written straight into the record's content.
     const body = new Uint8Array(size);
     let at = 0;

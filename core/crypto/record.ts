@@ -17,6 +17,16 @@ function innerName(type: number): string {
 /** Bytes a record adds around its content: content type, inner type, length, tag. */
 export const RECORD_OVERHEAD = 1 + 1 + 4 + 16;
 
+/**
+ * Record content given as envelopes, each to go in as a frame (4-byte length, then the payload): the first `count`
+ * of `payloads`, `length` bytes framed. The record is then built without a separate copy of its content.
+ */
+export interface FramedContent {
+  readonly payloads: readonly Uint8Array[];
+  readonly count: number;
+  readonly length: number;
+}
+
 /** Limits of one direction's keys and the padding applied (PROTOCOL.md §9.3). */
 export interface RecordOptions {
   /** Pad the inner plaintext to a multiple of this many bytes; 0 or 1 pads nothing. */
@@ -179,11 +189,11 @@ export class RecordSealer {
    * bring the key to its limits (a key update derives a new key, which is asynchronous: `seal` does that).
    *
    * @param type Inner type.
-   * @param body Record content.
+   * @param body Record content: bytes, or envelopes to frame.
    * @param headroom Bytes to leave free before the payload, for the caller's header (a frame's length).
    * @returns `headroom` free bytes then the frame payload to send, or `undefined`: then call {@link seal} instead.
    */
-  sealSync(type: number, body: Uint8Array, headroom = 0): Uint8Array | undefined {
+  sealSync(type: number, body: Uint8Array | FramedContent, headroom = 0): Uint8Array | undefined {
     const epoch = this.#epoch;
     const sealSync = epoch.key.sealSync;
     if (sealSync === undefined || this.#inFlight > 0) return undefined;
@@ -233,18 +243,28 @@ export class RecordSealer {
   }
 
   /** The inner plaintext: type, length, content, padding (PROTOCOL.md §9.2). */
-  #inner(type: number, body: Uint8Array): Uint8Array {
+  #inner(type: number, body: Uint8Array | FramedContent): Uint8Array {
     const unpadded = 5 + body.length;
     const block = this.#options.padding > 1 ? this.#options.padding : 1;
     const inner = new Uint8Array(block > 1 ? Math.ceil(unpadded / block) * block : unpadded);
     inner[0] = type;
     put32(inner, 1, body.length);
-    inner.set(body, 5);
+    if (body instanceof Uint8Array) {
+      inner.set(body, 5);
+      return inner;
+    }
+    let at = 5;
+    for (let i = 0; i < body.count; i++) {
+      const payload = body.payloads[i];
+      put32(inner, at, payload.length);
+      inner.set(payload, at + 4);
+      at += 4 + payload.length;
+    }
     return inner;
   }
 
   /** Counts a sealed record against its key; its sequence number is taken already. */
-  #count(epoch: Epoch, body: Uint8Array): void {
+  #count(epoch: Epoch, body: { length: number }): void {
     epoch.records++;
     epoch.bytes += body.length;
   }

@@ -517,3 +517,13 @@ Deno.test("RecordSealer.sealSync() leaves the headroom asked for before the payl
   assert.deepEqual(record.subarray(0, 4), new Uint8Array(4));
   assert.equal(hex(record.subarray(4)), hex(await sealOne(asyncSealer, utf8("framed"))));
 });
+
+Deno.test("RecordSealer.sealSync() frames envelopes given as FramedContent exactly as a body of encoded frames", async () => {
+  const { sealer: asyncSealer } = await pair({ padding: 16 });
+  const { sealer } = await syncPair({ padding: 16 });
+  const payloads = [utf8("first"), utf8(""), utf8("third one"), utf8("not taken")];
+  const body = concatBytes(...payloads.slice(0, 3).map((p) => concatBytes(new Uint8Array([0, 0, 0, p.length]), p)));
+  const record = sealer.sealSync(InnerType.data, { payloads, count: 3, length: body.length });
+  assert.ok(record);
+  assert.equal(hex(record), hex(await sealOne(asyncSealer, body)));
+});
