@@ -58,3 +58,28 @@ Deno.test("withNodeAesGcm() replaces only AES-GCM and keeps the provider's other
   assert.equal(provider.kex("x25519"), base.kex("x25519"));
   assert.match(provider.name, /\+node-aes-gcm$/);
 });
+
+Deno.test("nodeAesGcm() keys seal and open synchronously with the same output, and throw AeadError on tampering", async () => {
+  const key = await nodeAesGcm("aes-256-gcm").importKey(new Uint8Array(32).fill(3));
+  const nonce = new Uint8Array(12).fill(1);
+  const ad = new Uint8Array(13).fill(2);
+  for (const size of [0, 1, 64, 1000]) {
+    const plaintext = new Uint8Array(size).fill(5);
+    const sealed = key.sealSync!(nonce, plaintext, ad);
+    assert.deepEqual(sealed, await key.seal(nonce, plaintext, ad));
+    assert.deepEqual(key.openSync!(nonce, sealed, ad), plaintext);
+    const tampered = sealed.slice();
+    tampered[0] ^= 1;
+    assert.throws(() => key.openSync!(nonce, tampered, ad), (error) => error instanceof AeadError);
+  }
+});
+
+Deno.test("nodeAesGcm() keys seal synchronously after the headroom asked for, zeroed", async () => {
+  const key = await nodeAesGcm("aes-128-gcm").importKey(new Uint8Array(16).fill(4));
+  const nonce = new Uint8Array(12);
+  const ad = new Uint8Array(13);
+  const plaintext = new Uint8Array(70).fill(9);
+  const out = key.sealSync!(nonce, plaintext, ad, 5);
+  assert.deepEqual(out.subarray(0, 5), new Uint8Array(5));
+  assert.deepEqual(out.subarray(5), await key.seal(nonce, plaintext, ad));
+});

@@ -1,8 +1,6 @@
 // The established channel: batches outgoing frames into records and unpacks incoming records (PROTOCOL.md §9).
 
-import { encodeFrame, FrameDecoder } from "../codec/frame.ts";
 import { CodecError } from "../codec/error.ts";
-import { joinBytes } from "../bytes/mod.ts";
 import type { RecordError } from "./errors.ts";
 import { InnerType, RECORD_OVERHEAD, RecordOpener, type RecordOptions, RecordSealer } from "./record.ts";
 import type { CryptoProvider } from "./primitives/types.ts";
@@ -43,10 +41,15 @@ export class SecureChannel {
   readonly #sealer: RecordSealer;
   readonly #opener: RecordOpener;
   readonly #write: (payload: Uint8Array) => void;
+  readonly #writeFrame: ((frame: Uint8Array) => void) | undefined;
   readonly #maxBody: number;
   readonly #maxFrameBytes: number;
+  /** Envelopes queued for the next record, and their size framed (each with its 4-byte length). */
   #pending: Uint8Array[] = [];
+  #pendingBytes = 0;
   #flushing: Promise<void> = Promise.resolve();
+  /** Flushes chained on {@link #flushing} and not yet done: while any is, later records follow it on the chain. */
+  #asyncFlushes = 0;
   #scheduled = false;
   #corked = false;
   #closed = false;
@@ -57,6 +60,7 @@ export class SecureChannel {
     sealer: RecordSealer,
     opener: RecordOpener,
     write: (payload: Uint8Array) => void,
+    writeFrame: ((frame: Uint8Array) => void) | undefined,
     maxFrameBytes: number,
     onError: (error: unknown) => void,
   ) {
@@ -64,6 +68,7 @@ export class SecureChannel {
     this.#sealer = sealer;
     this.#opener = opener;
     this.#write = write;
+    this.#writeFrame = writeFrame;
     this.#maxFrameBytes = maxFrameBytes;
     this.#maxBody = maxRecordBody(maxFrameBytes);
     this.#onError = onError;
@@ -71,8 +76,9 @@ export class SecureChannel {
 
   /**
    * @param options `provider`, `suite`, both traffic secrets, record options,
-   *   `maxFrameBytes`, `write` (sends one outer frame payload) and `onError`
-   *   (a seal failed: the caller closes the connection).
+   *   `maxFrameBytes`, `write` (sends one outer frame payload), optionally `writeFrame` (sends it already framed,
+   *   as `encodeFrame()` would: records sealed at once are then built in one buffer with their frame), and
+   *   `onError` (a seal failed: the caller closes the connection).
    */
   static async create(options: {
     provider: CryptoProvider;
@@ -82,6 +88,7 @@ export class SecureChannel {
     records: RecordOptions;
     maxFrameBytes: number;
     write: (payload: Uint8Array) => void;
+    writeFrame?: (frame: Uint8Array) => void;
     onError: (error: unknown) => void;
   }): Promise<SecureChannel> {
     const { provider, suite } = options;
@@ -89,7 +96,15 @@ export class SecureChannel {
       RecordSealer.create(provider, suite, options.sendSecret, options.records),
       RecordOpener.create(provider, suite, options.receiveSecret),
     ]);
-    return new SecureChannel(suite, sealer, opener, options.write, options.maxFrameBytes, options.onError);
+    return new SecureChannel(
+      suite,
+      sealer,
+      opener,
+      options.write,
+      options.writeFrame,
+      options.maxFrameBytes,
+      options.onError,
+    );
   }
 
   /**
@@ -102,7 +117,8 @@ export class SecureChannel {
     if (payload.length > this.#maxFrameBytes) {
       throw new RangeError(`Cannot send a frame of ${payload.length} bytes: the limit is ${this.#maxFrameBytes}`);
     }
-    this.#pending.push(encodeFrame(payload));
+    this.#pending.push(payload);
+    this.#pendingBytes += 4 + payload.length;
     if (!this.#corked) this.#schedule();
   }
 
@@ -125,13 +141,93 @@ export class SecureChannel {
     if (!this.#scheduled) {
       this.#scheduled = true;
       // A microtask later: everything sent in this synchronous run joins one record.
-      queueMicrotask(() => {
-        this.#scheduled = false;
-        // The catch is on this flush, not the previous one: a failure reaches onError at once and
-        // #flushing never rejects (flushed() and close() await it; nothing else would handle it).
-        this.#flushing = this.#flushing.then(() => this.#flush()).catch((error) => this.#onError(error));
-      });
+      queueMicrotask(this.#flushSoon);
     }
+  }
+
+  readonly #flushSoon = (): void => {
+    this.#scheduled = false;
+    // Sealed at once where the key allows it and no earlier flush is still on its way (records leave in order).
+    if (this.#asyncFlushes === 0) {
+      try {
+        if (this.#flushSync()) return;
+      } catch (error) {
+        this.#onError(error);
+        return;
+      }
+    }
+    this.#asyncFlushes++;
+    // The catch is on this flush, not the previous one: a failure reaches onError at once and
+    // #flushing never rejects (flushed() and close() await it; nothing else would handle it).
+    this.#flushing = this.#flushing.then(() => this.#flush()).catch((error) => this.#onError(error)).finally(() => {
+      this.#asyncFlushes--;
+    });
+  };
+
+  /** Seals and writes what is pending without awaiting; false when the sealer cannot (then {@link #flush} does). */
+  #flushSync(): boolean {
+    while (this.#pending.length > 0) {
+      // The envelopes go straight into the record's plaintext, framed there.
+      const [count, length] = this.#nextCount();
+      const body = { payloads: this.#pending, count, length };
+      const writeFrame = this.#writeFrame;
+      const record = this.#sealer.sealSync(InnerType.data, body, writeFrame ? 4 : 0);
+      if (record === undefined) return false;
+      this.#take(count, length);
+      if (writeFrame) {
+        // The record was sealed after four free bytes: its frame's length goes there, and the transport sends it as
+        // it is.
+        const length = record.length - 4;
+        record[0] = length >>> 24;
+        record[1] = (length >>> 16) & 0xff;
+        record[2] = (length >>> 8) & 0xff;
+        record[3] = length & 0xff;
+        writeFrame(record);
+      } else {
+        this.#write(record);
+      }
+    }
+    return true;
+  }
+
+  /** How many pending frames the next record holds, and their framed size: up to one record's worth. */
+  #nextCount(): [number, number] {
+    const pending = this.#pending;
+    if (this.#pendingBytes <= this.#maxBody) return [pending.length, this.#pendingBytes];
+    let size = 0;
+    let count = 0;
+    // A single frame always fits (maxRecordBody).
+    while (count < pending.length && size + 4 + pending[count].length <= this.#maxBody) {
+      size += 4 + pending[count++].length;
+    }
+    return [count, size];
+  }
+
+  /** The content of the next record, copied: pending frames up to one record's worth. */
+  #nextBody(): [Uint8Array, number] {
+    const pending = this.#pending;
+    const [count, size] = this.#nextCount();
+    // One copy: every frame's length and payload written straight into the record's content.
+    const body = new Uint8Array(size);
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+      const payload = pending[i];
+      const length = payload.length;
+      body[at] = length >>> 24;
+      body[at + 1] = (length >>> 16) & 0xff;
+      body[at + 2] = (length >>> 8) & 0xff;
+      body[at + 3] = length & 0xff;
+      body.set(payload, at + 4);
+      at += 4 + length;
+    }
+    return [body, count];
+  }
+
+  /** Drops the first `count` pending frames, `bytes` framed, once they are sealed. */
+  #take(count: number, bytes: number): void {
+    if (count === this.#pending.length) this.#pending = [];
+    else this.#pending.splice(0, count);
+    this.#pendingBytes -= bytes;
   }
 
   /** Resolves once everything queued so far has been sealed and written. */
@@ -162,26 +258,31 @@ export class SecureChannel {
    */
   async receive(payload: Uint8Array): Promise<Received> {
     const { type, body } = await this.#opener.open(payload, (p) => this.#guess(p));
+    return this.#received(type, body);
+  }
+
+  /**
+   * {@link receive} without a promise, where the record opens synchronously (node:crypto on the server).
+   *
+   * @param payload An outer frame payload.
+   * @returns The frames it carried, or `undefined`: then call {@link receive} with the same payload. Throws as
+   *   `receive` rejects, for a record that opened but is malformed.
+   */
+  receiveSync(payload: Uint8Array): Received | undefined {
+    const opened = this.#opener.openSync(payload);
+    return opened === undefined ? undefined : this.#received(opened.type, opened.body);
+  }
+
+  #received(type: number, body: Uint8Array): Received {
     if (type === InnerType.closeNotify) return { payloads: [], closeNotify: true };
     if (type === InnerType.keyUpdate) return { payloads: [], closeNotify: false };
-    const decoder = new FrameDecoder({ maxFrameBytes: this.#maxFrameBytes });
-    const payloads = decoder.push(body);
-    if (decoder.bufferedBytes !== 0) {
-      throw new CodecError("truncated", "Cannot decode record: it ends inside a frame", body.length);
-    }
-    return { payloads, closeNotify: false };
+    return { payloads: splitFrames(body, this.#maxFrameBytes), closeNotify: false };
   }
 
   async #flush(): Promise<void> {
     while (this.#pending.length > 0) {
-      // Take frames up to one record's worth; a single frame always fits (maxRecordBody).
-      let size = 0;
-      let count = 0;
-      while (count < this.#pending.length && size + this.#pending[count].length <= this.#maxBody) {
-        size += this.#pending[count++].length;
-      }
-      const frames = this.#pending.splice(0, count);
-      const body = frames.length === 1 ? frames[0] : joinBytes(frames);
+      const [body, count] = this.#nextBody();
+      this.#take(count, body.length);
       for (const record of await this.#sealer.seal(InnerType.data, body)) this.#write(record);
     }
   }
@@ -190,4 +291,31 @@ export class SecureChannel {
     if (await this.#sealer.sealedRecently(payload)) return "reflect";
     return (await this.#opener.classify(payload)) ?? "tamper";
   }
+}
+
+/**
+ * The frames of one record's content, as views of it: the content is the record layer's own fresh buffer, so
+ * nothing is copied. Throws CodecError `too_large` for a length over `maxFrameBytes` (as the stream's frame decoder
+ * does) and `truncated` when the content ends inside a frame.
+ */
+function splitFrames(body: Uint8Array, maxFrameBytes: number): Uint8Array[] {
+  const payloads: Uint8Array[] = [];
+  const end = body.length;
+  let at = 0;
+  while (at < end) {
+    if (end - at < 4) break;
+    const length = body[at] * 0x100_0000 + ((body[at + 1] << 16) | (body[at + 2] << 8) | body[at + 3]);
+    if (length > maxFrameBytes) {
+      throw new CodecError(
+        "too_large",
+        `Cannot decode frame: length ${length} exceeds limit ${maxFrameBytes} at offset ${at}`,
+        at,
+      );
+    }
+    if (length > end - at - 4) break;
+    payloads.push(body.subarray(at + 4, at + 4 + length));
+    at += 4 + length;
+  }
+  if (at !== end) throw new CodecError("truncated", "Cannot decode record: it ends inside a frame", end);
+  return payloads;
 }

@@ -8,6 +8,7 @@ import { RecordError } from "./errors.ts";
 import { InnerType, type RecordOptions, RecordSealer } from "./record.ts";
 import { utf8 } from "../bytes/mod.ts";
 import { nobleProvider } from "./primitives/noble.ts";
+import { syncNobleProvider } from "./primitives/_test_utils.ts";
 import type { CryptoProvider } from "./primitives/types.ts";
 import type { Suite } from "./suites.ts";
 
@@ -288,4 +289,48 @@ Deno.test("SecureChannel reports a throwing write to onError, without an unhandl
   await nextTask();
   assert.equal(errors.length, 1);
   assert.match(String(errors[0]), /socket closed/);
+});
+
+Deno.test("SecureChannel with keys that seal synchronously batches one tick into one record and follows key updates", async () => {
+  const client = await end("client", { provider: syncNobleProvider, records: { rekeyAfterRecords: 2 } });
+  const server = await end("server", { provider: syncNobleProvider });
+  const sent: Uint8Array[] = [];
+  for (let tick = 0; tick < 5; tick++) {
+    const batch = frames(3, 10 + tick);
+    for (const frame of batch) client.channel.send(frame);
+    sent.push(...batch);
+    await client.channel.flushed();
+  }
+  // Five data records; the second and fourth reach the limit and are followed by a key update each.
+  assert.equal(client.written.length, 7);
+  const received: Uint8Array[] = [];
+  for (const record of client.written) {
+    const got = server.channel.receiveSync(record) ?? await server.channel.receive(record);
+    received.push(...got.payloads);
+  }
+  assert.deepEqual(received, sent);
+  assert.deepEqual(client.errors, []);
+});
+
+Deno.test("SecureChannel with writeFrame sends records sealed at once as whole frames, as encodeFrame() makes them", async () => {
+  const framed: Uint8Array[] = [];
+  const client = await SecureChannel.create({
+    provider: syncNobleProvider,
+    suite: SUITE,
+    sendSecret: CLIENT_SECRET,
+    receiveSecret: SERVER_SECRET,
+    records: RECORDS,
+    maxFrameBytes: 1024,
+    write: () => assert.fail("records sealed at once leave through writeFrame"),
+    writeFrame: (frame) => framed.push(frame),
+    onError: (error) => assert.fail(String(error)),
+  });
+  const server = await end("server", { provider: syncNobleProvider });
+  client.send(utf8("one"));
+  client.send(utf8("two"));
+  await client.flushed();
+  assert.equal(framed.length, 1);
+  const length = new DataView(framed[0].buffer, framed[0].byteOffset).getUint32(0);
+  assert.equal(length, framed[0].length - 4);
+  assert.deepEqual((await server.channel.receive(framed[0].subarray(4))).payloads, [utf8("one"), utf8("two")]);
 });

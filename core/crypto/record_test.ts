@@ -9,6 +9,7 @@ import { RecordError, type RecordFailure } from "./errors.ts";
 import { InnerType, RECORD_OVERHEAD, RecordOpener, type RecordOptions, RecordSealer } from "./record.ts";
 import { concatBytes, hex, utf8 } from "../bytes/mod.ts";
 import { nobleProvider } from "./primitives/noble.ts";
+import { syncNobleProvider as syncProvider } from "./primitives/_test_utils.ts";
 import type { AeadId, HashId } from "./primitives/types.ts";
 import type { Suite } from "./suites.ts";
 
@@ -427,4 +428,102 @@ Deno.test("RecordSealer.seal() numbers records in call order even when calls ove
   const { sealer, opener } = await pair();
   const sealed = await Promise.all(Array.from({ length: 10 }, (_, i) => sealer.seal(InnerType.data, utf8(`n${i}`))));
   for (let i = 0; i < 10; i++) assert.deepEqual((await opener.open(sealed[i][0])).body, utf8(`n${i}`));
+});
+
+async function syncPair(options: Partial<RecordOptions> = {}) {
+  const secret = secretFor("sha256");
+  return {
+    sealer: await RecordSealer.create(syncProvider, suiteOf(), secret, { ...NO_REKEY, ...options }),
+    opener: await RecordOpener.create(syncProvider, suiteOf(), secret),
+  };
+}
+
+Deno.test("RecordSealer.sealSync() and RecordOpener.openSync() give and take the same records as seal() and open()", async () => {
+  const { sealer: asyncSealer, opener: asyncOpener } = await pair({ padding: 16 });
+  const { sealer, opener } = await syncPair({ padding: 16 });
+  for (let i = 0; i < 20; i++) {
+    const body = new Uint8Array(1 + i * 7).fill(i);
+    const record = sealer.sealSync(InnerType.data, body);
+    assert.ok(record);
+    assert.equal(hex(record), hex(await sealOne(asyncSealer, body)));
+    assert.deepEqual(opener.openSync(record), { type: InnerType.data, body });
+    assert.deepEqual((await asyncOpener.open(record)).body, body);
+  }
+});
+
+Deno.test("RecordSealer.sealSync() and RecordOpener.openSync() decline keys without a synchronous form", async () => {
+  const { sealer, opener } = await pair();
+  assert.equal(sealer.sealSync(InnerType.data, utf8("x")), undefined);
+  const record = await sealOne(sealer, utf8("x"));
+  assert.equal(opener.openSync(record), undefined);
+  assert.deepEqual((await opener.open(record)).body, utf8("x"));
+});
+
+Deno.test("RecordSealer.sealSync() leaves the record that reaches the key's limit to seal(), which adds the key update", async () => {
+  const { sealer, opener } = await syncPair({ rekeyAfterRecords: 3 });
+  const first = sealer.sealSync(InnerType.data, utf8("1"));
+  const second = sealer.sealSync(InnerType.data, utf8("2"));
+  assert.ok(first && second);
+  assert.equal(sealer.sealSync(InnerType.data, utf8("3")), undefined);
+  const [third, update] = await sealer.seal(InnerType.data, utf8("3"));
+  assert.ok(update);
+  const fourth = sealer.sealSync(InnerType.data, utf8("4"));
+  assert.ok(fourth, "the next key seals synchronously again");
+  for (const [record, body] of [[first, "1"], [second, "2"], [third, "3"]] as const) {
+    assert.deepEqual(opener.openSync(record)?.body, utf8(body));
+  }
+  assert.equal(opener.openSync(update)?.type, InnerType.keyUpdate);
+  // The next key is derived in the background: openSync() declines until it is, open() waits for it.
+  assert.equal(opener.openSync(fourth), undefined);
+  assert.deepEqual((await opener.open(fourth)).body, utf8("4"));
+});
+
+Deno.test("RecordSealer.sealSync() declines while a seal() is in progress, so sequence numbers follow call order", async () => {
+  const { sealer, opener } = await syncPair();
+  const pending = sealer.seal(InnerType.data, utf8("first"));
+  assert.equal(sealer.sealSync(InnerType.data, utf8("second")), undefined);
+  const [first] = await pending;
+  const second = sealer.sealSync(InnerType.data, utf8("second"));
+  assert.ok(second);
+  assert.deepEqual(opener.openSync(first)?.body, utf8("first"));
+  assert.deepEqual(opener.openSync(second)?.body, utf8("second"));
+});
+
+Deno.test("RecordOpener.openSync() leaves a record that fails to open to open(), which classifies it", async () => {
+  const { sealer, opener } = await syncPair();
+  const record = sealer.sealSync(InnerType.data, utf8("once"));
+  assert.ok(record);
+  assert.deepEqual(opener.openSync(record)?.body, utf8("once"));
+  assert.equal(opener.openSync(record), undefined);
+  await assertRecordError(
+    opener.open(record, () => opener.classify(record).then((kind) => kind ?? "tamper")),
+    "replay",
+  );
+  assert.throws(() => opener.openSync(record), RecordError);
+});
+
+Deno.test("RecordOpener.openSync() throws a malformed record that opened as RecordError at once", async () => {
+  const { sealer, opener } = await syncPair();
+  const record = sealer.sealSync(InnerType.keyUpdate, utf8("not empty"));
+  assert.ok(record);
+  assert.throws(() => opener.openSync(record), (error) => error instanceof RecordError && error.kind === "malformed");
+});
+
+Deno.test("RecordSealer.sealSync() leaves the headroom asked for before the payload, also with a key that ignores it", async () => {
+  const { sealer: asyncSealer } = await pair();
+  const { sealer } = await syncPair();
+  const record = sealer.sealSync(InnerType.data, utf8("framed"), 4);
+  assert.ok(record);
+  assert.deepEqual(record.subarray(0, 4), new Uint8Array(4));
+  assert.equal(hex(record.subarray(4)), hex(await sealOne(asyncSealer, utf8("framed"))));
+});
+
+Deno.test("RecordSealer.sealSync() frames envelopes given as FramedContent exactly as a body of encoded frames", async () => {
+  const { sealer: asyncSealer } = await pair({ padding: 16 });
+  const { sealer } = await syncPair({ padding: 16 });
+  const payloads = [utf8("first"), utf8(""), utf8("third one"), utf8("not taken")];
+  const body = concatBytes(...payloads.slice(0, 3).map((p) => concatBytes(new Uint8Array([0, 0, 0, p.length]), p)));
+  const record = sealer.sealSync(InnerType.data, { payloads, count: 3, length: body.length });
+  assert.ok(record);
+  assert.equal(hex(record), hex(await sealOne(asyncSealer, body)));
 });

@@ -66,19 +66,19 @@ export class SecureDuplex implements Duplex {
   #broken = false;
   #cutOff = false;
   #failure: TransportError | undefined;
-  #reading: Promise<unknown> = Promise.resolve();
+  /** The last read's promise, and how many reads are not yet done: a read waits for the one before it. */
+  #lastRead: Promise<unknown> = Promise.resolve();
+  #reads = 0;
+  /** Ends the transport read in progress with `null` (a seal failed): set while one is. */
+  #wake: ((value: null) => void) | undefined;
   #closing: Promise<void> | undefined;
   /** Whether a record from the peer has been read; after one, an alert is no longer the peer's way to refuse. */
   #heardRecord = false;
-  /** Resolves when a seal fails, so that a read waiting on the transport reports it at once. */
-  readonly #stopped: Promise<null>;
-  #stop!: () => void;
 
   private constructor(raw: Duplex, channel: SecureChannel, options: SecureDuplexOptions) {
     this.#raw = raw;
     this.#channel = channel;
     this.#options = options;
-    this.#stopped = new Promise((resolve) => this.#stop = () => resolve(null));
   }
 
   /**
@@ -99,6 +99,7 @@ export class SecureDuplex implements Duplex {
       records: options.records,
       maxFrameBytes: options.maxFrameBytes,
       write: (payload) => raw.write(payload),
+      writeFrame: raw.writeFrame ? (frame) => raw.writeFrame!(frame) : undefined,
       onError: (error) => owner.duplex!.#sealFailed(error),
     });
     owner.duplex = new SecureDuplex(raw, channel, options);
@@ -116,26 +117,32 @@ export class SecureDuplex implements Duplex {
   }
 
   read(): Promise<Uint8Array | null> {
-    const result = this.#reading.then(() => this.#readOne());
-    // The chain only orders the calls; each caller handles its own outcome.
-    this.#reading = result.catch(() => {});
+    // Reads are served in call order: a read waits for the one before it, if that one is not done (each caller
+    // handles its own outcome). The usual caller reads one at a time, and then nothing is chained.
+    const go = () => this.#readOne();
+    const result = this.#reads++ === 0 ? go() : this.#lastRead.then(go, go);
+    this.#lastRead = result;
     return result;
   }
 
   async #readOne(): Promise<Uint8Array | null> {
-    while (true) {
-      if (this.#failure) throw this.#failure;
-      // This side closed: nothing more is read, but a failure a reader already saw stays the answer.
-      if (this.#closing) return this.#outcome ?? null;
-      const payload = this.#ready.shift();
-      if (payload) return payload;
-      if (this.#outcome) return this.#outcome;
-      if (this.#corked) {
-        // The owner asks for more: it has answered every payload of the last record.
-        this.#corked = false;
-        this.#channel.uncork();
+    try {
+      while (true) {
+        if (this.#failure) throw this.#failure;
+        // This side closed: nothing more is read, but a failure a reader already saw stays the answer.
+        if (this.#closing) return this.#outcome ?? null;
+        const payload = this.#ready.shift();
+        if (payload) return payload;
+        if (this.#outcome) return this.#outcome;
+        if (this.#corked) {
+          // The owner asks for more: it has answered every payload of the last record.
+          this.#corked = false;
+          this.#channel.uncork();
+        }
+        await this.#nextRecord();
       }
-      await this.#nextRecord();
+    } finally {
+      this.#reads--;
     }
   }
 
@@ -143,11 +150,18 @@ export class SecureDuplex implements Duplex {
   async #nextRecord(): Promise<void> {
     let record: Uint8Array | null;
     try {
-      record = await Promise.race([this.#raw.read(), this.#stopped]);
+      // Not Promise.race() with a promise that settles on a failed seal: each race would leave a reaction on that
+      // promise for the connection's lifetime (one per record).
+      record = await new Promise<Uint8Array | null>((resolve, reject) => {
+        this.#wake = resolve;
+        this.#raw.read().then(resolve, reject);
+      });
     } catch (error) {
       // The transport's own failure (a bad frame, a lost connection): the channel itself is intact, and its owner
       // may still say why it closes.
       return this.#fail(error as Error, false);
+    } finally {
+      this.#wake = undefined;
     }
     if (this.#failure) return; // the read loop reports it
     if (record === null) {
@@ -167,7 +181,8 @@ export class SecureDuplex implements Duplex {
     this.#options.onRecord?.();
     let received;
     try {
-      received = await this.#channel.receive(record);
+      // Opened without an await where the key allows it (the server's node:crypto keys).
+      received = this.#channel.receiveSync(record) ?? await this.#channel.receive(record);
     } catch (error) {
       if (error instanceof RecordError) {
         return this.#fail(
@@ -209,7 +224,7 @@ export class SecureDuplex implements Duplex {
   #sealFailed(error: unknown): void {
     this.#broken = true;
     this.#failure ??= new TransportError("write_failed", "Cannot seal a record", { cause: error });
-    this.#stop();
+    this.#wake?.(null);
     if (this.#options.onSealError) this.#options.onSealError(error);
     else void this.#raw.close();
   }

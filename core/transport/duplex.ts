@@ -37,6 +37,11 @@ export interface Duplex {
   read(): Promise<Uint8Array | null>;
   /** Sends one frame payload; never blocks. */
   write(payload: Uint8Array): void;
+  /**
+   * Optional: sends a frame already encoded as `encodeFrame(payload)` makes it (the 4-byte big-endian length, then
+   * the payload), for a writer that built it so; saves the transport its copy. Same effect as `write(payload)`.
+   */
+  writeFrame?(frame: Uint8Array): void;
   /** Closes; resolves once closed. */
   close(): Promise<void>;
 }

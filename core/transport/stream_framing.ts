@@ -51,7 +51,9 @@ export class FrameReader {
   readonly #decoder: FrameDecoder;
   #ready: Uint8Array[] = [];
   #outcome: Promise<null> | undefined;
-  #reading: Promise<unknown> = Promise.resolve();
+  /** The last read's promise, and how many reads are not yet done: a read waits for the one before it. */
+  #lastRead: Promise<unknown> = Promise.resolve();
+  #reads = 0;
 
   /**
    * @param next Reads the next chunk, or `null` at the end of the stream.
@@ -71,37 +73,43 @@ export class FrameReader {
 
   /** The next payload; `null` at a clean end; rejects with {@link TransportError}. Calls are served in order. */
   read(): Promise<Uint8Array | null> {
-    const result = this.#reading.then(() => this.#readOne());
-    // The chain only orders the calls; each caller handles its own outcome.
-    this.#reading = result.catch(() => {});
+    // Calls are served in order: a read waits for the one before it, if that one is not done (each caller handles
+    // its own outcome). The usual caller reads one at a time, and then nothing is chained.
+    const go = () => this.#readOne();
+    const result = this.#reads++ === 0 ? go() : this.#lastRead.then(go, go);
+    this.#lastRead = result;
     return result;
   }
 
   async #readOne(): Promise<Uint8Array | null> {
-    while (true) {
-      const payload = this.#ready.shift();
-      if (payload) return payload;
-      if (this.#outcome) return this.#outcome;
-      let chunk: Uint8Array | null;
-      try {
-        chunk = await this.#next();
-      } catch (error) {
-        this.#outcome = Promise.reject(asTransportError("lost", "Connection lost", error));
-        this.#outcome.catch(() => {}); // settled here, reported to every reader that asks
-        continue;
+    try {
+      while (true) {
+        const payload = this.#ready.shift();
+        if (payload) return payload;
+        if (this.#outcome) return this.#outcome;
+        let chunk: Uint8Array | null;
+        try {
+          chunk = await this.#next();
+        } catch (error) {
+          this.#outcome = Promise.reject(asTransportError("lost", "Connection lost", error));
+          this.#outcome.catch(() => {}); // settled here, reported to every reader that asks
+          continue;
+        }
+        if (chunk === null) {
+          this.#outcome = this.#end();
+          this.#outcome.catch(() => {});
+          continue;
+        }
+        try {
+          this.#ready = this.#decoder.push(chunk);
+        } catch (error) {
+          if (!(error instanceof CodecError)) throw error;
+          this.#outcome = Promise.reject(fromCodec(error));
+          this.#outcome.catch(() => {});
+        }
       }
-      if (chunk === null) {
-        this.#outcome = this.#end();
-        this.#outcome.catch(() => {});
-        continue;
-      }
-      try {
-        this.#ready = this.#decoder.push(chunk);
-      } catch (error) {
-        if (!(error instanceof CodecError)) throw error;
-        this.#outcome = Promise.reject(fromCodec(error));
-        this.#outcome.catch(() => {});
-      }
+    } finally {
+      this.#reads--;
     }
   }
 

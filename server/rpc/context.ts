@@ -152,27 +152,48 @@ class Session implements ConnectionContext {
  */
 export function requestContext(
   context: ConnectionContext,
-  orderFixed: () => void = () => {},
+  orderFixed: () => void = noop,
 ): { context: RequestContext; after: (() => void | Promise<void>)[] } {
-  const after: (() => void | Promise<void>)[] = [];
-  const request: RequestContext = {
-    get connection() {
-      return context.connection;
-    },
-    get logger() {
-      return context.logger;
-    },
-    get user() {
-      return context.user;
-    },
-    state: (slot) => context.state(slot),
-    logIn: (user) => context.logIn(user),
-    logOut: () => context.logOut(),
-    renamed: (nickname) => context.renamed(nickname),
-    afterAnswer(fn) {
-      after.push(fn);
-    },
-    orderFixed,
-  };
-  return { context: request, after };
+  const request = new Request(context, orderFixed);
+  return { context: request, after: request.after };
+}
+
+function noop(): void {}
+
+/**
+ * One request's context: a class rather than an object literal with getters, which cost 1.3 µs per request against
+ * 0.1 µs (profiled on the echo path; a small request's whole dispatch is a few µs). The methods are own arrow
+ * functions, so a handler may take them out of the context (`echo(body, { state })`).
+ */
+class Request implements RequestContext {
+  readonly after: (() => void | Promise<void>)[] = [];
+  readonly #context: ConnectionContext;
+  readonly orderFixed: () => void;
+  readonly state: <T>(slot: StateSlot<T>) => T;
+  readonly logIn: (user: SessionUser) => Promise<void>;
+  readonly logOut: () => Promise<void>;
+  readonly renamed: (nickname: string) => void;
+  readonly afterAnswer: (fn: () => void | Promise<void>) => void;
+
+  constructor(context: ConnectionContext, orderFixed: () => void) {
+    this.#context = context;
+    this.orderFixed = orderFixed;
+    this.state = (slot) => context.state(slot);
+    this.logIn = (user) => context.logIn(user);
+    this.logOut = () => context.logOut();
+    this.renamed = (nickname) => context.renamed(nickname);
+    this.afterAnswer = (fn) => void this.after.push(fn);
+  }
+
+  get connection(): Connection {
+    return this.#context.connection;
+  }
+
+  get logger(): Logger {
+    return this.#context.logger;
+  }
+
+  get user(): SessionUser | undefined {
+    return this.#context.user;
+  }
 }

@@ -283,11 +283,15 @@ class ConnectionDispatch {
     const { context, after } = requestContext(this.#context, orderFixed);
     let reply: Uint8Array;
     try {
-      await this.#options.beforeHandler?.(op);
+      // Awaited only when there is something to wait for: a request handled synchronously (echo, ping) is answered
+      // in the same turn, without two trips through the microtask queue.
+      const before = this.#options.beforeHandler;
+      if (before) await before(op);
       if (op.auth === "user" && !this.#context.user) throw new RequestError("not_logged_in", "Log in first");
       const parsed = checkRequest(op, body);
       if (!parsed.ok) throw new RequestError("bad_request", parsed.message);
-      const response = await route.handler(parsed.value, context as never);
+      let response = route.handler(parsed.value, context as never);
+      if (response instanceof Promise) response = await response;
       if (this.#options.checkResponses) this.#checkResponse(op, response);
       reply = encodeEnvelope({ opcode: op.opcode, id, body: response as Value });
     } catch (error) {

@@ -42,7 +42,9 @@ export class SocketDuplex extends Duplex {
 
   async #pump(): Promise<void> {
     try {
-      for await (const chunk of this.socket.chunks()) {
+      while (true) {
+        const chunk = await this.socket.read();
+        if (chunk === null) break;
         // push() returning false asks us to stop; _read() is called when the consumer wants more.
         if (!this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length))) {
           this.#pumping = false;

@@ -42,6 +42,25 @@ Deno.test("Socket reads an idle socket with a small buffer and grows it for a bu
   await socket.close("done");
 });
 
+Deno.test("Socket.readView() reads into one buffer kept across reads, and read() returns copies the caller keeps", async () => {
+  const { socket, peer } = await pair();
+  await writeAll(peer, new Uint8Array([1, 2, 3]));
+  const first = await socket.readView();
+  assert.deepEqual(first, new Uint8Array([1, 2, 3]));
+  await writeAll(peer, new Uint8Array([4, 5]));
+  const second = await socket.readView();
+  assert.deepEqual(second, new Uint8Array([4, 5]));
+  assert.equal(second!.buffer, first!.buffer, "the same buffer, read again");
+  await writeAll(peer, new Uint8Array([6]));
+  const kept = await socket.read();
+  await writeAll(peer, new Uint8Array([7]));
+  assert.deepEqual(await socket.read(), new Uint8Array([7]));
+  assert.deepEqual(kept, new Uint8Array([6]), "a chunk from read() is not overwritten by the next read");
+  peer.close();
+  assert.equal(await socket.readView(), null);
+  await socket.close("done");
+});
+
 Deno.test("Socket.refuse() delivers its answer although the peer sent data first that is never read", async () => {
   const { socket, peer } = await pair();
   await writeAll(peer, new Uint8Array(10_000).fill(7)); // e.g. a ClientHello or a request, unread by the server

@@ -36,23 +36,21 @@ class TcpConnection implements Connection {
     this.remoteHost = socket.remoteHost;
     this.remoteAddress = formatAddress(socket.remoteHost, socket.remotePort);
     this.closed = socket.closed.then((reason) => ({ reason }));
-    const chunks = socket.chunks()[Symbol.asyncIterator]();
-    let first = true;
-    const next = async (): Promise<Uint8Array | null> => {
-      const chunk = await chunks.next();
-      if (chunk.done) return null;
-      if (first) {
-        first = false;
-        // Read as a frame length, "GET " is over a gigabyte: answer in the browser's language instead.
-        if (HTTP_REQUEST.test(String.fromCharCode(...chunk.value.subarray(0, 8)))) {
-          await socket.refuse("http_on_tcp_port", httpNotHere(options.webHint));
-          return null;
-        }
+    const first = async (): Promise<Uint8Array | null> => {
+      const chunk = await socket.readView();
+      next = () => socket.readView();
+      // Read as a frame length, "GET " is over a gigabyte: answer in the browser's language instead.
+      if (chunk !== null && HTTP_REQUEST.test(String.fromCharCode(...chunk.subarray(0, 8)))) {
+        await socket.refuse("http_on_tcp_port", httpNotHere(options.webHint));
+        return null;
       }
-      return chunk.value;
+      return chunk;
     };
+    // After the first chunk, the socket's own read: no wrapper per chunk. Views of the socket's buffer: the frame
+    // reader copies what it keeps before it reads again.
+    let next: () => Promise<Uint8Array | null> = first;
     // A stream cut short by our own close (a deadline, shutdown, a refusal) is not the peer's truncated frame.
-    this.#frames = new FrameReader(next, { maxFrameBytes: options.maxFrameBytes }, () => socket.closing);
+    this.#frames = new FrameReader(() => next(), { maxFrameBytes: options.maxFrameBytes }, () => socket.closing);
   }
 
   async read(): Promise<Uint8Array | null> {
@@ -66,6 +64,10 @@ class TcpConnection implements Connection {
 
   write(payload: Uint8Array): void {
     this.#socket.write(encodeFrame(payload));
+  }
+
+  writeFrame(frame: Uint8Array): void {
+    this.#socket.write(frame);
   }
 
   async close(reason = "closed"): Promise<void> {

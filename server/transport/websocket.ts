@@ -101,6 +101,12 @@ class WebSocketConnection implements Connection {
     this.#ws.send(messageOfFrame(payload));
   }
 
+  writeFrame(frame: Uint8Array): void {
+    if (this.#closing || this.#ws.readyState !== this.#ws.OPEN) return;
+    // One frame per message (PROTOCOL.md §1): the frame is the message.
+    this.#ws.send(frame);
+  }
+
   close(reason = "closed", wsCode = 1000): Promise<void> {
     this.#closing ??= (async () => {
       this.#reason ??= reason;

@@ -33,6 +33,15 @@ export interface AeadKey {
   seal(nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Promise<Uint8Array>;
   /** Rejects with AeadError, same message for every failure. */
   open(nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array): Promise<Uint8Array>;
+  /**
+   * {@link seal} without a promise, where the implementation is synchronous anyway (node:crypto on the server): the
+   * record layer then seals without an await per record. Same output as `seal`, after `headroom` bytes (default 0)
+   * left for the caller's header, so that a record and its frame are one buffer; an implementation may ignore
+   * `headroom` (the caller sees it from the length).
+   */
+  sealSync?(nonce: Uint8Array, plaintext: Uint8Array, ad: Uint8Array, headroom?: number): Uint8Array;
+  /** {@link open} without a promise; throws AeadError, same message for every failure. */
+  openSync?(nonce: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array): Uint8Array;
 }
 
 /** An AEAD algorithm: 12-byte nonces and 16-byte tags throughout. */
