@@ -100,9 +100,10 @@ export function prepareConversationStatements(db: DatabaseSync) {
        LEFT JOIN conversation_members AS m ON m.conversation_id = c.id
        WHERE c.id = :conversationId ORDER BY m.user_id`,
     ),
+    // Bound by position (conversation, seq, sender, client id, at, body): cheaper than by name, once per message.
     insertMessageOnce: db.prepare(
       `INSERT INTO messages (conversation_id, seq, sender_id, client_id, at, body)
-       VALUES (:conversationId, :seq, :senderId, :clientId, :at, :body)
+       VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (conversation_id, sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING`,
     ),
     setSeq: db.prepare("UPDATE conversations SET last_seq = :seq, last_at = :at WHERE id = :conversationId"),
@@ -287,11 +288,11 @@ function appendInBatch(
   const blobs = message.blobs ?? [];
   let changes: number | bigint;
   if (blobs.length === 0) {
-    changes = s.insertMessageOnce.run({ conversationId, seq, senderId, clientId, at, body }).changes;
+    changes = s.insertMessageOnce.run(conversationId, seq, senderId, clientId, at, body).changes;
   } else {
     db.exec("SAVEPOINT mimi_append");
     try {
-      changes = s.insertMessageOnce.run({ conversationId, seq, senderId, clientId, at, body }).changes;
+      changes = s.insertMessageOnce.run(conversationId, seq, senderId, clientId, at, body).changes;
       if (changes !== 0) { for (const sha256 of blobs) s.insertMessageBlob.run({ conversationId, seq, sha256 }); }
       db.exec("RELEASE mimi_append");
     } catch (err) {
