@@ -240,6 +240,8 @@ Deno.test("each bad message request gets its code and the connection goes on", a
     const carolAndDave = await befriend(carol, dave);
     const withDave = await befriend(alice, dave);
     await say(bob, withBob, "hello");
+    // Alice has written to Carol on this connection before: her next sends there are checked by the append alone.
+    await say(alice, withCarol, "bye");
     await alice.client.call(OPS.removeFriend, { userId: carol.profile.id });
     await alice.client.call(OPS.blockUser, { userId: dave.profile.id });
 
@@ -259,7 +261,13 @@ Deno.test("each bad message request gets its code and the connection goes on", a
       ["a thumbnail over its limit", () => send({ ...small, thumbnail: new Uint8Array(101) }), "too_large"],
       ["an image unlike its upload", () => send({ ...small, width: 999 }), "bad_image"],
       ["an image never uploaded", () => send({ ...small, blob: new Uint8Array(32).fill(7) }), "not_found"],
+      [
+        "a text over the limit to a friend no more",
+        () => send({ type: "text", text: "字".repeat(41) }, withCarol),
+        "not_allowed",
+      ],
       ["a message to a friend no more", () => send({ type: "text", text: "hi" }, withCarol), "not_allowed"],
+      ["a message to a friend no more, again", () => send({ type: "text", text: "hi" }, withCarol), "not_allowed"],
       ["a message to a blocked user", () => send({ type: "text", text: "hi" }, withDave), "not_allowed"],
       ["a message to an unknown conversation", () => send({ type: "text", text: "hi" }, 999_999), "not_found"],
       ["a message to others' conversation", () => send({ type: "text", text: "hi" }, carolAndDave), "not_found"],

@@ -110,6 +110,37 @@ export class Writer {
   finish(): Uint8Array {
     return this.bytes.slice(0, this.pos);
   }
+
+  /** Returns a copy of what was written, cut from the shared slab when small (see {@link slabBytes}). */
+  finishInSlab(): Uint8Array<ArrayBuffer> {
+    const out = slabBytes(this.pos);
+    out.set(this.bytes.subarray(0, this.pos));
+    return out;
+  }
+}
+
+/** The slab small transient buffers are cut from; a fresh one when it is full. */
+const SLAB_BYTES = 16_384;
+/** Larger buffers get their own memory: a slab holds at least 16 of these. */
+const SLAB_MAX_ITEM = 1_024;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
+
+/**
+ * A zeroed buffer of `length` bytes for a short-lived result (a frame, an envelope on its way to a socket): a small
+ * one is a view into a shared 16 KiB slab, which costs a tenth of a buffer of its own. The slab lives as long as
+ * any of its views, so what is kept for long must not come from here. Its `buffer` is shared: never transfer it.
+ */
+export function slabBytes(length: number): Uint8Array<ArrayBuffer> {
+  if (length > SLAB_MAX_ITEM) return new Uint8Array(length);
+  if (slabUsed + length > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const bytes = new Uint8Array(slab, slabUsed, length);
+  // Aligned to 8, so that views of other widths over a result stay possible.
+  slabUsed += (length + 7) & ~7;
+  return bytes;
 }
 
 let pooled: Writer | undefined;

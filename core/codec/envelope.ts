@@ -18,7 +18,8 @@ export interface Envelope {
  * Encodes an envelope: u16 opcode, u32 id, then the body value.
  *
  * @param envelope The message to encode.
- * @returns A new buffer holding the envelope, ready for `encodeFrame`.
+ * @returns The envelope's bytes, ready for `encodeFrame`: a small one is a view into a slab it shares with others
+ *   (never transfer or detach its `buffer`, and keep it no longer than it takes to send).
  * @throws {RangeError} If `opcode` is not an integer from 0 to 65 535 or `id`
  * not an integer from 0 to 2^32-1, or for the body's range errors (see
  * `encodeValue`).
@@ -49,7 +50,7 @@ export function encodeEnvelope(envelope: Envelope): Uint8Array {
     writer.u16(opcode);
     writer.u32(id);
     writeValue(writer, body);
-    return writer.finish();
+    return writer.finishInSlab();
   } finally {
     releaseWriter(writer);
   }

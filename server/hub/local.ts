@@ -68,8 +68,13 @@ export class LocalHub implements Hub {
   }
 
   deliver(userIds: Iterable<number>, message: Push): Promise<void> {
-    const bytes = frame(message);
-    for (const userId of new Set(userIds)) this.#claims.get(userId)?.connection.write(bytes);
+    // Encoded once for everyone, and only if someone is logged in; one recipient (a 1:1 push) needs no set.
+    let bytes: Uint8Array | undefined;
+    const once = Array.isArray(userIds) && userIds.length < 2 ? userIds : new Set(userIds);
+    for (const userId of once) {
+      const claim = this.#claims.get(userId);
+      if (claim) claim.connection.write(bytes ??= frame(message));
+    }
     return Promise.resolve();
   }
 

@@ -141,6 +141,11 @@ class ConnectionDispatch {
   #orderedTurn: Promise<void> = Promise.resolve();
   /** The operation of the last ordered request so far: only the same operation may start on its `orderFixed`. */
   #lastOrdered: AnyOp | undefined;
+  /**
+   * The ordered requests not yet answered, in arrival order: each answer is written as soon as it and every answer
+   * before it are ready, in the same turn, so that the answers of one group commit leave together (one record).
+   */
+  readonly #unanswered: AnswerSlot[] = [];
   /** Wakes the read loop waiting for a free place among the requests in flight. */
   #wake: (() => void) | undefined;
   #closed = false;
@@ -249,7 +254,9 @@ class ConnectionDispatch {
       const turn = route.op === this.#lastOrdered ? this.#orderedTurn : answered;
       let fix!: () => void;
       const fixed = new Promise<void>((resolve) => fix = resolve);
-      work = turn.then(() => this.#answer(route, id, body, fix, answered));
+      const slot = new AnswerSlot();
+      this.#unanswered.push(slot);
+      work = turn.then(() => this.#answer(route, id, body, fix, slot));
       this.#ordered = work;
       this.#orderedTurn = Promise.race([fixed, work]);
       this.#lastOrdered = route.op;
@@ -267,18 +274,21 @@ class ConnectionDispatch {
   }
 
   /**
-   * Handles one request and sends its answer, after `previous` (the ordered request before it) has been answered;
-   * never rejects.
+   * Handles one request and sends its answer; an ordered request's (`slot`) once the ordered requests before it have
+   * been answered. Never rejects.
    */
   async #answer(
     route: Route,
     id: number,
     body: Value,
     orderFixed?: () => void,
-    previous?: Promise<void>,
+    slot?: AnswerSlot,
   ): Promise<void> {
     // A request that waited for its turn on a connection that has closed meanwhile is not worth the work.
-    if (this.#closed) return orderFixed?.();
+    if (this.#closed) {
+      if (slot) this.#release(slot);
+      return orderFixed?.();
+    }
     const { op } = route;
     const { context, after } = requestContext(this.#context, orderFixed);
     let reply: Uint8Array;
@@ -297,9 +307,16 @@ class ConnectionDispatch {
     } catch (error) {
       reply = encodeEnvelope({ opcode: Op.error, id, body: this.#errorBody(route, error) });
     }
-    // An ordered request that started early (its predecessor fixed its place) is answered after it all the same.
-    if (previous) await previous;
-    this.#connection.write(reply);
+    if (slot) {
+      // An ordered request that started early (its predecessor fixed its place) is answered after it all the same,
+      // and what comes after its answer comes before the next answer.
+      slot.reply = reply;
+      slot.holds = after.length > 0;
+      this.#drain();
+      if (!slot.written) await slot.wait();
+    } else {
+      this.#connection.write(reply);
+    }
     for (const fn of after) {
       try {
         await fn();
@@ -307,6 +324,31 @@ class ConnectionDispatch {
         // Logged, not rethrown: the answer has gone, and there is nobody else to tell.
         this.#logger.error("after_answer_failed", { conn: this.#connection.id, op: op.name, ...errorFields(error) });
       }
+    }
+    if (slot?.holds) this.#release(slot);
+  }
+
+  /** Lets the ordered answers after `slot` go: it is answered and done, or will never be answered. */
+  #release(slot: AnswerSlot): void {
+    slot.written = true;
+    slot.holds = false;
+    slot.wake?.();
+    this.#drain();
+  }
+
+  /** Writes the ordered answers that are ready, from the first unanswered on, until one is not ready or holds. */
+  #drain(): void {
+    const queue = this.#unanswered;
+    while (queue.length > 0) {
+      const head = queue[0];
+      if (!head.written) {
+        if (head.reply === undefined) return;
+        this.#connection.write(head.reply);
+        head.written = true;
+        head.wake?.();
+      }
+      if (head.holds) return;
+      queue.shift();
     }
   }
 
@@ -350,6 +392,22 @@ class ConnectionDispatch {
     });
     this.#send(Op.error, id, errorBody(code, message));
     await connection.close(code, wsCode);
+  }
+}
+
+/** An ordered request's place in the order of answers. */
+class AnswerSlot {
+  /** The answer, once ready. */
+  reply: Uint8Array | undefined;
+  /** Whether the answer has been written (or never will be: the connection closed before it was handled). */
+  written = false;
+  /** Whether it has functions to run after its answer, before the next answer may go. */
+  holds = false;
+  wake: (() => void) | undefined;
+
+  /** Resolves once the answer has been written. */
+  wait(): Promise<void> {
+    return new Promise((resolve) => this.wake = resolve);
   }
 }
 

@@ -221,6 +221,41 @@ Deno.test("an ordered request that fixes its order lets the next of its operatio
   assert.deepEqual(started, ["slow", "fast", "font"]);
 });
 
+Deno.test("ordered answers ready at once are all written before a microtask queued at the first runs: one record", async () => {
+  const commit = gate();
+  const { connection } = serve([
+    loggedIn(),
+    defineService({
+      name: "test",
+      ops: {
+        setNickname: async ({ nickname }, { orderFixed }) => {
+          orderFixed();
+          await commit.promise;
+          return { user: { id: 1, username: "a", nickname, font: { family: null, size: null } } };
+        },
+      },
+    }),
+  ]);
+  connection.request(Op.echo, 1, "log in");
+  await connection.answers(1);
+  for (const id of [2, 3, 4, 5]) connection.request(Op.setNickname, id, { nickname: `n${id}` });
+  await settle();
+  // What the secure channel does: the frames written before its flush (a microtask queued at the first) share a record.
+  let inFirstRecord: number[] | undefined;
+  const write = connection.write.bind(connection);
+  connection.write = (payload) => {
+    write(payload);
+    if (inFirstRecord === undefined) {
+      inFirstRecord = [];
+      queueMicrotask(() => inFirstRecord = connection.sent.slice(1).map((e) => e.id));
+    }
+  };
+  commit.open();
+  await connection.answers(5);
+  assert.deepEqual(connection.sent.map((e) => e.id), [1, 2, 3, 4, 5]);
+  assert.deepEqual(inFirstRecord, [2, 3, 4, 5]);
+});
+
 Deno.test("past maxInFlight requests the dispatcher stops reading until one is answered", async () => {
   const held = gate();
   const { connection } = serve([defineService({

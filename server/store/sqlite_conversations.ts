@@ -92,6 +92,21 @@ export function prepareConversationStatements(db: DatabaseSync) {
       `INSERT INTO messages (conversation_id, seq, sender_id, client_id, at, body)
        VALUES (:conversationId, :seq, :senderId, :clientId, :at, :body)`,
     ),
+    // The group commit's: a conversation's sequence number and members read once per batch, each message written by
+    // one statement that also finds a resend (its client id stored already: nothing changes), the sequence number
+    // written back once per batch.
+    seqAndMembers: db.prepare(
+      `SELECT c.last_seq, m.user_id FROM conversations AS c
+       LEFT JOIN conversation_members AS m ON m.conversation_id = c.id
+       WHERE c.id = :conversationId ORDER BY m.user_id`,
+    ),
+    // Bound by position (conversation, seq, sender, client id, at, body): cheaper than by name, once per message.
+    insertMessageOnce: db.prepare(
+      `INSERT INTO messages (conversation_id, seq, sender_id, client_id, at, body)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (conversation_id, sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING`,
+    ),
+    setSeq: db.prepare("UPDATE conversations SET last_seq = :seq, last_at = :at WHERE id = :conversationId"),
     insertMessageBlob: db.prepare(
       `INSERT INTO message_blobs (conversation_id, seq, sha256) VALUES (:conversationId, :seq, :sha256)
        ON CONFLICT DO NOTHING`,
@@ -232,10 +247,81 @@ export interface PendingAppend {
   message: NewMessage;
 }
 
+/** A conversation as one batch sees it: read at its first append, its sequence number written back at the end. */
+interface BatchConversation {
+  members: number[];
+  lastSeq: number;
+  lastAt: number;
+  /** Whether a message was stored: the sequence number and time to write back. */
+  changed: boolean;
+}
+
+/** A conversation's sequence number and members (ascending), or undefined for an unknown conversation. */
+function readForBatch(s: ConversationStatements, conversationId: number): BatchConversation | undefined {
+  const rows = s.seqAndMembers.all({ conversationId });
+  if (rows.length === 0) return undefined;
+  const members: number[] = [];
+  for (const row of rows) if (row.user_id !== null) members.push(integer(row, "user_id"));
+  return { members, lastSeq: integer(rows[0], "last_seq"), lastAt: 0, changed: false };
+}
+
 /**
- * Commits a batch of appends in one transaction, each in its own savepoint, so that one that fails (an unknown
- * conversation, a constraint) is undone alone and reported in its outcome while the others commit. Runs
- * synchronously: the caller holds the store's lock, and no other statement can come between.
+ * Stores one message of a batch, or finds it stored: {@link appendNow}'s checks, with the sequence number counted in
+ * `conversation` rather than written per message. Writes nothing unless it succeeds: its one write is a single
+ * statement (undone alone by SQLite when it fails), or, with blobs, several in a savepoint.
+ */
+function appendInBatch(
+  db: DatabaseSync,
+  s: ConversationStatements,
+  conversationId: number,
+  conversation: BatchConversation | undefined,
+  message: NewMessage,
+): AppendResult {
+  if (conversation === undefined) throw new RecordNotFoundError("conversations", conversationId);
+  const { senderId, clientId, at, body } = message;
+  const { members } = conversation;
+  // Before the client id: a resend from someone who is no longer a member is refused too (PROTOCOL.md §14.3).
+  if (message.asMember && (senderId === null || !members.includes(senderId))) {
+    throw new NotMemberError(conversationId, senderId ?? 0);
+  }
+  const seq = conversation.lastSeq + 1;
+  const blobs = message.blobs ?? [];
+  let changes: number | bigint;
+  if (blobs.length === 0) {
+    changes = s.insertMessageOnce.run(conversationId, seq, senderId, clientId, at, body).changes;
+  } else {
+    db.exec("SAVEPOINT mimi_append");
+    try {
+      changes = s.insertMessageOnce.run(conversationId, seq, senderId, clientId, at, body).changes;
+      if (changes !== 0) { for (const sha256 of blobs) s.insertMessageBlob.run({ conversationId, seq, sha256 }); }
+      db.exec("RELEASE mimi_append");
+    } catch (err) {
+      if (db.isTransaction) db.exec("ROLLBACK TO mimi_append; RELEASE mimi_append");
+      throw err;
+    }
+  }
+  if (Number(changes) === 0) {
+    // Only the client id's index can have stopped the insert: the sequence number is new (the batch holds the lock).
+    const stored = senderId === null || clientId === null
+      ? undefined
+      : s.messageByClient.get({ conversationId, senderId, clientId });
+    if (stored === undefined) throw new StoreError(`Message ${seq} of conversation ${conversationId} was not stored`);
+    return { message: toMessage(stored), duplicate: true, members };
+  }
+  conversation.lastSeq = seq;
+  conversation.lastAt = at;
+  conversation.changed = true;
+  // Not read back (RETURNING *): the row is what was given, and reading it would copy the body out once more.
+  const stored = { conversationId, seq, senderId, clientId, at, body, recalledAt: null };
+  return { message: stored, duplicate: false, members };
+}
+
+/**
+ * Commits a batch of appends in one transaction, so that one that fails (an unknown conversation, a constraint) is
+ * undone alone and reported in its outcome while the others commit: each message's write is one statement, which
+ * SQLite undoes alone when it fails (a savepoint only for a message with blobs), and each conversation's sequence
+ * number is read at its first append and written once at the end. Runs synchronously: the caller holds the store's
+ * lock, and no other statement can come between.
  *
  * @param db The store's connection, not in a transaction.
  * @param s The statements.
@@ -251,23 +337,26 @@ export function appendBatch(
   db.exec("BEGIN IMMEDIATE");
   try {
     // Read once per conversation: a batch of a busy room's messages needs its member list once, not per message.
-    const members = new Map<number, number[]>();
+    const conversations = new Map<number, BatchConversation | undefined>();
     const outcomes = items.map(({ conversationId, message }): Outcome<AppendResult> => {
-      db.exec("SAVEPOINT mimi_append");
       try {
-        let known = members.get(conversationId);
-        if (known === undefined) members.set(conversationId, known = membersNow(s, conversationId));
-        const value = appendNow(s, conversationId, message, known);
-        db.exec("RELEASE mimi_append");
-        return { ok: true, value };
+        let conversation = conversations.get(conversationId);
+        if (conversation === undefined && !conversations.has(conversationId)) {
+          conversations.set(conversationId, conversation = readForBatch(s, conversationId));
+        }
+        return { ok: true, value: appendInBatch(db, s, conversationId, conversation, message) };
       } catch (err) {
-        db.exec("ROLLBACK TO mimi_append; RELEASE mimi_append");
+        // An error that ended the transaction (SQLITE_FULL, SQLITE_IOERR…) fails the whole batch.
+        if (!db.isTransaction) throw err;
         const error = err instanceof StoreError
           ? err
           : new StoreError(`Cannot append message: ${messageOf(err)}`, { cause: err });
         return { ok: false, error };
       }
     });
+    for (const [conversationId, conversation] of conversations) {
+      if (conversation?.changed) s.setSeq.run({ conversationId, seq: conversation.lastSeq, at: conversation.lastAt });
+    }
     db.exec("COMMIT");
     return outcomes;
   } catch (err) {

@@ -96,6 +96,48 @@ Deno.test("sqlite: an append that fails in a batch fails alone; the batch commit
   });
 });
 
+Deno.test("sqlite: a batch's message whose own write fails is undone alone, with no gap in the numbers; a resend in the same batch is found", async () => {
+  await withFileStore(async (store, path, batches) => {
+    const { id, alice, bob } = await pair(store);
+    const send = (senderId: number, clientId: string, extra: { blobs?: Uint8Array[] } = {}) =>
+      store.conversations.append(id, { senderId, clientId, at: 10, body: new Uint8Array([1]), ...extra });
+    const results = await Promise.allSettled([
+      send(alice, "a"),
+      send(alice + bob + 100, "nobody"), // no such user: the insert's foreign key fails
+      send(bob, "b", { blobs: [new Uint8Array(32)] }),
+      send(alice, "c", { blobs: [new Uint8Array(32).fill(1), new Uint8Array(31)] }), // the second blob fails its check
+      send(alice, "a"), // the first one's resend
+      send(bob, "d"),
+    ]);
+    assert.deepEqual(batches, [6]);
+    assert.deepEqual(results.map((r) => r.status), [
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+      "fulfilled",
+    ]);
+    const values = results.flatMap((r) => r.status === "fulfilled" ? [[r.value.message.seq, r.value.duplicate]] : []);
+    assert.deepEqual(values, [[1, false], [2, false], [1, true], [3, false]]);
+    const page = await store.conversations.page(id, { after: 0, limit: 10 });
+    assert.deepEqual(page.messages.map((m) => [m.seq, m.clientId]), [[1, "a"], [2, "b"], [3, "d"]]);
+    assert.equal((await store.conversations.findById(id))?.lastSeq, 3);
+    assert.equal(committedMessages(path), 3);
+    const db = new DatabaseSync(path, { readOnly: true });
+    try {
+      const blobs = db.prepare("SELECT seq, length(sha256) AS n FROM message_blobs").all();
+      assert.deepEqual(
+        blobs.map((row) => [row.seq, row.n]),
+        [[2, 32]],
+        "the failed message's first blob is undone too",
+      );
+    } finally {
+      db.close();
+    }
+  });
+});
+
 Deno.test("sqlite: appends made while a transaction holds the store wait and then go as one batch", async () => {
   await withFileStore(async (store, _path, batches) => {
     const { id, alice } = await pair(store);

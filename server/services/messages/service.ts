@@ -1,8 +1,10 @@
 // The messages service: sending, history, sync, read positions and recall (PROTOCOL.md §14).
 
+import type { SendableBody } from "../../../core/protocol/ops/messages.ts";
 import { PUSHES } from "../../../core/protocol/registry.ts";
 import type { Clock } from "../../../core/time/clock.ts";
 import type { Hub } from "../../hub/types.ts";
+import { stateSlot } from "../../rpc/context.ts";
 import { RequestError } from "../../rpc/errors.ts";
 import { defineService, type Service } from "../../rpc/service.ts";
 import { NotMemberError, RecordNotFoundError } from "../../store/errors.ts";
@@ -50,6 +52,21 @@ export interface MessagesDeps {
 }
 
 /**
+ * The conversations a connection's login was found a member of when it sent there: its next sends there skip that
+ * read (the append checks membership again in its transaction). Kept per connection, for the user logged in on it.
+ */
+const sends = stateSlot("messages.sends", () => ({ userId: 0, conversations: new Set<number>() }));
+
+/** The conversations `userId` was seen a member of on this connection; forgotten when another user logs in on it. */
+function conversationsSeen(seen: { userId: number; conversations: Set<number> }, userId: number): Set<number> {
+  if (seen.userId !== userId) {
+    seen.userId = userId;
+    seen.conversations.clear();
+  }
+  return seen.conversations;
+}
+
+/**
  * The messages service.
  *
  * @param deps Store, hub, clock, limits, the recall window, the blob check and the rooms service's say.
@@ -59,27 +76,48 @@ export function messagesService(deps: MessagesDeps): Service {
   const { store, hub, clock, limits, recallWindowMs, blobs, rooms } = deps;
   /** Who hears a conversation live besides its members: the lobby's watchers. */
   const listeners = async (roomId: number | null) => roomId === null ? [] : await rooms.listeners(roomId);
+  /** Refuses an image the sender may not reference, or whose body says other than its upload showed. */
+  const checkImage = async (userId: number, body: SendableBody & { type: "image" }) => {
+    const blob = await blobs.mayReference(userId, body.blob);
+    if (!blob) throw new RequestError("not_found", "No uploaded image with this hash: upload it first");
+    // The body must describe the image the server checked, not what the sender claims it is.
+    if (
+      blob.mime !== body.mime || blob.size !== body.size || blob.width !== body.width || blob.height !== body.height
+    ) {
+      throw new RequestError("bad_image", "The image's type, size or dimensions differ from its upload");
+    }
+  };
 
   return defineService({
     name: "messages",
     ops: {
-      async sendMessage({ conversationId, clientId, body }, { user, orderFixed }) {
-        const { conversation, open } = await requireMember(store, conversationId, user.id, rooms);
-        checkSendable(body, limits);
-        if (body.type === "image") {
-          const blob = await blobs.mayReference(user.id, body.blob);
-          if (!blob) throw new RequestError("not_found", "No uploaded image with this hash: upload it first");
-          // The body must describe the image the server checked, not what the sender claims it is.
-          if (
-            blob.mime !== body.mime || blob.size !== body.size || blob.width !== body.width ||
-            blob.height !== body.height
-          ) {
-            throw new RequestError("bad_image", "The image's type, size or dimensions differ from its upload");
+      async sendMessage({ conversationId, clientId, body }, { user, orderFixed, state }) {
+        const seen = conversationsSeen(state(sends), user.id);
+        // A conversation this login was found a member of before needs no read now: the append checks membership in
+        // its own transaction anyway, and a member's conversation is not the lobby (open, with listeners).
+        const again = seen.has(conversationId);
+        let open = false;
+        let also: readonly number[] = [];
+        if (again) {
+          try {
+            checkSendable(body, limits);
+            if (body.type === "image") await checkImage(user.id, body);
+          } catch (error) {
+            // A former member is told that first, as on a first send.
+            await requireMember(store, conversationId, user.id, rooms);
+            throw error;
           }
+        } else {
+          const found = await requireMember(store, conversationId, user.id, rooms);
+          checkSendable(body, limits);
+          if (body.type === "image") await checkImage(user.id, body);
+          open = found.open === true;
+          // Read before the append, so that nothing is awaited between its commit and the delivery. Only the lobby
+          // has listeners, and only the lobby is open; a watcher who comes in while the batch commits reads it in
+          // history.
+          if (open) also = await listeners(found.conversation.roomId);
+          else seen.add(conversationId);
         }
-        // Read before the append, so that nothing is awaited between its commit and the delivery. Only the lobby has
-        // listeners, and only the lobby is open; a watcher who comes in while the batch commits reads it in history.
-        const also = open ? await listeners(conversation.roomId) : [];
         // Acknowledged once durable: append resolves after its group commit. A member's send is checked again in
         // that transaction, so a membership ended meanwhile (unfriend, block, leave, removal) stops it.
         let appended: AppendResult;
@@ -97,7 +135,12 @@ export function messagesService(deps: MessagesDeps): Service {
           orderFixed();
           appended = await appending;
         } catch (error) {
-          if (error instanceof NotMemberError) throw noLongerMember();
+          if (error instanceof NotMemberError) {
+            seen.delete(conversationId);
+            // Not checked before this send: the refusal a first send would get (a room may say not_found).
+            if (again) await requireMember(store, conversationId, user.id, rooms);
+            throw noLongerMember();
+          }
           // The room was deleted after the check.
           if (error instanceof RecordNotFoundError) throw new RequestError("not_found", "No such conversation");
           throw error;
