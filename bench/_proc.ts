@@ -43,6 +43,19 @@ export function readCpuTicks(pid: number): number {
 }
 
 /**
+ * Reads `/proc/<pid>/schedstat`: how long the process's main thread (the JavaScript thread) has run on a CPU and how
+ * long it has waited on a run queue for one, in milliseconds. A wait as long as the run time means the thread's
+ * latency is the machine's contention for cores, not its own work.
+ *
+ * @param pid The process.
+ * @returns `runMs` and `waitMs` since the thread started.
+ */
+export function readSchedStat(pid: number): { runMs: number; waitMs: number } {
+  const [run, wait] = Deno.readTextFileSync(`/proc/${pid}/schedstat`).split(" ").map(Number);
+  return { runMs: run / 1e6, waitMs: wait / 1e6 };
+}
+
+/**
  * Counts a process's open file descriptors. Cheap enough to poll with thousands open: since Linux 6.2 the size of
  * `/proc/<pid>/fd` is the count; on older kernels (size 0) the directory is listed.
  *

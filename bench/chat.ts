@@ -2,6 +2,7 @@
 // server answers a send only once its row is committed: PROTOCOL.md §14.3), and p99 latencies at an offered rate.
 
 import { Histogram } from "./_histogram.ts";
+import { readSchedStat } from "./_proc.ts";
 import {
   askAll,
   cpuDuring,
@@ -36,6 +37,8 @@ export async function chatBurst(
   options: { rate: number; window: number; ms: number },
 ) {
   await deliveries(generators); // reset
+  // Run and run-queue time of the server's main thread over the burst: whether a latency is the wait for a core.
+  const schedBefore = readSchedStat(mimi.pid);
   const { cpuMs, result } = await cpuDuring(ctx, [mimi.pid, ...generators.map((g) => g.pid)], async () => {
     const answers = await Promise.all(generators.map((g, p) =>
       g.ask({
@@ -50,6 +53,7 @@ export async function chatBurst(
     await untilQuiet(generators);
     return answers;
   });
+  const schedAfter = readSchedStat(mimi.pid);
   const ack = new Histogram();
   let acked = 0;
   let failed = 0;
@@ -75,6 +79,8 @@ export async function chatBurst(
     serverCpuMsPerMessage: cpuMs[0] / acked,
     // Senders and receivers together: on a shared machine, what the generators take the server cannot have.
     generatorCpuMsPerMessage: cpuMs.slice(1).reduce((sum, ms) => sum + ms, 0) / acked,
+    /** The server's main thread: ms waiting for a core per ms run. */
+    serverWait: (schedAfter.waitMs - schedBefore.waitMs) / (schedAfter.runMs - schedBefore.runMs),
   };
 }
 
@@ -118,6 +124,14 @@ export const chat: Scenario = {
         }, behind),
         figure("chat", `p99 acknowledgement latency at ${offered} msg/s offered`, paced.ackP99, "ms"),
         figure("chat", `messages persisted/s at ${offered} msg/s offered`, paced.ackedPerSecond, "1/s"),
+        figure(
+          "chat",
+          `server run-queue wait per ms run at ${offered} msg/s offered`,
+          paced.serverWait,
+          "ms",
+          undefined,
+          "its JavaScript thread's wait for a core (/proc/<pid>/schedstat): near 0 on an idle machine",
+        ),
       ];
     } finally {
       await stopAll(...generators, mimi);

@@ -17,6 +17,7 @@ import {
 } from "./_harness.ts";
 
 import { Histogram } from "./_histogram.ts";
+import { readSchedStat } from "./_proc.ts";
 
 const SIZE = 64;
 
@@ -34,6 +35,9 @@ async function burst(
   const { rate, ms, drain, expectPerMessage } = options;
   await deliveries(generators); // reset
   const sender = generators[0];
+  // Run and run-queue time of each main thread over the burst: whether a latency is the wait for a core.
+  const pids = [serverPid, ...generators.map((g) => g.pid)];
+  const schedBefore = pids.map(readSchedStat);
   const { cpuMs, result } = await cpuDuring(ctx, [serverPid, ...generators.map((g) => g.pid)], async () => {
     const sent = await sender.ask({
       cmd: "send",
@@ -45,6 +49,10 @@ async function burst(
     });
     if (drain) await untilDelivered(generators, (sent.sent as number) * (expectPerMessage ?? 0));
     return sent;
+  });
+  const sched = pids.map((pid, i) => {
+    const now = readSchedStat(pid);
+    return { runMs: now.runMs - schedBefore[i].runMs, waitMs: now.waitMs - schedBefore[i].waitMs };
   });
   const counted = await deliveries(generators);
   for (const line of timelineLines(counted.timeline)) ctx.log(`fanout:   ${line}`);
@@ -58,6 +66,10 @@ async function burst(
     p50: counted.histogram.quantile(0.5),
     ackP99: ack.quantile(0.99),
     serverCpuMs: cpuMs[0],
+    /** The server's main thread: ms waiting for a core per ms run. */
+    serverWait: sched[0].waitMs / sched[0].runMs,
+    /** The receivers' main threads, together (the sender's left out). */
+    receiverWait: sched.slice(2).reduce((a, b) => a + b.waitMs, 0) / sched.slice(2).reduce((a, b) => a + b.runMs, 0),
     generatorCpuMs: cpuMs.slice(1).reduce((a, b) => a + b, 0),
   };
 }
@@ -184,6 +196,39 @@ export const fanout: Scenario = {
           );
           out.push(
             figure("fanout", "p99 latency at 50,000 deliveries/s offered", paced.p99, "ms", { op: "<=", value: 50 }),
+          );
+          out.push(figure("fanout", "p50 latency at 50,000 deliveries/s offered", paced.p50, "ms"));
+          out.push(figure("fanout", "p99 send → acknowledged at 50,000 deliveries/s offered", paced.ackP99, "ms"));
+          out.push(
+            figure(
+              "fanout",
+              "server CPU per delivery at 50,000/s offered",
+              paced.serverCpuMs * 1000 / paced.delivered,
+              "µs",
+            ),
+          );
+          out.push(
+            figure(
+              "fanout",
+              "generator CPU per delivery at 50,000/s offered",
+              paced.generatorCpuMs * 1000 / paced.delivered,
+              "µs",
+              undefined,
+              "receivers and sender together",
+            ),
+          );
+          out.push(
+            figure(
+              "fanout",
+              "server run-queue wait per ms run at 50,000/s offered",
+              paced.serverWait,
+              "ms",
+              undefined,
+              "its JavaScript thread's wait for a core (/proc/<pid>/schedstat): near 0 on an idle machine",
+            ),
+          );
+          out.push(
+            figure("fanout", "receivers' run-queue wait per ms run at 50,000/s offered", paced.receiverWait, "ms"),
           );
         },
       );
