@@ -191,8 +191,11 @@ export async function startGenerator(job: LoadJob): Promise<Generator> {
   // In a file, not on the command line: 5,000 users' device keys exceed the kernel's limit for one argument (E2BIG).
   const jobFile = await Deno.makeTempFile({ prefix: "mimi-bench-job-", suffix: ".json" });
   await Deno.writeTextFile(jobFile, JSON.stringify(job));
+  // MIMI_BENCH_GENERATOR_PROFILE=<dir>: each generator writes a V8 CPU profile there when it stops.
+  const profileDir = Deno.env.get("MIMI_BENCH_GENERATOR_PROFILE");
+  const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", `${ROOT}/bench/_load_client.ts`, jobFile],
+    args: ["run", "--allow-all", ...profile, `${ROOT}/bench/_load_client.ts`, jobFile],
     stdin: "piped",
     stdout: "piped",
     stderr: "inherit",
