@@ -43,10 +43,12 @@ export class SocketDuplex extends Duplex {
   async #pump(): Promise<void> {
     try {
       while (true) {
-        const chunk = await this.socket.read();
-        if (chunk === null) break;
+        // The view is the socket's read buffer, valid until the next read: Buffer.from copies it for the consumer. Not
+        // read(), which copies as well but is one more suspended async call per idle socket (held for its lifetime).
+        const view = await this.socket.readView();
+        if (view === null) break;
         // push() returning false asks us to stop; _read() is called when the consumer wants more.
-        if (!this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length))) {
+        if (!this.push(Buffer.from(view))) {
           this.#pumping = false;
           return;
         }

@@ -86,8 +86,15 @@ class WebSocketConnection implements Connection {
     }
   }
 
-  async read(): Promise<Uint8Array | null> {
-    const payload = await this.#inbound.read();
+  read(): Promise<Uint8Array | null> {
+    // Not an async function: an idle connection's pending read would hold a suspended call for its lifetime. The
+    // socket is paused only once more than INBOUND_PAUSE_BYTES wait, so a read that finds it running has nothing to
+    // resume, and a read made while it is paused takes the payload that was queued and resumes below the low mark.
+    const payload = this.#inbound.read();
+    return this.#paused ? payload.then((p) => this.#resumeIfDrained(p)) : payload;
+  }
+
+  #resumeIfDrained(payload: Uint8Array | null): Uint8Array | null {
     if (this.#paused && this.#inbound.bufferedBytes < INBOUND_RESUME_BYTES) {
       this.#paused = false;
       this.#ws.resume();
