@@ -10,8 +10,8 @@ import type { ServerKeys } from "./identity.ts";
 import { performClientHandshake, performServerHandshake, type ServerSecureOptions } from "./perform_handshake.ts";
 import { FFDHE_GROUPS } from "./primitives/ffdhe.ts";
 import { nobleProvider } from "./primitives/noble.ts";
+import { withAeadKeys } from "./primitives/_test_utils.ts";
 import type { HandshakeResult } from "./handshake_client.ts";
-import type { CryptoProvider } from "./primitives/types.ts";
 import { InnerType, RecordSealer } from "./record.ts";
 import type { SecureDuplex } from "./secure_duplex.ts";
 import type { SuitePreferences } from "./suites.ts";
@@ -143,23 +143,11 @@ Deno.test("SecureDuplex with corkPerRecord sends the answers to one record's pay
 
 Deno.test("SecureDuplex reports a record that cannot be sealed through read() as write_failed", async () => {
   let failing = false;
-  const flaky: CryptoProvider = {
-    ...nobleProvider,
-    aead(id) {
-      const aead = nobleProvider.aead(id);
-      return {
-        ...aead,
-        async importKey(raw) {
-          const key = await aead.importKey(raw);
-          return {
-            seal: (nonce, plaintext, ad) =>
-              failing ? Promise.reject(new Error("The sealing device is gone")) : key.seal(nonce, plaintext, ad),
-            open: (nonce, ciphertext, ad) => key.open(nonce, ciphertext, ad),
-          };
-        },
-      };
-    },
-  };
+  const flaky = withAeadKeys(nobleProvider, (key) => ({
+    seal: (nonce, plaintext, ad) =>
+      failing ? Promise.reject(new Error("The sealing device is gone")) : key.seal(nonce, plaintext, ad),
+    open: (nonce, ciphertext, ad) => key.open(nonce, ciphertext, ad),
+  }));
   let heard: unknown;
   const { client, server } = await securedPair({ onSealError: (error) => heard = error }, flaky);
   failing = true;
