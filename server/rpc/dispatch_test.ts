@@ -116,6 +116,11 @@ function serve(services: Service[], options: Partial<DispatchOptions> = {}) {
   return { connection, logs, served };
 }
 
+/** The answer of a profile operation (`set_nickname`, `set_font`) for user 1 named `nickname`. */
+function profileAnswer(nickname: string) {
+  return { user: { id: 1, username: "a", nickname, font: { family: null, size: null } } };
+}
+
 Deno.test("createDispatcher() refuses two handlers of one operation, naming both services", () => {
   const a = defineService({ name: "a", ops: { ping: () => ({ time: 0 }) } });
   const b = defineService({ name: "b", ops: { ping: () => ({ time: 1 }) } });
@@ -164,7 +169,7 @@ Deno.test("ordered requests are answered in arrival order, a slow first one hold
         setNickname: async ({ nickname }) => {
           if (nickname === "slow") await slow.promise;
           handled.push(nickname);
-          return { user: { id: 1, username: "a", nickname, font: { family: null, size: null } } };
+          return profileAnswer(nickname);
         },
         ping: () => ({ time: 5 }),
       },
@@ -197,11 +202,11 @@ Deno.test("an ordered request that fixes its order lets the next of its operatio
           started.push(nickname);
           if (nickname !== "other") orderFixed();
           if (nickname === "slow") await slow.promise;
-          return { user: { id: 1, username: "a", nickname, font: { family: null, size: null } } };
+          return profileAnswer(nickname);
         },
         setFont: () => {
           started.push("font");
-          return { user: { id: 1, username: "a", nickname: "font", font: { family: null, size: null } } };
+          return profileAnswer("font");
         },
       },
     }),
@@ -231,7 +236,7 @@ Deno.test("ordered answers ready at once are all written before a microtask queu
         setNickname: async ({ nickname }, { orderFixed }) => {
           orderFixed();
           await commit.promise;
-          return { user: { id: 1, username: "a", nickname, font: { family: null, size: null } } };
+          return profileAnswer(nickname);
         },
       },
     }),
