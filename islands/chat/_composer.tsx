@@ -1,7 +1,7 @@
 // The message box: multi-line text where Ctrl+Enter sends and Enter makes a new line, as in the original (a setting
 // swaps them, kept in localStorage), the draft kept per conversation, and images by button or paste.
 
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import type { Mimi } from "../_use_mimi.ts";
 import { errorText } from "../_words.ts";
 import {
@@ -46,13 +46,12 @@ export function Composer(
   const store = browserStore();
   const key = draftKey(userId, conversationId);
   const [text, setText] = useState(() => readItem(store, key) ?? "");
-  const [sendKey, setSendKey] = useState<SendKey>("ctrl-enter");
+  // Read at the first render, as the draft is, so the setting never shows its default for a frame (the composer is
+  // rendered only in the browser, in the signed-in chunk; without storage it is the default).
+  const [sendKey, setSendKey] = useState<SendKey>(() => readSendKey(store));
   const [error, setError] = useState<string | undefined>(undefined);
   const box = useRef<HTMLTextAreaElement>(null);
   const file = useRef<HTMLInputElement>(null);
-
-  // Read in the browser only: the server renders no storage.
-  useEffect(() => setSendKey(readSendKey(store)), []);
 
   const edit = (value: string) => {
     setText(value);
