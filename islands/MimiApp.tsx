@@ -1,7 +1,7 @@
 // The web client: the language, the guards that hold the connection back (a changed server key, another tab holding
 // the session), the account screens, the signed-in layout, and the connection's state in words.
 
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import {
   checkKnownKey,
   DeviceKeyStoreError,
@@ -232,10 +232,11 @@ function App({ settings, locale, onLocale }: { settings: PageSettings; locale: L
     };
 
   // The focus follows every change of screen to its heading (or first field), never to the page's body; not on the
-  // first render, where the user may already be typing into the server-rendered form.
+  // first render, where the user may already be typing into the server-rendered form. A layout effect: the focus moves
+  // in the same task that shows the screen, so nothing (a keystroke, a screen reader, a test) finds it on the body.
   const root = useRef<HTMLDivElement>(null);
   const shown = useRef(body.key);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (shown.current === body.key) return;
     shown.current = body.key;
     const target = root.current?.querySelector<HTMLElement>("[data-screen-heading]") ??
