@@ -36,9 +36,72 @@ export function encodeFrame(payload: Uint8Array): Uint8Array<ArrayBuffer> {
     );
   }
   const frame = new Uint8Array(PREFIX_BYTES + length);
-  new DataView(frame.buffer).setUint32(0, length);
+  writeFrameLength(frame, 0, length);
   frame.set(payload, PREFIX_BYTES);
   return frame;
+}
+
+/**
+ * Writes a frame's u32 big-endian length prefix at `at` (PROTOCOL.md §2), for code that builds frames in place.
+ *
+ * @param bytes Where the frame is built.
+ * @param at Offset of the prefix.
+ * @param length The payload's length, at most 2^32-1.
+ */
+export function writeFrameLength(bytes: Uint8Array, at: number, length: number): void {
+  bytes[at] = length >>> 24;
+  bytes[at + 1] = (length >>> 16) & 0xff;
+  bytes[at + 2] = (length >>> 8) & 0xff;
+  bytes[at + 3] = length & 0xff;
+}
+
+/**
+ * Reads a frame's u32 big-endian length prefix at `at`; the caller checks that four bytes are there.
+ *
+ * @param bytes The framed bytes.
+ * @param at Offset of the prefix.
+ * @returns The payload's length.
+ */
+export function readFrameLength(bytes: Uint8Array, at: number): number {
+  return bytes[at] * 0x100_0000 + ((bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]);
+}
+
+/**
+ * Splits bytes that hold whole frames and nothing else (a record's content, PROTOCOL.md §9.2) into their payloads,
+ * as views of `bytes`: nothing is copied, so `bytes` must not change while they are used.
+ *
+ * @param bytes Whole frames, back to back.
+ * @param maxFrameBytes The receiver's payload limit.
+ * @returns The payloads, in order.
+ * @throws {CodecError} `too_large` for a length over `maxFrameBytes` (as {@linkcode FrameDecoder} reports it), or
+ *   `truncated` when the bytes end inside a frame.
+ *
+ * @example Two frames
+ * ```ts
+ * import { splitFrames } from "./frame.ts";
+ *
+ * splitFrames(new Uint8Array([0, 0, 0, 1, 7, 0, 0, 0, 0]), 16); // [Uint8Array [7], Uint8Array []]
+ * ```
+ */
+export function splitFrames(bytes: Uint8Array, maxFrameBytes: number): Uint8Array[] {
+  const payloads: Uint8Array[] = [];
+  const end = bytes.length;
+  let at = 0;
+  while (end - at >= PREFIX_BYTES) {
+    const length = readFrameLength(bytes, at);
+    if (length > maxFrameBytes) {
+      throw new CodecError(
+        "too_large",
+        `Cannot decode frame: length ${length} exceeds limit ${maxFrameBytes} at offset ${at}`,
+        at,
+      );
+    }
+    if (length > end - at - PREFIX_BYTES) break;
+    payloads.push(bytes.subarray(at + PREFIX_BYTES, at + PREFIX_BYTES + length));
+    at += PREFIX_BYTES + length;
+  }
+  if (at !== end) throw new CodecError("truncated", "Cannot decode frames: the bytes end inside a frame", end);
+  return payloads;
 }
 
 /** Options for {@linkcode FrameDecoder}. */
@@ -155,8 +218,7 @@ export class FrameDecoder {
         let length: number;
         if (this.#prefixFilled === 0 && end - i >= PREFIX_BYTES) {
           this.#frameStart = this.#consumed + i;
-          length = (chunk[i] * 0x100_0000) +
-            ((chunk[i + 1] << 16) | (chunk[i + 2] << 8) | chunk[i + 3]);
+          length = readFrameLength(chunk, i);
           i += PREFIX_BYTES;
           if (length <= end - i && length <= this.#maxFrameBytes) {
             run.push(i, i + length);
@@ -170,8 +232,7 @@ export class FrameDecoder {
           }
           if (this.#prefixFilled < PREFIX_BYTES) break;
           const prefix = this.#prefix;
-          length = (prefix[0] * 0x100_0000) +
-            ((prefix[1] << 16) | (prefix[2] << 8) | prefix[3]);
+          length = readFrameLength(prefix, 0);
           this.#prefixFilled = 0;
         }
         if (length > this.#maxFrameBytes) {

@@ -2,7 +2,14 @@
 
 import assert from "node:assert/strict";
 import { CodecError } from "./error.ts";
-import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder } from "./frame.ts";
+import {
+  DEFAULT_MAX_FRAME_BYTES,
+  encodeFrame,
+  FrameDecoder,
+  readFrameLength,
+  splitFrames,
+  writeFrameLength,
+} from "./frame.ts";
 import { assertCodecError, hex, toHex } from "./_test_utils.ts";
 
 const STREAM = hex("00000001 aa 00000000 00000003 bbccdd 00000002 eeff");
@@ -235,4 +242,35 @@ Deno.test("FrameDecoder errors are CodecErrors", () => {
   } catch (error) {
     assert.ok(error instanceof CodecError);
   }
+});
+
+Deno.test("splitFrames() gives each frame's payload as a view of the bytes, empty frames included", () => {
+  const bytes = new Uint8Array([0, 0, 0, 2, 7, 8, 0, 0, 0, 0, 0, 0, 0, 1, 9]);
+  const payloads = splitFrames(bytes, 16);
+  assert.deepEqual(payloads.map((p) => [...p]), [[7, 8], [], [9]]);
+  assert.equal(payloads[0].buffer, bytes.buffer, "not copied");
+  assert.deepEqual(splitFrames(new Uint8Array(0), 16), []);
+});
+
+Deno.test("splitFrames() refuses a length over the limit as too_large and bytes that end inside a frame as truncated", () => {
+  assert.throws(
+    () => splitFrames(new Uint8Array([0, 0, 0, 1, 7, 0, 0, 0, 17]), 16),
+    (e) => e instanceof CodecError && e.code === "too_large" && e.offset === 5,
+  );
+  for (const cut of [[0, 0], [0, 0, 0, 2, 7]]) {
+    assert.throws(
+      () => splitFrames(new Uint8Array([0, 0, 0, 1, 7, ...cut]), 16),
+      (e) => e instanceof CodecError && e.code === "truncated",
+    );
+  }
+});
+
+Deno.test("writeFrameLength() and readFrameLength() agree with encodeFrame() up to 2^32-1", () => {
+  for (const length of [0, 1, 255, 256, 65_536, 0x7fff_ffff, 0xffff_ffff]) {
+    const bytes = new Uint8Array(6);
+    writeFrameLength(bytes, 2, length);
+    assert.equal(readFrameLength(bytes, 2), length);
+  }
+  const frame = encodeFrame(new Uint8Array(300));
+  assert.equal(readFrameLength(frame, 0), 300);
 });

@@ -1,6 +1,6 @@
 // The established channel: batches outgoing frames into records and unpacks incoming records (PROTOCOL.md §9).
 
-import { CodecError } from "../codec/error.ts";
+import { splitFrames, writeFrameLength } from "../codec/frame.ts";
 import type { RecordError } from "./errors.ts";
 import { InnerType, RECORD_OVERHEAD, RecordOpener, type RecordOptions, RecordSealer } from "./record.ts";
 import type { CryptoProvider } from "./primitives/types.ts";
@@ -177,11 +177,7 @@ export class SecureChannel {
       if (writeFrame) {
         // The record was sealed after four free bytes: its frame's length goes there, and the transport sends it as
         // it is.
-        const length = record.length - 4;
-        record[0] = length >>> 24;
-        record[1] = (length >>> 16) & 0xff;
-        record[2] = (length >>> 8) & 0xff;
-        record[3] = length & 0xff;
+        writeFrameLength(record, 0, record.length - 4);
         writeFrame(record);
       } else {
         this.#write(record);
@@ -201,26 +197,6 @@ export class SecureChannel {
       size += 4 + pending[count++].length;
     }
     return [count, size];
-  }
-
-  /** The content of the next record, copied: pending frames up to one record's worth. */
-  #nextBody(): [Uint8Array, number] {
-    const pending = this.#pending;
-    const [count, size] = this.#nextCount();
-    // One copy: every frame's length and payload written straight into the record's content.
-    const body = new Uint8Array(size);
-    let at = 0;
-    for (let i = 0; i < count; i++) {
-      const payload = pending[i];
-      const length = payload.length;
-      body[at] = length >>> 24;
-      body[at + 1] = (length >>> 16) & 0xff;
-      body[at + 2] = (length >>> 8) & 0xff;
-      body[at + 3] = length & 0xff;
-      body.set(payload, at + 4);
-      at += 4 + length;
-    }
-    return [body, count];
   }
 
   /** Drops the first `count` pending frames, `bytes` framed, once they are sealed. */
@@ -281,8 +257,11 @@ export class SecureChannel {
 
   async #flush(): Promise<void> {
     while (this.#pending.length > 0) {
-      const [body, count] = this.#nextBody();
-      this.#take(count, body.length);
+      // The envelopes are framed into the record's plaintext by the sealer; it keeps its own list of them, since
+      // more may be queued here while it waits.
+      const [count, length] = this.#nextCount();
+      const body = { payloads: this.#pending.slice(0, count), count, length };
+      this.#take(count, length);
       for (const record of await this.#sealer.seal(InnerType.data, body)) this.#write(record);
     }
   }
@@ -291,31 +270,4 @@ export class SecureChannel {
     if (await this.#sealer.sealedRecently(payload)) return "reflect";
     return (await this.#opener.classify(payload)) ?? "tamper";
   }
-}
-
-/**
- * The frames of one record's content, as views of it: the content is the record layer's own fresh buffer, so
- * nothing is copied. Throws CodecError `too_large` for a length over `maxFrameBytes` (as the stream's frame decoder
- * does) and `truncated` when the content ends inside a frame.
- */
-function splitFrames(body: Uint8Array, maxFrameBytes: number): Uint8Array[] {
-  const payloads: Uint8Array[] = [];
-  const end = body.length;
-  let at = 0;
-  while (at < end) {
-    if (end - at < 4) break;
-    const length = body[at] * 0x100_0000 + ((body[at + 1] << 16) | (body[at + 2] << 8) | body[at + 3]);
-    if (length > maxFrameBytes) {
-      throw new CodecError(
-        "too_large",
-        `Cannot decode frame: length ${length} exceeds limit ${maxFrameBytes} at offset ${at}`,
-        at,
-      );
-    }
-    if (length > end - at - 4) break;
-    payloads.push(body.subarray(at + 4, at + 4 + length));
-    at += 4 + length;
-  }
-  if (at !== end) throw new CodecError("truncated", "Cannot decode record: it ends inside a frame", end);
-  return payloads;
 }

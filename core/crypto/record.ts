@@ -1,5 +1,6 @@
 // The record layer: sealing and opening encrypted records with counters, padding and key updates (PROTOCOL.md §9).
 
+import { writeFrameLength } from "../codec/frame.ts";
 import { RecordError } from "./errors.ts";
 import { ContentType } from "./handshake_messages.ts";
 import { nextTrafficSecret, trafficKey } from "./key_schedule.ts";
@@ -161,7 +162,7 @@ export class RecordSealer {
    * @param body Record content: for data, one or more whole frames.
    * @returns One or two frame payloads to send, in order.
    */
-  seal(type: number, body: Uint8Array): Promise<Uint8Array[]> {
+  seal(type: number, body: Uint8Array | FramedContent): Promise<Uint8Array[]> {
     this.#inFlight++;
     const result = this.#queue.then(async () => {
       try {
@@ -234,7 +235,7 @@ export class RecordSealer {
     return false;
   }
 
-  async #sealOne(type: number, body: Uint8Array): Promise<Uint8Array> {
+  async #sealOne(type: number, body: Uint8Array | FramedContent): Promise<Uint8Array> {
     const epoch = this.#epoch;
     const inner = this.#inner(type, body);
     const seq = epoch.seq++;
@@ -256,7 +257,7 @@ export class RecordSealer {
     let at = 5;
     for (let i = 0; i < body.count; i++) {
       const payload = body.payloads[i];
-      put32(inner, at, payload.length);
+      writeFrameLength(inner, at, payload.length);
       inner.set(payload, at + 4);
       at += 4 + payload.length;
     }
@@ -270,7 +271,7 @@ export class RecordSealer {
   }
 
   /** Counts a sealed record against its key (its sequence number is taken already) and prefixes the content type. */
-  #sealed(epoch: Epoch, body: Uint8Array, sealed: Uint8Array): Uint8Array {
+  #sealed(epoch: Epoch, body: { length: number }, sealed: Uint8Array): Uint8Array {
     this.#count(epoch, body);
     const payload = new Uint8Array(1 + sealed.length);
     payload[0] = ContentType.record;

@@ -1,7 +1,7 @@
 // One frame per WebSocket message (PROTOCOL.md §1): the message framing of both roles, written once.
 
 import { CodecError } from "../codec/error.ts";
-import { encodeFrame } from "../codec/frame.ts";
+import { encodeFrame, readFrameLength } from "../codec/frame.ts";
 import { TransportError } from "./duplex.ts";
 
 const PREFIX_BYTES = 4;
@@ -30,7 +30,7 @@ export function frameOfMessage(message: string | ArrayBuffer | Uint8Array, maxFr
   if (bytes.length < PREFIX_BYTES) {
     throw new TransportError("bad_frame", `A WebSocket message of ${bytes.length} bytes holds no whole frame`);
   }
-  const length = bytes[0] * 0x100_0000 + ((bytes[1] << 16) | (bytes[2] << 8) | bytes[3]);
+  const length = readFrameLength(bytes, 0);
   if (length > maxFrameBytes) {
     const message = `Cannot decode frame: length ${length} exceeds limit ${maxFrameBytes} at offset 0`;
     throw new TransportError("frame_too_large", message, { cause: new CodecError("too_large", message, 0) });
