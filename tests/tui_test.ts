@@ -42,6 +42,33 @@ async function startClient(
   return await TerminalSession.start(command);
 }
 
+/**
+ * Runs `body` against `deno task client` in a fresh home and 80x24 terminal (see {@link startClient}), then closes
+ * the terminal and removes the home.
+ *
+ * @param env Extra variables for the client, made from the home's path.
+ */
+async function withClient(
+  server: Pick<TestServer, "tcpPort">,
+  body: (session: TerminalSession, home: string) => Promise<void>,
+  env: (home: string) => Record<string, string | undefined> = () => ({}),
+): Promise<void> {
+  const home = await Deno.makeTempDir({ prefix: "mimi_home_" });
+  try {
+    const session = await startClient(server, home, env(home));
+    try {
+      await body(session, home);
+    } finally {
+      await session.close();
+    }
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+}
+
+/** Where the client saves received images in a test's home. */
+const downloadsOf = (home: string) => `${home}/dl`;
+
 /** Waits until the screen shows `pattern`. */
 function see(session: TerminalSession, pattern: RegExp): Promise<string> {
   return session.waitFor((screen) => pattern.test(screen), String(pattern));
@@ -82,9 +109,7 @@ Deno.test({
       await carol.sendText(withCarol, "hi from carol").done;
       // The terminal logs alice in; this connection would only be kicked by it.
       await alice.close();
-      const home = await Deno.makeTempDir({ prefix: "mimi_home_" });
-      const session = await startClient(server, home);
-      try {
+      await withClient(server, async (session) => {
         await logIn(session, "alice");
 
         // The list: each friend with the unread count, the Chinese nickname's row as wide as the ASCII one's.
@@ -141,10 +166,7 @@ Deno.test({
         const [, code, tty] = screen.match(DONE)!;
         assert.equal(code, "0", screen);
         assert.equal(tty, "sane", "the terminal is left as it was");
-      } finally {
-        await session.close();
-        await Deno.remove(home, { recursive: true });
-      }
+      });
     });
   },
 });
@@ -161,10 +183,8 @@ Deno.test({
       const withBob = await befriend(alice, bob);
       await carol.sendFriendRequest(me(alice), "from work");
       await alice.close();
-      const home = await Deno.makeTempDir({ prefix: "mimi_home_" });
-      const downloads = `${home}/dl`;
-      const session = await startClient(server, home, { MIMI_CLIENT_DOWNLOADS_DIR: downloads });
-      try {
+      await withClient(server, async (session, home) => {
+        const downloads = downloadsOf(home);
         await logIn(session, "alice", "y");
         await see(session, /Friend requests \(1\)[\s\S]*\+ Carol \(carol\): from w/);
 
@@ -215,10 +235,7 @@ Deno.test({
         await session.press("C-c");
         const done = await see(session, DONE);
         assert.equal(done.match(DONE)![1], "0", done);
-      } finally {
-        await session.close();
-        await Deno.remove(home, { recursive: true });
-      }
+      }, (home) => ({ MIMI_CLIENT_DOWNLOADS_DIR: downloadsOf(home) }));
     });
   },
 });
@@ -286,9 +303,7 @@ Deno.test({
       await dave.sendFriendRequest(me(alice), "hi");
       await erin.sendFriendRequest(me(alice), "hello");
       await alice.close();
-      const home = await Deno.makeTempDir({ prefix: "mimi_home_" });
-      const session = await startClient(server, home);
-      try {
+      await withClient(server, async (session) => {
         await logIn(session, "alice", "y");
         // The lobby is pinned first, as number 0.
         await see(session, /Friend requests \(2\)[\s\S]*│?[\s\S]* 0 # Lobby/);
@@ -336,10 +351,7 @@ Deno.test({
         screen = await see(session, DONE);
         assert.equal(screen.match(DONE)![1], "0", screen);
         assert.doesNotMatch(screen, /said while alice is away/);
-      } finally {
-        await session.close();
-        await Deno.remove(home, { recursive: true });
-      }
+      });
     });
   },
 });
@@ -406,9 +418,7 @@ Deno.test({
       const club = await bob.createRoom("club", { public: true });
       const clubCode = await bob.roomInviteCode(club.id);
       await alice.close();
-      const home = await Deno.makeTempDir({ prefix: "mimi_home_" });
-      const session = await startClient(server, home);
-      try {
+      await withClient(server, async (session) => {
         await logIn(session, "alice");
         await see(session, /Mimi · Alice \(alice\) · connected/);
 
@@ -477,10 +487,7 @@ Deno.test({
 
         await session.press("C-c");
         assert.equal((await see(session, DONE)).match(DONE)![1], "0");
-      } finally {
-        await session.close();
-        await Deno.remove(home, { recursive: true });
-      }
+      });
     });
   },
 });
